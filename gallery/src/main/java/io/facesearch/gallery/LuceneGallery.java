@@ -1,0 +1,612 @@
+package io.facesearch.gallery;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.apache.lucene.codecs.KnnVectorsFormat;
+import org.apache.lucene.codecs.lucene103.Lucene103Codec;
+import org.apache.lucene.index.BinaryDocValues;
+import org.apache.lucene.index.CorruptIndexException;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.DocValues;
+import org.apache.lucene.index.FloatVectorValues;
+import org.apache.lucene.index.IndexFormatTooNewException;
+import org.apache.lucene.index.IndexFormatTooOldException;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.KnnVectorValues;
+import org.apache.lucene.index.LeafReader;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.NumericDocValues;
+import org.apache.lucene.index.ReaderUtil;
+import org.apache.lucene.index.SegmentInfos;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.index.TieredMergePolicy;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.SearcherFactory;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.Bits;
+import org.apache.lucene.util.VectorUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An embedded gallery: one Lucene index in a directory, searched with HNSW over scalar-quantised vectors and
+ * re-scored with the exact float vectors. The persisted layout is described in {@link GalleryIndexLayout}.
+ *
+ * <h2>Search</h2>
+ * A search is a {@link KnnFloatVectorQuery} for {@link LuceneGalleryConfig#searchCandidates()} candidates (HNSW
+ * {@code ef}) whose filter is the tenant's scope term, so the tenant is applied inside the graph search, not
+ * after it. Lucene runs an exact search over the filtered documents of a segment instead when the filter matches
+ * no more documents than candidates requested, or when the graph search visits more documents than the filter
+ * matches. The candidates, ranked by the quantised score, are then re-scored with the exact float dot product and
+ * the best {@code k} at or above {@code minSimilarity} are returned.
+ *
+ * <h2>Concurrency and visibility</h2>
+ * Searches take no lock: each acquires the current point-in-time searcher from a {@link SearcherManager}. Every write
+ * refreshes it ({@link SearcherManager#maybeRefreshBlocking()}) before returning, so an acknowledged write is seen
+ * by every later search. Writes to the same face id are serialised by a striped lock so that an update cannot
+ * resurrect a face removed concurrently; {@link #rebuild} and the repair on open exclude writes.
+ *
+ * <h2>Durability</h2>
+ * Writes are committed in the background every {@link LuceneGalleryConfig#commitInterval()} and on close. The
+ * truth is durable first; whatever a crash loses between the two is repaired by {@link #open} from the truth.
+ */
+public final class LuceneGallery implements Gallery {
+
+    private static final Logger log = LoggerFactory.getLogger(LuceneGallery.class);
+    private static final int FACE_LOCK_STRIPES = 64;
+
+    private final Path path;
+    private final LuceneGalleryConfig config;
+    private final Directory directory;
+    private final ExecutorService mergeExecutor;
+    private final IndexWriter writer;
+    private final SearcherManager searchers;
+    private final ScheduledExecutorService committer;
+    /** Read lock: one write. Write lock: rebuild or repair, which must see no concurrent write. */
+    private final ReentrantReadWriteLock writesLock = new ReentrantReadWriteLock();
+    private final ReentrantLock[] faceLocks = new ReentrantLock[FACE_LOCK_STRIPES];
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private LuceneGallery(Path path, LuceneGalleryConfig config, boolean create) throws IOException {
+        this.path = path;
+        this.config = config;
+        for (int i = 0; i < faceLocks.length; i++) {
+            faceLocks[i] = new ReentrantLock();
+        }
+        this.directory = FSDirectory.open(path);
+        this.mergeExecutor = config.mergeWorkers() > 1
+                ? Executors.newFixedThreadPool(config.mergeWorkers(), daemonThreads("gallery-merge"))
+                : null;
+        try {
+            this.writer = new IndexWriter(directory, writerConfig(config, mergeExecutor, create));
+            writer.setLiveCommitData(GalleryIndexLayout.commitUserData(config.dimensions()).entrySet());
+            this.searchers = new SearcherManager(writer, new SearcherFactory());
+        } catch (IOException | RuntimeException e) {
+            closeQuietly();
+            throw e;
+        }
+        this.committer = Executors.newSingleThreadScheduledExecutor(daemonThreads("gallery-commit"));
+        long intervalMs = Math.max(1, config.commitInterval().toMillis());
+        committer.scheduleWithFixedDelay(this::commitIfChanged, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
+    }
+
+    /** Opens the gallery in {@code path} with the default configuration; see {@link #open(Path, GalleryTruth, LuceneGalleryConfig)}. */
+    public static LuceneGallery open(Path path, GalleryTruth truth) {
+        return open(path, truth, LuceneGalleryConfig.defaults());
+    }
+
+    /**
+     * Opens (or creates) the gallery index in {@code path} and makes it agree with {@code truth}: an index of an
+     * older layout, other dimensions or that Lucene cannot read is rebuilt; otherwise faces missing from the index
+     * are added, faces the truth no longer has are deleted and faces whose flags or model differ are re-indexed.
+     *
+     * @throws IllegalStateException if the index was written with a newer layout version
+     */
+    public static LuceneGallery open(Path path, GalleryTruth truth, LuceneGalleryConfig config) {
+        try {
+            Files.createDirectories(path);
+            String rebuildReason;
+            try (Directory dir = FSDirectory.open(path)) {
+                rebuildReason = DirectoryReader.indexExists(dir)
+                        ? GalleryIndexLayout.staleReason(SegmentInfos.readLatestCommit(dir).getUserData(),
+                                config.dimensions())
+                        : "there is no index yet";
+            } catch (IndexFormatTooOldException | IndexFormatTooNewException | CorruptIndexException e) {
+                rebuildReason = "Lucene cannot read the index (" + e.getMessage() + ")";
+            }
+            LuceneGallery gallery = new LuceneGallery(path, config, rebuildReason != null);
+            try {
+                if (rebuildReason != null) {
+                    log.info("gallery {}: rebuilding from the truth because {}", path, rebuildReason);
+                    gallery.rebuild(truth);
+                } else {
+                    gallery.repair(truth);
+                }
+            } catch (RuntimeException e) {
+                gallery.close();
+                throw e;
+            }
+            return gallery;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open gallery index " + path, e);
+        }
+    }
+
+    private static IndexWriterConfig writerConfig(
+            LuceneGalleryConfig config, ExecutorService mergeExecutor, boolean create) {
+        KnnVectorsFormat vectors = config.vectorsFormat(mergeExecutor);
+        IndexWriterConfig iwc = new IndexWriterConfig();
+        iwc.setOpenMode(create ? IndexWriterConfig.OpenMode.CREATE : IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
+        iwc.setCodec(new Lucene103Codec() {
+            @Override
+            public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
+                return vectors;
+            }
+        });
+        iwc.setRAMBufferSizeMB(config.ramBufferMb());
+        TieredMergePolicy mergePolicy = new TieredMergePolicy();
+        mergePolicy.setNoCFSRatio(0.0); // plain files: few fields, and sizes per file type stay measurable
+        iwc.setMergePolicy(mergePolicy);
+        iwc.setUseCompoundFile(false);
+        iwc.setCommitOnClose(true);
+        return iwc;
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    public LuceneGalleryConfig config() {
+        return config;
+    }
+
+    @Override
+    public void add(StoredFace face) {
+        Embeddings.requireUnit(face.embedding(), config.dimensions());
+        ReentrantLock faceLock = lockFace(face.faceId());
+        try {
+            writer.updateDocument(GalleryIndexLayout.faceIdTerm(face.faceId()), GalleryIndexLayout.toDocument(face));
+            searchers.maybeRefreshBlocking();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            unlock(faceLock);
+        }
+    }
+
+    @Override
+    public boolean remove(String faceId) {
+        ReentrantLock faceLock = lockFace(faceId);
+        try {
+            Term term = GalleryIndexLayout.faceIdTerm(faceId);
+            IndexSearcher searcher = acquire();
+            boolean exists;
+            try {
+                exists = searcher.count(new TermQuery(term)) > 0;
+            } finally {
+                searchers.release(searcher);
+            }
+            if (exists) {
+                writer.deleteDocuments(term);
+                searchers.maybeRefreshBlocking();
+            }
+            return exists;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            unlock(faceLock);
+        }
+    }
+
+    @Override
+    public boolean update(String faceId, FaceFlags flags) {
+        ReentrantLock faceLock = lockFace(faceId);
+        try {
+            Term term = GalleryIndexLayout.faceIdTerm(faceId);
+            StoredFace current;
+            IndexSearcher searcher = acquire();
+            try {
+                TopDocs hit = searcher.search(new TermQuery(term), 1);
+                if (hit.scoreDocs.length == 0) {
+                    return false;
+                }
+                int doc = hit.scoreDocs[0].doc;
+                List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+                LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
+                current = GalleryIndexLayout.readFace(leaf.reader(), doc - leaf.docBase);
+            } finally {
+                searchers.release(searcher);
+            }
+            if (!current.flags().equals(flags)) {
+                // Flags are filter terms, so the document is re-indexed (a doc-values update could not change them).
+                writer.updateDocument(term, GalleryIndexLayout.toDocument(current.withFlags(flags)));
+                searchers.maybeRefreshBlocking();
+            }
+            return true;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            unlock(faceLock);
+        }
+    }
+
+    @Override
+    public List<GalleryMatch> search(GalleryQuery query) {
+        return search(query, config.searchCandidates());
+    }
+
+    /**
+     * Searches with {@code candidates} (HNSW {@code ef}, at least {@code k}) instead of the configured number; used
+     * to measure the recall and latency trade-off without reopening the index.
+     */
+    public List<GalleryMatch> search(GalleryQuery query, int candidates) {
+        float[] probe = query.vector();
+        Embeddings.requireUnit(probe, config.dimensions());
+        int fetch = Math.max(query.k(), candidates);
+        IndexSearcher searcher = acquire();
+        try {
+            KnnFloatVectorQuery knn = new KnnFloatVectorQuery(
+                    GalleryIndexLayout.EMBEDDING, probe, fetch, GalleryIndexLayout.filterQuery(query.filter()));
+            TopDocs top = searcher.search(knn, fetch);
+            return rescore(searcher, top.scoreDocs, query);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            release(searcher);
+        }
+    }
+
+    /**
+     * Replaces the quantised scores of the candidates by the exact float dot product and keeps the best {@code k}
+     * at or above the minimum similarity. Ties are broken by face id, as in {@link ExactGallery}.
+     */
+    private static List<GalleryMatch> rescore(IndexSearcher searcher, ScoreDoc[] hits, GalleryQuery query)
+            throws IOException {
+        int n = hits.length;
+        if (n == 0) {
+            return List.of();
+        }
+        // Read the float vectors in doc order: vector iterators only move forward.
+        int[] docs = new int[n];
+        for (int i = 0; i < n; i++) {
+            docs[i] = hits[i].doc;
+        }
+        Arrays.sort(docs);
+        float[] similarities = new float[n];
+        List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+        int leafIndex = -1;
+        LeafReaderContext leaf = null;
+        FloatVectorValues vectors = null;
+        KnnVectorValues.DocIndexIterator iterator = null;
+        float[] probe = query.vector();
+        for (int i = 0; i < n; i++) {
+            int doc = docs[i];
+            if (leaf == null || doc >= leaf.docBase + leaf.reader().maxDoc()) {
+                leafIndex = ReaderUtil.subIndex(doc, leaves);
+                leaf = leaves.get(leafIndex);
+                vectors = leaf.reader().getFloatVectorValues(GalleryIndexLayout.EMBEDDING);
+                iterator = vectors.iterator();
+            }
+            int local = doc - leaf.docBase;
+            if (iterator.docID() > local || iterator.advance(local) != local) {
+                throw new IllegalStateException("candidate " + doc + " has no embedding");
+            }
+            similarities[i] = VectorUtil.dotProduct(probe, vectors.vectorValue(iterator.index()));
+        }
+        // Order candidate positions by similarity, best first.
+        int kept = 0;
+        long[] keyed = new long[n];
+        for (int i = 0; i < n; i++) {
+            if (similarities[i] >= query.minSimilarity()) {
+                keyed[kept++] = sortKeyDescending(similarities[i], i);
+            }
+        }
+        Arrays.sort(keyed, 0, kept);
+        int take = Math.min(query.k(), kept);
+        // Include every candidate tied with the last one taken, so that ties are broken by face id.
+        while (take < kept && similarities[(int) keyed[take]] == similarities[(int) keyed[take - 1]]) {
+            take++;
+        }
+        List<GalleryMatch> matches = new ArrayList<>(take);
+        for (int j = 0; j < take; j++) {
+            int i = (int) keyed[j];
+            matches.add(match(leaves, docs[i], similarities[i]));
+        }
+        if (take > query.k()) {
+            matches.sort(ExactGallery.BEST_FIRST);
+            return List.copyOf(matches.subList(0, query.k()));
+        }
+        return matches;
+    }
+
+    /** A long that sorts ascending by similarity descending, carrying the candidate position in its low bits. */
+    private static long sortKeyDescending(float similarity, int position) {
+        int bits = Float.floatToIntBits(similarity);
+        int ordered = bits >= 0 ? bits : bits ^ 0x7FFFFFFF; // monotone int image of the float
+        return ((long) ~ordered << 32) | position;
+    }
+
+    private static GalleryMatch match(List<LeafReaderContext> leaves, int doc, float similarity) throws IOException {
+        LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
+        LeafReader reader = leaf.reader();
+        int local = doc - leaf.docBase;
+        long attrs = GalleryIndexLayout.numeric(reader, GalleryIndexLayout.ATTRS, local);
+        FaceFlags flags = GalleryIndexLayout.flagsOf(attrs);
+        return new GalleryMatch(GalleryIndexLayout.string(reader, GalleryIndexLayout.FACE_ID, local),
+                GalleryIndexLayout.string(reader, GalleryIndexLayout.SESSION_ID, local), similarity,
+                GalleryIndexLayout.sourceOf(attrs), flags.blocklisted(), flags.allowlisted());
+    }
+
+    @Override
+    public long count(String applicationId) {
+        IndexSearcher searcher = acquire();
+        try {
+            return searcher.count(new TermQuery(GalleryIndexLayout.tenantTerm(applicationId)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            release(searcher);
+        }
+    }
+
+    /** All faces, all tenants. */
+    public long size() {
+        IndexSearcher searcher = acquire();
+        try {
+            return searcher.getIndexReader().numDocs();
+        } finally {
+            release(searcher);
+        }
+    }
+
+    @Override
+    public void rebuild(GalleryTruth truth) {
+        writesLock.writeLock().lock();
+        try {
+            long start = System.nanoTime();
+            writer.deleteAll();
+            long faces;
+            try (BulkIndexer indexer = new BulkIndexer(writer, config.indexingThreads(), config.dimensions(), false)) {
+                truth.forEachFace(indexer::add);
+                faces = indexer.finish();
+            }
+            if (config.mergeAfterRebuild()) {
+                writer.forceMerge(1);
+            }
+            writer.commit();
+            searchers.maybeRefreshBlocking();
+            log.info("gallery {}: rebuilt {} faces in {} ms", path, faces, (System.nanoTime() - start) / 1_000_000);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            writesLock.writeLock().unlock();
+        }
+    }
+
+    /** The outcome of {@link #repair}: how the index differed from the truth. */
+    record RepairReport(long indexed, long truth, long added, long reindexed, long deleted) {}
+
+    /** Makes the index agree with the truth (see {@link #open(Path, GalleryTruth, LuceneGalleryConfig)}). */
+    RepairReport repair(GalleryTruth truth) {
+        writesLock.writeLock().lock();
+        try {
+            long start = System.nanoTime();
+            Map<String, IndexedFace> indexed = new HashMap<>();
+            Set<String> duplicated = new HashSet<>();
+            readIndexedFaces(indexed, duplicated);
+            long indexedCount = indexed.size() + duplicated.size();
+            List<String> toLoad = new ArrayList<>(duplicated);
+            long[] counts = new long[3]; // truth, missing, stale
+            truth.forEachFaceState(state -> {
+                counts[0]++;
+                IndexedFace face = indexed.remove(state.faceId());
+                if (face == null) {
+                    if (!duplicated.contains(state.faceId())) {
+                        counts[1]++;
+                        toLoad.add(state.faceId());
+                    }
+                } else if (face.flagBits() != state.flags().bits() || !face.modelId().equals(state.modelId())) {
+                    counts[2]++;
+                    toLoad.add(state.faceId());
+                }
+            });
+            // What is left in `indexed` and every duplicated id that the truth lacks is extra.
+            List<Term> extra = new ArrayList<>(indexed.size() + duplicated.size());
+            for (String faceId : indexed.keySet()) {
+                extra.add(GalleryIndexLayout.faceIdTerm(faceId));
+            }
+            for (String faceId : duplicated) {
+                extra.add(GalleryIndexLayout.faceIdTerm(faceId)); // re-added below if the truth has it
+            }
+            for (int from = 0; from < extra.size(); from += 1024) {
+                List<Term> batch = extra.subList(from, Math.min(extra.size(), from + 1024));
+                writer.deleteDocuments(batch.toArray(Term[]::new));
+            }
+            if (!toLoad.isEmpty()) {
+                try (BulkIndexer indexer = new BulkIndexer(writer, config.indexingThreads(), config.dimensions(), true)) {
+                    truth.forEachFace(toLoad, indexer::add);
+                    indexer.finish();
+                }
+            }
+            if (writer.hasUncommittedChanges()) {
+                writer.commit();
+            }
+            searchers.maybeRefreshBlocking();
+            RepairReport report = new RepairReport(indexedCount, counts[0], counts[1], counts[2], indexed.size());
+            log.info("gallery {}: checked against the truth in {} ms: indexed={} truth={} added={} reindexed={} "
+                            + "deleted={}", path, (System.nanoTime() - start) / 1_000_000, report.indexed(),
+                    report.truth(), report.added(), report.reindexed(), report.deleted());
+            return report;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            writesLock.writeLock().unlock();
+        }
+    }
+
+    private record IndexedFace(int flagBits, String modelId) {}
+
+    private void readIndexedFaces(Map<String, IndexedFace> indexed, Set<String> duplicated) throws IOException {
+        IndexSearcher searcher = acquire();
+        try {
+            for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
+                LeafReader reader = leaf.reader();
+                Bits live = reader.getLiveDocs();
+                BinaryDocValues ids = DocValues.getBinary(reader, GalleryIndexLayout.FACE_ID);
+                NumericDocValues attrs = DocValues.getNumeric(reader, GalleryIndexLayout.ATTRS);
+                BinaryDocValues models = DocValues.getBinary(reader, GalleryIndexLayout.MODEL_ID);
+                for (int doc = ids.nextDoc(); doc != BinaryDocValues.NO_MORE_DOCS; doc = ids.nextDoc()) {
+                    if (live != null && !live.get(doc)) {
+                        continue;
+                    }
+                    if (!attrs.advanceExact(doc) || !models.advanceExact(doc)) {
+                        throw new IllegalStateException("document " + doc + " lacks attrs or model_id");
+                    }
+                    String faceId = ids.binaryValue().utf8ToString();
+                    IndexedFace face = new IndexedFace(GalleryIndexLayout.flagsOf(attrs.longValue()).bits(),
+                            models.binaryValue().utf8ToString());
+                    if (indexed.put(faceId, face) != null) {
+                        indexed.remove(faceId);
+                        duplicated.add(faceId);
+                    }
+                }
+            }
+        } finally {
+            searchers.release(searcher);
+        }
+    }
+
+    /** Commits pending writes now (also done in the background and on close). */
+    public void commit() {
+        writesLock.readLock().lock();
+        try {
+            if (writer.hasUncommittedChanges()) {
+                writer.commit();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            writesLock.readLock().unlock();
+        }
+    }
+
+    private void commitIfChanged() {
+        if (closed.get() || !writesLock.readLock().tryLock()) {
+            return; // a rebuild or repair is running and commits itself
+        }
+        try {
+            if (writer.isOpen() && writer.hasUncommittedChanges()) {
+                writer.commit();
+            }
+        } catch (IOException | RuntimeException e) {
+            log.warn("gallery {}: background commit failed", path, e);
+        } finally {
+            writesLock.readLock().unlock();
+        }
+    }
+
+    private ReentrantLock lockFace(String faceId) {
+        if (closed.get()) {
+            throw new IllegalStateException("gallery is closed");
+        }
+        writesLock.readLock().lock();
+        ReentrantLock lock = faceLocks[Math.floorMod(faceId.hashCode(), FACE_LOCK_STRIPES)];
+        lock.lock();
+        return lock;
+    }
+
+    private void unlock(ReentrantLock faceLock) {
+        faceLock.unlock();
+        writesLock.readLock().unlock();
+    }
+
+    private IndexSearcher acquire() {
+        try {
+            return searchers.acquire();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void release(IndexSearcher searcher) {
+        try {
+            searchers.release(searcher);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Closes the index without a final commit, as a crash would: for tests of the repair on open.
+     */
+    void crash() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        committer.shutdownNow();
+        try {
+            searchers.close();
+            writer.rollback();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            closeQuietly();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        committer.shutdownNow();
+        writesLock.writeLock().lock();
+        try {
+            searchers.close();
+            writer.close(); // commits
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            writesLock.writeLock().unlock();
+            closeQuietly();
+        }
+    }
+
+    private void closeQuietly() {
+        if (mergeExecutor != null) {
+            mergeExecutor.shutdownNow();
+        }
+        try {
+            directory.close();
+        } catch (IOException e) {
+            log.warn("gallery {}: closing the directory failed", path, e);
+        }
+    }
+
+    static java.util.concurrent.ThreadFactory daemonThreads(String name) {
+        return Thread.ofPlatform().name(name + "-", 0).daemon(true).factory();
+    }
+}

@@ -1,0 +1,96 @@
+package io.facesearch.gallery;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import org.apache.lucene.codecs.KnnVectorsFormat;
+import org.apache.lucene.codecs.lucene99.Lucene99HnswScalarQuantizedVectorsFormat;
+import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
+
+/**
+ * Tuning of a {@link LuceneGallery}. HNSW terms map to fields as follows.
+ *
+ * @param dimensions          entries per embedding (512)
+ * @param maxConn             HNSW {@code M}: neighbours kept per node on upper layers; layer 0 keeps {@code 2M}
+ * @param beamWidth           HNSW {@code efConstruction}: candidates explored when inserting a node
+ * @param quantizationBits    7 (int7 scalar quantisation, one byte per entry), 4 (int4, half a byte) or 0 (no
+ *                            quantisation: the graph search reads the float32 vectors)
+ * @param searchCandidates    HNSW {@code ef} at search time: the graph search collects this many candidates (at
+ *                            least k), which are then re-scored with the exact float dot product
+ * @param indexingThreads     threads that add documents during {@link LuceneGallery#rebuild} and repair
+ * @param mergeWorkers        threads that build the merged HNSW graph of one merge
+ * @param ramBufferMb         IndexWriter RAM buffer; larger means fewer, larger flushed segments
+ * @param commitInterval      how often pending writes are committed (fsync) in the background; the truth is
+ *                            durable, an uncommitted write lost in a crash is repaired from it on open
+ * @param mergeAfterRebuild   merge into one segment after a rebuild (fewest graphs to search)
+ */
+public record LuceneGalleryConfig(
+        int dimensions,
+        int maxConn,
+        int beamWidth,
+        int quantizationBits,
+        int searchCandidates,
+        int indexingThreads,
+        int mergeWorkers,
+        double ramBufferMb,
+        Duration commitInterval,
+        boolean mergeAfterRebuild) {
+
+    public static final int DEFAULT_DIMENSIONS = 512;
+
+    public LuceneGalleryConfig {
+        if (dimensions < 1 || dimensions > 4096) {
+            throw new IllegalArgumentException("dimensions must be in [1, 4096]: " + dimensions);
+        }
+        if (quantizationBits != 0 && quantizationBits != 4 && quantizationBits != 7) {
+            throw new IllegalArgumentException("quantizationBits must be 0, 4 or 7: " + quantizationBits);
+        }
+        if (maxConn < 2 || beamWidth < 1 || searchCandidates < 1 || indexingThreads < 1 || mergeWorkers < 1) {
+            throw new IllegalArgumentException("maxConn, beamWidth, searchCandidates, threads must be positive");
+        }
+        Objects.requireNonNull(commitInterval, "commitInterval");
+    }
+
+    /** The measured defaults (see docs/performance.md, section Gallery). */
+    public static LuceneGalleryConfig defaults() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        return new LuceneGalleryConfig(DEFAULT_DIMENSIONS, 16, 100, 7, 100, cores, cores, 256,
+                Duration.ofSeconds(10), true);
+    }
+
+    public LuceneGalleryConfig withHnsw(int maxConn, int beamWidth, int quantizationBits) {
+        return new LuceneGalleryConfig(dimensions, maxConn, beamWidth, quantizationBits, searchCandidates,
+                indexingThreads, mergeWorkers, ramBufferMb, commitInterval, mergeAfterRebuild);
+    }
+
+    public LuceneGalleryConfig withSearchCandidates(int searchCandidates) {
+        return new LuceneGalleryConfig(dimensions, maxConn, beamWidth, quantizationBits, searchCandidates,
+                indexingThreads, mergeWorkers, ramBufferMb, commitInterval, mergeAfterRebuild);
+    }
+
+    public LuceneGalleryConfig withDimensions(int dimensions) {
+        return new LuceneGalleryConfig(dimensions, maxConn, beamWidth, quantizationBits, searchCandidates,
+                indexingThreads, mergeWorkers, ramBufferMb, commitInterval, mergeAfterRebuild);
+    }
+
+    public LuceneGalleryConfig withRamBufferMb(double ramBufferMb) {
+        return new LuceneGalleryConfig(dimensions, maxConn, beamWidth, quantizationBits, searchCandidates,
+                indexingThreads, mergeWorkers, ramBufferMb, commitInterval, mergeAfterRebuild);
+    }
+
+    /**
+     * The per-field vectors format of the {@code embedding} field. {@code mergeExecutor} is used when
+     * {@link #mergeWorkers} is above 1.
+     */
+    KnnVectorsFormat vectorsFormat(ExecutorService mergeExecutor) {
+        int workers = mergeExecutor == null ? 1 : mergeWorkers;
+        ExecutorService executor = workers == 1 ? null : mergeExecutor;
+        if (quantizationBits == 0) {
+            return new Lucene99HnswVectorsFormat(maxConn, beamWidth, workers, executor);
+        }
+        // confidenceInterval null: Lucene's default, 1 - 1/(dims + 1), for 7 bits; 4 bits requires dynamic (0).
+        Float confidenceInterval = quantizationBits == 4 ? 0f : null;
+        return new Lucene99HnswScalarQuantizedVectorsFormat(maxConn, beamWidth, workers, quantizationBits,
+                quantizationBits == 4, confidenceInterval, executor);
+    }
+}
