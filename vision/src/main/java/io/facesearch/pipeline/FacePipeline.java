@@ -1,0 +1,129 @@
+package io.facesearch.pipeline;
+
+import io.facesearch.align.FaceAligner;
+import io.facesearch.align.LandmarkLocator;
+import io.facesearch.align.Landmarks;
+import io.facesearch.attributes.AgeGenderEstimator;
+import io.facesearch.detect.Detection;
+import io.facesearch.detect.FaceDetector;
+import io.facesearch.embed.FaceEmbedder;
+import io.facesearch.image.BgrImage;
+import io.facesearch.liveness.LivenessScorer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Photo -> faces: detect, then per face locate landmarks, align, embed and estimate age and gender.
+ *
+ * <p>One instance serves all requests concurrently (the stages hold no per-call state; ONNX Runtime
+ * sessions are thread-safe). Only the {@value #MAX_FACES} largest faces of a crowded photo are analysed.
+ */
+public final class FacePipeline implements AutoCloseable {
+
+  /** Faces analysed per photo at most (largest first); the rest are ignored. */
+  public static final int MAX_FACES = 32;
+  static final int[] ANGLES = {0, 90, 180, 270};
+
+  private final FaceModels models;
+  private final FaceDetector detector;
+  private final LandmarkLocator locator;
+  private final FaceAligner aligner;
+  private final FaceEmbedder embedder;
+  private final AgeGenderEstimator ageGender;
+  private final LivenessScorer liveness;
+
+  public FacePipeline(FaceModels models, FaceEmbedder.ChannelOrder order, boolean flip) {
+    this.models = models;
+    this.detector = new FaceDetector(models.detect());
+    this.locator = new LandmarkLocator(models.landmark());
+    this.aligner = new FaceAligner();
+    this.embedder = new FaceEmbedder(models.feature(), order, flip);
+    this.ageGender = new AgeGenderEstimator(models.age(), models.gender());
+    this.liveness = new LivenessScorer(models.liveness());
+  }
+
+  /** The pipeline with the measured defaults (BGR, no flip: see docs/accuracy.md) and single-threaded models. */
+  public static FacePipeline loadDefault() throws java.io.IOException {
+    return new FacePipeline(FaceModels.load(FaceModels.locate(), 1), FaceEmbedder.ChannelOrder.BGR, false);
+  }
+
+  /**
+   * Analyses {@code image}. With {@code searchRotation}, the detector runs on the image turned by 0, 90, 180
+   * and 270 degrees and the angle whose best face has the highest confidence wins (ties go to the smaller
+   * angle); the rest of the pipeline runs on that turned image.
+   */
+  public Analysis analyze(BgrImage image, boolean searchRotation) {
+    BgrImage upright = image;
+    List<Detection> detections = detector.detect(image);
+    int bestAngle = 0;
+    if (searchRotation) {
+      float best = maxConfidence(detections);
+      for (int i = 1; i < ANGLES.length; i++) {
+        BgrImage turned = image.rotateClockwise(ANGLES[i]);
+        List<Detection> found = detector.detect(turned);
+        float confidence = maxConfidence(found);
+        if (confidence > best) {
+          best = confidence;
+          bestAngle = ANGLES[i];
+          upright = turned;
+          detections = found;
+        }
+      }
+    }
+    List<Face> faces = new ArrayList<>();
+    for (Detection d : detections.subList(0, Math.min(MAX_FACES, detections.size()))) {
+      faces.add(describe(upright, d));
+    }
+    return new Analysis(List.copyOf(faces), bestAngle, upright.width(), upright.height());
+  }
+
+  /** Landmarks, embedding and age/gender of one detected face. */
+  public Face describe(BgrImage image, Detection detection) {
+    Landmarks landmarks = locator.locate(image, detection);
+    BgrImage aligned = aligner.align(image, landmarks.fivePoints());
+    return new Face(detection, landmarks, embedder.embed(aligned), ageGender.estimate(image, detection));
+  }
+
+  /** Probability 0..1 that {@code face} (found in {@code image}) is a live person. */
+  public float liveness(BgrImage image, Detection face) {
+    return liveness.score(image, face);
+  }
+
+  public FaceDetector detector() {
+    return detector;
+  }
+
+  public LandmarkLocator locator() {
+    return locator;
+  }
+
+  public FaceAligner aligner() {
+    return aligner;
+  }
+
+  public FaceEmbedder embedder() {
+    return embedder;
+  }
+
+  public AgeGenderEstimator ageGender() {
+    return ageGender;
+  }
+
+  /** The id stored with every embedding this pipeline makes. */
+  public String embeddingModelId() {
+    return embedder.modelId();
+  }
+
+  private static float maxConfidence(List<Detection> detections) {
+    float max = 0f;
+    for (Detection d : detections) {
+      max = Math.max(max, d.confidence());
+    }
+    return max;
+  }
+
+  @Override
+  public void close() {
+    models.close();
+  }
+}
