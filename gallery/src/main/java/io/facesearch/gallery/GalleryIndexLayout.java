@@ -121,10 +121,15 @@ final class GalleryIndexLayout {
         return new Term(SCOPE, ALL_PREFIX + applicationId);
     }
 
-    /** The filter of a search: one scope term, plus a MUST_NOT clause per excluded source. */
-    static Query filterQuery(GalleryFilter filter) {
+    /** The scope term of a search: the tenant's searchable, or searchable and blocklisted-or-approved, faces. */
+    static Term scopeTerm(GalleryFilter filter) {
         String prefix = filter.onlyBlocklistedOrApproved() ? BLOCKLISTED_OR_APPROVED_PREFIX : SEARCHABLE_PREFIX;
-        Query scope = new TermQuery(new Term(SCOPE, prefix + filter.applicationId()));
+        return new Term(SCOPE, prefix + filter.applicationId());
+    }
+
+    /** The filter of a search: the scope term, plus a MUST_NOT clause per excluded source. */
+    static Query filterQuery(GalleryFilter filter) {
+        Query scope = new TermQuery(scopeTerm(filter));
         if (filter.excludedSources().isEmpty()) {
             return scope;
         }

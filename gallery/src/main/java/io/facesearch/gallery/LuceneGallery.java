@@ -39,6 +39,7 @@ import org.apache.lucene.index.Term;
 import org.apache.lucene.index.TieredMergePolicy;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherFactory;
 import org.apache.lucene.search.SearcherManager;
@@ -57,11 +58,12 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Search</h2>
  * A search is a {@link KnnFloatVectorQuery} for {@link LuceneGalleryConfig#searchCandidates()} candidates (HNSW
- * {@code ef}) whose filter is the tenant's scope term, so the tenant is applied inside the graph search, not
- * after it. Lucene runs an exact search over the filtered documents of a segment instead when the filter matches
- * no more documents than candidates requested, or when the graph search visits more documents than the filter
- * matches. The candidates, ranked by the quantised score, are then re-scored with the exact float dot product and
- * the best {@code k} at or above {@code minSimilarity} are returned.
+ * {@code ef}) whose filter is the tenant's scope term, so the tenant is applied inside the graph search, not after it
+ * (the filter is dropped only when it provably matches every document: one tenant, everything searchable). Per
+ * segment, Lucene scores the filtered documents exactly instead of walking the graph when the filter matches no more
+ * documents than candidates requested, or when the graph search visits more documents than the filter matches. The
+ * graph search ranks candidates by the quantised score; the candidates are then re-scored with the exact float dot
+ * product of the stored float vectors and the best {@code k} at or above {@code minSimilarity} are returned.
  *
  * <h2>Concurrency and visibility</h2>
  * Searches take no lock: each acquires the current point-in-time searcher from a {@link SearcherManager}. Every write
@@ -89,6 +91,7 @@ public final class LuceneGallery implements Gallery {
     private final ReentrantReadWriteLock writesLock = new ReentrantReadWriteLock();
     private final ReentrantLock[] faceLocks = new ReentrantLock[FACE_LOCK_STRIPES];
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile RepairReport lastRepair;
 
     private LuceneGallery(Path path, LuceneGalleryConfig config, boolean create) throws IOException {
         this.path = path;
@@ -269,7 +272,7 @@ public final class LuceneGallery implements Gallery {
         IndexSearcher searcher = acquire();
         try {
             KnnFloatVectorQuery knn = new KnnFloatVectorQuery(
-                    GalleryIndexLayout.EMBEDDING, probe, fetch, GalleryIndexLayout.filterQuery(query.filter()));
+                    GalleryIndexLayout.EMBEDDING, probe, fetch, filterFor(searcher, query.filter()));
             TopDocs top = searcher.search(knn, fetch);
             return rescore(searcher, top.scoreDocs, query);
         } catch (IOException e) {
@@ -277,6 +280,29 @@ public final class LuceneGallery implements Gallery {
         } finally {
             release(searcher);
         }
+    }
+
+    /**
+     * The Lucene filter of a search, or null when the scope term is on every document of every segment (one tenant,
+     * all faces searchable, no source excluded). Lucene materialises a filter as a bit set of all documents of a
+     * segment on every search, which at a million faces costs about as much as the graph search itself.
+     */
+    private static Query filterFor(IndexSearcher searcher, GalleryFilter filter) throws IOException {
+        if (filter.excludedSources().isEmpty()) {
+            Term scope = GalleryIndexLayout.scopeTerm(filter);
+            boolean everyDocument = true;
+            for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
+                // docFreq counts deleted documents too: equal to maxDoc means every live document has the term.
+                if (leaf.reader().docFreq(scope) != leaf.reader().maxDoc()) {
+                    everyDocument = false;
+                    break;
+                }
+            }
+            if (everyDocument) {
+                return null;
+            }
+        }
+        return GalleryIndexLayout.filterQuery(filter);
     }
 
     /**
@@ -456,6 +482,7 @@ public final class LuceneGallery implements Gallery {
             }
             searchers.maybeRefreshBlocking();
             RepairReport report = new RepairReport(indexedCount, counts[0], counts[1], counts[2], indexed.size());
+            lastRepair = report;
             log.info("gallery {}: checked against the truth in {} ms: indexed={} truth={} added={} reindexed={} "
                             + "deleted={}", path, (System.nanoTime() - start) / 1_000_000, report.indexed(),
                     report.truth(), report.added(), report.reindexed(), report.deleted());
@@ -465,6 +492,11 @@ public final class LuceneGallery implements Gallery {
         } finally {
             writesLock.writeLock().unlock();
         }
+    }
+
+    /** The outcome of the last repair, null if there was none (e.g. the index was rebuilt). */
+    RepairReport lastRepair() {
+        return lastRepair;
     }
 
     private record IndexedFace(int flagBits, String modelId) {}

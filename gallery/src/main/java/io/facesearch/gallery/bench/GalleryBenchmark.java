@@ -1,0 +1,355 @@
+package io.facesearch.gallery.bench;
+
+import io.facesearch.gallery.ExactGallery;
+import io.facesearch.gallery.GalleryFilter;
+import io.facesearch.gallery.GalleryMatch;
+import io.facesearch.gallery.GalleryQuery;
+import io.facesearch.gallery.LuceneGallery;
+import io.facesearch.gallery.LuceneGalleryConfig;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+
+/**
+ * Builds a {@link LuceneGallery} of N faces and measures it against exact brute-force search ({@link ExactGallery})
+ * in the same run. Not a test: {@code facesearch bench gallery --faces N} calls {@link #run} with real mated pairs;
+ * {@link #main} runs it with synthetic ones.
+ *
+ * <p>The gallery holds the mates of the mated pairs plus N - mates random unit vectors, all in one tenant. The
+ * queries are random unit vectors and the probes. Figures:
+ * <ul>
+ * <li>build: opening the gallery on an empty directory, i.e. the rebuild from the truth, merge and commit
+ *     included;</li>
+ * <li>RAM per face: the JVM heap growth (used heap after full GCs, before opening and after building and warming
+ *     up) plus the index files every search reads and that must stay memory-resident: quantised vectors
+ *     ({@code .veq}), HNSW graph ({@code .vex}) and vector metadata ({@code .vem*}); with quantisation off the
+ *     float vectors ({@code .vec}) take the place of {@code .veq}. The float vectors of a quantised index are
+ *     read only for the re-scored candidates, so they count as disk, not RAM;</li>
+ * <li>disk per face: all index files;</li>
+ * <li>latency: one search at a time on one thread, after a warm-up, at k=5 and k=10;</li>
+ * <li>recall@10: mean share of the exact top 10 (by face id) found in the gallery's top 10;</li>
+ * <li>rank-1 mate: among probes whose mate exact search ranks first, the share the gallery ranks first.</li>
+ * </ul>
+ * The last line printed is the key=value summary of {@link GalleryBenchmarkResult#summaryLine()}.
+ */
+public final class GalleryBenchmark {
+
+    private static final int WARMUP_QUERIES = 200;
+
+    private GalleryBenchmark() {}
+
+    public static GalleryBenchmarkResult run(GalleryBenchmarkConfig cfg, List<MatedPair> mated, PrintStream out) {
+        LuceneGalleryConfig galleryConfig = cfg.gallery();
+        int dims = galleryConfig.dimensions();
+        out.printf(Locale.ROOT, "gallery benchmark: faces=%d mated_pairs=%d random_queries=%d M=%d beamWidth=%d "
+                        + "bits=%d candidates=%d cores=%d max_heap_mb=%d%n", cfg.faces(), mated.size(),
+                cfg.randomQueries(), galleryConfig.maxConn(), galleryConfig.beamWidth(),
+                galleryConfig.quantizationBits(), galleryConfig.searchCandidates(),
+                Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
+        SyntheticGalleryTruth truth = new SyntheticGalleryTruth(cfg.faces(), mated, cfg.seed(), dims);
+        deleteRecursively(cfg.indexDir());
+
+        long heapBefore = usedHeapAfterGc();
+        long start = System.nanoTime();
+        try (LuceneGallery gallery = LuceneGallery.open(cfg.indexDir(), truth, galleryConfig)) {
+            double buildSeconds = (System.nanoTime() - start) / 1e9;
+            out.printf(Locale.ROOT, "build: %.1f s, %.0f faces/s%n", buildSeconds, cfg.faces() / buildSeconds);
+
+            float[][] queries = queries(cfg, mated, dims);
+            GalleryFilter filter = GalleryFilter.tenant(SyntheticGalleryTruth.APPLICATION_ID);
+            for (int i = 0; i < Math.min(WARMUP_QUERIES, queries.length); i++) {
+                gallery.search(new GalleryQuery(queries[i], 10, -1f, filter));
+            }
+            long heapAfter = usedHeapAfterGc();
+            double heapPerFace = Math.max(0, heapAfter - heapBefore) / (double) cfg.faces();
+            IndexFiles files = IndexFiles.measure(cfg.indexDir(), galleryConfig.quantizationBits() != 0);
+            double residentPerFace = files.residentBytes() / (double) cfg.faces();
+            double diskPerFace = files.totalBytes() / (double) cfg.faces();
+            out.printf(Locale.ROOT, "index files (bytes per face): %s%n", files.describe(cfg.faces()));
+            out.printf(Locale.ROOT, "ram per face: heap %.0f + resident files %.0f = %.0f bytes; disk %.0f bytes%n",
+                    heapPerFace, residentPerFace, heapPerFace + residentPerFace, diskPerFace);
+
+            out.println("exact baseline: loading");
+            ExactGallery exact = new ExactGallery(dims);
+            truth.forEachFace(exact::add);
+            String[][] exactTop10 = exactTop10(exact, queries, filter);
+            double[] exactLatency = new double[Math.min(cfg.exactLatencyQueries(), queries.length)];
+            for (int i = 0; i < exactLatency.length; i++) {
+                long t = System.nanoTime();
+                exact.search(new GalleryQuery(queries[i], 10, -1f, filter));
+                exactLatency[i] = (System.nanoTime() - t) / 1e6;
+            }
+            double exactP50 = percentile(exactLatency, 50);
+            double exactP99 = percentile(exactLatency, 99);
+            out.printf(Locale.ROOT, "exact baseline: p50 %.2f ms, p99 %.2f ms (%d queries, k=10)%n", exactP50,
+                    exactP99, exactLatency.length);
+            exact = null; // let the 2 KB per face go before the timed searches
+
+            int probes = mated.size();
+            int randoms = queries.length - probes;
+            List<GalleryBenchmarkResult.SearchFigures> sweep = new ArrayList<>();
+            GalleryBenchmarkResult.SearchFigures headline = null;
+            out.println("candidates  p50_k5_ms  p99_k5_ms  p50_k10_ms  p99_k10_ms  recall10_random  recall10_probes"
+                    + "  rank1_mate");
+            for (int candidates : candidateValues(cfg)) {
+                GalleryBenchmarkResult.SearchFigures figures =
+                        measure(gallery, candidates, queries, randoms, exactTop10, filter);
+                sweep.add(figures);
+                if (candidates == galleryConfig.searchCandidates()) {
+                    headline = figures;
+                }
+                out.printf(Locale.ROOT, "%10d  %9.3f  %9.3f  %10.3f  %10.3f  %15.4f  %15.4f  %10.4f (%d eligible)%n",
+                        candidates, figures.p50K5Ms(), figures.p99K5Ms(), figures.p50K10Ms(), figures.p99K10Ms(),
+                        figures.recallAt10Random(), figures.recallAt10Probes(), figures.rank1Mate(),
+                        figures.rank1MateEligible());
+            }
+            GalleryBenchmarkResult result = new GalleryBenchmarkResult(cfg.faces(), buildSeconds,
+                    cfg.faces() / buildSeconds, heapPerFace, residentPerFace, heapPerFace + residentPerFace,
+                    diskPerFace, galleryConfig.searchCandidates(), headline, exactP50, exactP99, List.copyOf(sweep));
+            out.println(result.summaryLine());
+            return result;
+        }
+    }
+
+    private static int[] candidateValues(GalleryBenchmarkConfig cfg) {
+        return IntStream.concat(IntStream.of(cfg.gallery().searchCandidates()), Arrays.stream(cfg.candidateSweep()))
+                .distinct()
+                .sorted()
+                .toArray();
+    }
+
+    /** Random unit queries first, then the probes (whose mates are faces 0..probes-1). */
+    private static float[][] queries(GalleryBenchmarkConfig cfg, List<MatedPair> mated, int dims) {
+        float[][] queries = new float[cfg.randomQueries() + mated.size()][];
+        SplittableRandom seeds = new SplittableRandom(cfg.seed() ^ 0x5DEECE66DL);
+        for (int i = 0; i < cfg.randomQueries(); i++) {
+            queries[i] = SyntheticGalleryTruth.randomUnitVector(seeds.nextLong(), dims);
+        }
+        for (int i = 0; i < mated.size(); i++) {
+            queries[cfg.randomQueries() + i] = mated.get(i).probe();
+        }
+        return queries;
+    }
+
+    private static String[][] exactTop10(ExactGallery exact, float[][] queries, GalleryFilter filter) {
+        String[][] top = new String[queries.length][];
+        IntStream.range(0, queries.length).parallel().forEach(i -> top[i] = exact
+                .search(new GalleryQuery(queries[i], 10, -1f, filter)).stream()
+                .map(GalleryMatch::faceId)
+                .toArray(String[]::new));
+        return top;
+    }
+
+    private static GalleryBenchmarkResult.SearchFigures measure(LuceneGallery gallery, int candidates,
+            float[][] queries, int randoms, String[][] exactTop10, GalleryFilter filter) {
+        for (int i = 0; i < Math.min(WARMUP_QUERIES, queries.length); i++) {
+            gallery.search(new GalleryQuery(queries[i], 10, -1f, filter), candidates);
+        }
+        double[] latencyK10 = new double[queries.length];
+        double[] latencyK5 = new double[queries.length];
+        double recallRandom = 0;
+        double recallProbes = 0;
+        int eligible = 0;
+        int mateFirst = 0;
+        for (int i = 0; i < queries.length; i++) {
+            long t = System.nanoTime();
+            List<GalleryMatch> matches = gallery.search(new GalleryQuery(queries[i], 10, -1f, filter), candidates);
+            latencyK10[i] = (System.nanoTime() - t) / 1e6;
+            double recall = recall(matches, exactTop10[i]);
+            if (i < randoms) {
+                recallRandom += recall;
+            } else {
+                recallProbes += recall;
+                String mateId = SyntheticGalleryTruth.mateId(i - randoms);
+                if (exactTop10[i].length > 0 && exactTop10[i][0].equals(mateId)) {
+                    eligible++;
+                    if (!matches.isEmpty() && matches.get(0).faceId().equals(mateId)) {
+                        mateFirst++;
+                    }
+                }
+            }
+        }
+        for (int i = 0; i < queries.length; i++) {
+            long t = System.nanoTime();
+            gallery.search(new GalleryQuery(queries[i], 5, -1f, filter), candidates);
+            latencyK5[i] = (System.nanoTime() - t) / 1e6;
+        }
+        int probes = queries.length - randoms;
+        return new GalleryBenchmarkResult.SearchFigures(candidates, percentile(latencyK5, 50),
+                percentile(latencyK5, 99), percentile(latencyK10, 50), percentile(latencyK10, 99),
+                randoms == 0 ? Double.NaN : recallRandom / randoms, probes == 0 ? Double.NaN : recallProbes / probes,
+                queries.length == 0 ? Double.NaN : (recallRandom + recallProbes) / queries.length,
+                eligible == 0 ? Double.NaN : mateFirst / (double) eligible, eligible);
+    }
+
+    private static double recall(List<GalleryMatch> matches, String[] exact) {
+        if (exact.length == 0) {
+            return 1;
+        }
+        Set<String> expected = new HashSet<>(Arrays.asList(exact));
+        int found = 0;
+        for (GalleryMatch match : matches) {
+            if (expected.contains(match.faceId())) {
+                found++;
+            }
+        }
+        return found / (double) exact.length;
+    }
+
+    static double percentile(double[] values, double percentile) {
+        if (values.length == 0) {
+            return Double.NaN;
+        }
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int index = (int) Math.ceil(percentile / 100.0 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+    }
+
+    private static long usedHeapAfterGc() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot empty " + dir, e);
+        }
+    }
+
+    /** Sizes of the index files by extension. */
+    private record IndexFiles(TreeMap<String, Long> bytesByExtension, boolean quantized) {
+
+        static IndexFiles measure(Path dir, boolean quantized) {
+            TreeMap<String, Long> sizes = new TreeMap<>();
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path file : files.toList()) {
+                    String name = file.getFileName().toString();
+                    int dot = name.lastIndexOf('.');
+                    String ext = dot < 0 ? name : name.substring(dot + 1);
+                    if (ext.startsWith("segments") || name.startsWith("segments")) {
+                        ext = "segments";
+                    }
+                    sizes.merge(ext, Files.size(file), Long::sum);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return new IndexFiles(sizes, quantized);
+        }
+
+        long totalBytes() {
+            return bytesByExtension.values().stream().mapToLong(Long::longValue).sum();
+        }
+
+        /** Quantised vectors (or float vectors when not quantised), HNSW graph and vector metadata. */
+        long residentBytes() {
+            long bytes = 0;
+            for (var e : bytesByExtension.entrySet()) {
+                String ext = e.getKey();
+                if (ext.equals(quantized ? "veq" : "vec") || ext.equals("vex") || ext.startsWith("vem")) {
+                    bytes += e.getValue();
+                }
+            }
+            return bytes;
+        }
+
+        String describe(int faces) {
+            StringBuilder sb = new StringBuilder();
+            for (var e : bytesByExtension.entrySet()) {
+                sb.append(String.format(Locale.ROOT, "%s=%.1f ", e.getKey(), e.getValue() / (double) faces));
+            }
+            return sb.toString().trim();
+        }
+    }
+
+    /**
+     * Runs the benchmark with synthetic mated pairs: the probe is a random unit vector, the mate is
+     * {@code normalize(probe + noise)} with the noise scaled so that their cosine similarity is about
+     * {@code --mate-similarity}. Options: {@code --faces N --mated P --queries Q --m M --beam B --bits 7|4|0
+     * --candidates C --sweep C1,C2,.. --mate-similarity S --seed S --dir PATH}.
+     */
+    public static void main(String[] args) {
+        int faces = 100_000;
+        int matedCount = 1000;
+        double mateSimilarity = 0.5;
+        GalleryBenchmarkConfig defaults = GalleryBenchmarkConfig.defaults(faces, Path.of("target/bench-gallery"));
+        LuceneGalleryConfig gallery = defaults.gallery();
+        long seed = defaults.seed();
+        int queries = defaults.randomQueries();
+        int[] sweep = new int[0];
+        Path dir = defaults.indexDir();
+        int m = gallery.maxConn();
+        int beam = gallery.beamWidth();
+        int bits = gallery.quantizationBits();
+        int candidates = gallery.searchCandidates();
+        for (int i = 0; i < args.length; i += 2) {
+            String value = args[i + 1];
+            switch (args[i]) {
+                case "--faces" -> faces = Integer.parseInt(value);
+                case "--mated" -> matedCount = Integer.parseInt(value);
+                case "--queries" -> queries = Integer.parseInt(value);
+                case "--m" -> m = Integer.parseInt(value);
+                case "--beam" -> beam = Integer.parseInt(value);
+                case "--bits" -> bits = Integer.parseInt(value);
+                case "--candidates" -> candidates = Integer.parseInt(value);
+                case "--sweep" -> sweep = Arrays.stream(value.split(",")).mapToInt(Integer::parseInt).toArray();
+                case "--mate-similarity" -> mateSimilarity = Double.parseDouble(value);
+                case "--seed" -> seed = Long.parseLong(value);
+                case "--dir" -> dir = Path.of(value);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        gallery = gallery.withHnsw(m, beam, bits).withSearchCandidates(candidates);
+        List<MatedPair> mated = syntheticMatedPairs(matedCount, mateSimilarity, seed + 1, gallery.dimensions());
+        GalleryBenchmarkConfig cfg = new GalleryBenchmarkConfig(faces, seed, dir, gallery, queries,
+                defaults.exactLatencyQueries(), sweep);
+        run(cfg, mated, System.out);
+    }
+
+    /** Pairs whose cosine similarity is about {@code similarity}: mate = normalize(probe + noise). */
+    public static List<MatedPair> syntheticMatedPairs(int count, double similarity, long seed, int dims) {
+        // For a unit probe and independent noise of norm r, cos(probe, probe + noise) ~ 1 / sqrt(1 + r^2).
+        double noiseNorm = Math.sqrt(1 / (similarity * similarity) - 1);
+        SplittableRandom random = new SplittableRandom(seed);
+        List<MatedPair> pairs = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            float[] probe = SyntheticGalleryTruth.randomUnitVector(random.nextLong(), dims);
+            float[] noise = SyntheticGalleryTruth.randomUnitVector(random.nextLong(), dims);
+            float[] mate = new float[dims];
+            for (int d = 0; d < dims; d++) {
+                mate[d] = probe[d] + (float) noiseNorm * noise[d];
+            }
+            pairs.add(new MatedPair(probe, SyntheticGalleryTruth.normalize(mate)));
+        }
+        return pairs;
+    }
+}

@@ -1,0 +1,160 @@
+package io.facesearch.gallery;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.HashMap;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link LuceneGallery} against the oracle {@link ExactGallery}. Where a tenant's filtered faces are no more than the
+ * search candidates (100), Lucene searches them exactly, so results must be identical: same faces, same order, same
+ * float similarity. On larger galleries HNSW is approximate and the stated recall tolerance applies.
+ */
+class LuceneGalleryOracleTest {
+
+    private static final String[] TENANTS = {"app-a", "app-b", "app-c"};
+    private static final int MAX_TENANT_FACES = 90;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void random_adds_removes_updates_reopens_and_crashes_give_the_results_of_exact_search() {
+        long seed = TestSeed.get("random_adds_removes_updates_reopens_and_crashes_give_the_results_of_exact_search");
+        TestFaces faces = new TestFaces(seed);
+        InMemoryTruth truth = new InMemoryTruth();
+        ExactGallery exact = new ExactGallery(TestFaces.DIMS);
+        Map<String, Integer> tenantSizes = new HashMap<>();
+        List<String> live = new ArrayList<>();
+        Set<String> removed = new HashSet<>();
+        LuceneGallery lucene = Galleries.open(dir, truth);
+        int searches = 0;
+        try {
+            for (int step = 0; step < 700; step++) {
+                int op = faces.random().nextInt(100);
+                String tenant = TENANTS[faces.random().nextInt(TENANTS.length)];
+                if (op < 40 && tenantSizes.getOrDefault(tenant, 0) < MAX_TENANT_FACES) {
+                    StoredFace face = faces.face(tenant);
+                    truth.put(face);
+                    exact.add(face);
+                    lucene.add(face);
+                    live.add(face.faceId());
+                    tenantSizes.merge(tenant, 1, Integer::sum);
+                } else if (op < 50 && !live.isEmpty()) {
+                    boolean known = faces.random().nextInt(5) != 0;
+                    String faceId = known ? live.remove(faces.random().nextInt(live.size())) : "unknown-" + step;
+                    if (known) {
+                        tenantSizes.merge(truth.get(faceId).applicationId(), -1, Integer::sum);
+                        truth.remove(faceId);
+                        removed.add(faceId);
+                    }
+                    assertEquals(exact.remove(faceId), lucene.remove(faceId), "remove at step " + step);
+                } else if (op < 60 && !live.isEmpty()) {
+                    String faceId = live.get(faces.random().nextInt(live.size()));
+                    FaceFlags flags = faces.randomFlags();
+                    truth.put(truth.get(faceId).withFlags(flags));
+                    assertEquals(exact.update(faceId, flags), lucene.update(faceId, flags), "update at " + step);
+                } else if (op < 63) {
+                    // Reopen, half of the time after a crash that loses the uncommitted writes: the repair on open
+                    // must restore them from the truth.
+                    if (faces.random().nextBoolean()) {
+                        lucene.crash();
+                    } else {
+                        lucene.close();
+                    }
+                    lucene = Galleries.open(dir, truth);
+                } else {
+                    float[] probe = live.isEmpty() || faces.random().nextBoolean()
+                            ? faces.unitVector()
+                            : faces.near(truth.get(live.get(faces.random().nextInt(live.size()))).embedding(), 0.7);
+                    float minSimilarity = new float[] {-1f, 0f, 0.3f}[faces.random().nextInt(3)];
+                    GalleryQuery query = new GalleryQuery(probe, 1 + faces.random().nextInt(20), minSimilarity,
+                            faces.randomFilter(tenant));
+                    List<GalleryMatch> expected = exact.search(query);
+                    List<GalleryMatch> actual = lucene.search(query);
+                    assertEquals(expected, actual, "search at step " + step + " with " + query.filter());
+                    for (GalleryMatch match : actual) {
+                        assertTrue(!removed.contains(match.faceId()), "removed face came back: " + match.faceId());
+                    }
+                    assertEquals(exact.count(tenant), lucene.count(tenant), "count at step " + step);
+                    searches++;
+                }
+            }
+        } finally {
+            lucene.close();
+        }
+        assertTrue(searches > 200, "searches run: " + searches);
+    }
+
+    @Test
+    void search_is_exact_when_the_tenant_filter_is_very_selective() {
+        long seed = TestSeed.get("search_is_exact_when_the_tenant_filter_is_very_selective");
+        TestFaces faces = new TestFaces(seed);
+        InMemoryTruth truth = new InMemoryTruth();
+        for (int i = 0; i < 4000; i++) {
+            truth.put(faces.plainFace("big-tenant", faces.unitVector()));
+        }
+        for (int i = 0; i < 40; i++) {
+            truth.put(faces.plainFace("small-tenant", faces.unitVector()));
+        }
+        ExactGallery exact = Galleries.exactOf(truth);
+        try (LuceneGallery lucene = Galleries.open(dir, truth)) {
+            for (int q = 0; q < 100; q++) {
+                GalleryQuery query = new GalleryQuery(faces.unitVector(), 10, -1f, GalleryFilter.tenant("small-tenant"));
+                // 40 filtered faces <= 100 candidates: Lucene scores every one of them instead of walking the graph,
+                // which would otherwise have to find 10 of 40 nodes among 4040.
+                assertEquals(exact.search(query), lucene.search(query), "query " + q);
+            }
+        }
+    }
+
+    /**
+     * Tolerance: on 4,000 clustered faces (400 people x 10 faces, like a real gallery) with the default 100
+     * candidates, mean recall@10 against exact search must be at least 0.98 and the best match the same as exact
+     * search's in at least 99% of searches.
+     */
+    @Test
+    void hnsw_finds_at_least_98_percent_of_the_exact_top_10_on_clustered_faces() {
+        long seed = TestSeed.get("hnsw_finds_at_least_98_percent_of_the_exact_top_10_on_clustered_faces");
+        TestFaces faces = new TestFaces(seed);
+        InMemoryTruth truth = new InMemoryTruth();
+        List<float[]> people = new ArrayList<>();
+        for (int p = 0; p < 400; p++) {
+            float[] person = faces.unitVector();
+            people.add(person);
+            for (int i = 0; i < 10; i++) {
+                truth.put(faces.plainFace("tenant", faces.near(person, 0.75)));
+            }
+        }
+        ExactGallery exact = Galleries.exactOf(truth);
+        double recall = 0;
+        int sameBest = 0;
+        int queries = 300;
+        try (LuceneGallery lucene = Galleries.open(dir, truth)) {
+            for (int q = 0; q < queries; q++) {
+                float[] probe = faces.near(people.get(faces.random().nextInt(people.size())), 0.75);
+                GalleryQuery query = new GalleryQuery(probe, 10, -1f, GalleryFilter.tenant("tenant"));
+                List<String> expected = Galleries.ids(exact.search(query));
+                List<String> actual = Galleries.ids(lucene.search(query));
+                Set<String> found = new HashSet<>(actual);
+                found.retainAll(expected);
+                recall += found.size() / (double) expected.size();
+                if (actual.get(0).equals(expected.get(0))) {
+                    sameBest++;
+                }
+            }
+        }
+        recall /= queries;
+        System.out.printf("clustered recall@10=%.4f same_best=%d/%d%n", recall, sameBest, queries);
+        assertTrue(recall >= 0.98, "recall@10 " + recall);
+        assertTrue(sameBest >= 0.99 * queries, "same best match " + sameBest + "/" + queries);
+    }
+}
