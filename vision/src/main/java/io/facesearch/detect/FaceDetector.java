@@ -28,7 +28,7 @@ public final class FaceDetector {
   public static final int INPUT_WIDTH = 320;
   public static final int INPUT_HEIGHT = 240;
   /** Default face-probability cut; chosen on the no-face and group photos (see docs/accuracy.md). */
-  public static final float DEFAULT_MIN_CONFIDENCE = 0.6f;
+  public static final float DEFAULT_MIN_CONFIDENCE = 0.7f;
   public static final float DEFAULT_NMS_IOU = 0.4f;
 
   private static final int PLANE = INPUT_WIDTH * INPUT_HEIGHT;
