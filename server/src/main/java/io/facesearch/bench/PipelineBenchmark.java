@@ -1,0 +1,77 @@
+package io.facesearch.bench;
+
+import io.facesearch.align.Landmarks;
+import io.facesearch.attributes.AgeGender;
+import io.facesearch.detect.Detection;
+import io.facesearch.embed.Embedding;
+import io.facesearch.image.BgrImage;
+import io.facesearch.image.ImageDecoder;
+import io.facesearch.image.ImageRejectedException;
+import io.facesearch.pipeline.FacePipeline;
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Per-stage latency of the pipeline on one thread: decode, detect, landmarks, align, embed, age/gender, for
+ * the largest face of one photo. Reports the median and the 90th percentile of each stage over the timed
+ * iterations after a warm-up (JIT and ONNX Runtime's first-run allocations).
+ */
+public final class PipelineBenchmark {
+
+  /** Medians in milliseconds. */
+  public record Result(double decode, double detect, double landmarks, double align, double embed, double ageGender,
+                       double total) {}
+
+  private static final String[] STAGES = {"decode", "detect", "landmarks", "align", "embed", "age_gender", "total"};
+
+  private final FacePipeline pipeline;
+  private final ImageDecoder decoder = new ImageDecoder();
+
+  public PipelineBenchmark(FacePipeline pipeline) {
+    this.pipeline = pipeline;
+  }
+
+  public Result run(byte[] jpeg, int warmup, int iterations, PrintStream out) throws ImageRejectedException {
+    long[][] nanos = new long[STAGES.length][iterations];
+    for (int i = -warmup; i < iterations; i++) {
+      long t0 = System.nanoTime();
+      BgrImage image = decoder.decode(jpeg);
+      long t1 = System.nanoTime();
+      List<Detection> faces = pipeline.detector().detect(image);
+      long t2 = System.nanoTime();
+      if (faces.isEmpty()) {
+        throw new IllegalArgumentException("the benchmark photo has no face");
+      }
+      Detection face = faces.getFirst();
+      Landmarks landmarks = pipeline.locator().locate(image, face);
+      long t3 = System.nanoTime();
+      BgrImage aligned = pipeline.aligner().align(image, landmarks.fivePoints());
+      long t4 = System.nanoTime();
+      Embedding embedding = pipeline.embedder().embed(aligned);
+      long t5 = System.nanoTime();
+      AgeGender ageGender = pipeline.ageGender().estimate(image, face);
+      long t6 = System.nanoTime();
+      if (i >= 0) {
+        long[] t = {t0, t1, t2, t3, t4, t5, t6};
+        for (int s = 0; s < 6; s++) {
+          nanos[s][i] = t[s + 1] - t[s];
+        }
+        nanos[6][i] = t6 - t0;
+      }
+      if (embedding.vector().length == 0 || ageGender.age() < -1) {
+        throw new IllegalStateException("unreachable: keeps the results alive");
+      }
+    }
+    out.printf(Locale.ROOT, "%-12s %10s %10s%n", "stage", "median_ms", "p90_ms");
+    double[] medians = new double[STAGES.length];
+    for (int s = 0; s < STAGES.length; s++) {
+      long[] sorted = nanos[s].clone();
+      Arrays.sort(sorted);
+      medians[s] = sorted[iterations / 2] / 1e6;
+      out.printf(Locale.ROOT, "%-12s %10.2f %10.2f%n", STAGES[s], medians[s], sorted[(int) (iterations * 0.9)] / 1e6);
+    }
+    return new Result(medians[0], medians[1], medians[2], medians[3], medians[4], medians[5], medians[6]);
+  }
+}
