@@ -11,7 +11,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code facesearch eval lfw --images DIR --pairs FILE}: verification accuracy on an LFW-style benchmark. */
-@Command(name = "eval", description = "Measure accuracy.", subcommands = {EvalCommand.Lfw.class})
+@Command(name = "eval", description = "Measure accuracy.", subcommands = {EvalCommand.Lfw.class, EvalCommand.Calibrate.class})
 final class EvalCommand {
 
   @Command(name = "lfw", mixinStandardHelpOptions = true,
@@ -48,6 +48,40 @@ final class EvalCommand {
             r.failures(), r.images());
         System.out.printf(Locale.ROOT, "throughput: %.1f images/s with %d threads%n", r.imagesPerSecond(), threads);
         System.out.println(r.summaryLine());
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "calibrate", mixinStandardHelpOptions = true,
+      description = "False-match rate of cosine thresholds over every impostor pair of an LFW-style folder, "
+          + "and where similarity_percentage 70 and 90 fall.")
+  static final class Calibrate implements Callable<Integer> {
+
+    @Option(names = "--images", required = true, description = "Folder holding <Name>/<Name>_NNNN.jpg.")
+    Path images;
+
+    @Option(names = "--threads", description = "Images embedded in parallel (default: number of cores).")
+    int threads = Runtime.getRuntime().availableProcessors();
+
+    @Mixin
+    PipelineOptions pipelineOptions;
+
+    @Override
+    public Integer call() throws Exception {
+      try (FacePipeline pipeline = pipelineOptions.load()) {
+        io.facesearch.eval.Calibration.Result r =
+            new io.facesearch.eval.Calibration(pipeline, threads).run(images, System.out);
+        io.facesearch.eval.Calibration.print(r, System.out);
+        StringBuilder summary = new StringBuilder();
+        for (double pct : new double[] {50, 70, 90}) {
+          float cos = io.facesearch.search.SimilarityScale.cosine(pct);
+          System.out.printf(Locale.ROOT, "similarity_percentage %.0f = cosine %.4f: FMR %.2e, TMR %.4f%n", pct, cos,
+              r.fmrAt(cos), r.tmrAt(cos));
+          summary.append(String.format(Locale.ROOT, "fmr_at_%.0f=%.2e tmr_at_%.0f=%.4f ", pct, r.fmrAt(cos), pct, r.tmrAt(cos)));
+        }
+        System.out.println(summary.append(String.format(Locale.ROOT, "impostor_pairs=%d genuine_pairs=%d failures=%d",
+            r.impostorPairs(), r.genuinePairs(), r.failures())));
       }
       return 0;
     }

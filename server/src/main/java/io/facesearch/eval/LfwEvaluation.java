@@ -97,7 +97,7 @@ public final class LfwEvaluation {
         eer, images.size(), failures, images.size() / seconds, impostors.length, impostors);
   }
 
-  private float[][] embedAll(Path dir, List<String> images, PrintStream log) throws InterruptedException {
+  float[][] embedAll(Path dir, List<String> images, PrintStream log) throws InterruptedException {
     float[][] out = new float[images.size()][];
     AtomicInteger done = new AtomicInteger();
     ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -134,7 +134,7 @@ public final class LfwEvaluation {
     }
   }
 
-  private static float[] allImpostorScores(List<String> images, float[][] embeddings) {
+  static float[] allImpostorScores(List<String> images, float[][] embeddings) {
     int m = images.size();
     String[] person = new String[m];
     for (int i = 0; i < m; i++) {

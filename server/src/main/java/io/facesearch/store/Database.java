@@ -1,0 +1,83 @@
+package io.facesearch.store;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.concurrent.locks.ReentrantLock;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * The relational store: a JDBC {@link DataSource} whose schema Flyway keeps current
+ * ({@code server/src/main/resources/db/migration}, {@code V<n>__*.sql}).
+ *
+ * <p>The embedded default is one SQLite file, {@code <data>/facesearch.db}, in WAL mode so that readers never
+ * wait for the writer. SQLite has one writer at a time; {@link #inTransaction} takes a process-wide write
+ * lock and {@code BEGIN IMMEDIATE}, so concurrent writers queue instead of failing with SQLITE_BUSY.
+ */
+public final class Database {
+
+  /** Work done with a connection; may throw SQLException. */
+  @FunctionalInterface
+  public interface Work<T> {
+    T apply(Connection connection) throws SQLException;
+  }
+
+  private final DataSource dataSource;
+  private final ReentrantLock writeLock = new ReentrantLock();
+
+  private Database(DataSource dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  /** Opens (creating if needed) the SQLite database in {@code dataDir} and migrates its schema. */
+  public static Database sqlite(Path dataDir) {
+    try {
+      Files.createDirectories(dataDir);
+    } catch (java.io.IOException e) {
+      throw new StoreException("cannot create data folder " + dataDir, e);
+    }
+    SQLiteConfig config = new SQLiteConfig();
+    config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+    config.enforceForeignKeys(true);
+    config.setBusyTimeout(10_000);
+    config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+    SQLiteDataSource ds = new SQLiteDataSource(config);
+    ds.setUrl("jdbc:sqlite:" + dataDir.resolve("facesearch.db").toAbsolutePath());
+    Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
+    return new Database(ds);
+  }
+
+  /** Runs read-only work on a fresh connection. */
+  public <T> T read(Work<T> work) {
+    try (Connection c = dataSource.getConnection()) {
+      return work.apply(c);
+    } catch (SQLException e) {
+      throw new StoreException(e.getMessage(), e);
+    }
+  }
+
+  /** Runs {@code work} in one write transaction: all of it is committed, or none of it. */
+  public <T> T inTransaction(Work<T> work) {
+    writeLock.lock();
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false); // SQLite: BEGIN IMMEDIATE (transaction mode above)
+      try {
+        T result = work.apply(c);
+        c.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new StoreException(e.getMessage(), e);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+}
