@@ -2,7 +2,6 @@ package io.facesearch.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.facesearch.image.ImageDecoder;
-import io.facesearch.pipeline.FacePipeline;
 import io.javalin.Javalin;
 import io.javalin.config.SizeUnit;
 import io.javalin.http.HttpResponseException;
@@ -23,10 +22,14 @@ public final class FaceSearchApp {
 
   private FaceSearchApp() {}
 
-  public static Javalin create(FacePipeline pipeline) {
+  public static Javalin create(Services s) {
     ObjectMapper json = new ObjectMapper();
     UploadReader uploads = new UploadReader(new ImageDecoder(), ImageDecoder.DEFAULT_MAX_BYTES);
-    AnalyzeHandler analyze = new AnalyzeHandler(pipeline, uploads);
+    Auth auth = new Auth(s.accounts());
+    AnalyzeHandler analyze = new AnalyzeHandler(s.pipeline(), uploads);
+    FaceSearchHandler faceSearch = new FaceSearchHandler(s.search(), uploads, s.urls(), json);
+    SessionHandler sessions = new SessionHandler(s.search(), uploads, s.db(), s.sessions(), json);
+    ImageHandler images = new ImageHandler(s.images(), s.urls());
 
     return Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
@@ -34,10 +37,20 @@ public final class FaceSearchApp {
       config.http.maxRequestSize = 12L * 1024 * 1024;
       config.jetty.multipartConfig.maxFileSize(10, SizeUnit.MB);
       config.jetty.multipartConfig.maxTotalRequestSize(12, SizeUnit.MB);
+      config.jetty.multipartConfig.maxInMemoryFileSize(12, SizeUnit.MB);
 
       // ---- Routes -------------------------------------------------------------------------------
-      config.routes.get("/health", ctx -> ctx.json(Map.of("status", "ok", "embedding_model", pipeline.embeddingModelId())));
+      config.routes.get("/health", ctx -> ctx.json(Map.of("status", "ok", "embedding_model", s.pipeline().embeddingModelId())));
+      config.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(OpenApi.document()));
       config.routes.post("/v1/analyze", analyze::handle);
+
+      config.routes.before("/v3/face-search/", auth::requireApiKey);
+      config.routes.before("/v3/sessions/", auth::requireApiKey);
+      config.routes.before("/v3/session/*", auth::requireApiKey);
+      config.routes.post("/v3/face-search/", faceSearch::handle);
+      config.routes.post("/v3/sessions/", sessions::enroll);
+      config.routes.get("/v3/session/{session_id}/decision/", sessions::decision);
+      config.routes.get("/v3/images/{file}", images::handle); // signed URL, no API key
 
       // ---- Errors -------------------------------------------------------------------------------
       config.routes.exception(ApiException.class, (e, ctx) -> ctx.status(e.status()).json(e.body()));

@@ -1,16 +1,18 @@
 package io.facesearch.cli;
 
+import io.facesearch.accounts.AccountStore;
 import io.facesearch.api.FaceSearchApp;
+import io.facesearch.api.Services;
 import io.facesearch.pipeline.FacePipeline;
 import io.javalin.Javalin;
-import java.nio.file.Path;
+import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code facesearch serve}: runs the HTTP service on the embedded default. */
+/** {@code facesearch serve}: runs the HTTP service on the embedded default (SQLite + Lucene in one folder). */
 @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the HTTP service.")
 final class ServeCommand implements Callable<Integer> {
 
@@ -22,9 +24,8 @@ final class ServeCommand implements Callable<Integer> {
       defaultValue = "${env:FACESEARCH_HOST:-0.0.0.0}")
   String host;
 
-  @Option(names = "--data", description = "Data folder (default: $FACESEARCH_DATA or ./data).",
-      defaultValue = "${env:FACESEARCH_DATA:-data}")
-  Path data;
+  @Mixin
+  DataOptions dataOptions;
 
   @Mixin
   PipelineOptions pipelineOptions;
@@ -32,17 +33,30 @@ final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     FacePipeline pipeline = pipelineOptions.load();
-    Javalin app = FaceSearchApp.create(pipeline);
+    Services services = Services.open(dataOptions.data, pipeline, Clock.systemUTC());
+    services.accounts().bootstrapIfEmpty().ifPresent(ServeCommand::announce);
+    Javalin app = FaceSearchApp.create(services);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       app.stop();
+      services.close();
       pipeline.close();
       stopped.countDown();
     }));
     app.start(host, port);
-    System.out.printf("facesearch listening on http://%s:%d (embedding model %s)%n", host, app.port(),
-        pipeline.embeddingModelId());
+    System.out.printf("facesearch listening on http://%s:%d, data in %s (embedding model %s)%n", host, app.port(),
+        dataOptions.data.toAbsolutePath(), pipeline.embeddingModelId());
     stopped.await();
     return 0;
+  }
+
+  /** First start: the operator's key is printed once, here, and never again. */
+  private static void announce(AccountStore.Bootstrap b) {
+    System.out.println("First start: created the default organization and application " + b.application().id() + ".");
+    System.out.println("Its API key (shown once; keep it, it is stored only as a hash):");
+    System.out.println();
+    System.out.println("    " + b.key().key());
+    System.out.println();
+    System.out.println("Manage keys with: ./facesearch apikey create|list|revoke");
   }
 }

@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.facesearch.pipeline.SharedPipeline;
 import io.facesearch.pipeline.TestData;
-import io.javalin.Javalin;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -22,18 +20,18 @@ import org.junit.jupiter.api.Test;
 /** The real service on a random port, called over HTTP with real photos. */
 class AnalyzeApiTest {
 
-  private static Javalin app;
+  private static TestServer server;
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @BeforeAll
   static void start() {
-    app = FaceSearchApp.create(SharedPipeline.get()).start("127.0.0.1", 0);
+    server = new TestServer();
   }
 
   @AfterAll
   static void stop() {
-    app.stop();
+    server.close();
   }
 
   @Test
@@ -107,6 +105,6 @@ class AnalyzeApiTest {
   }
 
   private static URI url(String path) {
-    return URI.create("http://127.0.0.1:" + app.port() + path);
+    return server.url(path);
   }
 }

@@ -1,0 +1,61 @@
+package io.facesearch.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.facesearch.accounts.Application;
+import io.facesearch.image.BgrImage;
+import io.facesearch.images.SignedUrls;
+import io.facesearch.search.FaceSearchService;
+import io.facesearch.search.SearchType;
+import io.javalin.http.Context;
+
+/** {@code POST /v3/face-search/}: Didit's face search, field for field. */
+final class FaceSearchHandler {
+
+  private final FaceSearchService service;
+  private final UploadReader uploads;
+  private final SignedUrls urls;
+  private final ObjectMapper json;
+
+  FaceSearchHandler(FaceSearchService service, UploadReader uploads, SignedUrls urls, ObjectMapper json) {
+    this.service = service;
+    this.uploads = uploads;
+    this.urls = urls;
+    this.json = json;
+  }
+
+  void handle(Context ctx) throws JsonProcessingException {
+    Application app = Auth.application(ctx);
+    // Validate every field before any work: an invalid request stores and charges nothing.
+    String rawType = ctx.formParam("search_type");
+    SearchType type = rawType == null || rawType.isBlank() ? SearchType.MOST_SIMILAR : SearchType.fromWire(rawType.strip());
+    if (type == null) {
+      throw ApiException.invalidField("search_type", "\"" + rawType + "\" is not a valid choice.");
+    }
+    boolean rotate = Forms.booleanField(ctx, "rotate_image", false);
+    boolean save = Forms.booleanField(ctx, "save_api_request", true);
+    String vendorData = Forms.text(ctx, "vendor_data");
+    JsonNode metadata = metadata(ctx);
+    BgrImage image = uploads.requiredImage(ctx, "user_image");
+
+    FaceSearchService.Result result = service.search(app, image, type, rotate);
+    String body = json.writeValueAsString(FaceSearchJson.of(result, vendorData, metadata, urls, Origins.of(ctx)));
+    if (save) {
+      service.saveAsApiSession(app, image.rotateClockwise(result.analysis().bestAngle()), result, vendorData, body);
+    }
+    ctx.contentType("application/json").result(body);
+  }
+
+  private JsonNode metadata(Context ctx) {
+    String raw = Forms.text(ctx, "metadata");
+    if (raw == null || raw.isBlank()) {
+      return null;
+    }
+    try {
+      return json.readTree(raw);
+    } catch (JsonProcessingException e) {
+      throw ApiException.invalidField("metadata", "Value must be valid JSON.");
+    }
+  }
+}

@@ -1,0 +1,71 @@
+package io.facesearch.api;
+
+import io.facesearch.accounts.AccountStore;
+import io.facesearch.gallery.Gallery;
+import io.facesearch.gallery.LuceneGallery;
+import io.facesearch.images.ImageStore;
+import io.facesearch.images.SignedUrls;
+import io.facesearch.pipeline.FacePipeline;
+import io.facesearch.search.FaceSearchService;
+import io.facesearch.sessions.SessionStore;
+import io.facesearch.store.Database;
+import io.facesearch.store.FaceStore;
+import io.facesearch.store.StoreException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Clock;
+
+/**
+ * Everything one facesearch node runs on, opened from one data folder:
+ * <pre>
+ *   data/facesearch.db     SQLite: accounts, sessions, faces (with embeddings): the truth
+ *   data/gallery/          Lucene HNSW index of the faces, checked against the truth at start
+ *   data/images/           face images, upright JPEG, per application
+ *   data/secret.key        32 random bytes signing image URLs (created at first start, mode 600)
+ * </pre>
+ */
+public record Services(FacePipeline pipeline, Database db, AccountStore accounts, SessionStore sessions,
+                       FaceStore faces, Gallery gallery, ImageStore images, SignedUrls urls, FaceSearchService search)
+    implements AutoCloseable {
+
+  public static Services open(Path dataDir, FacePipeline pipeline, Clock clock) {
+    Database db = Database.sqlite(dataDir);
+    FaceStore faces = new FaceStore(db);
+    SessionStore sessions = new SessionStore();
+    Gallery gallery = LuceneGallery.open(dataDir.resolve("gallery"), faces);
+    ImageStore images = new ImageStore(dataDir);
+    SignedUrls urls = new SignedUrls(secret(dataDir), clock);
+    return new Services(pipeline, db, new AccountStore(db), sessions, faces, gallery, images, urls,
+        new FaceSearchService(pipeline, gallery, db, sessions, faces, images, clock));
+  }
+
+  private static byte[] secret(Path dataDir) {
+    Path file = dataDir.resolve("secret.key");
+    try {
+      if (!Files.exists(file)) {
+        byte[] fresh = new byte[32];
+        new SecureRandom().nextBytes(fresh);
+        Path tmp = Files.createTempFile(dataDir, "secret", ".tmp");
+        try {
+          Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException notPosix) {
+          // best effort on non-POSIX file systems
+        }
+        Files.write(tmp, fresh);
+        Files.move(tmp, file);
+      }
+      return Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new StoreException("cannot read or create " + file, e);
+    }
+  }
+
+  /** Closes the gallery (the pipeline belongs to the caller). */
+  @Override
+  public void close() {
+    gallery.close();
+  }
+}

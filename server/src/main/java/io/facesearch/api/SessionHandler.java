@@ -1,0 +1,74 @@
+package io.facesearch.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.facesearch.accounts.Application;
+import io.facesearch.gallery.FaceSource;
+import io.facesearch.image.BgrImage;
+import io.facesearch.search.FaceSearchService;
+import io.facesearch.sessions.Session;
+import io.facesearch.sessions.SessionStatus;
+import io.facesearch.sessions.SessionStore;
+import io.facesearch.store.Database;
+import io.javalin.http.Context;
+import java.util.Map;
+
+/**
+ * {@code POST /v3/sessions/} (facesearch extension: enroll an existing, verified user) and
+ * {@code GET /v3/session/{session_id}/decision/}.
+ */
+final class SessionHandler {
+
+  record Created(String session_id, long session_number) {}
+
+  record DecisionJson(String session_id, long session_number, String session_type, String status, String vendor_data,
+                      String verification_date, String created_at, JsonNode face_search) {}
+
+  private final FaceSearchService service;
+  private final UploadReader uploads;
+  private final Database db;
+  private final SessionStore sessions;
+  private final ObjectMapper json;
+
+  SessionHandler(FaceSearchService service, UploadReader uploads, Database db, SessionStore sessions, ObjectMapper json) {
+    this.service = service;
+    this.uploads = uploads;
+    this.db = db;
+    this.sessions = sessions;
+    this.json = json;
+  }
+
+  void enroll(Context ctx) {
+    Application app = Auth.application(ctx);
+    String rawStatus = ctx.formParam("status");
+    SessionStatus status = rawStatus == null || rawStatus.isBlank() ? SessionStatus.APPROVED : SessionStatus.fromWire(rawStatus);
+    if (status == null) {
+      throw ApiException.invalidField("status", "\"" + rawStatus + "\" is not a valid choice.");
+    }
+    var enrollment = new FaceSearchService.Enrollment(Forms.text(ctx, "vendor_data"), status,
+        Forms.instant(ctx, "verification_date"), Forms.text(ctx, "name"), Forms.text(ctx, "document_type"),
+        Forms.text(ctx, "document_number"), FaceSource.SESSION);
+    BgrImage image = uploads.requiredImage(ctx, "user_image");
+    try {
+      Session s = service.enroll(app, image, enrollment);
+      ctx.status(201).json(new Created(s.id(), s.sessionNumber()));
+    } catch (FaceSearchService.NoFaceException e) {
+      throw ApiException.invalidField("user_image", e.getMessage());
+    }
+  }
+
+  void decision(Context ctx) throws JsonProcessingException {
+    Application app = Auth.application(ctx);
+    String id = ctx.pathParam("session_id");
+    Session s = db.read(c -> sessions.find(c, app.id(), id))
+        .orElseThrow(() -> ApiException.notFound("Session not found."));
+    JsonNode faceSearch = s.decisionJson() == null ? null : json.readTree(s.decisionJson()).get("face_search");
+    ctx.json(new DecisionJson(s.id(), s.sessionNumber(), s.type().dbName(), s.status().wireName(), s.vendorData(),
+        s.verificationDate().toString(), s.createdAt().toString(), faceSearch));
+  }
+
+  static Map<String, String> detail(String message) {
+    return Map.of("detail", message);
+  }
+}

@@ -1,0 +1,166 @@
+package io.facesearch.search;
+
+import io.facesearch.accounts.Application;
+import io.facesearch.gallery.FaceSource;
+import io.facesearch.gallery.Gallery;
+import io.facesearch.gallery.GalleryFilter;
+import io.facesearch.gallery.GalleryMatch;
+import io.facesearch.gallery.GalleryQuery;
+import io.facesearch.gallery.StoredFace;
+import io.facesearch.image.BgrImage;
+import io.facesearch.images.ImageStore;
+import io.facesearch.pipeline.Analysis;
+import io.facesearch.pipeline.Face;
+import io.facesearch.pipeline.FacePipeline;
+import io.facesearch.sessions.Session;
+import io.facesearch.sessions.SessionStatus;
+import io.facesearch.sessions.SessionStore;
+import io.facesearch.sessions.SessionType;
+import io.facesearch.store.Database;
+import io.facesearch.store.FaceStore;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Face search and enrollment: photo -> faces -> gallery search -> decision, and the durable writes.
+ *
+ * <p>Write order: the image file, then one SQL transaction (session, face with its embedding, saved answer),
+ * then the gallery. The SQL database is the truth; if the process dies after the commit and before the
+ * gallery add, the gallery's check against the truth at the next start adds the face.
+ */
+public final class FaceSearchService {
+
+  /** Matches returned at most. */
+  public static final int MAX_MATCHES = 5;
+  /** Matches counted at most for total_matches. */
+  static final int MAX_COUNTED = 100;
+
+  /** One match with the matched session. */
+  public record Match(GalleryMatch face, Session session, double percentage) {}
+
+  /** The outcome of one search, before anything is saved. */
+  public record Result(String requestId, Instant createdAt, Analysis analysis, Decision.Outcome outcome,
+                       List<Match> matches, int totalMatches) {}
+
+  /** A session to enroll through {@link #enroll}. */
+  public record Enrollment(String vendorData, SessionStatus status, Instant verificationDate, String name,
+                           String documentType, String documentNumber, FaceSource source) {}
+
+  /** Thrown by {@link #enroll} when the photo has no face. */
+  public static final class NoFaceException extends Exception {
+    public NoFaceException() {
+      super("No face was detected in the image.", null, false, false);
+    }
+  }
+
+  private final FacePipeline pipeline;
+  private final Gallery gallery;
+  private final Database db;
+  private final SessionStore sessions;
+  private final FaceStore faces;
+  private final ImageStore images;
+  private final Clock clock;
+
+  public FaceSearchService(FacePipeline pipeline, Gallery gallery, Database db, SessionStore sessions, FaceStore faces,
+                           ImageStore images, Clock clock) {
+    this.pipeline = pipeline;
+    this.gallery = gallery;
+    this.db = db;
+    this.sessions = sessions;
+    this.faces = faces;
+    this.images = images;
+    this.clock = clock;
+  }
+
+  /** Analyses the photo, searches the application's gallery and decides; stores nothing. */
+  public Result search(Application app, BgrImage image, SearchType type, boolean rotate) {
+    Instant now = clock.instant();
+    Analysis analysis = pipeline.analyze(image, rotate);
+    List<Match> matches = new ArrayList<>();
+    int total = 0;
+    if (analysis.hasFace()) {
+      GalleryFilter filter = new GalleryFilter(app.id(), type == SearchType.BLOCKLISTED_OR_APPROVED, Set.of());
+      float minCosine = SimilarityScale.cosine(app.settings().similarityThreshold());
+      List<GalleryMatch> found = gallery.search(new GalleryQuery(analysis.largestFace().embedding().vector(),
+          MAX_COUNTED, minCosine, filter));
+      Map<String, Session> bySession = db.read(c -> sessions.findAll(c, app.id(),
+          found.stream().map(GalleryMatch::sessionId).distinct().toList()));
+      for (GalleryMatch m : found) {
+        Session s = bySession.get(m.sessionId());
+        if (s != null) { // a session erased since the search started is not reported
+          total++;
+          if (matches.size() < MAX_MATCHES) {
+            matches.add(new Match(m, s, SimilarityScale.rounded(m.similarity())));
+          }
+        }
+      }
+    }
+    List<GalleryMatch> accepted = matches.stream().map(Match::face).toList();
+    Decision.Outcome outcome = Decision.decide(analysis.faces().size(), app.settings().allowMultipleFaces(), accepted);
+    return new Result(UUID.randomUUID().toString(), now, analysis, outcome, List.copyOf(matches), total);
+  }
+
+  /**
+   * Saves a search as an API session whose id is the request id: the image, the session with its decision
+   * and answer, and (when the application searches API sessions) its largest face, enrolled with source "api".
+   */
+  public Session saveAsApiSession(Application app, BgrImage uprightImage, Result result, String vendorData,
+                                  String answerJson) {
+    String sessionId = result.requestId();
+    Session draft = new Session(sessionId, app.id(), 0, SessionType.API, result.outcome().status(), vendorData, null,
+        null, null, result.createdAt(), null, answerJson, result.createdAt());
+    StoredFace face = result.analysis().hasFace()
+        ? storedFace(app, sessionId, result.analysis().largestFace(), FaceSource.API, result.outcome().status(),
+            app.settings().searchApiSessions(), result.createdAt())
+        : null;
+    return persist(app, uprightImage, draft, face);
+  }
+
+  /** Enrolls an existing user: a verified session whose largest face becomes searchable. */
+  public Session enroll(Application app, BgrImage image, Enrollment e) throws NoFaceException {
+    Analysis analysis = pipeline.analyze(image, false);
+    if (!analysis.hasFace()) {
+      throw new NoFaceException();
+    }
+    Instant now = clock.instant();
+    String sessionId = UUID.randomUUID().toString();
+    Session draft = new Session(sessionId, app.id(), 0, SessionType.ENROLLED, e.status(), e.vendorData(), e.name(),
+        e.documentType(), e.documentNumber(), e.verificationDate() == null ? now : e.verificationDate(), null, null, now);
+    return persist(app, image, draft, storedFace(app, sessionId, analysis.largestFace(), e.source(), e.status(), true, now));
+  }
+
+  private Session persist(Application app, BgrImage image, Session draft, StoredFace face) {
+    String file = images.save(app.id(), draft.id(), image);
+    Session withFile = new Session(draft.id(), draft.applicationId(), 0, draft.type(), draft.status(), draft.vendorData(),
+        draft.name(), draft.documentType(), draft.documentNumber(), draft.verificationDate(), file, draft.decisionJson(),
+        draft.createdAt());
+    Session stored;
+    try {
+      stored = db.inTransaction(c -> {
+        Session s = sessions.insert(c, withFile);
+        if (face != null) {
+          faces.insert(c, face);
+        }
+        return s;
+      });
+    } catch (RuntimeException ex) {
+      images.delete(app.id(), draft.id());
+      throw ex;
+    }
+    if (face != null) {
+      gallery.add(face);
+    }
+    return stored;
+  }
+
+  private StoredFace storedFace(Application app, String sessionId, Face face, FaceSource source, SessionStatus status,
+                                boolean searchable, Instant now) {
+    return new StoredFace(UUID.randomUUID().toString(), app.id(), sessionId, source, false, false,
+        status == SessionStatus.APPROVED, searchable, face.embedding().modelId(), now, face.embedding().vector());
+  }
+}

@@ -1,0 +1,45 @@
+package io.facesearch.api;
+
+import io.facesearch.pipeline.SharedPipeline;
+import io.javalin.Javalin;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+
+/** The real service on a random loopback port with a fresh data folder, as `facesearch serve` runs it. */
+final class TestServer implements AutoCloseable {
+
+  final Path data;
+  final Services services;
+  final Javalin app;
+  /** The default application's API key (what first start prints). */
+  final String apiKey;
+
+  TestServer(Clock clock) {
+    try {
+      data = Files.createTempDirectory("facesearch-test");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    services = Services.open(data, SharedPipeline.get(), clock);
+    apiKey = services.accounts().bootstrapIfEmpty().orElseThrow().key().key();
+    app = FaceSearchApp.create(services).start("127.0.0.1", 0);
+  }
+
+  TestServer() {
+    this(Clock.systemUTC());
+  }
+
+  URI url(String path) {
+    return URI.create("http://127.0.0.1:" + app.port() + path);
+  }
+
+  @Override
+  public void close() {
+    app.stop();
+    services.close();
+  }
+}
