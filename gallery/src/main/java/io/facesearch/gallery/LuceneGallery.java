@@ -175,6 +175,8 @@ public final class LuceneGallery implements Gallery {
         iwc.setMergePolicy(mergePolicy);
         iwc.setUseCompoundFile(false);
         iwc.setCommitOnClose(true);
+        // A refresh after a write must not wait for merges of the tiny segments it flushes.
+        iwc.setMaxFullFlushMergeWaitMillis(0);
         return iwc;
     }
 

@@ -54,7 +54,7 @@ public record LuceneGalleryConfig(
     /** The measured defaults (see docs/performance.md, section Gallery). */
     public static LuceneGalleryConfig defaults() {
         int cores = Runtime.getRuntime().availableProcessors();
-        return new LuceneGalleryConfig(DEFAULT_DIMENSIONS, 16, 100, 7, 100, cores, cores, 256,
+        return new LuceneGalleryConfig(DEFAULT_DIMENSIONS, 32, 100, 7, 400, cores, cores, 256,
                 Duration.ofSeconds(10), true);
     }
 
@@ -69,6 +69,11 @@ public record LuceneGalleryConfig(
     }
 
     public LuceneGalleryConfig withDimensions(int dimensions) {
+        return new LuceneGalleryConfig(dimensions, maxConn, beamWidth, quantizationBits, searchCandidates,
+                indexingThreads, mergeWorkers, ramBufferMb, commitInterval, mergeAfterRebuild);
+    }
+
+    public LuceneGalleryConfig withCommitInterval(Duration commitInterval) {
         return new LuceneGalleryConfig(dimensions, maxConn, beamWidth, quantizationBits, searchCandidates,
                 indexingThreads, mergeWorkers, ramBufferMb, commitInterval, mergeAfterRebuild);
     }

@@ -29,7 +29,7 @@ class LuceneGalleryConcurrencyTest {
     void an_acknowledged_add_or_remove_is_visible_to_the_next_search() {
         TestFaces faces = new TestFaces(TestSeed.get("an_acknowledged_add_or_remove_is_visible_to_the_next_search"));
         try (LuceneGallery lucene = Galleries.open(dir, new InMemoryTruth())) {
-            for (int i = 0; i < 150; i++) {
+            for (int i = 0; i < 120; i++) {
                 StoredFace face = faces.plainFace("app", faces.unitVector());
                 lucene.add(face);
                 GalleryQuery query = new GalleryQuery(face.embedding(), 1, 0.99f, GalleryFilter.tenant("app"));
@@ -39,7 +39,7 @@ class LuceneGalleryConcurrencyTest {
                     assertEquals(List.of(), lucene.search(query), "remove " + i);
                 }
             }
-            assertEquals(100, lucene.count("app"));
+            assertEquals(80, lucene.count("app"));
         }
     }
 
@@ -61,17 +61,15 @@ class LuceneGalleryConcurrencyTest {
         }
         // Pre-draw the writer's faces: TestFaces is not thread-safe.
         List<StoredFace> busyFaces = new ArrayList<>();
-        for (int i = 0; i < 400; i++) {
+        for (int i = 0; i < 240; i++) {
             busyFaces.add(faces.plainFace("busy", faces.unitVector()));
         }
         Queue<Throwable> errors = new ConcurrentLinkedQueue<>();
         Set<String> everBusy = ConcurrentHashMap.newKeySet();
         AtomicBoolean writing = new AtomicBoolean(true);
         AtomicInteger searches = new AtomicInteger();
-        LuceneGalleryConfig config = Galleries.testConfig();
-        config = new LuceneGalleryConfig(config.dimensions(), config.maxConn(), config.beamWidth(),
-                config.quantizationBits(), config.searchCandidates(), config.indexingThreads(), config.mergeWorkers(),
-                config.ramBufferMb(), Duration.ofMillis(50), config.mergeAfterRebuild()); // commits race writes too
+        // Background commits every 100 ms race the writes too.
+        LuceneGalleryConfig config = Galleries.testConfig().withCommitInterval(Duration.ofMillis(100));
         try (LuceneGallery lucene = LuceneGallery.open(dir, truth, config)) {
             CountDownLatch started = new CountDownLatch(2);
             List<Thread> searchers = new ArrayList<>();
@@ -136,10 +134,7 @@ class LuceneGalleryConcurrencyTest {
     void background_commits_make_writes_survive_a_crash() throws Exception {
         TestFaces faces = new TestFaces(TestSeed.get("background_commits_make_writes_survive_a_crash"));
         InMemoryTruth truth = new InMemoryTruth();
-        LuceneGalleryConfig base = Galleries.testConfig();
-        LuceneGalleryConfig config = new LuceneGalleryConfig(base.dimensions(), base.maxConn(), base.beamWidth(),
-                base.quantizationBits(), base.searchCandidates(), base.indexingThreads(), base.mergeWorkers(),
-                base.ramBufferMb(), Duration.ofMillis(100), base.mergeAfterRebuild());
+        LuceneGalleryConfig config = Galleries.testConfig().withCommitInterval(Duration.ofMillis(100));
         LuceneGallery lucene = LuceneGallery.open(dir, truth, config);
         for (int i = 0; i < 10; i++) {
             StoredFace face = faces.plainFace("app", faces.unitVector());

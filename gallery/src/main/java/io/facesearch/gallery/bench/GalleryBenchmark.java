@@ -98,6 +98,7 @@ public final class GalleryBenchmark {
             out.printf(Locale.ROOT, "exact baseline: p50 %.2f ms, p99 %.2f ms (%d queries, k=10)%n", exactP50,
                     exactP99, exactLatency.length);
             exact = null; // let the 2 KB per face go before the timed searches
+            usedHeapAfterGc();
 
             int probes = mated.size();
             int randoms = queries.length - probes;
@@ -295,7 +296,7 @@ public final class GalleryBenchmark {
      * Runs the benchmark with synthetic mated pairs: the probe is a random unit vector, the mate is
      * {@code normalize(probe + noise)} with the noise scaled so that their cosine similarity is about
      * {@code --mate-similarity}. Options: {@code --faces N --mated P --queries Q --m M --beam B --bits 7|4|0
-     * --candidates C --sweep C1,C2,.. --mate-similarity S --seed S --dir PATH}.
+     * --candidates C --sweep C1,C2,.. --mate-similarity S --seed S --ram-mb MB --dir PATH}.
      */
     public static void main(String[] args) {
         int faces = 100_000;
@@ -324,6 +325,7 @@ public final class GalleryBenchmark {
                 case "--sweep" -> sweep = Arrays.stream(value.split(",")).mapToInt(Integer::parseInt).toArray();
                 case "--mate-similarity" -> mateSimilarity = Double.parseDouble(value);
                 case "--seed" -> seed = Long.parseLong(value);
+                case "--ram-mb" -> gallery = gallery.withRamBufferMb(Double.parseDouble(value));
                 case "--dir" -> dir = Path.of(value);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }

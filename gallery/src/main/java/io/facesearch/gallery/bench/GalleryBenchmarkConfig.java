@@ -33,9 +33,14 @@ public record GalleryBenchmarkConfig(
         }
     }
 
-    /** The defaults for {@code facesearch bench gallery --faces N}. */
+    /**
+     * The defaults for {@code facesearch bench gallery --faces N}: the gallery's default HNSW settings, and an
+     * IndexWriter RAM buffer of a third of the max heap (at most 3 GB) so that the build flushes few, large segments.
+     * The exact baseline holds every float vector on the heap (2 KB per 512-d face): give 1M faces {@code -Xmx8g}.
+     */
     public static GalleryBenchmarkConfig defaults(int faces, Path indexDir) {
-        LuceneGalleryConfig gallery = LuceneGalleryConfig.defaults().withRamBufferMb(1024);
+        double ramBufferMb = Math.max(256, Math.min(3000, (Runtime.getRuntime().maxMemory() >> 20) / 3.0));
+        LuceneGalleryConfig gallery = LuceneGalleryConfig.defaults().withRamBufferMb(ramBufferMb);
         return new GalleryBenchmarkConfig(faces, 42L, indexDir, gallery, 1000, 200, new int[0]);
     }
 }
