@@ -19,11 +19,11 @@ package io.facesearch.search;
 public final class SimilarityScale {
 
   /** Cosine at FMR 1e-2 on lfw-dev. */
-  static final float C_1E2 = 0.2443f;
+  static final float C_1E2 = 0.2440f;
   /** Cosine at FMR 1e-3 on lfw-dev. */
-  static final float C_1E3 = 0.3346f;
+  static final float C_1E3 = 0.3352f;
   /** Cosine at FMR 1e-5 on lfw-dev. */
-  static final float C_1E5 = 0.4730f;
+  static final float C_1E5 = 0.4769f;
 
   private static final float[] COSINE = {-1f, 0f, C_1E2, C_1E3, C_1E5, 1f};
   private static final float[] PERCENT = {0f, 30f, 50f, 70f, 90f, 100f};
