@@ -48,7 +48,7 @@ final class SessionHandler {
     }
     var enrollment = new FaceSearchService.Enrollment(Forms.text(ctx, "vendor_data"), status,
         Forms.instant(ctx, "verification_date"), Forms.text(ctx, "name"), Forms.text(ctx, "document_type"),
-        Forms.text(ctx, "document_number"), FaceSource.SESSION);
+        Forms.text(ctx, "document_number"), FaceSource.SESSION, null);
     BgrImage image = uploads.requiredImage(ctx, "user_image");
     try {
       Session s = service.enroll(app, image, enrollment);

@@ -47,9 +47,12 @@ public final class FaceSearchService {
   public record Result(String requestId, Instant createdAt, Analysis analysis, Decision.Outcome outcome,
                        List<Match> matches, int totalMatches) {}
 
-  /** A session to enroll through {@link #enroll}. */
+  /**
+   * A session to enroll through {@link #enroll}. {@code importKey}, when not null, is recorded in
+   * {@code import_keys} in the same transaction, so a resumed bulk import knows exactly what is done.
+   */
   public record Enrollment(String vendorData, SessionStatus status, Instant verificationDate, String name,
-                           String documentType, String documentNumber, FaceSource source) {}
+                           String documentType, String documentNumber, FaceSource source, String importKey) {}
 
   /** Thrown by {@link #enroll} when the photo has no face. */
   public static final class NoFaceException extends Exception {
@@ -131,10 +134,28 @@ public final class FaceSearchService {
     String sessionId = UUID.randomUUID().toString();
     Session draft = new Session(sessionId, app.id(), 0, SessionType.ENROLLED, e.status(), e.vendorData(), e.name(),
         e.documentType(), e.documentNumber(), e.verificationDate() == null ? now : e.verificationDate(), null, null, now);
-    return persist(app, image, draft, storedFace(app, sessionId, analysis.largestFace(), e.source(), e.status(), true, now));
+    return persist(app, image, draft, storedFace(app, sessionId, analysis.largestFace(), e.source(), e.status(), true, now),
+        e.importKey());
+  }
+
+  /** True when a bulk import already enrolled this key for the application. */
+  public boolean imported(Application app, String importKey) {
+    return db.read(c -> {
+      try (var q = c.prepareStatement("SELECT 1 FROM import_keys WHERE application_id = ? AND import_key = ?")) {
+        q.setString(1, app.id());
+        q.setString(2, importKey);
+        try (var r = q.executeQuery()) {
+          return r.next();
+        }
+      }
+    });
   }
 
   private Session persist(Application app, BgrImage image, Session draft, StoredFace face) {
+    return persist(app, image, draft, face, null);
+  }
+
+  private Session persist(Application app, BgrImage image, Session draft, StoredFace face, String importKey) {
     String file = images.save(app.id(), draft.id(), image);
     Session withFile = new Session(draft.id(), draft.applicationId(), 0, draft.type(), draft.status(), draft.vendorData(),
         draft.name(), draft.documentType(), draft.documentNumber(), draft.verificationDate(), file, draft.decisionJson(),
@@ -145,6 +166,16 @@ public final class FaceSearchService {
         Session s = sessions.insert(c, withFile);
         if (face != null) {
           faces.insert(c, face);
+        }
+        if (importKey != null) {
+          try (var q = c.prepareStatement(
+              "INSERT INTO import_keys (application_id, import_key, session_id, created_at) VALUES (?, ?, ?, ?)")) {
+            q.setString(1, app.id());
+            q.setString(2, importKey);
+            q.setString(3, s.id());
+            q.setString(4, s.createdAt().toString());
+            q.executeUpdate();
+          }
         }
         return s;
       });

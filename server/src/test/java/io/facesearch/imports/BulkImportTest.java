@@ -1,0 +1,48 @@
+package io.facesearch.imports;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.facesearch.accounts.Application;
+import io.facesearch.api.Services;
+import io.facesearch.pipeline.SharedPipeline;
+import io.facesearch.pipeline.TestData;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BulkImportTest {
+
+  @Test
+  void imports_a_csv_reports_no_face_and_errors_and_resumes_without_duplicates(@TempDir Path tmp) throws Exception {
+    Path csv = tmp.resolve("users.csv");
+    Files.writeString(csv, String.join("\n",
+        "path,vendor_data,name,document_number,status",
+        TestData.file("face_recognition_examples/examples/obama.jpg") + ",user-1,\"Obama, Barack\",X1234567,Approved",
+        TestData.file("face_recognition_examples/examples/biden.jpg") + ",user-2,Joe Biden,,",
+        TestData.file("opencv-doc_examples/no_face/fruits.jpg") + ",user-3,,,",
+        tmp.resolve("missing.jpg") + ",user-4,,,") + "\n");
+    List<ImportEntry> entries = ImportSource.csv(csv);
+    assertEquals("Obama, Barack", entries.getFirst().name());
+
+    try (Services s = Services.open(tmp.resolve("data"), SharedPipeline.get(), Clock.systemUTC())) {
+      s.accounts().bootstrapIfEmpty();
+      Application app = s.accounts().defaultApplication().orElseThrow();
+      PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
+      BulkImport.Summary first = new BulkImport(s.search()).run(app, entries, 2, quiet, quiet);
+      assertEquals(2, first.enrolled());
+      assertEquals(1, first.noFace());
+      assertEquals(1, first.errors());
+      assertEquals(2, s.faces().count(app.id()));
+
+      BulkImport.Summary again = new BulkImport(s.search()).run(app, entries, 2, quiet, quiet);
+      assertEquals(0, again.enrolled());
+      assertEquals(2, again.alreadyDone());
+      assertEquals(2, s.faces().count(app.id()), "a resumed import enrolls nothing twice");
+    }
+  }
+}
