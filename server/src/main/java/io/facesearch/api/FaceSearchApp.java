@@ -22,12 +22,18 @@ public final class FaceSearchApp {
 
   private FaceSearchApp() {}
 
+  /** The app on {@code s}, building absolute URLs from each request's Host. */
   public static Javalin create(Services s) {
+    return create(s, null);
+  }
+
+  /** The app on {@code s}; {@code publicUrl} (may be null) is the origin used in absolute URLs. */
+  public static Javalin create(Services s, String publicUrl) {
     ObjectMapper json = new ObjectMapper();
     UploadReader uploads = new UploadReader(new ImageDecoder(), ImageDecoder.DEFAULT_MAX_BYTES);
     Auth auth = new Auth(s.accounts());
     AnalyzeHandler analyze = new AnalyzeHandler(s.pipeline(), uploads);
-    FaceSearchHandler faceSearch = new FaceSearchHandler(s.search(), uploads, s.urls(), json);
+    FaceSearchHandler faceSearch = new FaceSearchHandler(s.search(), uploads, s.urls(), json, new Origins(publicUrl));
     SessionHandler sessions = new SessionHandler(s.search(), uploads, s.db(), s.sessions(), json);
     ImageHandler images = new ImageHandler(s.images(), s.urls());
 

@@ -17,8 +17,10 @@ final class FaceSearchHandler {
   private final UploadReader uploads;
   private final SignedUrls urls;
   private final ObjectMapper json;
+  private final Origins origins;
 
-  FaceSearchHandler(FaceSearchService service, UploadReader uploads, SignedUrls urls, ObjectMapper json) {
+  FaceSearchHandler(FaceSearchService service, UploadReader uploads, SignedUrls urls, ObjectMapper json, Origins origins) {
+    this.origins = origins;
     this.service = service;
     this.uploads = uploads;
     this.urls = urls;
@@ -40,7 +42,7 @@ final class FaceSearchHandler {
     BgrImage image = uploads.requiredImage(ctx, "user_image");
 
     FaceSearchService.Result result = service.search(app, image, type, rotate);
-    String body = json.writeValueAsString(FaceSearchJson.of(result, vendorData, metadata, urls, Origins.of(ctx)));
+    String body = json.writeValueAsString(FaceSearchJson.of(result, vendorData, metadata, urls, origins.of(ctx)));
     if (save) {
       service.saveAsApiSession(app, image.rotateClockwise(result.analysis().bestAngle()), result, vendorData, body);
     }

@@ -16,13 +16,15 @@ import picocli.CommandLine.Option;
 @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the HTTP service.")
 final class ServeCommand implements Callable<Integer> {
 
-  @Option(names = "--port", description = "TCP port (default: $FACESEARCH_PORT or 8080).",
-      defaultValue = "${env:FACESEARCH_PORT:-8080}")
+  @Option(names = "--port", description = "TCP port (default: ${DEFAULT-VALUE}).", defaultValue = "8080")
   int port;
 
-  @Option(names = "--host", description = "Address to listen on (default: $FACESEARCH_HOST or 0.0.0.0).",
-      defaultValue = "${env:FACESEARCH_HOST:-0.0.0.0}")
+  @Option(names = "--host", description = "Address to listen on (default: ${DEFAULT-VALUE}).", defaultValue = "0.0.0.0")
   String host;
+
+  @Option(names = "--public-url", description = "Origin clients reach this server at, e.g. https://faces.example.com "
+      + "(default: the request's Host).")
+  String publicUrl;
 
   @Mixin
   DataOptions dataOptions;
@@ -35,7 +37,7 @@ final class ServeCommand implements Callable<Integer> {
     FacePipeline pipeline = pipelineOptions.load();
     Services services = Services.open(dataOptions.data, pipeline, Clock.systemUTC());
     services.accounts().bootstrapIfEmpty().ifPresent(ServeCommand::announce);
-    Javalin app = FaceSearchApp.create(services);
+    Javalin app = FaceSearchApp.create(services, publicUrl);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       app.stop();
