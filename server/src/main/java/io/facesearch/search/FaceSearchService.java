@@ -121,7 +121,7 @@ public final class FaceSearchService {
         ? storedFace(app, sessionId, result.analysis().largestFace(), FaceSource.API, result.outcome().status(),
             app.settings().searchApiSessions(), result.createdAt())
         : null;
-    return persist(app, uprightImage, draft, face);
+    return persist(app, uprightImage, draft, face, null, answerJson);
   }
 
   /** Enrolls an existing user: a verified session whose largest face becomes searchable. */
@@ -135,7 +135,7 @@ public final class FaceSearchService {
     Session draft = new Session(sessionId, app.id(), 0, SessionType.ENROLLED, e.status(), e.vendorData(), e.name(),
         e.documentType(), e.documentNumber(), e.verificationDate() == null ? now : e.verificationDate(), null, null, now);
     return persist(app, image, draft, storedFace(app, sessionId, analysis.largestFace(), e.source(), e.status(), true, now),
-        e.importKey());
+        e.importKey(), null);
   }
 
   /** True when a bulk import already enrolled this key for the application. */
@@ -151,11 +151,12 @@ public final class FaceSearchService {
     });
   }
 
-  private Session persist(Application app, BgrImage image, Session draft, StoredFace face) {
-    return persist(app, image, draft, face, null);
-  }
-
-  private Session persist(Application app, BgrImage image, Session draft, StoredFace face, String importKey) {
+  /**
+   * Writes the image, then in one transaction the session, its face, the import key and the saved answer
+   * (table {@code api_requests}), then adds the face to the gallery.
+   */
+  private Session persist(Application app, BgrImage image, Session draft, StoredFace face, String importKey,
+                          String savedAnswer) {
     String file = images.save(app.id(), draft.id(), image);
     Session withFile = new Session(draft.id(), draft.applicationId(), 0, draft.type(), draft.status(), draft.vendorData(),
         draft.name(), draft.documentType(), draft.documentNumber(), draft.verificationDate(), file, draft.decisionJson(),
@@ -166,6 +167,17 @@ public final class FaceSearchService {
         Session s = sessions.insert(c, withFile);
         if (face != null) {
           faces.insert(c, face);
+        }
+        if (savedAnswer != null) {
+          try (var q = c.prepareStatement("INSERT INTO api_requests (request_id, application_id, session_id, endpoint, "
+              + "response_json, created_at) VALUES (?, ?, ?, 'face-search', ?, ?)")) {
+            q.setString(1, s.id());
+            q.setString(2, app.id());
+            q.setString(3, s.id());
+            q.setString(4, savedAnswer);
+            q.setString(5, s.createdAt().toString());
+            q.executeUpdate();
+          }
         }
         if (importKey != null) {
           try (var q = c.prepareStatement(

@@ -19,14 +19,23 @@ final class TestServer implements AutoCloseable {
   final String apiKey;
 
   TestServer(Clock clock) {
+    this(newDataFolder(), clock, null);
+  }
+
+  /** A server on an existing data folder, as after a restart; {@code apiKey} is the key the first start made. */
+  TestServer(Path data, Clock clock, String apiKey) {
+    this.data = data;
+    services = Services.open(data, SharedPipeline.get(), clock);
+    this.apiKey = apiKey != null ? apiKey : services.accounts().bootstrapIfEmpty().orElseThrow().key().key();
+    app = FaceSearchApp.create(services).start("127.0.0.1", 0);
+  }
+
+  private static Path newDataFolder() {
     try {
-      data = Files.createTempDirectory("facesearch-test");
+      return Files.createTempDirectory("facesearch-test");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    services = Services.open(data, SharedPipeline.get(), clock);
-    apiKey = services.accounts().bootstrapIfEmpty().orElseThrow().key().key();
-    app = FaceSearchApp.create(services).start("127.0.0.1", 0);
   }
 
   TestServer() {

@@ -1,0 +1,199 @@
+package io.facesearch.bench;
+
+import io.facesearch.accounts.AccountStore;
+import io.facesearch.accounts.Application;
+import io.facesearch.api.FaceSearchApp;
+import io.facesearch.api.Services;
+import io.facesearch.gallery.FaceSource;
+import io.facesearch.image.ImageDecoder;
+import io.facesearch.image.ImageRejectedException;
+import io.facesearch.search.FaceSearchService;
+import io.facesearch.sessions.SessionStatus;
+import io.javalin.Javalin;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Load benchmark of {@code POST /v3/face-search/} over real HTTP on loopback against a gallery of N enrolled faces.
+ *
+ * <ol>
+ *   <li>Setup: the default application and an API key; {@code mates} real photos enrolled through
+ *       {@link FaceSearchService#enroll} (so that their other photo, among the queries, has a true match); then
+ *       synthetic faces up to N ({@link SyntheticFaceSeeder}). A data folder that already has faces is reused as is.
+ *   <li>The real HTTP service on {@code 127.0.0.1} and a free port.
+ *   <li>Per concurrency level: a warm-up, then {@code requests} timed requests ({@link HttpLoadGenerator}).
+ *   <li>Optionally, the stage profile of a search in process ({@link SearchStageProfiler}).
+ * </ol>
+ *
+ * <p>The client threads run in the same JVM as the server, on the same cores: the figures include the client's cost.
+ */
+public final class HttpLoadBenchmark {
+
+  /**
+   * What to run.
+   *
+   * @param faces          gallery size N, the enrolled real photos included
+   * @param concurrency    client threads per level
+   * @param requests       timed requests per level
+   * @param warmup         untimed requests before each level
+   * @param mates          real photos to enroll whose second photo is a query
+   * @param photoCount     query photos preloaded and cycled over
+   * @param galleryLoad    how synthetic faces reach the gallery
+   * @param profileSamples photos of the in-process stage profile (0: no profile)
+   * @param seed           seed of the synthetic vectors
+   */
+  public record Config(int faces, int[] concurrency, int requests, int warmup, int mates, int photoCount,
+                       SyntheticFaceSeeder.GalleryLoad galleryLoad, int profileSamples, long seed) {
+    public Config {
+      concurrency = concurrency.clone();
+      if (faces < mates || mates < 0 || requests < 1 || warmup < 0 || photoCount < 1 || profileSamples < 0) {
+        throw new IllegalArgumentException("need faces >= mates >= 0, requests >= 1, warmup >= 0, photos >= 1");
+      }
+      for (int c : concurrency) {
+        if (c < 1 || c > 256) {
+          throw new IllegalArgumentException("concurrency must be in [1, 256]: " + c);
+        }
+      }
+    }
+  }
+
+  /**
+   * What the setup did.
+   *
+   * @param reused        the data folder already had faces; nothing was enrolled or seeded
+   * @param enrolledReal  real photos enrolled through the pipeline
+   * @param enrollNanos   time of those enrollments
+   * @param seeding       the synthetic seeding, null when reused
+   */
+  public record Setup(boolean reused, int enrolledReal, long enrollNanos, SyntheticFaceSeeder.Report seeding) {}
+
+  /** The outcome: gallery size, setup, one result per level and the optional stage profile (else null). */
+  public record Result(long faces, Setup setup, List<HttpLoadGenerator.LevelResult> levels,
+                       SearchStageProfiler.Profile profile) {
+
+    public int errors() {
+      int errors = 0;
+      for (HttpLoadGenerator.LevelResult level : levels) {
+        errors += level.errors();
+      }
+      return errors;
+    }
+
+    /** {@code faces=N c1_p50_ms=.. c1_p99_ms=.. c1_rps=.. ... errors=E}. */
+    public String summaryLine() {
+      StringBuilder line = new StringBuilder("faces=").append(faces);
+      for (HttpLoadGenerator.LevelResult level : levels) {
+        String c = "c" + level.concurrency();
+        line.append(String.format(Locale.ROOT, " %s_p50_ms=%.1f %s_p99_ms=%.1f %s_rps=%.1f", c,
+            level.latency().medianMs(), c, level.latency().percentileMs(99), c, level.requestsPerSecond()));
+      }
+      return line.append(" errors=").append(errors()).toString();
+    }
+  }
+
+  private final Services services;
+  private final PrintStream out;
+
+  public HttpLoadBenchmark(Services services, PrintStream out) {
+    this.services = services;
+    this.out = out;
+  }
+
+  public Result run(Config cfg, Path photosDir) throws IOException, InterruptedException, ImageRejectedException {
+    ApplicationKey access = applicationKey(services.accounts());
+    BenchPhotos photos = BenchPhotos.load(photosDir, cfg.mates(), cfg.photoCount());
+    out.printf(Locale.ROOT, "photos: %d queries from %s (%d people to enroll as mates)%n", photos.queries().size(),
+        photosDir, photos.toEnroll().size());
+    Setup setup = prepareGallery(access.app(), photos, cfg);
+    long faces = services.gallery().count(access.app().id());
+    out.printf(Locale.ROOT, "gallery: %d faces in application %s%n", faces, access.app().id());
+
+    List<HttpLoadGenerator.LevelResult> levels = new ArrayList<>();
+    Javalin server = FaceSearchApp.create(services).start("127.0.0.1", 0);
+    try {
+      URI endpoint = URI.create("http://127.0.0.1:" + server.port() + "/v3/face-search/");
+      HttpLoadGenerator load = new HttpLoadGenerator(endpoint, access.key(), photos.queries());
+      out.printf(Locale.ROOT, "server: %s (client threads in this JVM); %d warm-up + %d timed requests per level%n",
+          endpoint, cfg.warmup(), cfg.requests());
+      out.printf(Locale.ROOT, "%11s %8s %10s %10s %10s %8s %7s %8s%n", "concurrency", "requests", "p50_ms",
+          "p99_ms", "mean_ms", "req/s", "errors", "matched");
+      for (int c : cfg.concurrency()) {
+        HttpLoadGenerator.LevelResult r = load.run(c, cfg.warmup(), cfg.requests());
+        out.printf(Locale.ROOT, "%11d %8d %10.1f %10.1f %10.1f %8.1f %7d %8d%n", c, r.latency().count(),
+            r.latency().medianMs(), r.latency().percentileMs(99), r.latency().meanMs(), r.requestsPerSecond(),
+            r.errors(), r.matched());
+        if (r.firstError() != null) {
+          out.println("  first error: " + r.firstError());
+        }
+        levels.add(r);
+      }
+    } finally {
+      server.stop();
+    }
+    SearchStageProfiler.Profile profile = null;
+    if (cfg.profileSamples() > 0) {
+      out.printf(Locale.ROOT, "stage profile: one thread, in process, %d photos%n", cfg.profileSamples());
+      profile = new SearchStageProfiler(services).run(access.app(), access.key(), photos.queries(),
+          Math.min(20, cfg.profileSamples()), cfg.profileSamples());
+      profile.print(out);
+    }
+    return new Result(faces, setup, List.copyOf(levels), profile);
+  }
+
+  private Setup prepareGallery(Application app, BenchPhotos photos, Config cfg) throws IOException {
+    long existing = services.faces().count(app.id());
+    if (existing > 0) {
+      out.printf(Locale.ROOT, "setup: reusing the data folder's %d faces (nothing enrolled or seeded)%n", existing);
+      return new Setup(true, 0, 0, null);
+    }
+    long t0 = System.nanoTime();
+    int enrolled = enrollReal(app, photos.toEnroll());
+    long enrollNanos = System.nanoTime() - t0;
+    out.printf(Locale.ROOT, "setup: enrolled %d real photos through the pipeline in %.1f s%n", enrolled,
+        enrollNanos / 1e9);
+    SyntheticFaceSeeder.Report seeding = new SyntheticFaceSeeder(services)
+        .seed(app, cfg.faces() - enrolled, cfg.galleryLoad(), cfg.seed());
+    out.printf(Locale.ROOT, "setup: seeded %d synthetic faces in %.1f s: SQL %.1f s (%.0f faces/s), gallery %s %.1f s%n",
+        seeding.faces(), seeding.totalSeconds(), seeding.sqlNanos() / 1e9,
+        seeding.faces() / Math.max(1e-9, seeding.sqlNanos() / 1e9), cfg.galleryLoad().name().toLowerCase(Locale.ROOT),
+        seeding.galleryNanos() / 1e9);
+    return new Setup(false, enrolled, enrollNanos, seeding);
+  }
+
+  /** Enrolls each photo's largest face as an Approved session; photos without a usable face are skipped. */
+  private int enrollReal(Application app, List<Path> toEnroll) throws IOException {
+    ImageDecoder decoder = new ImageDecoder();
+    int enrolled = 0;
+    for (Path photo : toEnroll) {
+      String person = photo.getParent().getFileName().toString();
+      try {
+        services.search().enroll(app, decoder.decode(Files.readAllBytes(photo)), new FaceSearchService.Enrollment(
+            "lfw-" + person, SessionStatus.APPROVED, null, person.replace('_', ' '), null, null, FaceSource.SESSION,
+            null));
+        enrolled++;
+      } catch (ImageRejectedException | FaceSearchService.NoFaceException e) {
+        out.printf(Locale.ROOT, "setup: skipped %s: %s%n", photo.getFileName(), e.getMessage());
+      }
+    }
+    return enrolled;
+  }
+
+  /** The application searched and an API key of it. */
+  private record ApplicationKey(Application app, String key) {}
+
+  /** The default application with a fresh key (its first key, when the data folder is new). */
+  private static ApplicationKey applicationKey(AccountStore accounts) {
+    return accounts.bootstrapIfEmpty()
+        .map(b -> new ApplicationKey(b.application(), b.key().key()))
+        .orElseGet(() -> {
+          Application app = accounts.defaultApplication().orElseThrow();
+          return new ApplicationKey(app, accounts.createKey(app.id()).key());
+        });
+  }
+}

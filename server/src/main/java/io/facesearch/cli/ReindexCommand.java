@@ -1,0 +1,28 @@
+package io.facesearch.cli;
+
+import io.facesearch.gallery.LuceneGallery;
+import io.facesearch.store.Database;
+import io.facesearch.store.FaceStore;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code facesearch reindex}: rebuilds the Lucene gallery of a data folder from the faces in its database. */
+@Command(name = "reindex", mixinStandardHelpOptions = true,
+    description = "Rebuild the gallery index from the database (the source of truth). Stop the server first.")
+final class ReindexCommand implements Callable<Integer> {
+
+  @Mixin
+  DataOptions dataOptions;
+
+  @Override
+  public Integer call() {
+    FaceStore faces = new FaceStore(Database.sqlite(dataOptions.data));
+    long start = System.nanoTime();
+    try (LuceneGallery gallery = LuceneGallery.open(dataOptions.data.resolve("gallery"), faces)) {
+      gallery.rebuild(faces);
+    }
+    System.out.printf("reindexed %s in %.1f s%n", dataOptions.data.resolve("gallery"), (System.nanoTime() - start) / 1e9);
+    return 0;
+  }
+}
