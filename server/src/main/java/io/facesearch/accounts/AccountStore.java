@@ -135,7 +135,7 @@ public final class AccountStore {
     });
   }
 
-  private static Application insertApplication(Connection c, String organizationName, String applicationName)
+  static Application insertApplication(Connection c, String organizationName, String applicationName)
       throws SQLException {
     String now = Instant.now().toString();
     String orgId = UUID.randomUUID().toString();
@@ -162,7 +162,7 @@ public final class AccountStore {
     return app;
   }
 
-  private static NewKey insertKey(Connection c, String applicationId) throws SQLException {
+  static NewKey insertKey(Connection c, String applicationId) throws SQLException {
     String key = ApiKey.generate();
     String id = UUID.randomUUID().toString();
     try (PreparedStatement s = c.prepareStatement(

@@ -37,6 +37,15 @@ public final class ApiException extends RuntimeException {
     return new ApiException(403, detail, null);
   }
 
+  public static ApiException tooManyRequests(String detail) {
+    return new ApiException(429, detail, null);
+  }
+
+  /** 400 with several fields' messages. */
+  public static ApiException invalidFields(Map<String, List<String>> errors) {
+    return new ApiException(400, errors.toString(), errors);
+  }
+
   public static ApiException notFound(String detail) {
     return new ApiException(404, detail, null);
   }

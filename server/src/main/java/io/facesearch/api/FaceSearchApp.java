@@ -6,6 +6,9 @@ import io.javalin.Javalin;
 import io.javalin.config.SizeUnit;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
+import io.facesearch.ratelimit.SlidingWindowLimiter;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,18 +25,32 @@ public final class FaceSearchApp {
 
   private FaceSearchApp() {}
 
-  /** The app on {@code s}, building absolute URLs from each request's Host. */
-  public static Javalin create(Services s) {
-    return create(s, null);
+  /** Request limits; see {@link Gate}. */
+  public record Limits(int writesPerMinute, int readsPerMinute, int registrationsPerHour) {
+    public static final Limits DEFAULTS = new Limits(300, 600, 5);
   }
 
-  /** The app on {@code s}; {@code publicUrl} (may be null) is the origin used in absolute URLs. */
-  public static Javalin create(Services s, String publicUrl) {
+  /** The app on {@code s} with default limits, building absolute URLs from each request's Host. */
+  public static Javalin create(Services s) {
+    return create(s, null, Limits.DEFAULTS);
+  }
+
+  /**
+   * The app on {@code s}; {@code publicUrl} (may be null) is the origin used in absolute URLs.
+   */
+  public static Javalin create(Services s, String publicUrl, Limits limits) {
     ObjectMapper json = new ObjectMapper();
     UploadReader uploads = new UploadReader(new ImageDecoder(), ImageDecoder.DEFAULT_MAX_BYTES);
-    Auth auth = new Auth(s.accounts());
+    Origins origins = new Origins(publicUrl);
+    Gate gate = new Gate(s.accounts(), s.registration(),
+        new SlidingWindowLimiter(limits.writesPerMinute(), Duration.ofMinutes(1), Clock.systemUTC()),
+        new SlidingWindowLimiter(limits.readsPerMinute(), Duration.ofMinutes(1), Clock.systemUTC()));
+    AccountsHandler accountsHandler = new AccountsHandler(s.registration(),
+        new SlidingWindowLimiter(limits.registrationsPerHour(), Duration.ofHours(1), Clock.systemUTC()), json);
+    BillingHandler billing = new BillingHandler(s.credits(), s.prices(), s.topUps(), json, origins);
     AnalyzeHandler analyze = new AnalyzeHandler(s.pipeline(), uploads);
-    FaceSearchHandler faceSearch = new FaceSearchHandler(s.search(), uploads, s.urls(), json, new Origins(publicUrl));
+    FaceSearchHandler faceSearch = new FaceSearchHandler(s.search(), uploads, s.urls(), json, origins,
+        s.credits(), s.prices());
     SessionHandler sessions = new SessionHandler(s.search(), uploads, s.db(), s.sessions(), json);
     ImageHandler images = new ImageHandler(s.images(), s.urls());
 
@@ -50,13 +67,16 @@ public final class FaceSearchApp {
       config.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(OpenApi.document()));
       config.routes.post("/v1/analyze", analyze::handle);
 
-      config.routes.before("/v3/face-search/", auth::requireApiKey);
-      config.routes.before("/v3/sessions/", auth::requireApiKey);
-      config.routes.before("/v3/session/*", auth::requireApiKey);
+      config.routes.post("/auth/v2/programmatic/register/", accountsHandler::register);
+      config.routes.post("/auth/v2/programmatic/verify-email/", accountsHandler::verify);
+
+      config.routes.before("/v3/*", gate::check); // API key or access token, then rate limits
       config.routes.post("/v3/face-search/", faceSearch::handle);
       config.routes.post("/v3/sessions/", sessions::enroll);
       config.routes.get("/v3/session/{session_id}/decision/", sessions::decision);
       config.routes.get("/v3/images/{file}", images::handle); // signed URL, no API key
+      config.routes.get("/v3/billing/balance/", billing::balance);
+      config.routes.post("/v3/billing/top-up/", billing::topUp);
 
       // ---- Errors -------------------------------------------------------------------------------
       config.routes.exception(ApiException.class, (e, ctx) -> ctx.status(e.status()).json(e.body()));

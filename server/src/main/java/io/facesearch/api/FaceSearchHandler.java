@@ -4,13 +4,20 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.facesearch.accounts.Application;
+import io.facesearch.billing.Credits;
+import io.facesearch.billing.InsufficientCreditsException;
+import io.facesearch.billing.Prices;
 import io.facesearch.image.BgrImage;
 import io.facesearch.images.SignedUrls;
 import io.facesearch.search.FaceSearchService;
 import io.facesearch.search.SearchType;
 import io.javalin.http.Context;
 
-/** {@code POST /v3/face-search/}: Didit's face search, field for field. */
+/**
+ * {@code POST /v3/face-search/}: Didit's face search, field for field. Order: fields validated, credits
+ * reserved (403 when short, before the image is even decoded), image decoded and searched, then the charge
+ * commits with the saved session; any failure releases the reservation.
+ */
 final class FaceSearchHandler {
 
   private final FaceSearchService service;
@@ -18,9 +25,14 @@ final class FaceSearchHandler {
   private final SignedUrls urls;
   private final ObjectMapper json;
   private final Origins origins;
+  private final Credits credits;
+  private final Prices prices;
 
-  FaceSearchHandler(FaceSearchService service, UploadReader uploads, SignedUrls urls, ObjectMapper json, Origins origins) {
+  FaceSearchHandler(FaceSearchService service, UploadReader uploads, SignedUrls urls, ObjectMapper json, Origins origins,
+                    Credits credits, Prices prices) {
     this.origins = origins;
+    this.credits = credits;
+    this.prices = prices;
     this.service = service;
     this.uploads = uploads;
     this.urls = urls;
@@ -28,7 +40,7 @@ final class FaceSearchHandler {
   }
 
   void handle(Context ctx) throws JsonProcessingException {
-    Application app = Auth.application(ctx);
+    Application app = Gate.application(ctx);
     // Validate every field before any work: an invalid request stores and charges nothing.
     String rawType = ctx.formParam("search_type");
     SearchType type = rawType == null || rawType.isBlank() ? SearchType.MOST_SIMILAR : SearchType.fromWire(rawType.strip());
@@ -39,14 +51,33 @@ final class FaceSearchHandler {
     boolean save = Forms.booleanField(ctx, "save_api_request", true);
     String vendorData = Forms.text(ctx, "vendor_data");
     JsonNode metadata = metadata(ctx);
-    BgrImage image = uploads.requiredImage(ctx, "user_image");
-
-    FaceSearchService.Result result = service.search(app, image, type, rotate);
-    String body = json.writeValueAsString(FaceSearchJson.of(result, vendorData, metadata, urls, origins.of(ctx)));
-    if (save) {
-      service.saveAsApiSession(app, image.rotateClockwise(result.analysis().bestAngle()), result, vendorData, body);
+    if (ctx.uploadedFile("user_image") == null) {
+      throw ApiException.invalidField("user_image", "This field is required.");
     }
-    ctx.contentType("application/json").result(body);
+    Credits.Hold hold;
+    try {
+      hold = credits.reserve(app.organizationId(), prices.faceSearch()); // before any image processing
+    } catch (InsufficientCreditsException e) {
+      throw ApiException.forbidden(e.getMessage());
+    }
+    boolean charged = false;
+    try {
+      BgrImage image = uploads.requiredImage(ctx, "user_image");
+      FaceSearchService.Result result = service.search(app, image, type, rotate);
+      String body = json.writeValueAsString(FaceSearchJson.of(result, vendorData, metadata, urls, origins.of(ctx)));
+      if (save) {
+        service.saveAsApiSession(app, image.rotateClockwise(result.analysis().bestAngle()), result, vendorData, body,
+            hold);
+      } else {
+        credits.chargeAlone(hold, "face-search", result.requestId());
+      }
+      charged = true;
+      ctx.contentType("application/json").result(body);
+    } finally {
+      if (!charged) {
+        credits.release(hold);
+      }
+    }
   }
 
   private JsonNode metadata(Context ctx) {

@@ -1,6 +1,13 @@
 package io.facesearch.api;
 
 import io.facesearch.accounts.AccountStore;
+import io.facesearch.billing.Credits;
+import io.facesearch.billing.Prices;
+import io.facesearch.billing.OperatorApproval;
+import io.facesearch.accounts.Registration;
+import io.facesearch.mail.Outbox;
+import io.facesearch.mail.SmtpMailer;
+import io.facesearch.mail.SmtpSettings;
 import io.facesearch.gallery.Gallery;
 import io.facesearch.gallery.LuceneGallery;
 import io.facesearch.images.ImageStore;
@@ -26,20 +33,32 @@ import java.time.Clock;
  *   data/images/           face images, upright JPEG, per application
  *   data/secret.key        32 random bytes signing image URLs (created at first start, mode 600)
  * </pre>
+ * Mail goes through SMTP when {@code FACESEARCH_SMTP_HOST} is set, else into the outbox and the log.
  */
 public record Services(FacePipeline pipeline, Database db, AccountStore accounts, SessionStore sessions,
-                       FaceStore faces, Gallery gallery, ImageStore images, SignedUrls urls, FaceSearchService search)
+                       FaceStore faces, Gallery gallery, ImageStore images, SignedUrls urls, Credits credits,
+                       Prices prices, OperatorApproval topUps, Outbox outbox, Registration registration,
+                       FaceSearchService search)
     implements AutoCloseable {
 
   public static Services open(Path dataDir, FacePipeline pipeline, Clock clock) {
+    return open(dataDir, pipeline, clock, Prices.DEFAULTS);
+  }
+
+  public static Services open(Path dataDir, FacePipeline pipeline, Clock clock, Prices prices) {
     Database db = Database.sqlite(dataDir);
     FaceStore faces = new FaceStore(db);
     SessionStore sessions = new SessionStore();
     Gallery gallery = LuceneGallery.open(dataDir.resolve("gallery"), faces);
     ImageStore images = new ImageStore(dataDir);
     SignedUrls urls = new SignedUrls(secret(dataDir), clock);
-    return new Services(pipeline, db, new AccountStore(db), sessions, faces, gallery, images, urls,
-        new FaceSearchService(pipeline, gallery, db, sessions, faces, images, clock));
+    Credits credits = new Credits(db, clock);
+    SmtpSettings smtp = SmtpSettings.fromEnvironment();
+    Outbox outbox = new Outbox(db, smtp == null ? null : new SmtpMailer(smtp), clock);
+    return new Services(pipeline, db, new AccountStore(db), sessions, faces, gallery, images, urls, credits, prices,
+        new OperatorApproval(db, credits, clock), outbox,
+        new Registration(db, outbox, credits, prices.freeCredits(), clock),
+        new FaceSearchService(pipeline, gallery, db, sessions, faces, images, credits, clock));
   }
 
   private static byte[] secret(Path dataDir) {

@@ -40,7 +40,7 @@ final class SessionHandler {
   }
 
   void enroll(Context ctx) {
-    Application app = Auth.application(ctx);
+    Application app = Gate.application(ctx);
     String rawStatus = ctx.formParam("status");
     SessionStatus status = rawStatus == null || rawStatus.isBlank() ? SessionStatus.APPROVED : SessionStatus.fromWire(rawStatus);
     if (status == null) {
@@ -59,7 +59,7 @@ final class SessionHandler {
   }
 
   void decision(Context ctx) throws JsonProcessingException {
-    Application app = Auth.application(ctx);
+    Application app = Gate.application(ctx);
     String id = ctx.pathParam("session_id");
     Session s = db.read(c -> sessions.find(c, app.id(), id))
         .orElseThrow(() -> ApiException.notFound("Session not found."));

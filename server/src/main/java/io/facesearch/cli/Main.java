@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "facesearch 0.1.0",
     description = "Self-hosted face search speaking Didit's Face Search API (v3).",
-    subcommands = {ServeCommand.class, ApiKeyCommand.class, ImportCommand.class, ReindexCommand.class, EvalCommand.class,
+    subcommands = {ServeCommand.class, ApiKeyCommand.class, CreditsCommand.class, OutboxCommand.class, ImportCommand.class,
+        ReindexCommand.class, EvalCommand.class,
         BenchCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

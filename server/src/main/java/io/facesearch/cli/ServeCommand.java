@@ -3,6 +3,7 @@ package io.facesearch.cli;
 import io.facesearch.accounts.AccountStore;
 import io.facesearch.api.FaceSearchApp;
 import io.facesearch.api.Services;
+import io.facesearch.billing.Prices;
 import io.facesearch.pipeline.FacePipeline;
 import io.javalin.Javalin;
 import java.time.Clock;
@@ -26,6 +27,30 @@ final class ServeCommand implements Callable<Integer> {
       + "(default: the request's Host).")
   String publicUrl;
 
+  @Option(names = "--writes-per-minute", description = "Per API key: POST/PATCH/DELETE in any 60 s (default: ${DEFAULT-VALUE}).",
+      defaultValue = "300")
+  int writesPerMinute;
+
+  @Option(names = "--reads-per-minute", description = "Per API key: GET in any 60 s (default: ${DEFAULT-VALUE}).",
+      defaultValue = "600")
+  int readsPerMinute;
+
+  @Option(names = "--registrations-per-hour", description = "Per client IP (default: ${DEFAULT-VALUE}).",
+      defaultValue = "5")
+  int registrationsPerHour;
+
+  @Option(names = "--price-face-search", description = "Credits per face search (default: ${DEFAULT-VALUE}).",
+      defaultValue = "1")
+  int priceFaceSearch;
+
+  @Option(names = "--credit-price-cents", description = "US cents per credit for top-ups (default: ${DEFAULT-VALUE}).",
+      defaultValue = "10")
+  int creditPriceCents;
+
+  @Option(names = "--free-credits", description = "Credits a newly registered organization starts with "
+      + "(default: ${DEFAULT-VALUE}).", defaultValue = "0")
+  int freeCredits;
+
   @Mixin
   DataOptions dataOptions;
 
@@ -35,9 +60,11 @@ final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     FacePipeline pipeline = pipelineOptions.load();
-    Services services = Services.open(dataOptions.data, pipeline, Clock.systemUTC());
+    Services services = Services.open(dataOptions.data, pipeline, Clock.systemUTC(),
+        new Prices(priceFaceSearch, creditPriceCents, freeCredits));
     services.accounts().bootstrapIfEmpty().ifPresent(ServeCommand::announce);
-    Javalin app = FaceSearchApp.create(services, publicUrl);
+    Javalin app = FaceSearchApp.create(services, publicUrl,
+        new FaceSearchApp.Limits(writesPerMinute, readsPerMinute, registrationsPerHour));
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       app.stop();

@@ -1,6 +1,7 @@
 package io.facesearch.search;
 
 import io.facesearch.accounts.Application;
+import io.facesearch.billing.Credits;
 import io.facesearch.gallery.FaceSource;
 import io.facesearch.gallery.Gallery;
 import io.facesearch.gallery.GalleryFilter;
@@ -67,10 +68,12 @@ public final class FaceSearchService {
   private final SessionStore sessions;
   private final FaceStore faces;
   private final ImageStore images;
+  private final Credits credits;
   private final Clock clock;
 
   public FaceSearchService(FacePipeline pipeline, Gallery gallery, Database db, SessionStore sessions, FaceStore faces,
-                           ImageStore images, Clock clock) {
+                           ImageStore images, Credits credits, Clock clock) {
+    this.credits = credits;
     this.pipeline = pipeline;
     this.gallery = gallery;
     this.db = db;
@@ -113,7 +116,7 @@ public final class FaceSearchService {
    * and answer, and (when the application searches API sessions) its largest face, enrolled with source "api".
    */
   public Session saveAsApiSession(Application app, BgrImage uprightImage, Result result, String vendorData,
-                                  String answerJson) {
+                                  String answerJson, Credits.Hold hold) {
     String sessionId = result.requestId();
     Session draft = new Session(sessionId, app.id(), 0, SessionType.API, result.outcome().status(), vendorData, null,
         null, null, result.createdAt(), null, answerJson, result.createdAt());
@@ -121,7 +124,7 @@ public final class FaceSearchService {
         ? storedFace(app, sessionId, result.analysis().largestFace(), FaceSource.API, result.outcome().status(),
             app.settings().searchApiSessions(), result.createdAt())
         : null;
-    return persist(app, uprightImage, draft, face, null, answerJson);
+    return persist(app, uprightImage, draft, face, null, answerJson, hold);
   }
 
   /** Enrolls an existing user: a verified session whose largest face becomes searchable. */
@@ -135,7 +138,7 @@ public final class FaceSearchService {
     Session draft = new Session(sessionId, app.id(), 0, SessionType.ENROLLED, e.status(), e.vendorData(), e.name(),
         e.documentType(), e.documentNumber(), e.verificationDate() == null ? now : e.verificationDate(), null, null, now);
     return persist(app, image, draft, storedFace(app, sessionId, analysis.largestFace(), e.source(), e.status(), true, now),
-        e.importKey(), null);
+        e.importKey(), null, Credits.Hold.NONE);
   }
 
   /** True when a bulk import already enrolled this key for the application. */
@@ -152,11 +155,11 @@ public final class FaceSearchService {
   }
 
   /**
-   * Writes the image, then in one transaction the session, its face, the import key and the saved answer
-   * (table {@code api_requests}), then adds the face to the gallery.
+   * Writes the image, then in one transaction the session, its face, the import key, the saved answer
+   * (table {@code api_requests}) and the credit charge, then adds the face to the gallery.
    */
   private Session persist(Application app, BgrImage image, Session draft, StoredFace face, String importKey,
-                          String savedAnswer) {
+                          String savedAnswer, Credits.Hold hold) {
     String file = images.save(app.id(), draft.id(), image);
     Session withFile = new Session(draft.id(), draft.applicationId(), 0, draft.type(), draft.status(), draft.vendorData(),
         draft.name(), draft.documentType(), draft.documentNumber(), draft.verificationDate(), file, draft.decisionJson(),
@@ -168,6 +171,7 @@ public final class FaceSearchService {
         if (face != null) {
           faces.insert(c, face);
         }
+        credits.charge(c, hold, "face-search", s.id());
         if (savedAnswer != null) {
           try (var q = c.prepareStatement("INSERT INTO api_requests (request_id, application_id, session_id, endpoint, "
               + "response_json, created_at) VALUES (?, ?, ?, 'face-search', ?, ?)")) {

@@ -1,0 +1,257 @@
+package io.facesearch.accounts;
+
+import at.favre.lib.crypto.bcrypt.BCrypt;
+import io.facesearch.billing.Credits;
+import io.facesearch.mail.Mailer;
+import io.facesearch.store.Database;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Didit's programmatic registration: {@link #register} stores the user with a bcrypt hash and mails a
+ * 6-digit code valid 15 minutes; {@link #verify} checks it and creates the user's organization (metered,
+ * with the configured free balance), application and first API key, and returns tokens.
+ *
+ * <p>Password policy: 10 to 128 characters, at least one letter and one digit, not the e-mail address.
+ * Registering an address that exists answers the same as a new one (no code is sent for a verified
+ * account; an unverified one gets a fresh code). A code dies after {@value #MAX_TRIES} wrong tries, when
+ * used, or when a newer code is issued.
+ */
+public final class Registration {
+
+  /** What verification returns (the API key and tokens are shown once). */
+  public record Verified(String accessToken, String refreshToken, long expiresIn, String organizationId,
+                         String organizationName, Application application, String apiKey) {}
+
+  static final int MAX_TRIES = 5;
+  static final Duration CODE_LIFETIME = Duration.ofMinutes(15);
+  static final Duration ACCESS_LIFETIME = Duration.ofHours(1);
+  static final Duration REFRESH_LIFETIME = Duration.ofDays(30);
+  private static final int BCRYPT_COST = 12;
+  private static final Pattern EMAIL = Pattern.compile("^[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]{2,}$");
+
+  private final Database db;
+  private final Mailer mailer;
+  private final Credits credits;
+  private final int freeCredits;
+  private final Clock clock;
+
+  public Registration(Database db, Mailer mailer, Credits credits, int freeCredits, Clock clock) {
+    this.db = db;
+    this.mailer = mailer;
+    this.credits = credits;
+    this.freeCredits = freeCredits;
+    this.clock = clock;
+  }
+
+  public void register(String rawEmail, String password) throws RegistrationException {
+    Map<String, List<String>> errors = new LinkedHashMap<>();
+    String email = rawEmail == null ? "" : rawEmail.strip().toLowerCase(Locale.ROOT);
+    if (email.isEmpty()) {
+      errors.put("email", List.of("This field is required."));
+    } else if (email.length() > 254 || !EMAIL.matcher(email).matches()) {
+      errors.put("email", List.of("Enter a valid email address."));
+    }
+    String problem = passwordProblem(password, email);
+    if (problem != null) {
+      errors.put("password", List.of(problem));
+    }
+    if (!errors.isEmpty()) {
+      throw new RegistrationException(errors);
+    }
+    String hash = BCrypt.withDefaults().hashToString(BCRYPT_COST, password.toCharArray());
+    String code = Secrets.digits(6);
+    boolean sendCode = db.inTransaction(c -> {
+      String userId = userId(c, email);
+      if (userId == null) {
+        userId = UUID.randomUUID().toString();
+        try (PreparedStatement q = c.prepareStatement(
+            "INSERT INTO users (id, email, password_hash, created_at) VALUES (?, ?, ?, ?)")) {
+          q.setString(1, userId);
+          q.setString(2, email);
+          q.setString(3, hash);
+          q.setString(4, clock.instant().toString());
+          q.executeUpdate();
+        }
+      } else if (verified(c, userId)) {
+        return false;
+      } else {
+        try (PreparedStatement q = c.prepareStatement("UPDATE users SET password_hash = ? WHERE id = ?")) {
+          q.setString(1, hash);
+          q.setString(2, userId);
+          q.executeUpdate();
+        }
+      }
+      try (PreparedStatement q = c.prepareStatement("DELETE FROM email_codes WHERE user_id = ?")) {
+        q.setString(1, userId);
+        q.executeUpdate();
+      }
+      try (PreparedStatement q = c.prepareStatement("INSERT INTO email_codes (id, user_id, code_sha256, expires_at, "
+          + "created_at) VALUES (?, ?, ?, ?, ?)")) {
+        q.setString(1, UUID.randomUUID().toString());
+        q.setString(2, userId);
+        q.setString(3, Secrets.sha256(code));
+        q.setString(4, clock.instant().plus(CODE_LIFETIME).toString());
+        q.setString(5, clock.instant().toString());
+        q.executeUpdate();
+      }
+      return true;
+    });
+    if (sendCode) {
+      mailer.send(email, "Your facesearch verification code",
+          "Your verification code is " + code + ". It is valid for 15 minutes.\n");
+    } else {
+      mailer.send(email, "facesearch registration",
+          "Someone tried to register this address, which already has an account. If it was you, sign in instead.\n");
+    }
+  }
+
+  public Verified verify(String rawEmail, String code) throws RegistrationException {
+    String email = rawEmail == null ? "" : rawEmail.strip().toLowerCase(Locale.ROOT);
+    if (code == null || code.isBlank()) {
+      throw RegistrationException.of("code", "This field is required.");
+    }
+    Instant now = clock.instant();
+    // Empty when the code is wrong: the transaction still commits, so the failed try is counted.
+    java.util.Optional<Verified> outcome = db.inTransaction(c -> {
+      String userId = userId(c, email);
+      if (userId == null) {
+        return java.util.Optional.<Verified>empty();
+      }
+      String codeId = null;
+      String codeHash = null;
+      int tries = 0;
+      String expires = null;
+      try (PreparedStatement q = c.prepareStatement("SELECT id, code_sha256, failed_tries, expires_at FROM email_codes "
+          + "WHERE user_id = ? AND used_at IS NULL ORDER BY created_at DESC LIMIT 1")) {
+        q.setString(1, userId);
+        try (ResultSet r = q.executeQuery()) {
+          if (r.next()) {
+            codeId = r.getString(1);
+            codeHash = r.getString(2);
+            tries = r.getInt(3);
+            expires = r.getString(4);
+          }
+        }
+      }
+      if (codeId == null || tries >= MAX_TRIES || Instant.parse(expires).isBefore(now)) {
+        return java.util.Optional.<Verified>empty();
+      }
+      if (!java.security.MessageDigest.isEqual(codeHash.getBytes(StandardCharsets.US_ASCII),
+          Secrets.sha256(code.strip()).getBytes(StandardCharsets.US_ASCII))) {
+        try (PreparedStatement q = c.prepareStatement("UPDATE email_codes SET failed_tries = failed_tries + 1 WHERE id = ?")) {
+          q.setString(1, codeId);
+          q.executeUpdate();
+        }
+        return java.util.Optional.<Verified>empty();
+      }
+      try (PreparedStatement q = c.prepareStatement("UPDATE email_codes SET used_at = ? WHERE id = ?")) {
+        q.setString(1, now.toString());
+        q.setString(2, codeId);
+        q.executeUpdate();
+      }
+      return java.util.Optional.of(createAccount(c, userId, email, now));
+    });
+    return outcome.orElseThrow(() -> RegistrationException.of("code", "Invalid or expired code."));
+  }
+
+  private Verified createAccount(Connection c, String userId, String email, Instant now) throws SQLException {
+    Application app = AccountStore.insertApplication(c, email, "Default application");
+    try (PreparedStatement q = c.prepareStatement("UPDATE organizations SET metered = 1 WHERE id = ?")) {
+      q.setString(1, app.organizationId());
+      q.executeUpdate();
+    }
+    try (PreparedStatement q = c.prepareStatement(
+        "UPDATE users SET organization_id = ?, email_verified_at = ? WHERE id = ?")) {
+      q.setString(1, app.organizationId());
+      q.setString(2, now.toString());
+      q.setString(3, userId);
+      q.executeUpdate();
+    }
+    if (freeCredits > 0) {
+      credits.add(c, app.organizationId(), freeCredits, "free_balance", "registration");
+    }
+    AccountStore.NewKey key = AccountStore.insertKey(c, app.id());
+    String access = issueToken(c, "access", userId, app.organizationId(), now.plus(ACCESS_LIFETIME));
+    String refresh = issueToken(c, "refresh", userId, app.organizationId(), now.plus(REFRESH_LIFETIME));
+    return new Verified(access, refresh, ACCESS_LIFETIME.toSeconds(), app.organizationId(), email, app, key.key());
+  }
+
+  /** The organization an unexpired, unrevoked access token acts for, or null. */
+  public String organizationForAccessToken(String token) {
+    if (token == null || token.isBlank()) {
+      return null;
+    }
+    return db.read(c -> {
+      try (PreparedStatement q = c.prepareStatement("SELECT organization_id, expires_at FROM access_tokens "
+          + "WHERE token_sha256 = ? AND kind = 'access' AND revoked_at IS NULL")) {
+        q.setString(1, Secrets.sha256(token.strip()));
+        try (ResultSet r = q.executeQuery()) {
+          return r.next() && Instant.parse(r.getString(2)).isAfter(clock.instant()) ? r.getString(1) : null;
+        }
+      }
+    });
+  }
+
+  private static String issueToken(Connection c, String kind, String userId, String organizationId, Instant expires)
+      throws SQLException {
+    String token = Secrets.random(kind.equals("access") ? "fsa_" : "fsr_", 40);
+    try (PreparedStatement q = c.prepareStatement("INSERT INTO access_tokens (token_sha256, kind, user_id, "
+        + "organization_id, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+      q.setString(1, Secrets.sha256(token));
+      q.setString(2, kind);
+      q.setString(3, userId);
+      q.setString(4, organizationId);
+      q.setString(5, expires.toString());
+      q.setString(6, Instant.now().toString());
+      q.executeUpdate();
+    }
+    return token;
+  }
+
+  static String passwordProblem(String password, String email) {
+    if (password == null || password.isEmpty()) {
+      return "This field is required.";
+    }
+    if (password.length() < 10 || password.length() > 128) {
+      return "The password must be 10 to 128 characters long.";
+    }
+    if (!password.chars().anyMatch(Character::isLetter) || !password.chars().anyMatch(Character::isDigit)) {
+      return "The password must contain at least one letter and one digit.";
+    }
+    if (password.equalsIgnoreCase(email)) {
+      return "The password must not be the email address.";
+    }
+    return null;
+  }
+
+  private static String userId(Connection c, String email) throws SQLException {
+    try (PreparedStatement q = c.prepareStatement("SELECT id FROM users WHERE email = ?")) {
+      q.setString(1, email);
+      try (ResultSet r = q.executeQuery()) {
+        return r.next() ? r.getString(1) : null;
+      }
+    }
+  }
+
+  private static boolean verified(Connection c, String userId) throws SQLException {
+    try (PreparedStatement q = c.prepareStatement("SELECT email_verified_at FROM users WHERE id = ?")) {
+      q.setString(1, userId);
+      try (ResultSet r = q.executeQuery()) {
+        return r.next() && r.getString(1) != null;
+      }
+    }
+  }
+}

@@ -1,0 +1,63 @@
+package io.facesearch.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.facesearch.billing.Credits;
+import io.facesearch.billing.PaymentProvider;
+import io.facesearch.billing.Prices;
+import io.javalin.http.Context;
+
+/** {@code GET /v3/billing/balance/} and {@code POST /v3/billing/top-up/}, for an API key or an access token. */
+final class BillingHandler {
+
+  /** Auto-refill is not offered by the self-hosted provider: always off. */
+  record BalanceJson(long balance, boolean auto_refill_enabled, long auto_refill_amount, long auto_refill_threshold) {}
+
+  record CheckoutJson(String checkout_session_id, String checkout_session_url) {}
+
+  static final long MIN_TOP_UP_DOLLARS = 50;
+
+  private final Credits credits;
+  private final Prices prices;
+  private final PaymentProvider payments;
+  private final ObjectMapper json;
+  private final Origins origins;
+
+  BillingHandler(Credits credits, Prices prices, PaymentProvider payments, ObjectMapper json, Origins origins) {
+    this.credits = credits;
+    this.prices = prices;
+    this.payments = payments;
+    this.json = json;
+    this.origins = origins;
+  }
+
+  void balance(Context ctx) {
+    ctx.json(new BalanceJson(credits.balance(Gate.caller(ctx).organizationId()), false, 0, 0));
+  }
+
+  void topUp(Context ctx) {
+    JsonNode body;
+    try {
+      body = json.readTree(ctx.body());
+    } catch (java.io.IOException e) {
+      throw ApiException.badRequest("Malformed JSON.");
+    }
+    if (body == null || !body.isObject()) {
+      throw ApiException.badRequest("Expected a JSON object.");
+    }
+    JsonNode amount = body.get("amount_in_dollars");
+    if (amount == null || amount.isNull()) {
+      throw ApiException.invalidField("amount_in_dollars", "This field is required.");
+    }
+    if (!amount.canConvertToLong() || !amount.isIntegralNumber() || amount.asLong() < MIN_TOP_UP_DOLLARS) {
+      throw ApiException.invalidField("amount_in_dollars",
+          "Ensure this value is a whole number greater than or equal to " + MIN_TOP_UP_DOLLARS + ".");
+    }
+    String success = body.path("success_url").asText(null);
+    String cancel = body.path("cancel_url").asText(null);
+    long dollars = amount.asLong();
+    PaymentProvider.Checkout checkout = payments.start(Gate.caller(ctx).organizationId(), dollars,
+        prices.creditsFor(dollars), success, cancel);
+    ctx.json(new CheckoutJson(checkout.id(), origins.of(ctx) + checkout.url()));
+  }
+}

@@ -1,0 +1,112 @@
+package io.facesearch.cli;
+
+import io.facesearch.accounts.AccountStore;
+import io.facesearch.billing.Credits;
+import io.facesearch.billing.OperatorApproval;
+import io.facesearch.store.Database;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code facesearch credits ...}: the operator's side of prepaid credits. Every change is a ledger entry. */
+@Command(name = "credits", description = "Balances, grants, top-up approval and metering of organizations.",
+    subcommands = {CreditsCommand.Balance.class, CreditsCommand.Grant.class, CreditsCommand.Confirm.class,
+        CreditsCommand.TopUps.class, CreditsCommand.Metering.class})
+final class CreditsCommand {
+
+  /** Default: the operator's own organization (the default application's). */
+  static String organization(String given, Database db) {
+    if (given != null) {
+      return given;
+    }
+    return new AccountStore(db).defaultApplication().orElseThrow(
+        () -> new IllegalStateException("no organization yet; start the server once")).organizationId();
+  }
+
+  @Command(name = "balance", mixinStandardHelpOptions = true, description = "Balance and ledger of an organization.")
+  static final class Balance implements Callable<Integer> {
+    @Mixin DataOptions data;
+    @Option(names = "--organization") String organization;
+
+    @Override
+    public Integer call() {
+      Database db = Database.sqlite(data.data);
+      Credits credits = new Credits(db, Clock.systemUTC());
+      String org = organization(organization, db);
+      for (Credits.Entry e : credits.ledger(org)) {
+        System.out.printf("%6d  %-26s  %+8d  %-12s %s %s%n", e.id(), e.createdAt(), e.amount(), e.kind(),
+            e.endpoint() == null ? "" : e.endpoint(), e.reference() == null ? "" : e.reference());
+      }
+      System.out.printf("organization=%s metered=%s balance=%d%n", org, credits.metered(org), credits.balance(org));
+      return 0;
+    }
+  }
+
+  @Command(name = "grant", mixinStandardHelpOptions = true, description = "Add credits (a 'grant' ledger entry).")
+  static final class Grant implements Callable<Integer> {
+    @Mixin DataOptions data;
+    @Option(names = "--organization") String organization;
+    @Option(names = "--amount", required = true) long amount;
+    @Option(names = "--note", description = "Kept in the ledger entry.") String note;
+
+    @Override
+    public Integer call() {
+      Database db = Database.sqlite(data.data);
+      Credits credits = new Credits(db, Clock.systemUTC());
+      String org = organization(organization, db);
+      credits.add(org, amount, "grant", note);
+      System.out.printf("granted %d credits; balance=%d%n", amount, credits.balance(org));
+      return 0;
+    }
+  }
+
+  @Command(name = "confirm", mixinStandardHelpOptions = true, description = "Confirm a pending top-up: its credits land.")
+  static final class Confirm implements Callable<Integer> {
+    @Mixin DataOptions data;
+    @Parameters(paramLabel = "TOP_UP_ID") String id;
+
+    @Override
+    public Integer call() {
+      Database db = Database.sqlite(data.data);
+      Credits credits = new Credits(db, Clock.systemUTC());
+      boolean done = new OperatorApproval(db, credits, Clock.systemUTC()).confirm(id);
+      System.out.println(done ? "confirmed " + id : "no pending top-up " + id);
+      return done ? 0 : 1;
+    }
+  }
+
+  @Command(name = "top-ups", mixinStandardHelpOptions = true, description = "List top-ups (all organizations).")
+  static final class TopUps implements Callable<Integer> {
+    @Mixin DataOptions data;
+
+    @Override
+    public Integer call() {
+      Database db = Database.sqlite(data.data);
+      for (OperatorApproval.TopUp t : new OperatorApproval(db, new Credits(db, Clock.systemUTC()), Clock.systemUTC())
+          .list(null)) {
+        System.out.printf("%s  %s  $%d  %d credits  %s  %s%n", t.id(), t.organizationId(), t.amountInDollars(),
+            t.credits(), t.status(), t.createdAt());
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "metering", mixinStandardHelpOptions = true, description = "Turn metering on or off for an organization.")
+  static final class Metering implements Callable<Integer> {
+    @Mixin DataOptions data;
+    @Option(names = "--organization") String organization;
+    @Parameters(paramLabel = "on|off") String state;
+
+    @Override
+    public Integer call() {
+      Database db = Database.sqlite(data.data);
+      String org = organization(organization, db);
+      new Credits(db, Clock.systemUTC()).setMetered(org, state.equalsIgnoreCase("on"));
+      System.out.println("metering " + (state.equalsIgnoreCase("on") ? "on" : "off") + " for " + org);
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,25 @@
+package io.facesearch.cli;
+
+import io.facesearch.mail.Outbox;
+import io.facesearch.store.Database;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code facesearch outbox}: mail kept because no SMTP server is configured (or delivery failed). */
+@Command(name = "outbox", mixinStandardHelpOptions = true,
+    description = "Show mail that was not sent by SMTP (verification codes on an install without SMTP).")
+final class OutboxCommand implements Callable<Integer> {
+
+  @Mixin
+  DataOptions data;
+
+  @Override
+  public Integer call() {
+    for (Outbox.Letter l : new Outbox(Database.sqlite(data.data), null, Clock.systemUTC()).letters()) {
+      System.out.printf("--- %s  to %s%nSubject: %s%n%s%n", l.createdAt(), l.recipient(), l.subject(), l.body());
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,80 @@
+package io.facesearch.mail;
+
+import io.facesearch.store.Database;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The mail of an embedded install without SMTP: every message is kept in {@code email_outbox} (read with
+ * {@code facesearch outbox}) and written to the server log, so the operator can pass a verification code on.
+ * With SMTP configured it sends through SMTP and keeps the message only when delivery fails.
+ */
+public final class Outbox implements Mailer {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
+
+  /** One kept message. */
+  public record Letter(String id, String recipient, String subject, String body, Instant createdAt) {}
+
+  private final Database db;
+  private final Mailer smtp;
+  private final Clock clock;
+
+  /** {@code smtp} may be null: no SMTP configured. */
+  public Outbox(Database db, Mailer smtp, Clock clock) {
+    this.db = db;
+    this.smtp = smtp;
+    this.clock = clock;
+  }
+
+  @Override
+  public void send(String to, String subject, String body) {
+    if (smtp != null) {
+      try {
+        smtp.send(to, subject, body);
+        return;
+      } catch (MailException e) {
+        LOG.warn("mail to {} kept in the outbox: {}", to, e.getMessage());
+      }
+    } else {
+      LOG.info("no SMTP configured; mail to {} kept in the outbox (facesearch outbox): {} | {}", to, subject,
+          body.replace('\n', ' '));
+    }
+    keep(to, subject, body);
+  }
+
+  public List<Letter> letters() {
+    return db.read(c -> {
+      List<Letter> out = new ArrayList<>();
+      try (PreparedStatement q = c.prepareStatement(
+          "SELECT id, recipient, subject, body, created_at FROM email_outbox ORDER BY created_at");
+           ResultSet r = q.executeQuery()) {
+        while (r.next()) {
+          out.add(new Letter(r.getString(1), r.getString(2), r.getString(3), r.getString(4), Instant.parse(r.getString(5))));
+        }
+      }
+      return out;
+    });
+  }
+
+  private void keep(String to, String subject, String body) {
+    db.inTransaction(c -> {
+      try (PreparedStatement q = c.prepareStatement(
+          "INSERT INTO email_outbox (id, recipient, subject, body, created_at) VALUES (?, ?, ?, ?, ?)")) {
+        q.setString(1, UUID.randomUUID().toString());
+        q.setString(2, to);
+        q.setString(3, subject);
+        q.setString(4, body);
+        q.setString(5, clock.instant().toString());
+        return q.executeUpdate();
+      }
+    });
+  }
+}

@@ -1,0 +1,75 @@
+package io.facesearch.ratelimit;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * At most {@code limit} events per key in any window of {@code window} (a sliding log: each key keeps the
+ * times of its last {@code limit} accepted events in a ring; an event is accepted when the oldest of them
+ * has left the window). Memory: {@code limit} longs per active key.
+ */
+public final class SlidingWindowLimiter {
+
+  /**
+   * The answer for one event.
+   *
+   * @param resetEpochSeconds when the oldest counted event leaves the window (a slot frees)
+   * @param retryAfterSeconds for a refused event, seconds until it would be accepted; else 0
+   */
+  public record Decision(boolean allowed, int limit, int remaining, long resetEpochSeconds, long retryAfterSeconds) {}
+
+  private final int limit;
+  private final long windowMillis;
+  private final Clock clock;
+  private final ConcurrentHashMap<String, Ring> rings = new ConcurrentHashMap<>();
+
+  public SlidingWindowLimiter(int limit, Duration window, Clock clock) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be positive");
+    }
+    this.limit = limit;
+    this.windowMillis = window.toMillis();
+    this.clock = clock;
+  }
+
+  public Decision acquire(String key) {
+    Ring ring = rings.computeIfAbsent(key, k -> new Ring(limit));
+    long now = clock.millis();
+    synchronized (ring) {
+      long oldest = ring.times[ring.next];
+      boolean full = ring.count == limit;
+      if (full && oldest > now - windowMillis) {
+        long reset = oldest + windowMillis;
+        return new Decision(false, limit, 0, ceilSeconds(reset), Math.max(1, ceilSeconds(reset - now)));
+      }
+      ring.times[ring.next] = now;
+      ring.next = (ring.next + 1) % limit;
+      ring.count = Math.min(limit, ring.count + 1);
+      int inWindow = 0;
+      long earliest = now;
+      for (int i = 0; i < ring.count; i++) {
+        long t = ring.times[i];
+        if (t > now - windowMillis) {
+          inWindow++;
+          earliest = Math.min(earliest, t);
+        }
+      }
+      return new Decision(true, limit, limit - inWindow, ceilSeconds(earliest + windowMillis), 0);
+    }
+  }
+
+  private static long ceilSeconds(long millis) {
+    return (millis + 999) / 1000;
+  }
+
+  private static final class Ring {
+    final long[] times;
+    int next;
+    int count;
+
+    Ring(int size) {
+      times = new long[size];
+    }
+  }
+}
