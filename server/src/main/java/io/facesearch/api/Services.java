@@ -46,6 +46,11 @@ public record Services(FacePipeline pipeline, Database db, AccountStore accounts
   }
 
   public static Services open(Path dataDir, FacePipeline pipeline, Clock clock, Prices prices) {
+    return open(dataDir, pipeline, clock, prices, SmtpSettings.fromEnvironment());
+  }
+
+  /** {@code smtp} null: no SMTP, mail goes to the outbox and the log. */
+  public static Services open(Path dataDir, FacePipeline pipeline, Clock clock, Prices prices, SmtpSettings smtp) {
     Database db = Database.sqlite(dataDir);
     FaceStore faces = new FaceStore(db);
     SessionStore sessions = new SessionStore();
@@ -53,7 +58,6 @@ public record Services(FacePipeline pipeline, Database db, AccountStore accounts
     ImageStore images = new ImageStore(dataDir);
     SignedUrls urls = new SignedUrls(secret(dataDir), clock);
     Credits credits = new Credits(db, clock);
-    SmtpSettings smtp = SmtpSettings.fromEnvironment();
     Outbox outbox = new Outbox(db, smtp == null ? null : new SmtpMailer(smtp), clock);
     return new Services(pipeline, db, new AccountStore(db), sessions, faces, gallery, images, urls, credits, prices,
         new OperatorApproval(db, credits, clock), outbox,

@@ -11,7 +11,8 @@ import picocli.CommandLine.Parameters;
 
 /** {@code facesearch apikey create|list|revoke}: API keys of the data folder's applications. */
 @Command(name = "apikey", description = "Manage API keys (stored hashed; a key is shown once).",
-    subcommands = {ApiKeyCommand.Create.class, ApiKeyCommand.ListKeys.class, ApiKeyCommand.Revoke.class})
+    subcommands = {ApiKeyCommand.Create.class, ApiKeyCommand.ListKeys.class, ApiKeyCommand.Rotate.class,
+        ApiKeyCommand.Revoke.class})
 final class ApiKeyCommand {
 
   @Command(name = "create", mixinStandardHelpOptions = true,
@@ -71,6 +72,34 @@ final class ApiKeyCommand {
       boolean revoked = new AccountStore(Database.sqlite(dataOptions.data)).revokeKey(idOrPrefix);
       System.out.println(revoked ? "revoked " + idOrPrefix : "no active key " + idOrPrefix);
       return revoked ? 0 : 1;
+    }
+  }
+
+  @Command(name = "rotate", mixinStandardHelpOptions = true,
+      description = "Create a new key for the same application and revoke the old one; the new key alone is printed "
+          + "on the last line.")
+  static final class Rotate implements Callable<Integer> {
+    @Mixin
+    DataOptions dataOptions;
+
+    @Parameters(paramLabel = "ID_OR_PREFIX")
+    String idOrPrefix;
+
+    @Override
+    public Integer call() {
+      AccountStore accounts = new AccountStore(Database.sqlite(dataOptions.data));
+      AccountStore.KeyInfo old = accounts.listKeys().stream()
+          .filter(k -> k.active() && (k.id().equals(idOrPrefix) || k.prefix().equals(idOrPrefix)))
+          .findFirst().orElse(null);
+      if (old == null) {
+        System.err.println("no active key " + idOrPrefix);
+        return 1;
+      }
+      AccountStore.NewKey fresh = accounts.createKey(old.applicationId());
+      accounts.revokeKey(old.id());
+      System.out.println("revoked " + old.prefix() + "; new key " + fresh.id() + " (shown once):");
+      System.out.println(fresh.key());
+      return 0;
     }
   }
 }

@@ -25,6 +25,20 @@ final class Http {
     return send(b.build());
   }
 
+  static HttpResponse<String> postJson(URI url, String json) {
+    return send(HttpRequest.newBuilder(url).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+  }
+
+  static HttpResponse<String> postJsonWithKey(URI url, String apiKey, String json) {
+    return send(HttpRequest.newBuilder(url).header("Content-Type", "application/json").header("x-api-key", apiKey)
+        .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+  }
+
+  static HttpResponse<String> getBearer(URI url, String token) {
+    return send(HttpRequest.newBuilder(url).header("Authorization", "Bearer " + token).build());
+  }
+
   static HttpResponse<String> get(URI url, String apiKey) {
     HttpRequest.Builder b = HttpRequest.newBuilder(url);
     if (apiKey != null) {

@@ -1,5 +1,7 @@
 package io.facesearch.api;
 
+import io.facesearch.billing.Prices;
+import io.facesearch.mail.SmtpSettings;
 import io.facesearch.pipeline.SharedPipeline;
 import io.javalin.Javalin;
 import java.io.IOException;
@@ -24,10 +26,19 @@ final class TestServer implements AutoCloseable {
 
   /** A server on an existing data folder, as after a restart; {@code apiKey} is the key the first start made. */
   TestServer(Path data, Clock clock, String apiKey) {
+    this(data, clock, apiKey, Prices.DEFAULTS, null, FaceSearchApp.Limits.DEFAULTS);
+  }
+
+  TestServer(Path data, Clock clock, String apiKey, Prices prices, SmtpSettings smtp, FaceSearchApp.Limits limits) {
     this.data = data;
-    services = Services.open(data, SharedPipeline.get(), clock);
+    services = Services.open(data, SharedPipeline.get(), clock, prices, smtp);
     this.apiKey = apiKey != null ? apiKey : services.accounts().bootstrapIfEmpty().orElseThrow().key().key();
-    app = FaceSearchApp.create(services).start("127.0.0.1", 0);
+    app = FaceSearchApp.create(services, null, limits).start("127.0.0.1", 0);
+  }
+
+  /** A fresh server with these prices, SMTP server and limits. */
+  static TestServer with(Prices prices, SmtpSettings smtp, FaceSearchApp.Limits limits) {
+    return new TestServer(newDataFolder(), Clock.systemUTC(), null, prices, smtp, limits);
   }
 
   private static Path newDataFolder() {

@@ -1,0 +1,295 @@
+package io.facesearch.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.util.GreenMailUtil;
+import com.icegreen.greenmail.util.ServerSetupTest;
+import io.facesearch.billing.Credits;
+import io.facesearch.billing.Prices;
+import io.facesearch.mail.SmtpSettings;
+import io.facesearch.pipeline.TestData;
+import jakarta.mail.internet.MimeMessage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Accounts, credits and limits over HTTP: Didit's programmatic registration with the code read from a real
+ * in-process SMTP server (GreenMail), exactly-once charging, 403 when empty, 429, and tenant separation.
+ */
+class AccountsAndCreditsTest {
+
+  @RegisterExtension
+  static final GreenMailExtension SMTP = new GreenMailExtension(ServerSetupTest.SMTP);
+
+  static final String PASSWORD = "correct-horse-42";
+  private TestServer server;
+
+  @AfterEach
+  void stop() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  private void start(Prices prices, FaceSearchApp.Limits limits) {
+    server = TestServer.with(prices, new SmtpSettings("127.0.0.1", ServerSetupTest.SMTP.getPort(), null, null,
+        "facesearch@test.local", false), limits);
+  }
+
+  @Test
+  void register_verify_search_and_pay_one_credit_without_logging_any_secret() throws Exception {
+    PrintStream realErr = System.err;
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(log, true));
+    JsonNode account;
+    String code;
+    try {
+      start(new Prices(1, 10, 3), FaceSearchApp.Limits.DEFAULTS);
+      assertEquals(201, register("ada@example.com", PASSWORD).statusCode());
+      code = codeFromMail("ada@example.com");
+      HttpResponse<String> verified = verify("ada@example.com", code);
+      assertEquals(200, verified.statusCode(), verified.body());
+      account = Http.json(verified);
+      String apiKey = account.at("/application/api_key").asText();
+      assertTrue(apiKey.startsWith("fsk_"));
+      assertEquals(3600, account.get("expires_in").asLong());
+      assertNotNull(account.at("/organization/uuid").asText(null));
+      assertNotNull(account.at("/application/client_id").asText(null));
+
+      assertEquals(3, balance(apiKey));
+      assertEquals(3, Http.json(Http.getBearer(server.url("/v3/billing/balance/"), account.get("access_token").asText()))
+          .get("balance").asLong(), "the access token acts for the organization");
+      HttpResponse<String> search = search(apiKey, FaceSearchApiTest.OBAMA);
+      assertEquals(200, search.statusCode(), search.body());
+      assertEquals(2, balance(apiKey), "a face search costs 1 credit");
+      assertEquals(400, verify("ada@example.com", code).statusCode(), "a used code cannot be replayed");
+    } finally {
+      System.setErr(realErr);
+    }
+    String captured = log.toString();
+    assertFalse(captured.contains(PASSWORD), "password in the log");
+    assertFalse(captured.contains(account.at("/application/api_key").asText()), "API key in the log");
+    assertFalse(captured.contains(account.get("access_token").asText()), "access token in the log");
+    assertFalse(captured.contains(account.get("refresh_token").asText()), "refresh token in the log");
+    assertFalse(captured.contains("code is " + code), "verification code in the log (SMTP is configured)");
+  }
+
+  @Test
+  void an_empty_balance_gets_403_before_anything_is_processed_or_stored() throws Exception {
+    start(new Prices(1, 10, 0), FaceSearchApp.Limits.DEFAULTS);
+    String apiKey = newAccount("bob@example.com").at("/application/api_key").asText();
+    HttpResponse<String> r = search(apiKey, FaceSearchApiTest.OBAMA);
+    assertEquals(403, r.statusCode(), r.body());
+    assertTrue(Http.json(r).get("detail").asText().contains("Insufficient credits"));
+    long sessions = server.services.db().read(c -> {
+      try (var q = c.prepareStatement("SELECT (SELECT COUNT(*) FROM sessions) + (SELECT COUNT(*) FROM credit_holds) "
+          + "+ (SELECT COUNT(*) FROM credit_ledger)")) {
+        var rs = q.executeQuery();
+        rs.next();
+        return rs.getLong(1);
+      }
+    });
+    assertEquals(0, sessions, "no session, no hold, no ledger entry");
+    // a bad request is never charged either
+    server.services.credits().add(organizationOf(apiKey), 1, "grant", "test");
+    HttpResponse<String> bad = Http.post(server.url("/v3/face-search/"), apiKey,
+        new Multipart().file("user_image", "x.pdf", "application/pdf", "%PDF-1.4".getBytes()));
+    assertEquals(400, bad.statusCode());
+    assertEquals(1, balance(apiKey));
+  }
+
+  @Test
+  void twenty_concurrent_searches_against_ten_credits_charge_exactly_ten() throws Exception {
+    start(new Prices(1, 10, 0), FaceSearchApp.Limits.DEFAULTS);
+    String apiKey = newAccount("carol@example.com").at("/application/api_key").asText();
+    String org = organizationOf(apiKey);
+    server.services.credits().add(org, 10, "grant", "test");
+    ExecutorService pool = Executors.newFixedThreadPool(20);
+    List<Future<Integer>> codes = new ArrayList<>();
+    byte[] photo = TestData.bytes(FaceSearchApiTest.OBAMA);
+    for (int i = 0; i < 20; i++) {
+      codes.add(pool.submit(() -> Http.post(server.url("/v3/face-search/"), apiKey,
+          new Multipart().file("user_image", "s.jpg", "image/jpeg", photo)).statusCode()));
+    }
+    int ok = 0;
+    int refused = 0;
+    for (Future<Integer> f : codes) {
+      int code = f.get();
+      ok += code == 200 ? 1 : 0;
+      refused += code == 403 ? 1 : 0;
+    }
+    pool.shutdown();
+    assertEquals(10, ok);
+    assertEquals(10, refused);
+    assertEquals(0, balance(apiKey));
+    List<Credits.Entry> charges = server.services.credits().ledger(org).stream()
+        .filter(e -> e.kind().equals("charge")).toList();
+    assertEquals(10, charges.size());
+    assertTrue(charges.stream().allMatch(e -> e.amount() == -1));
+  }
+
+  @Test
+  void codes_expire_die_after_five_wrong_tries_and_registration_does_not_reveal_accounts() throws Exception {
+    start(new Prices(1, 10, 0), FaceSearchApp.Limits.DEFAULTS);
+    assertEquals(201, register("dan@example.com", PASSWORD).statusCode());
+    String code = codeFromMail("dan@example.com");
+    String wrong = code.equals("000000") ? "111111" : "000000";
+    for (int i = 0; i < 5; i++) {
+      assertEquals(400, verify("dan@example.com", wrong).statusCode());
+    }
+    assertEquals(400, verify("dan@example.com", code).statusCode(), "the code died after 5 wrong tries");
+
+    newAccount("erin@example.com");
+    HttpResponse<String> again = register("erin@example.com", PASSWORD);
+    HttpResponse<String> fresh = register("frank@example.com", PASSWORD);
+    assertEquals(fresh.statusCode(), again.statusCode());
+    assertEquals(Http.json(fresh), Http.json(again), "same answer for an existing address");
+
+    HttpResponse<String> invalid = register("not-an-email", "short");
+    assertEquals(400, invalid.statusCode());
+    assertTrue(Http.json(invalid).has("email") && Http.json(invalid).has("password"), invalid.body());
+  }
+
+  @Test
+  void an_expired_code_is_refused() throws Exception {
+    FaceSearchApiTest.MutableClock clock = new FaceSearchApiTest.MutableClock();
+    server = new TestServer(java.nio.file.Files.createTempDirectory("fs"), clock, null, Prices.DEFAULTS,
+        new SmtpSettings("127.0.0.1", ServerSetupTest.SMTP.getPort(), null, null, "fs@test.local", false),
+        FaceSearchApp.Limits.DEFAULTS);
+    assertEquals(201, register("gina@example.com", PASSWORD).statusCode());
+    String code = codeFromMail("gina@example.com");
+    clock.advance(java.time.Duration.ofMinutes(16));
+    assertEquals(400, verify("gina@example.com", code).statusCode());
+  }
+
+  @Test
+  void a_revoked_key_fails_at_once() {
+    start(Prices.DEFAULTS, FaceSearchApp.Limits.DEFAULTS);
+    String key = server.services.accounts().createKey(
+        server.services.accounts().defaultApplication().orElseThrow().id()).key();
+    assertEquals(200, Http.get(server.url("/v3/billing/balance/"), key).statusCode());
+    assertTrue(server.services.accounts().revokeKey(key.substring(0, 12)));
+    assertEquals(401, Http.get(server.url("/v3/billing/balance/"), key).statusCode());
+  }
+
+  @Test
+  void over_the_limit_a_key_gets_429_with_rate_limit_headers() {
+    start(Prices.DEFAULTS, new FaceSearchApp.Limits(3, 4, 5));
+    String key = server.apiKey;
+    for (int i = 0; i < 4; i++) {
+      HttpResponse<String> r = Http.get(server.url("/v3/billing/balance/"), key);
+      assertEquals(200, r.statusCode());
+      assertEquals("4", r.headers().firstValue("X-RateLimit-Limit").orElseThrow());
+      assertEquals(Integer.toString(3 - i), r.headers().firstValue("X-RateLimit-Remaining").orElseThrow());
+      assertTrue(r.headers().firstValue("X-RateLimit-Reset").isPresent());
+    }
+    HttpResponse<String> refused = Http.get(server.url("/v3/billing/balance/"), key);
+    assertEquals(429, refused.statusCode());
+    assertEquals("0", refused.headers().firstValue("X-RateLimit-Remaining").orElseThrow());
+    long retry = Long.parseLong(refused.headers().firstValue("Retry-After").orElseThrow());
+    assertTrue(retry >= 1 && retry <= 60, "Retry-After " + retry);
+    assertTrue(Http.json(refused).has("detail"));
+    // writes have their own window
+    HttpResponse<String> write = Http.post(server.url("/v3/billing/top-up/"), key, new Multipart());
+    assertEquals("3", write.headers().firstValue("X-RateLimit-Limit").orElseThrow());
+  }
+
+  @Test
+  void top_ups_wait_for_the_operator_and_credit_once() throws Exception {
+    start(Prices.DEFAULTS, FaceSearchApp.Limits.DEFAULTS);
+    String apiKey = newAccount("hana@example.com").at("/application/api_key").asText();
+    HttpResponse<String> small = postJson(apiKey, "/v3/billing/top-up/", "{\"amount_in_dollars\": 20}");
+    assertEquals(400, small.statusCode());
+    assertTrue(Http.json(small).has("amount_in_dollars"));
+    HttpResponse<String> r = postJson(apiKey, "/v3/billing/top-up/",
+        "{\"amount_in_dollars\": 50, \"success_url\": \"https://x/ok\", \"cancel_url\": \"https://x/no\"}");
+    assertEquals(200, r.statusCode(), r.body());
+    String id = Http.json(r).get("checkout_session_id").asText();
+    assertTrue(Http.json(r).get("checkout_session_url").asText().contains(id));
+    assertEquals(0, balance(apiKey), "pending until the operator confirms");
+    assertTrue(server.services.topUps().confirm(id));
+    assertFalse(server.services.topUps().confirm(id), "confirmed once");
+    assertEquals(500, balance(apiKey), "$50 at 10 cents a credit");
+  }
+
+  @Test
+  void one_organizations_key_cannot_read_search_or_charge_anothers_data() throws Exception {
+    start(new Prices(1, 10, 5), FaceSearchApp.Limits.DEFAULTS);
+    String keyA = newAccount("ivy@example.com").at("/application/api_key").asText();
+    String keyB = newAccount("jon@example.com").at("/application/api_key").asText();
+    HttpResponse<String> enrolled = Http.post(server.url("/v3/sessions/"), keyA, new Multipart()
+        .file("user_image", "o.jpg", "image/jpeg", TestData.bytes(FaceSearchApiTest.OBAMA)));
+    String sessionA = Http.json(enrolled).get("session_id").asText();
+    assertEquals(404, Http.get(server.url("/v3/session/" + sessionA + "/decision/"), keyB).statusCode());
+    HttpResponse<String> searchB = search(keyB, FaceSearchApiTest.OBAMA_OTHER_PHOTO);
+    assertEquals(0, Http.json(searchB).at("/face_search/total_matches").asInt());
+    assertEquals(5, balance(keyA), "B's search charged B, not A");
+    assertEquals(4, balance(keyB));
+  }
+
+  // ---- helpers -------------------------------------------------------------------------------
+
+  private JsonNode newAccount(String email) throws Exception {
+    assertEquals(201, register(email, PASSWORD).statusCode());
+    HttpResponse<String> r = verify(email, codeFromMail(email));
+    assertEquals(200, r.statusCode(), r.body());
+    return Http.json(r);
+  }
+
+  private HttpResponse<String> register(String email, String password) {
+    return Http.postJson(server.url("/auth/v2/programmatic/register/"),
+        "{\"email\": \"" + email + "\", \"password\": \"" + password + "\"}");
+  }
+
+  private HttpResponse<String> verify(String email, String code) {
+    return Http.postJson(server.url("/auth/v2/programmatic/verify-email/"),
+        "{\"email\": \"" + email + "\", \"code\": \"" + code + "\"}");
+  }
+
+  private HttpResponse<String> search(String key, String photo) {
+    return Http.post(server.url("/v3/face-search/"), key,
+        new Multipart().file("user_image", "s.jpg", "image/jpeg", TestData.bytes(photo)));
+  }
+
+  private HttpResponse<String> postJson(String key, String path, String json) {
+    return Http.postJsonWithKey(server.url(path), key, json);
+  }
+
+  private long balance(String key) {
+    HttpResponse<String> r = Http.get(server.url("/v3/billing/balance/"), key);
+    assertEquals(200, r.statusCode(), r.body());
+    JsonNode b = Http.json(r);
+    assertFalse(b.get("auto_refill_enabled").asBoolean());
+    return b.get("balance").asLong();
+  }
+
+  private String organizationOf(String key) {
+    return server.services.accounts().authenticate(key).orElseThrow().organizationId();
+  }
+
+  /** The 6-digit code of the latest mail to {@code email}, read from the SMTP server. */
+  private static String codeFromMail(String email) throws Exception {
+    SMTP.waitForIncomingEmail(5000, 1);
+    MimeMessage[] all = SMTP.getReceivedMessagesForDomain(email);
+    assertTrue(all.length > 0, "no mail to " + email);
+    Matcher m = Pattern.compile("code is (\\d{6})").matcher(GreenMailUtil.getBody(all[all.length - 1]));
+    assertTrue(m.find(), "no code in the mail");
+    return m.group(1);
+  }
+}
