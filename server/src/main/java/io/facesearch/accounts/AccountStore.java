@@ -112,6 +112,24 @@ public final class AccountStore {
     return db.read(c -> findApplication(c, applicationId));
   }
 
+  /** Every application (for scheduled work such as retention). */
+  public List<Application> applications() {
+    return db.read(c -> {
+      List<String> ids = new ArrayList<>();
+      try (PreparedStatement s = c.prepareStatement("SELECT id FROM applications ORDER BY created_at");
+           ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          ids.add(r.getString(1));
+        }
+      }
+      List<Application> apps = new ArrayList<>();
+      for (String id : ids) {
+        findApplication(c, id).ifPresent(apps::add);
+      }
+      return apps;
+    });
+  }
+
   /** The first application created (the operator's default). */
   public Optional<Application> defaultApplication() {
     return db.read(c -> {
@@ -125,11 +143,21 @@ public final class AccountStore {
   public void updateSettings(String applicationId, AppSettings settings) {
     db.inTransaction(c -> {
       try (PreparedStatement s = c.prepareStatement("UPDATE applications SET similarity_threshold = ?, "
-          + "allow_multiple_faces = ?, search_api_sessions = ? WHERE id = ?")) {
+          + "allow_multiple_faces = ?, search_api_sessions = ?, auto_blocklist_declined = ?, retention_days = ?, "
+          + "face_match_decline_threshold = ?, liveness_decline_threshold = ?, age_decline_threshold = ? WHERE id = ?")) {
         s.setDouble(1, settings.similarityThreshold());
         s.setInt(2, settings.allowMultipleFaces() ? 1 : 0);
         s.setInt(3, settings.searchApiSessions() ? 1 : 0);
-        s.setString(4, applicationId);
+        s.setInt(4, settings.autoBlocklistDeclined() ? 1 : 0);
+        if (settings.retentionDays() > 0) {
+          s.setInt(5, settings.retentionDays());
+        } else {
+          s.setNull(5, java.sql.Types.INTEGER);
+        }
+        s.setDouble(6, settings.faceMatchDeclineThreshold());
+        s.setDouble(7, settings.livenessDeclineThreshold());
+        s.setDouble(8, settings.ageDeclineThreshold());
+        s.setString(9, applicationId);
         return s.executeUpdate();
       }
     });
@@ -185,14 +213,16 @@ public final class AccountStore {
 
   private static Optional<Application> findApplication(Connection c, String id) throws SQLException {
     try (PreparedStatement s = c.prepareStatement("SELECT id, organization_id, name, client_id, similarity_threshold, "
-        + "allow_multiple_faces, search_api_sessions FROM applications WHERE id = ?")) {
+        + "allow_multiple_faces, search_api_sessions, auto_blocklist_declined, COALESCE(retention_days, 0), "
+        + "face_match_decline_threshold, liveness_decline_threshold, age_decline_threshold FROM applications WHERE id = ?")) {
       s.setString(1, id);
       try (ResultSet r = s.executeQuery()) {
         if (!r.next()) {
           return Optional.empty();
         }
         return Optional.of(new Application(r.getString(1), r.getString(2), r.getString(3), r.getString(4),
-            new AppSettings(r.getDouble(5), r.getInt(6) == 1, r.getInt(7) == 1)));
+            new AppSettings(r.getDouble(5), r.getInt(6) == 1, r.getInt(7) == 1, r.getInt(8) == 1, r.getInt(9),
+                r.getDouble(10), r.getDouble(11), r.getDouble(12))));
       }
     }
   }

@@ -53,6 +53,7 @@ public final class FaceSearchApp {
         s.credits(), s.prices());
     SessionHandler sessions = new SessionHandler(s.search(), uploads, s.db(), s.sessions(), json);
     ImageHandler images = new ImageHandler(s.images(), s.urls());
+    ReviewHandler review = new ReviewHandler(s.review(), json);
 
     return Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
@@ -73,7 +74,12 @@ public final class FaceSearchApp {
       config.routes.before("/v3/*", gate::check); // API key or access token, then rate limits
       config.routes.post("/v3/face-search/", faceSearch::handle);
       config.routes.post("/v3/sessions/", sessions::enroll);
+      config.routes.get("/v3/sessions/", review::list);
       config.routes.get("/v3/session/{session_id}/decision/", sessions::decision);
+      config.routes.patch("/v3/session/{session_id}/update-status/", review::updateStatus);
+      config.routes.delete("/v3/session/{session_id}/delete/", review::erase);
+      config.routes.post("/v3/blocklist/add/", review::blocklistAdd);
+      config.routes.post("/v3/blocklist/remove/", review::blocklistRemove);
       config.routes.get("/v3/images/{file}", images::handle); // signed URL, no API key
       config.routes.get("/v3/billing/balance/", billing::balance);
       config.routes.post("/v3/billing/top-up/", billing::topUp);

@@ -14,6 +14,7 @@ import io.facesearch.images.ImageStore;
 import io.facesearch.images.SignedUrls;
 import io.facesearch.pipeline.FacePipeline;
 import io.facesearch.search.FaceSearchService;
+import io.facesearch.sessions.SessionReview;
 import io.facesearch.sessions.SessionStore;
 import io.facesearch.store.Database;
 import io.facesearch.store.FaceStore;
@@ -38,7 +39,7 @@ import java.time.Clock;
 public record Services(FacePipeline pipeline, Database db, AccountStore accounts, SessionStore sessions,
                        FaceStore faces, Gallery gallery, ImageStore images, SignedUrls urls, Credits credits,
                        Prices prices, OperatorApproval topUps, Outbox outbox, Registration registration,
-                       FaceSearchService search)
+                       SessionReview review, FaceSearchService search)
     implements AutoCloseable {
 
   public static Services open(Path dataDir, FacePipeline pipeline, Clock clock) {
@@ -62,6 +63,7 @@ public record Services(FacePipeline pipeline, Database db, AccountStore accounts
     return new Services(pipeline, db, new AccountStore(db), sessions, faces, gallery, images, urls, credits, prices,
         new OperatorApproval(db, credits, clock), outbox,
         new Registration(db, outbox, credits, prices.freeCredits(), clock),
+        new SessionReview(db, sessions, faces, gallery, images, clock),
         new FaceSearchService(pipeline, gallery, db, sessions, faces, images, credits, clock));
   }
 

@@ -22,8 +22,8 @@ final class SessionHandler {
 
   record Created(String session_id, long session_number) {}
 
-  record DecisionJson(String session_id, long session_number, String session_type, String status, String vendor_data,
-                      String verification_date, String created_at, JsonNode face_search) {}
+  record DecisionJson(String session_id, long session_number, String session_type, String status, String status_reason,
+                      String vendor_data, String verification_date, String created_at, JsonNode face_search) {}
 
   private final FaceSearchService service;
   private final UploadReader uploads;
@@ -64,7 +64,8 @@ final class SessionHandler {
     Session s = db.read(c -> sessions.find(c, app.id(), id))
         .orElseThrow(() -> ApiException.notFound("Session not found."));
     JsonNode faceSearch = s.decisionJson() == null ? null : json.readTree(s.decisionJson()).get("face_search");
-    ctx.json(new DecisionJson(s.id(), s.sessionNumber(), s.type().dbName(), s.status().wireName(), s.vendorData(),
+    ctx.json(new DecisionJson(s.id(), s.sessionNumber(), s.type().dbName(), s.status().wireName(), s.statusReason(),
+        s.vendorData(),
         s.verificationDate().toString(), s.createdAt().toString(), faceSearch));
   }
 

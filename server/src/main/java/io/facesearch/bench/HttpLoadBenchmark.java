@@ -26,7 +26,8 @@ import java.util.Locale;
  *   <li>Setup: the default application and an API key; {@code mates} real photos enrolled through
  *       {@link FaceSearchService#enroll} (so that their other photo, among the queries, has a true match); then
  *       synthetic faces up to N ({@link SyntheticFaceSeeder}). A data folder that already has faces is reused as is.
- *   <li>The real HTTP service on {@code 127.0.0.1} and a free port.
+ *   <li>The real HTTP service on {@code 127.0.0.1} and a free port; the HTTP floor: {@code GET /health} on one
+ *       client thread.
  *   <li>Per concurrency level: a warm-up, then {@code requests} timed requests ({@link HttpLoadGenerator}).
  *   <li>Optionally, the stage profile of a search in process ({@link SearchStageProfiler}).
  * </ol>
@@ -73,8 +74,12 @@ public final class HttpLoadBenchmark {
    */
   public record Setup(boolean reused, int enrolledReal, long enrollNanos, SyntheticFaceSeeder.Report seeding) {}
 
-  /** The outcome: gallery size, setup, one result per level and the optional stage profile (else null). */
-  public record Result(long faces, Setup setup, List<HttpLoadGenerator.LevelResult> levels,
+  /**
+   * The outcome: gallery size, setup, the HTTP floor ({@code GET /health} on one client), one result per level and
+   * the optional stage profile (else null).
+   */
+  public record Result(long faces, Setup setup, HttpLoadGenerator.LevelResult httpFloor,
+                       List<HttpLoadGenerator.LevelResult> levels,
                        SearchStageProfiler.Profile profile) {
 
     public int errors() {
@@ -97,6 +102,9 @@ public final class HttpLoadBenchmark {
     }
   }
 
+  /** Requests of the GET /health floor (and as many of warm-up). */
+  private static final int HTTP_FLOOR_REQUESTS = 200;
+
   private final Services services;
   private final PrintStream out;
 
@@ -115,22 +123,22 @@ public final class HttpLoadBenchmark {
     out.printf(Locale.ROOT, "gallery: %d faces in application %s%n", faces, access.app().id());
 
     List<HttpLoadGenerator.LevelResult> levels = new ArrayList<>();
+    HttpLoadGenerator.LevelResult httpFloor;
     Javalin server = FaceSearchApp.create(services).start("127.0.0.1", 0);
     try {
-      URI endpoint = URI.create("http://127.0.0.1:" + server.port() + "/v3/face-search/");
-      HttpLoadGenerator load = new HttpLoadGenerator(endpoint, access.key(), photos.queries());
-      out.printf(Locale.ROOT, "server: %s (client threads in this JVM); %d warm-up + %d timed requests per level%n",
-          endpoint, cfg.warmup(), cfg.requests());
-      out.printf(Locale.ROOT, "%11s %8s %10s %10s %10s %8s %7s %8s%n", "concurrency", "requests", "p50_ms",
-          "p99_ms", "mean_ms", "req/s", "errors", "matched");
+      String base = "http://127.0.0.1:" + server.port();
+      httpFloor = HttpLoadGenerator.gets(URI.create(base + "/health")).run(1, HTTP_FLOOR_REQUESTS, HTTP_FLOOR_REQUESTS);
+      out.printf(Locale.ROOT, "HTTP floor: GET /health, 1 client: p50 %.2f ms, p99 %.2f ms, %.2f ms CPU and "
+              + "%.2f ms run-queue wait per request%n", httpFloor.latency().medianMs(),
+          httpFloor.latency().percentileMs(99), httpFloor.cpuMsPerRequest(), httpFloor.waitMsPerRequest());
+      URI endpoint = URI.create(base + "/v3/face-search/");
+      HttpLoadGenerator load = HttpLoadGenerator.faceSearches(endpoint, access.key(), photos.queries());
+      out.printf(Locale.ROOT, "face search: %s (client threads in this JVM); %d warm-up + %d timed requests per "
+          + "level%n", endpoint, cfg.warmup(), cfg.requests());
+      printHeader();
       for (int c : cfg.concurrency()) {
         HttpLoadGenerator.LevelResult r = load.run(c, cfg.warmup(), cfg.requests());
-        out.printf(Locale.ROOT, "%11d %8d %10.1f %10.1f %10.1f %8.1f %7d %8d%n", c, r.latency().count(),
-            r.latency().medianMs(), r.latency().percentileMs(99), r.latency().meanMs(), r.requestsPerSecond(),
-            r.errors(), r.matched());
-        if (r.firstError() != null) {
-          out.println("  first error: " + r.firstError());
-        }
+        printRow(r);
         levels.add(r);
       }
     } finally {
@@ -143,7 +151,22 @@ public final class HttpLoadBenchmark {
           Math.min(20, cfg.profileSamples()), cfg.profileSamples());
       profile.print(out);
     }
-    return new Result(faces, setup, List.copyOf(levels), profile);
+    return new Result(faces, setup, httpFloor, List.copyOf(levels), profile);
+  }
+
+  private void printHeader() {
+    out.printf(Locale.ROOT, "%11s %8s %8s %8s %8s %7s %10s %11s %10s %6s %7s%n", "concurrency", "requests", "p50_ms",
+        "p99_ms", "mean_ms", "req/s", "cpu_ms/req", "wait_ms/req", "cores_used", "errors", "matched");
+  }
+
+  private void printRow(HttpLoadGenerator.LevelResult r) {
+    out.printf(Locale.ROOT, "%11d %8d %8.1f %8.1f %8.1f %7.1f %10.1f %11.1f %10.2f %6d %7d%n", r.concurrency(),
+        r.latency().count(), r.latency().medianMs(), r.latency().percentileMs(99), r.latency().meanMs(),
+        r.requestsPerSecond(), r.cpuMsPerRequest(), r.waitMsPerRequest(), (double) r.cpuNanos() / r.wallNanos(),
+        r.errors(), r.matched());
+    if (r.firstError() != null) {
+      out.println("  first error: " + r.firstError());
+    }
   }
 
   private Setup prepareGallery(Application app, BenchPhotos photos, Config cfg) throws IOException {

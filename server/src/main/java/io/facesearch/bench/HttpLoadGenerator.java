@@ -8,50 +8,67 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Closed-loop HTTP load on {@code POST /v3/face-search/}: {@code c} client threads, each sending its next request as
- * soon as the previous answer has been read completely, until a fixed number of requests is done.
+ * Closed-loop HTTP load on one loopback server: {@code c} client threads, each sending its next request as soon as
+ * the previous answer has been read completely, until a fixed number of requests is done.
  *
- * <p>Every request body is built once ({@code user_image} plus {@code save_api_request=false}, so the gallery never
- * grows); the hot loop only sends, times and checks. Latency is from just before {@code send} to the fully read
- * body. One {@link HttpClient} (HTTP/1.1, a pooled connection per busy client thread) serves all threads.
+ * <p>Requests are built once and cycled over; the hot loop only sends, times and checks. Latency is from just
+ * before {@code send} to the fully read body. One {@link HttpClient} (HTTP/1.1, a pooled connection per busy client
+ * thread) serves all threads. Around each timed run the process's thread CPU time and run-queue wait are read
+ * ({@link ThreadSchedStats}); client threads stay alive until then so that none of their time is lost.
  */
 public final class HttpLoadGenerator {
 
   /**
    * One concurrency level.
    *
-   * @param latency     latency of every completed request, errors included
+   * @param latency     latency of every request, errors included
    * @param errors      answers other than 200, and requests that failed with an I/O error
    * @param matched     200 answers with {@code total_matches > 0}
    * @param wallNanos   from releasing the client threads to the last answer
+   * @param cpuNanos    on-CPU time of all threads of the process (server and clients) during the run
+   * @param waitNanos   time those threads were runnable but waited for a core (0 where not reported)
    * @param firstError  status and start of the body of the first error, or null
    */
   public record LevelResult(int concurrency, LatencySample latency, int errors, int matched, long wallNanos,
-                            String firstError) {
+                            long cpuNanos, long waitNanos, String firstError) {
     public double requestsPerSecond() {
       return latency.count() / (wallNanos / 1e9);
+    }
+
+    public double cpuMsPerRequest() {
+      return cpuNanos / 1e6 / latency.count();
+    }
+
+    public double waitMsPerRequest() {
+      return waitNanos / 1e6 / latency.count();
     }
   }
 
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
-  private static final long JOIN_TIMEOUT_MS = 30L * 60 * 1000;
+  private static final long RUN_TIMEOUT_MINUTES = 30;
   private static final String TOTAL_MATCHES = "\"total_matches\":";
 
-  private final HttpClient client;
+  private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
   private final HttpRequest[] requests;
 
-  /** {@code endpoint} must be a loopback URL of the face search route. */
-  public HttpLoadGenerator(URI endpoint, String apiKey, List<byte[]> jpegs) {
-    if (!"127.0.0.1".equals(endpoint.getHost())) {
-      throw new IllegalArgumentException("the load generator only targets 127.0.0.1: " + endpoint);
+  private HttpLoadGenerator(HttpRequest[] requests) {
+    for (HttpRequest request : requests) {
+      if (!"127.0.0.1".equals(request.uri().getHost())) {
+        throw new IllegalArgumentException("the load generator only targets 127.0.0.1: " + request.uri());
+      }
     }
-    this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(5)).build();
-    this.requests = new HttpRequest[jpegs.size()];
+    this.requests = requests.clone();
+  }
+
+  /** Face searches of these photos ({@code user_image}, {@code save_api_request=false}: the gallery never grows). */
+  public static HttpLoadGenerator faceSearches(URI endpoint, String apiKey, List<byte[]> jpegs) {
+    HttpRequest[] requests = new HttpRequest[jpegs.size()];
     for (int i = 0; i < requests.length; i++) {
       byte[] body = new MultipartBody().field("save_api_request", "false")
           .file("user_image", "photo-" + i + ".jpg", "image/jpeg", jpegs.get(i)).bytes();
@@ -59,6 +76,12 @@ public final class HttpLoadGenerator {
           .header("x-api-key", apiKey).header("Content-Type", MultipartBody.CONTENT_TYPE)
           .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
     }
+    return new HttpLoadGenerator(requests);
+  }
+
+  /** GETs of one URL: the round trip of the HTTP stack alone. */
+  public static HttpLoadGenerator gets(URI url) {
+    return new HttpLoadGenerator(new HttpRequest[] {HttpRequest.newBuilder(url).timeout(REQUEST_TIMEOUT).GET().build()});
   }
 
   /** Runs {@code warmup} untimed requests, then {@code count} timed ones, both with {@code concurrency} threads. */
@@ -75,6 +98,8 @@ public final class HttpLoadGenerator {
     }
     Level level = new Level(count);
     CountDownLatch start = new CountDownLatch(1);
+    CountDownLatch drained = new CountDownLatch(concurrency);
+    CountDownLatch release = new CountDownLatch(1);
     Thread[] clients = new Thread[concurrency];
     for (int t = 0; t < concurrency; t++) {
       clients[t] = Thread.ofPlatform().name("bench-client-" + t).daemon(true).start(() -> {
@@ -83,23 +108,32 @@ public final class HttpLoadGenerator {
           level.drain();
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
+          return;
+        } finally {
+          drained.countDown();
+        }
+        try {
+          release.await(RUN_TIMEOUT_MINUTES, TimeUnit.MINUTES); // alive until the schedstat snapshot
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
         }
       });
     }
+    ThreadSchedStats before = ThreadSchedStats.take();
     long t0 = System.nanoTime();
     start.countDown();
-    for (Thread client : clients) {
-      client.join(JOIN_TIMEOUT_MS);
-      if (client.isAlive()) {
-        throw new IllegalStateException("a client thread did not finish in " + JOIN_TIMEOUT_MS + " ms");
-      }
-    }
+    boolean finished = drained.await(RUN_TIMEOUT_MINUTES, TimeUnit.MINUTES);
     long wall = System.nanoTime() - t0;
-    if (level.completed.get() != count) {
-      throw new InterruptedException("the clients stopped after " + level.completed.get() + " of " + count + " requests");
+    ThreadSchedStats after = ThreadSchedStats.take();
+    release.countDown();
+    for (Thread client : clients) {
+      client.join(TimeUnit.MINUTES.toMillis(1));
+    }
+    if (!finished || level.completed.get() != count) {
+      throw new IllegalStateException("the clients completed " + level.completed.get() + " of " + count + " requests");
     }
     return new LevelResult(concurrency, new LatencySample(level.nanos, count), level.errors.get(),
-        level.matched.get(), wall, level.firstError.get());
+        level.matched.get(), wall, after.cpuNanosSince(before), after.waitNanosSince(before), level.firstError.get());
   }
 
   /** The shared state of one run: a ticket counter and one latency slot per ticket. */

@@ -4,6 +4,7 @@ import io.facesearch.accounts.AccountStore;
 import io.facesearch.api.FaceSearchApp;
 import io.facesearch.api.Services;
 import io.facesearch.billing.Prices;
+import io.facesearch.sessions.Retention;
 import io.facesearch.pipeline.FacePipeline;
 import io.javalin.Javalin;
 import java.time.Clock;
@@ -65,8 +66,19 @@ final class ServeCommand implements Callable<Integer> {
     services.accounts().bootstrapIfEmpty().ifPresent(ServeCommand::announce);
     Javalin app = FaceSearchApp.create(services, publicUrl,
         new FaceSearchApp.Limits(writesPerMinute, readsPerMinute, registrationsPerHour));
+    java.util.concurrent.ScheduledExecutorService scheduler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+        r -> Thread.ofPlatform().daemon().name("retention").unstarted(r));
+    Retention retention = new Retention(services.accounts(), services.review(), Clock.systemUTC());
+    scheduler.scheduleWithFixedDelay(() -> {
+      try {
+        retention.runOnce();
+      } catch (RuntimeException e) {
+        org.slf4j.LoggerFactory.getLogger(ServeCommand.class).warn("retention pass failed: {}", e.getMessage());
+      }
+    }, 1, 60, java.util.concurrent.TimeUnit.MINUTES);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      scheduler.shutdownNow();
       app.stop();
       services.close();
       pipeline.close();

@@ -119,7 +119,7 @@ public final class FaceSearchService {
                                   String answerJson, Credits.Hold hold) {
     String sessionId = result.requestId();
     Session draft = new Session(sessionId, app.id(), 0, SessionType.API, result.outcome().status(), vendorData, null,
-        null, null, result.createdAt(), null, answerJson, result.createdAt());
+        null, null, result.createdAt(), null, answerJson, result.createdAt(), null);
     StoredFace face = result.analysis().hasFace()
         ? storedFace(app, sessionId, result.analysis().largestFace(), FaceSource.API, result.outcome().status(),
             app.settings().searchApiSessions(), result.createdAt())
@@ -136,7 +136,8 @@ public final class FaceSearchService {
     Instant now = clock.instant();
     String sessionId = UUID.randomUUID().toString();
     Session draft = new Session(sessionId, app.id(), 0, SessionType.ENROLLED, e.status(), e.vendorData(), e.name(),
-        e.documentType(), e.documentNumber(), e.verificationDate() == null ? now : e.verificationDate(), null, null, now);
+        e.documentType(), e.documentNumber(), e.verificationDate() == null ? now : e.verificationDate(), null, null, now,
+        null);
     return persist(app, image, draft, storedFace(app, sessionId, analysis.largestFace(), e.source(), e.status(), true, now),
         e.importKey(), null, Credits.Hold.NONE);
   }
@@ -161,9 +162,7 @@ public final class FaceSearchService {
   private Session persist(Application app, BgrImage image, Session draft, StoredFace face, String importKey,
                           String savedAnswer, Credits.Hold hold) {
     String file = images.save(app.id(), draft.id(), image);
-    Session withFile = new Session(draft.id(), draft.applicationId(), 0, draft.type(), draft.status(), draft.vendorData(),
-        draft.name(), draft.documentType(), draft.documentNumber(), draft.verificationDate(), file, draft.decisionJson(),
-        draft.createdAt());
+    Session withFile = draft.withImageFile(file);
     Session stored;
     try {
       stored = db.inTransaction(c -> {

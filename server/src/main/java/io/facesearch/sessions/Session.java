@@ -4,11 +4,33 @@ import java.time.Instant;
 
 /**
  * One row of {@code sessions}. {@code documentNumber} is sensitive: it is never logged and the API shows only
- * its last 3 characters. {@code decisionJson} is the saved face_search answer of an API session.
+ * its last 3 characters. {@code decisionJson} is the saved face_search answer of an API session;
+ * {@code statusReason} the reviewer's comment on the last status change.
  */
 public record Session(String id, String applicationId, long sessionNumber, SessionType type, SessionStatus status,
                       String vendorData, String name, String documentType, String documentNumber,
-                      Instant verificationDate, String imageFile, String decisionJson, Instant createdAt) {
+                      Instant verificationDate, String imageFile, String decisionJson, Instant createdAt,
+                      String statusReason) {
+
+  /** A session with no review comment yet. */
+  public Session(String id, String applicationId, long sessionNumber, SessionType type, SessionStatus status,
+                 String vendorData, String name, String documentType, String documentNumber, Instant verificationDate,
+                 String imageFile, String decisionJson, Instant createdAt) {
+    this(id, applicationId, sessionNumber, type, status, vendorData, name, documentType, documentNumber,
+        verificationDate, imageFile, decisionJson, createdAt, null);
+  }
+
+  /** This session with another number (assigned on insert). */
+  public Session withNumber(long number) {
+    return new Session(id, applicationId, number, type, status, vendorData, name, documentType, documentNumber,
+        verificationDate, imageFile, decisionJson, createdAt, statusReason);
+  }
+
+  /** This session with its image file. */
+  public Session withImageFile(String file) {
+    return new Session(id, applicationId, sessionNumber, type, status, vendorData, name, documentType, documentNumber,
+        verificationDate, file, decisionJson, createdAt, statusReason);
+  }
 
   @Override
   public String toString() {

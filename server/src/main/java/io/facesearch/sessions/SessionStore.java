@@ -14,7 +14,7 @@ import java.util.Optional;
 public final class SessionStore {
 
   private static final String COLUMNS = "id, application_id, session_number, session_type, status, vendor_data, name, "
-      + "document_type, document_number, verification_date, image_file, decision_json, created_at";
+      + "document_type, document_number, verification_date, image_file, decision_json, created_at, status_reason";
 
   /**
    * Inserts {@code s}, numbering it with the application's next session number (the number in {@code s} is
@@ -32,9 +32,8 @@ public final class SessionStore {
         number = r.getLong(1);
       }
     }
-    Session stored = new Session(s.id(), s.applicationId(), number, s.type(), s.status(), s.vendorData(), s.name(),
-        s.documentType(), s.documentNumber(), s.verificationDate(), s.imageFile(), s.decisionJson(), s.createdAt());
-    try (PreparedStatement q = c.prepareStatement("INSERT INTO sessions (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+    Session stored = s.withNumber(number);
+    try (PreparedStatement q = c.prepareStatement("INSERT INTO sessions (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
       q.setString(1, stored.id());
       q.setString(2, stored.applicationId());
       q.setLong(3, number);
@@ -48,6 +47,7 @@ public final class SessionStore {
       q.setString(11, stored.imageFile());
       q.setString(12, stored.decisionJson());
       q.setString(13, stored.createdAt().toString());
+      q.setString(14, stored.statusReason());
       q.executeUpdate();
     }
     return stored;
@@ -86,6 +86,6 @@ public final class SessionStore {
   private static Session read(ResultSet r) throws SQLException {
     return new Session(r.getString(1), r.getString(2), r.getLong(3), SessionType.fromDb(r.getString(4)),
         SessionStatus.fromWire(r.getString(5)), r.getString(6), r.getString(7), r.getString(8), r.getString(9),
-        Instant.parse(r.getString(10)), r.getString(11), r.getString(12), Instant.parse(r.getString(13)));
+        Instant.parse(r.getString(10)), r.getString(11), r.getString(12), Instant.parse(r.getString(13)), r.getString(14));
   }
 }

@@ -5,13 +5,21 @@ public enum SessionType {
   /** From {@code POST /v3/face-search/} with save_api_request=true. */
   API,
   /** From {@code POST /v3/sessions/} or {@code facesearch import}. */
-  ENROLLED;
+  ENROLLED,
+  /** A face uploaded to a blocklist or allowlist (hidden from session lists). */
+  LIST_ENTRY;
 
   public String dbName() {
     return name().toLowerCase();
   }
 
-  static SessionType fromDb(String name) {
-    return valueOf(name.toUpperCase());
+  /** The type for a stored name, or null. */
+  public static SessionType fromDb(String name) {
+    for (SessionType t : values()) {
+      if (t.dbName().equals(name)) {
+        return t;
+      }
+    }
+    return null;
   }
 }

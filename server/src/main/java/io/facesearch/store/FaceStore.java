@@ -49,6 +49,35 @@ public final class FaceStore implements GalleryTruth {
     }
   }
 
+  /** The states of a session's faces (normally one). */
+  public java.util.List<FaceState> ofSession(Connection c, String sessionId) throws SQLException {
+    java.util.List<FaceState> states = new java.util.ArrayList<>();
+    try (PreparedStatement q = c.prepareStatement(
+        "SELECT id, blocklisted, allowlisted, approved, searchable, model_id FROM faces WHERE session_id = ?")) {
+      q.setString(1, sessionId);
+      try (ResultSet r = q.executeQuery()) {
+        while (r.next()) {
+          states.add(new FaceState(r.getString(1),
+              new FaceFlags(r.getInt(2) == 1, r.getInt(3) == 1, r.getInt(4) == 1, r.getInt(5) == 1), r.getString(6)));
+        }
+      }
+    }
+    return states;
+  }
+
+  /** Sets a face's flags within the caller's transaction. */
+  public void updateFlags(Connection c, String faceId, FaceFlags f) throws SQLException {
+    try (PreparedStatement q = c.prepareStatement(
+        "UPDATE faces SET blocklisted = ?, allowlisted = ?, approved = ?, searchable = ? WHERE id = ?")) {
+      q.setInt(1, f.blocklisted() ? 1 : 0);
+      q.setInt(2, f.allowlisted() ? 1 : 0);
+      q.setInt(3, f.approved() ? 1 : 0);
+      q.setInt(4, f.searchable() ? 1 : 0);
+      q.setString(5, faceId);
+      q.executeUpdate();
+    }
+  }
+
   @Override
   public void forEachFaceState(Consumer<FaceState> action) {
     db.read(c -> {

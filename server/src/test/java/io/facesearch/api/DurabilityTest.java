@@ -47,7 +47,7 @@ class DurabilityTest {
         false).largestFace().embedding().vector();
     first.services.db().inTransaction(c -> {
       first.services.sessions().insert(c, new Session(sessionId, app.id(), 0, SessionType.ENROLLED,
-          SessionStatus.APPROVED, null, null, null, null, Instant.now(), null, null, Instant.now()));
+          SessionStatus.APPROVED, null, null, null, null, Instant.now(), null, null, Instant.now(), null));
       first.services.faces().insert(c, new StoredFace(UUID.randomUUID().toString(), app.id(), sessionId,
           FaceSource.SESSION, false, false, true, true, SharedPipeline.get().embeddingModelId(), Instant.now(), vector));
       return null;

@@ -91,7 +91,7 @@ class FaceSearchApiTest {
     assertEquals("Approved", fs.get("status").asText());
 
     Application app = server.services.accounts().defaultApplication().orElseThrow();
-    server.services.accounts().updateSettings(app.id(), new AppSettings(70, false, true));
+    server.services.accounts().updateSettings(app.id(), app.settings().withAllowMultipleFaces(false));
     JsonNode declined = search(server.apiKey, GROUP, "save_api_request", "false").get("face_search");
     assertEquals("Declined", declined.get("status").asText());
     assertEquals("error", warning(declined, "MULTIPLE_FACES_DETECTED").get("log_type").asText());

@@ -35,6 +35,13 @@ final class Http {
         .POST(HttpRequest.BodyPublishers.ofString(json)).build());
   }
 
+  static HttpResponse<String> send(String method, URI url, String apiKey, String json) {
+    HttpRequest.BodyPublisher body = json == null ? HttpRequest.BodyPublishers.noBody()
+        : HttpRequest.BodyPublishers.ofString(json);
+    return send(HttpRequest.newBuilder(url).header("Content-Type", "application/json").header("x-api-key", apiKey)
+        .method(method, body).build());
+  }
+
   static HttpResponse<String> getBearer(URI url, String token) {
     return send(HttpRequest.newBuilder(url).header("Authorization", "Bearer " + token).build());
   }

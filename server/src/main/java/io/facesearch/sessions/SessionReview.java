@@ -1,0 +1,204 @@
+package io.facesearch.sessions;
+
+import io.facesearch.accounts.Application;
+import io.facesearch.gallery.FaceFlags;
+import io.facesearch.gallery.FaceState;
+import io.facesearch.gallery.Gallery;
+import io.facesearch.images.ImageStore;
+import io.facesearch.store.Database;
+import io.facesearch.store.FaceStore;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What a reviewer does to a session: decide its status, put its face on or off the blocklist, erase it.
+ *
+ * <p>Every change commits to the database first (the truth), then reaches the gallery; a crash in between is
+ * repaired when the gallery is next opened. Erasure removes the session row and, by cascade, its faces
+ * (embeddings) and saved answers, then the faces from the gallery, then the image file.
+ */
+public final class SessionReview {
+
+  /** A page of sessions, newest first. */
+  public record Page(List<Session> sessions, long total, int page, int pageSize) {}
+
+  /** Which sessions to list; null fields do not filter. */
+  public record Filter(SessionStatus status, String vendorData, Instant from, Instant to, SessionType type) {}
+
+  private final Database db;
+  private final SessionStore sessions;
+  private final FaceStore faces;
+  private final Gallery gallery;
+  private final ImageStore images;
+  private final Clock clock;
+
+  public SessionReview(Database db, SessionStore sessions, FaceStore faces, Gallery gallery, ImageStore images,
+                       Clock clock) {
+    this.db = db;
+    this.sessions = sessions;
+    this.faces = faces;
+    this.gallery = gallery;
+    this.images = images;
+    this.clock = clock;
+  }
+
+  /**
+   * Sets the status (and the reviewer's reason). The face's "approved" flag follows the status; when the
+   * application blocklists declined faces, a Declined status also blocklists the face.
+   */
+  public Optional<Session> updateStatus(Application app, String sessionId, SessionStatus status, String reason) {
+    boolean blocklist = status == SessionStatus.DECLINED && app.settings().autoBlocklistDeclined();
+    List<FaceState> changed = new ArrayList<>();
+    Optional<Session> updated = db.inTransaction(c -> {
+      if (sessions.find(c, app.id(), sessionId).isEmpty()) {
+        return Optional.<Session>empty();
+      }
+      try (PreparedStatement q = c.prepareStatement(
+          "UPDATE sessions SET status = ?, status_reason = ?, updated_at = ? WHERE id = ? AND application_id = ?")) {
+        q.setString(1, status.wireName());
+        q.setString(2, reason);
+        q.setString(3, clock.instant().toString());
+        q.setString(4, sessionId);
+        q.setString(5, app.id());
+        q.executeUpdate();
+      }
+      for (FaceState f : faces.ofSession(c, sessionId)) {
+        FaceFlags old = f.flags();
+        FaceFlags flags = new FaceFlags(old.blocklisted() || blocklist, old.allowlisted(),
+            status == SessionStatus.APPROVED, old.searchable());
+        faces.updateFlags(c, f.faceId(), flags);
+        changed.add(new FaceState(f.faceId(), flags, f.modelId()));
+      }
+      return sessions.find(c, app.id(), sessionId);
+    });
+    changed.forEach(f -> gallery.update(f.faceId(), f.flags()));
+    return updated;
+  }
+
+  /** Puts the session's face on ({@code true}) or off the blocklist; empty when there is no such session. */
+  public Optional<Session> setBlocklisted(Application app, String sessionId, boolean blocklisted) {
+    List<FaceState> changed = new ArrayList<>();
+    Optional<Session> session = db.inTransaction(c -> {
+      Optional<Session> s = sessions.find(c, app.id(), sessionId);
+      if (s.isEmpty()) {
+        return s;
+      }
+      for (FaceState f : faces.ofSession(c, sessionId)) {
+        FaceFlags old = f.flags();
+        FaceFlags flags = new FaceFlags(blocklisted, old.allowlisted(), old.approved(), old.searchable());
+        faces.updateFlags(c, f.faceId(), flags);
+        changed.add(new FaceState(f.faceId(), flags, f.modelId()));
+      }
+      return s;
+    });
+    changed.forEach(f -> gallery.update(f.faceId(), f.flags()));
+    return session;
+  }
+
+  /** Erases the session: row, faces and embeddings, saved answers, gallery entries, image. False if unknown. */
+  public boolean erase(Application app, String sessionId) {
+    List<String> faceIds = new ArrayList<>();
+    boolean deleted = db.inTransaction(c -> {
+      if (sessions.find(c, app.id(), sessionId).isEmpty()) {
+        return false;
+      }
+      faces.ofSession(c, sessionId).forEach(f -> faceIds.add(f.faceId()));
+      try (PreparedStatement q = c.prepareStatement("DELETE FROM sessions WHERE id = ? AND application_id = ?")) {
+        q.setString(1, sessionId);
+        q.setString(2, app.id());
+        return q.executeUpdate() > 0;
+      }
+    });
+    if (deleted) {
+      faceIds.forEach(gallery::remove);
+      images.delete(app.id(), sessionId);
+    }
+    return deleted;
+  }
+
+  /** Erases every session of the application created before {@code cutoff}; returns how many. */
+  public int eraseOlderThan(Application app, Instant cutoff) {
+    List<String> ids = db.read(c -> {
+      List<String> out = new ArrayList<>();
+      try (PreparedStatement q = c.prepareStatement(
+          "SELECT id FROM sessions WHERE application_id = ? AND created_at < ?")) {
+        q.setString(1, app.id());
+        q.setString(2, cutoff.toString());
+        try (ResultSet r = q.executeQuery()) {
+          while (r.next()) {
+            out.add(r.getString(1));
+          }
+        }
+      }
+      return out;
+    });
+    int erased = 0;
+    for (String id : ids) {
+      erased += erase(app, id) ? 1 : 0;
+    }
+    return erased;
+  }
+
+  /** Sessions of the application, newest first, filtered; {@code page} counts from 1. List entries are excluded. */
+  public Page list(Application app, Filter f, int page, int pageSize) {
+    StringBuilder where = new StringBuilder(" WHERE application_id = ? AND session_type <> 'list_entry'");
+    List<String> args = new ArrayList<>();
+    args.add(app.id());
+    if (f.status() != null) {
+      where.append(" AND status = ?");
+      args.add(f.status().wireName());
+    }
+    if (f.vendorData() != null) {
+      where.append(" AND vendor_data = ?");
+      args.add(f.vendorData());
+    }
+    if (f.from() != null) {
+      where.append(" AND created_at >= ?");
+      args.add(f.from().toString());
+    }
+    if (f.to() != null) {
+      where.append(" AND created_at < ?");
+      args.add(f.to().toString());
+    }
+    if (f.type() != null) {
+      where.append(" AND session_type = ?");
+      args.add(f.type().dbName());
+    }
+    return db.read(c -> {
+      long total;
+      try (PreparedStatement q = c.prepareStatement("SELECT COUNT(*) FROM sessions" + where)) {
+        for (int i = 0; i < args.size(); i++) {
+          q.setString(i + 1, args.get(i));
+        }
+        try (ResultSet r = q.executeQuery()) {
+          r.next();
+          total = r.getLong(1);
+        }
+      }
+      List<String> ids = new ArrayList<>();
+      try (PreparedStatement q = c.prepareStatement("SELECT id FROM sessions" + where
+          + " ORDER BY created_at DESC, session_number DESC LIMIT ? OFFSET ?")) {
+        for (int i = 0; i < args.size(); i++) {
+          q.setString(i + 1, args.get(i));
+        }
+        q.setInt(args.size() + 1, pageSize);
+        q.setLong(args.size() + 2, (long) (page - 1) * pageSize);
+        try (ResultSet r = q.executeQuery()) {
+          while (r.next()) {
+            ids.add(r.getString(1));
+          }
+        }
+      }
+      List<Session> found = new ArrayList<>();
+      for (String id : ids) {
+        sessions.find(c, app.id(), id).ifPresent(found::add);
+      }
+      return new Page(found, total, page, pageSize);
+    });
+  }
+}

@@ -1,0 +1,163 @@
+package io.facesearch.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.facesearch.accounts.Application;
+import io.facesearch.pipeline.TestData;
+import io.facesearch.sessions.Retention;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Reviewing sessions over HTTP: status changes, the blocklist, erasure, listing and retention. */
+class ReviewApiTest {
+
+  private TestServer server;
+  private final FaceSearchApiTest.MutableClock clock = new FaceSearchApiTest.MutableClock();
+
+  private void start() {
+    server = new TestServer(clock);
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  @Test
+  void blocklist_add_and_remove_flip_a_search_between_declined_and_in_review() {
+    start();
+    String session = enroll(FaceSearchApiTest.OBAMA, "obama");
+    assertEquals("In Review", status(search(FaceSearchApiTest.OBAMA_OTHER_PHOTO)));
+
+    HttpResponse<String> add = Http.send("POST", server.url("/v3/blocklist/add/"), server.apiKey,
+        "{\"session_id\": \"" + session + "\", \"blocklist_face\": true}");
+    assertEquals(200, add.statusCode(), add.body());
+    assertEquals("Successfully updated blocklist.", Http.json(add).get("message").asText());
+    JsonNode declined = search(FaceSearchApiTest.OBAMA_OTHER_PHOTO);
+    assertEquals("Declined", status(declined));
+    JsonNode warning = declined.at("/face_search/warnings/0");
+    assertEquals("FACE_IN_BLOCKLIST", warning.get("risk").asText());
+    assertEquals(session, warning.at("/additional_data/blocklisted_session_id").asText());
+    assertTrue(declined.at("/face_search/matches/0/is_blocklisted").asBoolean());
+
+    HttpResponse<String> remove = Http.send("POST", server.url("/v3/blocklist/remove/"), server.apiKey,
+        "{\"session_id\": \"" + session + "\", \"unblock_face\": true}");
+    assertEquals("Successfully removed from blocklist.", Http.json(remove).get("message").asText());
+    assertEquals("In Review", status(search(FaceSearchApiTest.OBAMA_OTHER_PHOTO)));
+    assertEquals(404, Http.send("POST", server.url("/v3/blocklist/add/"), server.apiKey,
+        "{\"session_id\": \"nope\", \"blocklist_face\": true}").statusCode());
+  }
+
+  @Test
+  void erasing_a_session_removes_its_face_from_search_and_its_files_from_disk() throws Exception {
+    start();
+    String session = enroll(FaceSearchApiTest.OBAMA, "obama");
+    Application app = server.services.accounts().defaultApplication().orElseThrow();
+    Path image = server.services.images().file(app.id(), session);
+    assertTrue(Files.exists(image));
+    assertEquals(1, search(FaceSearchApiTest.OBAMA_OTHER_PHOTO).at("/face_search/total_matches").asInt());
+
+    assertEquals(204, Http.send("DELETE", server.url("/v3/session/" + session + "/delete/"), server.apiKey, null)
+        .statusCode());
+    assertEquals(0, search(FaceSearchApiTest.OBAMA_OTHER_PHOTO).at("/face_search/total_matches").asInt());
+    assertFalse(Files.exists(image), "image file erased");
+    assertEquals(0, server.services.faces().count(app.id()), "embedding erased from SQL");
+    assertEquals(0, server.services.gallery().count(app.id()), "face erased from the gallery");
+    assertEquals(404, Http.get(server.url("/v3/session/" + session + "/decision/"), server.apiKey).statusCode());
+    assertEquals(404, Http.send("DELETE", server.url("/v3/session/" + session + "/delete/"), server.apiKey, null)
+        .statusCode());
+  }
+
+  @Test
+  void a_reviewer_decision_is_kept_and_with_auto_blocklist_declines_the_next_search() {
+    start();
+    Application app = server.services.accounts().defaultApplication().orElseThrow();
+    server.services.accounts().updateSettings(app.id(), app.settings().withAutoBlocklistDeclined(true));
+    String session = Http.json(Http.post(server.url("/v3/face-search/"), server.apiKey, new Multipart()
+        .file("user_image", "a.jpg", "image/jpeg", TestData.bytes(FaceSearchApiTest.OBAMA)))).get("request_id").asText();
+    HttpResponse<String> patched = Http.send("PATCH", server.url("/v3/session/" + session + "/update-status/"),
+        server.apiKey, "{\"new_status\": \"Declined\", \"comment\": \"fraud ring\"}");
+    assertEquals(200, patched.statusCode(), patched.body());
+    JsonNode decision = Http.json(Http.get(server.url("/v3/session/" + session + "/decision/"), server.apiKey));
+    assertEquals("Declined", decision.get("status").asText());
+    assertEquals("fraud ring", decision.get("status_reason").asText());
+    assertEquals("Declined", status(search(FaceSearchApiTest.OBAMA_OTHER_PHOTO)), "auto-blocklisted");
+    assertEquals(400, Http.send("PATCH", server.url("/v3/session/" + session + "/update-status/"), server.apiKey,
+        "{\"new_status\": \"Maybe\"}").statusCode());
+  }
+
+  @Test
+  void sessions_are_listed_newest_first_with_filters_and_pages() {
+    start();
+    enroll(FaceSearchApiTest.OBAMA, "user-a");
+    clock.advance(Duration.ofSeconds(5));
+    enroll(FaceSearchApiTest.BIDEN, "user-b");
+    clock.advance(Duration.ofSeconds(5));
+    search(FaceSearchApiTest.NO_FACE, "save_api_request", "true"); // a Declined API session
+    JsonNode all = list("");
+    assertEquals(3, all.get("count").asInt());
+    assertEquals("api", all.at("/results/0/session_type").asText(), "newest first");
+    assertEquals(1, list("?status=Declined").get("count").asInt());
+    assertEquals("user-b", list("?vendor_data=user-b").at("/results/0/vendor_data").asText());
+    assertEquals(2, list("?session_type=enrolled").get("count").asInt());
+    JsonNode page2 = list("?page=2&page_size=2");
+    assertEquals(1, page2.get("results").size());
+    assertEquals("user-a", page2.at("/results/0/vendor_data").asText());
+    assertEquals(400, Http.get(server.url("/v3/sessions/?page_size=1000"), server.apiKey).statusCode());
+  }
+
+  @Test
+  void retention_erases_biometric_data_older_than_the_setting() {
+    start();
+    Application app = server.services.accounts().defaultApplication().orElseThrow();
+    String old = enroll(FaceSearchApiTest.OBAMA, "old");
+    clock.advance(Duration.ofDays(31));
+    String recent = enroll(FaceSearchApiTest.BIDEN, "recent");
+    server.services.accounts().updateSettings(app.id(), app.settings().withRetentionDays(30));
+    assertEquals(1, new Retention(server.services.accounts(), server.services.review(), clock).runOnce());
+    assertEquals(404, Http.get(server.url("/v3/session/" + old + "/decision/"), server.apiKey).statusCode());
+    assertEquals(200, Http.get(server.url("/v3/session/" + recent + "/decision/"), server.apiKey).statusCode());
+    assertEquals(1, server.services.faces().count(app.id()));
+  }
+
+  // ---- helpers -------------------------------------------------------------------------------
+
+  private String enroll(String photo, String vendorData) {
+    HttpResponse<String> r = Http.post(server.url("/v3/sessions/"), server.apiKey, new Multipart()
+        .file("user_image", "p.jpg", "image/jpeg", TestData.bytes(photo)).field("vendor_data", vendorData));
+    assertEquals(201, r.statusCode(), r.body());
+    return Http.json(r).get("session_id").asText();
+  }
+
+  private JsonNode search(String photo, String... fields) {
+    Multipart form = new Multipart().file("user_image", "s.jpg", "image/jpeg", TestData.bytes(photo));
+    boolean saveGiven = false;
+    for (int i = 0; i < fields.length; i += 2) {
+      form.field(fields[i], fields[i + 1]);
+      saveGiven |= fields[i].equals("save_api_request");
+    }
+    if (!saveGiven) {
+      form.field("save_api_request", "false");
+    }
+    HttpResponse<String> r = Http.post(server.url("/v3/face-search/"), server.apiKey, form);
+    assertEquals(200, r.statusCode(), r.body());
+    return Http.json(r);
+  }
+
+  private static String status(JsonNode answer) {
+    return answer.at("/face_search/status").asText();
+  }
+
+  private JsonNode list(String query) {
+    HttpResponse<String> r = Http.get(server.url("/v3/sessions/" + query), server.apiKey);
+    assertEquals(200, r.statusCode(), r.body());
+    return Http.json(r);
+  }
+}
