@@ -2,6 +2,7 @@ package io.facesearch.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.facesearch.image.ImageDecoder;
+import io.facesearch.search.Companions;
 import io.javalin.Javalin;
 import io.javalin.config.SizeUnit;
 import io.javalin.http.HttpResponseException;
@@ -54,6 +55,8 @@ public final class FaceSearchApp {
     SessionHandler sessions = new SessionHandler(s.search(), uploads, s.db(), s.sessions(), json);
     ImageHandler images = new ImageHandler(s.images(), s.urls());
     ReviewHandler review = new ReviewHandler(s.review(), json);
+    CompanionHandler companions = new CompanionHandler(new Companions(s.pipeline(), s.gallery()), uploads, s.credits(),
+        s.prices(), Clock.systemUTC());
 
     return Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
@@ -73,6 +76,9 @@ public final class FaceSearchApp {
 
       config.routes.before("/v3/*", gate::check); // API key or access token, then rate limits
       config.routes.post("/v3/face-search/", faceSearch::handle);
+      config.routes.post("/v3/face-match/", companions::faceMatch);
+      config.routes.post("/v3/passive-liveness/", companions::passiveLiveness);
+      config.routes.post("/v3/age-estimation/", companions::ageEstimation);
       config.routes.post("/v3/sessions/", sessions::enroll);
       config.routes.get("/v3/sessions/", review::list);
       config.routes.get("/v3/session/{session_id}/decision/", sessions::decision);
