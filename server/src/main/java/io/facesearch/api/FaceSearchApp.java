@@ -55,6 +55,7 @@ public final class FaceSearchApp {
     SessionHandler sessions = new SessionHandler(s.search(), uploads, s.db(), s.sessions(), json);
     ImageHandler images = new ImageHandler(s.images(), s.urls());
     ReviewHandler review = new ReviewHandler(s.review(), json);
+    ListsHandler lists = new ListsHandler(s.lists(), new ImageDecoder(), json);
     CompanionHandler companions = new CompanionHandler(new Companions(s.pipeline(), s.gallery()), uploads, s.credits(),
         s.prices(), Clock.systemUTC());
 
@@ -86,6 +87,11 @@ public final class FaceSearchApp {
       config.routes.delete("/v3/session/{session_id}/delete/", review::erase);
       config.routes.post("/v3/blocklist/add/", review::blocklistAdd);
       config.routes.post("/v3/blocklist/remove/", review::blocklistRemove);
+      config.routes.get("/v3/lists/", lists::all);
+      config.routes.post("/v3/lists/", lists::create);
+      config.routes.get("/v3/lists/{list_uuid}/entries/", lists::entries);
+      config.routes.post("/v3/lists/{list_uuid}/entries/face-upload/", lists::faceUpload);
+      config.routes.delete("/v3/lists/{list_uuid}/entries/{entry_uuid}/", lists::removeEntry);
       config.routes.get("/v3/images/{file}", images::handle); // signed URL, no API key
       config.routes.get("/v3/billing/balance/", billing::balance);
       config.routes.post("/v3/billing/top-up/", billing::topUp);

@@ -14,6 +14,7 @@ import io.facesearch.images.ImageStore;
 import io.facesearch.images.SignedUrls;
 import io.facesearch.pipeline.FacePipeline;
 import io.facesearch.search.FaceSearchService;
+import io.facesearch.lists.FaceLists;
 import io.facesearch.sessions.SessionReview;
 import io.facesearch.sessions.SessionStore;
 import io.facesearch.store.Database;
@@ -39,7 +40,7 @@ import java.time.Clock;
 public record Services(FacePipeline pipeline, Database db, AccountStore accounts, SessionStore sessions,
                        FaceStore faces, Gallery gallery, ImageStore images, SignedUrls urls, Credits credits,
                        Prices prices, OperatorApproval topUps, Outbox outbox, Registration registration,
-                       SessionReview review, FaceSearchService search)
+                       SessionReview review, FaceLists lists, FaceSearchService search)
     implements AutoCloseable {
 
   public static Services open(Path dataDir, FacePipeline pipeline, Clock clock) {
@@ -59,12 +60,13 @@ public record Services(FacePipeline pipeline, Database db, AccountStore accounts
     ImageStore images = new ImageStore(dataDir);
     SignedUrls urls = new SignedUrls(secret(dataDir), clock);
     Credits credits = new Credits(db, clock);
+    SessionReview review = new SessionReview(db, sessions, faces, gallery, images, clock);
+    FaceSearchService search = new FaceSearchService(pipeline, gallery, db, sessions, faces, images, credits, clock);
     Outbox outbox = new Outbox(db, smtp == null ? null : new SmtpMailer(smtp), clock);
     return new Services(pipeline, db, new AccountStore(db), sessions, faces, gallery, images, urls, credits, prices,
         new OperatorApproval(db, credits, clock), outbox,
         new Registration(db, outbox, credits, prices.freeCredits(), clock),
-        new SessionReview(db, sessions, faces, gallery, images, clock),
-        new FaceSearchService(pipeline, gallery, db, sessions, faces, images, credits, clock));
+        review, new FaceLists(db, search, review, clock), search);
   }
 
   private static byte[] secret(Path dataDir) {

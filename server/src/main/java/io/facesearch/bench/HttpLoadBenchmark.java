@@ -134,9 +134,11 @@ public final class HttpLoadBenchmark {
     try {
       String base = "http://127.0.0.1:" + server.port();
       httpFloor = HttpLoadGenerator.gets(URI.create(base + "/health")).run(1, HTTP_FLOOR_REQUESTS, HTTP_FLOOR_REQUESTS);
-      out.printf(Locale.ROOT, "HTTP floor: GET /health, 1 client: p50 %.2f ms, p99 %.2f ms, %.2f ms CPU and "
-              + "%.2f ms run-queue wait per request%n", httpFloor.latency().medianMs(),
-          httpFloor.latency().percentileMs(99), httpFloor.cpuMsPerRequest(), httpFloor.waitMsPerRequest());
+      out.printf(Locale.ROOT, "HTTP floor: GET /health, 1 client: p50 %.2f ms, p99 %.2f ms; per request %.2f ms "
+              + "CPU (server %.2f, client %.2f) and %.2f ms run-queue wait%n", httpFloor.latency().medianMs(),
+          httpFloor.latency().percentileMs(99), httpFloor.msPerRequest(httpFloor.cpu().total()),
+          httpFloor.msPerRequest(httpFloor.cpu().server()), httpFloor.msPerRequest(httpFloor.cpu().client()),
+          httpFloor.waitMsPerRequest());
       URI endpoint = URI.create(base + "/v3/face-search/");
       HttpLoadGenerator load = HttpLoadGenerator.faceSearches(endpoint, access.key(), photos.queries());
       out.printf(Locale.ROOT, "face search: %s (client threads in this JVM, rate limits raised to %d/min); %d "
@@ -162,15 +164,18 @@ public final class HttpLoadBenchmark {
   }
 
   private void printHeader() {
-    out.printf(Locale.ROOT, "%11s %8s %8s %8s %8s %7s %10s %11s %10s %6s %7s%n", "concurrency", "requests", "p50_ms",
-        "p99_ms", "mean_ms", "req/s", "cpu_ms/req", "wait_ms/req", "cores_used", "errors", "matched");
+    out.println("latency in ms; CPU and run-queue wait in ms per request, summed over the process's threads");
+    out.printf(Locale.ROOT, "%5s %6s %7s %7s %7s %6s | %6s %6s %6s %6s %6s | %6s %5s | %6s %7s%n", "conc", "reqs",
+        "p50", "p99", "mean", "req/s", "cpu", "server", "client", "jit", "gc", "wait", "cores", "errors", "matched");
   }
 
   private void printRow(HttpLoadGenerator.LevelResult r) {
-    out.printf(Locale.ROOT, "%11d %8d %8.1f %8.1f %8.1f %7.1f %10.1f %11.1f %10.2f %6d %7d%n", r.concurrency(),
-        r.latency().count(), r.latency().medianMs(), r.latency().percentileMs(99), r.latency().meanMs(),
-        r.requestsPerSecond(), r.cpuMsPerRequest(), r.waitMsPerRequest(), (double) r.cpuNanos() / r.wallNanos(),
-        r.errors(), r.matched());
+    ThreadSchedStats.CpuSplit cpu = r.cpu();
+    out.printf(Locale.ROOT, "%5d %6d %7.1f %7.1f %7.1f %6.1f | %6.1f %6.1f %6.1f %6.1f %6.1f | %6.1f %5.2f | %6d %7d%n",
+        r.concurrency(), r.latency().count(), r.latency().medianMs(), r.latency().percentileMs(99),
+        r.latency().meanMs(), r.requestsPerSecond(), r.msPerRequest(cpu.total()), r.msPerRequest(cpu.server()),
+        r.msPerRequest(cpu.client()), r.msPerRequest(cpu.jit()), r.msPerRequest(cpu.gc()), r.waitMsPerRequest(),
+        r.coresUsed(), r.errors(), r.matched());
     if (r.firstError() != null) {
       out.println("  first error: " + r.firstError());
     }

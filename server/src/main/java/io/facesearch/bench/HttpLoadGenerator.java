@@ -30,22 +30,28 @@ public final class HttpLoadGenerator {
    * @param errors      answers other than 200, and requests that failed with an I/O error
    * @param matched     200 answers with {@code total_matches > 0}
    * @param wallNanos   from releasing the client threads to the last answer
-   * @param cpuNanos    on-CPU time of all threads of the process (server and clients) during the run
+   * @param cpu         on-CPU time of the process's threads during the run, by role
    * @param waitNanos   time those threads were runnable but waited for a core (0 where not reported)
    * @param firstError  status and start of the body of the first error, or null
    */
   public record LevelResult(int concurrency, LatencySample latency, int errors, int matched, long wallNanos,
-                            long cpuNanos, long waitNanos, String firstError) {
+                            ThreadSchedStats.CpuSplit cpu, long waitNanos, String firstError) {
     public double requestsPerSecond() {
       return latency.count() / (wallNanos / 1e9);
     }
 
-    public double cpuMsPerRequest() {
-      return cpuNanos / 1e6 / latency.count();
+    /** CPU milliseconds per request of the threads of {@code nanos} (a {@link #cpu} component). */
+    public double msPerRequest(long nanos) {
+      return nanos / 1e6 / latency.count();
+    }
+
+    /** Cores the process kept busy on average. */
+    public double coresUsed() {
+      return (double) cpu.total() / wallNanos;
     }
 
     public double waitMsPerRequest() {
-      return waitNanos / 1e6 / latency.count();
+      return msPerRequest(waitNanos);
     }
   }
 
@@ -133,7 +139,7 @@ public final class HttpLoadGenerator {
       throw new IllegalStateException("the clients completed " + level.completed.get() + " of " + count + " requests");
     }
     return new LevelResult(concurrency, new LatencySample(level.nanos, count), level.errors.get(),
-        level.matched.get(), wall, after.cpuNanosSince(before), after.waitNanosSince(before), level.firstError.get());
+        level.matched.get(), wall, after.cpuSince(before), after.waitNanosSince(before), level.firstError.get());
   }
 
   /** The shared state of one run: a ticket counter and one latency slot per ticket. */

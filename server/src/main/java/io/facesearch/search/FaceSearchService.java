@@ -124,7 +124,7 @@ public final class FaceSearchService {
         ? storedFace(app, sessionId, result.analysis().largestFace(), FaceSource.API, result.outcome().status(),
             app.settings().searchApiSessions(), result.createdAt())
         : null;
-    return persist(app, uprightImage, draft, face, null, answerJson, hold);
+    return persist(app, uprightImage, draft, face, null, answerJson, hold, null);
   }
 
   /** Enrolls an existing user: a verified session whose largest face becomes searchable. */
@@ -139,7 +139,7 @@ public final class FaceSearchService {
         e.documentType(), e.documentNumber(), e.verificationDate() == null ? now : e.verificationDate(), null, null, now,
         null);
     return persist(app, image, draft, storedFace(app, sessionId, analysis.largestFace(), e.source(), e.status(), true, now),
-        e.importKey(), null, Credits.Hold.NONE);
+        e.importKey(), null, Credits.Hold.NONE, null);
   }
 
   /** True when a bulk import already enrolled this key for the application. */
@@ -159,8 +159,34 @@ public final class FaceSearchService {
    * Writes the image, then in one transaction the session, its face, the import key, the saved answer
    * (table {@code api_requests}) and the credit charge, then adds the face to the gallery.
    */
+  /** More SQL to run in the transaction that stores a session (e.g. a list entry row). */
+  @FunctionalInterface
+  public interface SqlStep {
+    void run(java.sql.Connection c, Session stored) throws java.sql.SQLException;
+  }
+
+  /**
+   * Enrolls a face uploaded to a face list: a hidden session of type list_entry whose face (source list_entry)
+   * is blocklisted or allowlisted; {@code step} records the list entry in the same transaction.
+   */
+  public Session enrollListEntry(Application app, BgrImage image, boolean blocklist, SqlStep step) throws NoFaceException {
+    Analysis analysis = pipeline.analyze(image, true);
+    if (!analysis.hasFace()) {
+      throw new NoFaceException();
+    }
+    BgrImage upright = image.rotateClockwise(analysis.bestAngle());
+    Instant now = clock.instant();
+    String sessionId = UUID.randomUUID().toString();
+    Session draft = new Session(sessionId, app.id(), 0, SessionType.LIST_ENTRY, SessionStatus.APPROVED, null, null, null,
+        null, now, null, null, now);
+    Face face = analysis.largestFace();
+    StoredFace stored = new StoredFace(UUID.randomUUID().toString(), app.id(), sessionId, FaceSource.LIST_ENTRY,
+        blocklist, !blocklist, false, true, face.embedding().modelId(), now, face.embedding().vector());
+    return persist(app, upright, draft, stored, null, null, Credits.Hold.NONE, step);
+  }
+
   private Session persist(Application app, BgrImage image, Session draft, StoredFace face, String importKey,
-                          String savedAnswer, Credits.Hold hold) {
+                          String savedAnswer, Credits.Hold hold, SqlStep step) {
     String file = images.save(app.id(), draft.id(), image);
     Session withFile = draft.withImageFile(file);
     Session stored;
@@ -191,6 +217,9 @@ public final class FaceSearchService {
             q.setString(4, s.createdAt().toString());
             q.executeUpdate();
           }
+        }
+        if (step != null) {
+          step.run(c, s);
         }
         return s;
       });
