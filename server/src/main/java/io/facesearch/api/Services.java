@@ -15,6 +15,8 @@ import io.facesearch.images.SignedUrls;
 import io.facesearch.pipeline.FacePipeline;
 import io.facesearch.search.FaceSearchService;
 import io.facesearch.lists.FaceLists;
+import io.facesearch.webhooks.SecretBox;
+import io.facesearch.webhooks.Webhooks;
 import io.facesearch.sessions.SessionReview;
 import io.facesearch.sessions.SessionStore;
 import io.facesearch.store.Database;
@@ -40,7 +42,7 @@ import java.time.Clock;
 public record Services(FacePipeline pipeline, Database db, AccountStore accounts, SessionStore sessions,
                        FaceStore faces, Gallery gallery, ImageStore images, SignedUrls urls, Credits credits,
                        Prices prices, OperatorApproval topUps, Outbox outbox, Registration registration,
-                       SessionReview review, FaceLists lists, FaceSearchService search)
+                       SessionReview review, FaceLists lists, Webhooks webhooks, FaceSearchService search)
     implements AutoCloseable {
 
   public static Services open(Path dataDir, FacePipeline pipeline, Clock clock) {
@@ -58,15 +60,18 @@ public record Services(FacePipeline pipeline, Database db, AccountStore accounts
     SessionStore sessions = new SessionStore();
     Gallery gallery = LuceneGallery.open(dataDir.resolve("gallery"), faces);
     ImageStore images = new ImageStore(dataDir);
-    SignedUrls urls = new SignedUrls(secret(dataDir), clock);
+    byte[] serverSecret = secret(dataDir);
+    SignedUrls urls = new SignedUrls(serverSecret, clock);
+    Webhooks webhooks = new Webhooks(db, new SecretBox(serverSecret), clock);
     Credits credits = new Credits(db, clock);
-    SessionReview review = new SessionReview(db, sessions, faces, gallery, images, clock);
-    FaceSearchService search = new FaceSearchService(pipeline, gallery, db, sessions, faces, images, credits, clock);
+    SessionReview review = new SessionReview(db, sessions, faces, gallery, images, webhooks, clock);
+    FaceSearchService search = new FaceSearchService(pipeline, gallery, db, sessions, faces, images, credits, webhooks,
+        clock);
     Outbox outbox = new Outbox(db, smtp == null ? null : new SmtpMailer(smtp), clock);
     return new Services(pipeline, db, new AccountStore(db), sessions, faces, gallery, images, urls, credits, prices,
         new OperatorApproval(db, credits, clock), outbox,
         new Registration(db, outbox, credits, prices.freeCredits(), clock),
-        review, new FaceLists(db, search, review, clock), search);
+        review, new FaceLists(db, search, review, clock), webhooks, search);
   }
 
   private static byte[] secret(Path dataDir) {

@@ -16,6 +16,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -42,6 +43,8 @@ public final class HttpLoadBenchmark {
    * @param faces          gallery size N, the enrolled real photos included
    * @param concurrency    client threads per level
    * @param requests       timed requests per level
+   * @param jitWarmup      untimed requests once before the first level, at the highest concurrency, so that the
+   *                       JIT compilers are done with the request path before anything is timed
    * @param warmup         untimed requests before each level
    * @param mates          real photos to enroll whose second photo is a query
    * @param photoCount     query photos preloaded and cycled over
@@ -49,11 +52,12 @@ public final class HttpLoadBenchmark {
    * @param profileSamples photos of the in-process stage profile (0: no profile)
    * @param seed           seed of the synthetic vectors
    */
-  public record Config(int faces, int[] concurrency, int requests, int warmup, int mates, int photoCount,
+  public record Config(int faces, int[] concurrency, int requests, int jitWarmup, int warmup, int mates,
+                       int photoCount,
                        SyntheticFaceSeeder.GalleryLoad galleryLoad, int profileSamples, long seed) {
     public Config {
       concurrency = concurrency.clone();
-      if (faces < mates || mates < 0 || requests < 1 || warmup < 0 || photoCount < 1 || profileSamples < 0) {
+      if (faces < mates || mates < 0 || requests < 1 || jitWarmup < 0 || warmup < 0 || photoCount < 1 || profileSamples < 0) {
         throw new IllegalArgumentException("need faces >= mates >= 0, requests >= 1, warmup >= 0, photos >= 1");
       }
       for (int c : concurrency) {
@@ -144,6 +148,12 @@ public final class HttpLoadBenchmark {
       out.printf(Locale.ROOT, "face search: %s (client threads in this JVM, rate limits raised to %d/min); %d "
           + "warm-up + %d timed requests per level%n", endpoint, UNTHROTTLED.writesPerMinute(), cfg.warmup(),
           cfg.requests());
+      if (cfg.jitWarmup() > 0) {
+        int busiest = Arrays.stream(cfg.concurrency()).max().orElseThrow();
+        HttpLoadGenerator.LevelResult w = load.run(busiest, 0, cfg.jitWarmup());
+        out.printf(Locale.ROOT, "JIT warm-up: %d requests at concurrency %d in %.1f s (%.1f ms JIT CPU per request)%n",
+            cfg.jitWarmup(), busiest, w.wallNanos() / 1e9, w.msPerRequest(w.cpu().jit()));
+      }
       printHeader();
       for (int c : cfg.concurrency()) {
         HttpLoadGenerator.LevelResult r = load.run(c, cfg.warmup(), cfg.requests());

@@ -33,6 +33,10 @@ final class HttpBenchCommand implements Callable<Integer> {
   @Option(names = "--requests", description = "Timed requests per concurrency level (default: 300).")
   int requests = 300;
 
+  @Option(names = "--jit-warmup", description = "Untimed requests once before the first level, at the highest "
+      + "concurrency, until the JIT has compiled the request path (default: 300).")
+  int jitWarmup = 300;
+
   @Option(names = "--warmup", description = "Untimed requests before each level (default: 30).")
   int warmup = 30;
 
@@ -70,7 +74,7 @@ final class HttpBenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    HttpLoadBenchmark.Config cfg = new HttpLoadBenchmark.Config(faces, concurrency, requests, warmup, mates,
+    HttpLoadBenchmark.Config cfg = new HttpLoadBenchmark.Config(faces, concurrency, requests, jitWarmup, warmup, mates,
         photoCount, galleryLoad, profileSamples, seed);
     boolean freshFolder = data == null;
     Path folder = freshFolder ? freshDataFolder() : data;

@@ -76,9 +76,19 @@ final class ServeCommand implements Callable<Integer> {
         org.slf4j.LoggerFactory.getLogger(ServeCommand.class).warn("retention pass failed: {}", e.getMessage());
       }
     }, 1, 60, java.util.concurrent.TimeUnit.MINUTES);
+    java.util.concurrent.ScheduledExecutorService sender = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+        r -> Thread.ofPlatform().daemon().name("webhooks").unstarted(r));
+    sender.scheduleWithFixedDelay(() -> {
+      try {
+        services.webhooks().deliverDue();
+      } catch (RuntimeException e) {
+        org.slf4j.LoggerFactory.getLogger(ServeCommand.class).warn("webhook pass failed: {}", e.getMessage());
+      }
+    }, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       scheduler.shutdownNow();
+      sender.shutdownNow();
       app.stop();
       services.close();
       pipeline.close();

@@ -19,6 +19,7 @@ import io.facesearch.sessions.SessionStore;
 import io.facesearch.sessions.SessionType;
 import io.facesearch.store.Database;
 import io.facesearch.store.FaceStore;
+import io.facesearch.webhooks.Webhooks;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -69,11 +70,13 @@ public final class FaceSearchService {
   private final FaceStore faces;
   private final ImageStore images;
   private final Credits credits;
+  private final Webhooks webhooks;
   private final Clock clock;
 
   public FaceSearchService(FacePipeline pipeline, Gallery gallery, Database db, SessionStore sessions, FaceStore faces,
-                           ImageStore images, Credits credits, Clock clock) {
+                           ImageStore images, Credits credits, Webhooks webhooks, Clock clock) {
     this.credits = credits;
+    this.webhooks = webhooks;
     this.pipeline = pipeline;
     this.gallery = gallery;
     this.db = db;
@@ -193,6 +196,7 @@ public final class FaceSearchService {
     try {
       stored = db.inTransaction(c -> {
         Session s = sessions.insert(c, withFile);
+        webhooks.enqueue(c, "status.updated", s);
         if (face != null) {
           faces.insert(c, face);
         }

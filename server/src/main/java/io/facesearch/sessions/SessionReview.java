@@ -7,6 +7,7 @@ import io.facesearch.gallery.Gallery;
 import io.facesearch.images.ImageStore;
 import io.facesearch.store.Database;
 import io.facesearch.store.FaceStore;
+import io.facesearch.webhooks.Webhooks;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Clock;
@@ -35,10 +36,12 @@ public final class SessionReview {
   private final FaceStore faces;
   private final Gallery gallery;
   private final ImageStore images;
+  private final Webhooks webhooks;
   private final Clock clock;
 
   public SessionReview(Database db, SessionStore sessions, FaceStore faces, Gallery gallery, ImageStore images,
-                       Clock clock) {
+                       Webhooks webhooks, Clock clock) {
+    this.webhooks = webhooks;
     this.db = db;
     this.sessions = sessions;
     this.faces = faces;
@@ -74,7 +77,11 @@ public final class SessionReview {
         faces.updateFlags(c, f.faceId(), flags);
         changed.add(new FaceState(f.faceId(), flags, f.modelId()));
       }
-      return sessions.find(c, app.id(), sessionId);
+      Optional<Session> after = sessions.find(c, app.id(), sessionId);
+      if (after.isPresent()) {
+        webhooks.enqueue(c, "status.updated", after.get());
+      }
+      return after;
     });
     changed.forEach(f -> gallery.update(f.faceId(), f.flags()));
     return updated;
@@ -94,6 +101,7 @@ public final class SessionReview {
         faces.updateFlags(c, f.faceId(), flags);
         changed.add(new FaceState(f.faceId(), flags, f.modelId()));
       }
+      webhooks.enqueue(c, "data.updated", s.get());
       return s;
     });
     changed.forEach(f -> gallery.update(f.faceId(), f.flags()));

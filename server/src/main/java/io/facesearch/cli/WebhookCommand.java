@@ -1,0 +1,56 @@
+package io.facesearch.cli;
+
+import io.facesearch.accounts.AccountStore;
+import io.facesearch.accounts.Application;
+import io.facesearch.store.Database;
+import io.facesearch.webhooks.SecretBox;
+import io.facesearch.webhooks.Webhooks;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code facesearch webhook --url URL --secret S}: an application's webhook (see docs/webhooks.md). */
+@Command(name = "webhook", mixinStandardHelpOptions = true,
+    description = "Set (or with --clear remove) the webhook URL and signing secret of an application.")
+final class WebhookCommand implements Callable<Integer> {
+
+  @Mixin
+  DataOptions data;
+
+  @Option(names = "--application", description = "Application id (default: the default application).")
+  String applicationId;
+
+  @Option(names = "--url", description = "Where events are POSTed.")
+  String url;
+
+  @Option(names = "--secret", description = "Signing secret shared with the receiver (HMAC-SHA256).")
+  String secret;
+
+  @Option(names = "--clear", description = "Remove the webhook.")
+  boolean clear;
+
+  @Override
+  public Integer call() throws Exception {
+    Database db = Database.sqlite(data.data);
+    AccountStore accounts = new AccountStore(db);
+    Application app = applicationId == null ? accounts.defaultApplication().orElseThrow()
+        : accounts.application(applicationId).orElseThrow();
+    byte[] serverSecret = Files.readAllBytes(data.data.resolve("secret.key"));
+    Webhooks webhooks = new Webhooks(db, new SecretBox(serverSecret), Clock.systemUTC());
+    if (clear) {
+      webhooks.configure(app.id(), null, null);
+      System.out.println("webhook removed for " + app.id());
+      return 0;
+    }
+    if (url == null || secret == null || secret.length() < 16) {
+      System.err.println("give --url and a --secret of at least 16 characters");
+      return 2;
+    }
+    webhooks.configure(app.id(), url, secret);
+    System.out.println("webhook set for " + app.id() + ": " + url);
+    return 0;
+  }
+}

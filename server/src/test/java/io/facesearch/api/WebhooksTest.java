@@ -1,0 +1,120 @@
+package io.facesearch.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+import io.facesearch.accounts.Application;
+import io.facesearch.pipeline.TestData;
+import io.facesearch.webhooks.WebhookSignature;
+import java.net.InetSocketAddress;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Webhooks to a real local HTTP receiver: signed, retried after a failure, and not lost across a restart. */
+class WebhooksTest {
+
+  static final String SECRET = "whsec-test-0123456789";
+
+  /** One received delivery. */
+  record Received(String body, String timestamp, String signature) {}
+
+  private HttpServer receiver;
+  private final List<Received> received = new CopyOnWriteArrayList<>();
+  private final AtomicInteger failuresLeft = new AtomicInteger();
+
+  @BeforeEach
+  void startReceiver() throws Exception {
+    receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    receiver.createContext("/hook", exchange -> {
+      byte[] body = exchange.getRequestBody().readAllBytes();
+      int status;
+      if (failuresLeft.getAndDecrement() > 0) {
+        status = 500;
+      } else {
+        status = 200;
+        received.add(new Received(new String(body, StandardCharsets.UTF_8),
+            exchange.getRequestHeaders().getFirst("X-Timestamp"), exchange.getRequestHeaders().getFirst("X-Signature")));
+      }
+      exchange.sendResponseHeaders(status, -1);
+      exchange.close();
+    });
+    receiver.start();
+  }
+
+  @AfterEach
+  void stopReceiver() {
+    receiver.stop(0);
+  }
+
+  private String hookUrl() {
+    return "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
+  }
+
+  @Test
+  void a_status_change_is_delivered_signed_and_retried_after_the_receiver_fails_once() throws Exception {
+    FaceSearchApiTest.MutableClock clock = new FaceSearchApiTest.MutableClock();
+    try (TestServer server = new TestServer(clock)) {
+      Application app = server.services.accounts().defaultApplication().orElseThrow();
+      server.services.webhooks().configure(app.id(), hookUrl(), SECRET);
+      failuresLeft.set(1);
+      String session = enroll(server);
+
+      assertEquals(0, server.services.webhooks().deliverDue(), "the receiver fails the first attempt");
+      assertEquals(0, received.size());
+      assertEquals(0, server.services.webhooks().deliverDue(), "not due again before its backoff");
+      clock.advance(Duration.ofSeconds(3));
+      assertEquals(1, server.services.webhooks().deliverDue());
+
+      assertEquals(1, received.size());
+      Received r = received.getFirst();
+      assertEquals(WebhookSignature.sign(SECRET, Long.parseLong(r.timestamp()), r.body()), r.signature(),
+          "HMAC-SHA256 over timestamp.body");
+      JsonNode body = Http.JSON.readTree(r.body());
+      assertEquals("status.updated", body.get("webhook_type").asText());
+      assertEquals(session, body.get("session_id").asText());
+      assertEquals("Approved", body.get("status").asText());
+
+      Http.send("POST", server.url("/v3/blocklist/add/"), server.apiKey, "{\"session_id\": \"" + session + "\"}");
+      server.services.webhooks().deliverDue();
+      assertEquals("data.updated", Http.JSON.readTree(received.get(1).body()).get("webhook_type").asText());
+    }
+  }
+
+  @Test
+  void an_undelivered_event_survives_a_restart() throws Exception {
+    FaceSearchApiTest.MutableClock clock = new FaceSearchApiTest.MutableClock();
+    TestServer first = new TestServer(clock);
+    Application app = first.services.accounts().defaultApplication().orElseThrow();
+    first.services.webhooks().configure(app.id(), hookUrl(), SECRET);
+    String session = enroll(first);
+    HttpResponse<String> patched = Http.send("PATCH", first.url("/v3/session/" + session + "/update-status/"),
+        first.apiKey, "{\"new_status\": \"Declined\", \"comment\": \"review\"}");
+    assertEquals(200, patched.statusCode());
+    first.close(); // nothing was sent: the process "stopped" with two events in the outbox
+
+    try (TestServer again = new TestServer(first.data, clock, first.apiKey)) {
+      assertEquals(2, again.services.webhooks().deliverDue());
+    }
+    assertEquals(2, received.size());
+    JsonNode last = Http.JSON.readTree(received.get(1).body());
+    assertEquals("Declined", last.get("status").asText());
+    assertTrue(received.stream().allMatch(r ->
+        WebhookSignature.sign(SECRET, Long.parseLong(r.timestamp()), r.body()).equals(r.signature())));
+  }
+
+  private static String enroll(TestServer s) {
+    HttpResponse<String> r = Http.post(s.url("/v3/sessions/"), s.apiKey, new Multipart()
+        .file("user_image", "p.jpg", "image/jpeg", TestData.bytes(FaceSearchApiTest.OBAMA)).field("vendor_data", "u-1"));
+    assertEquals(201, r.statusCode(), r.body());
+    return Http.json(r).get("session_id").asText();
+  }
+}
