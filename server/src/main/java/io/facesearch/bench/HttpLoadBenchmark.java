@@ -138,11 +138,7 @@ public final class HttpLoadBenchmark {
     try {
       String base = "http://127.0.0.1:" + server.port();
       httpFloor = HttpLoadGenerator.gets(URI.create(base + "/health")).run(1, HTTP_FLOOR_REQUESTS, HTTP_FLOOR_REQUESTS);
-      out.printf(Locale.ROOT, "HTTP floor: GET /health, 1 client: p50 %.2f ms, p99 %.2f ms; per request %.2f ms "
-              + "CPU (server %.2f, client %.2f) and %.2f ms run-queue wait%n", httpFloor.latency().medianMs(),
-          httpFloor.latency().percentileMs(99), httpFloor.msPerRequest(httpFloor.cpu().total()),
-          httpFloor.msPerRequest(httpFloor.cpu().server()), httpFloor.msPerRequest(httpFloor.cpu().client()),
-          httpFloor.waitMsPerRequest());
+      LevelTable.printFloor(out, "GET /health", httpFloor);
       URI endpoint = URI.create(base + "/v3/face-search/");
       HttpLoadGenerator load = HttpLoadGenerator.faceSearches(endpoint, access.key(), photos.queries());
       out.printf(Locale.ROOT, "face search: %s (client threads in this JVM, rate limits raised to %d/min); %d "
@@ -154,10 +150,10 @@ public final class HttpLoadBenchmark {
         out.printf(Locale.ROOT, "JIT warm-up: %d requests at concurrency %d in %.1f s (%.1f ms JIT CPU per request)%n",
             cfg.jitWarmup(), busiest, w.wallNanos() / 1e9, w.msPerRequest(w.cpu().jit()));
       }
-      printHeader();
+      LevelTable.printHeader(out);
       for (int c : cfg.concurrency()) {
         HttpLoadGenerator.LevelResult r = load.run(c, cfg.warmup(), cfg.requests());
-        printRow(r);
+        LevelTable.printRow(out, r);
         levels.add(r);
       }
     } finally {
@@ -171,24 +167,6 @@ public final class HttpLoadBenchmark {
       profile.print(out);
     }
     return new Result(faces, setup, httpFloor, List.copyOf(levels), profile);
-  }
-
-  private void printHeader() {
-    out.println("latency in ms; CPU and run-queue wait in ms per request, summed over the process's threads");
-    out.printf(Locale.ROOT, "%5s %6s %7s %7s %7s %6s | %6s %6s %6s %6s %6s | %6s %5s | %6s %7s%n", "conc", "reqs",
-        "p50", "p99", "mean", "req/s", "cpu", "server", "client", "jit", "gc", "wait", "cores", "errors", "matched");
-  }
-
-  private void printRow(HttpLoadGenerator.LevelResult r) {
-    ThreadSchedStats.CpuSplit cpu = r.cpu();
-    out.printf(Locale.ROOT, "%5d %6d %7.1f %7.1f %7.1f %6.1f | %6.1f %6.1f %6.1f %6.1f %6.1f | %6.1f %5.2f | %6d %7d%n",
-        r.concurrency(), r.latency().count(), r.latency().medianMs(), r.latency().percentileMs(99),
-        r.latency().meanMs(), r.requestsPerSecond(), r.msPerRequest(cpu.total()), r.msPerRequest(cpu.server()),
-        r.msPerRequest(cpu.client()), r.msPerRequest(cpu.jit()), r.msPerRequest(cpu.gc()), r.waitMsPerRequest(),
-        r.coresUsed(), r.errors(), r.matched());
-    if (r.firstError() != null) {
-      out.println("  first error: " + r.firstError());
-    }
   }
 
   private Setup prepareGallery(Application app, BenchPhotos photos, Config cfg) throws IOException {
