@@ -37,7 +37,7 @@ final class AccountsHandler {
     if (!d.allowed()) {
       throw ApiException.tooManyRequests("Too many registrations from this address. Try again later.");
     }
-    JsonNode body = body(ctx);
+    JsonNode body = JsonBody.object(ctx, json);
     try {
       registration.register(text(body, "email"), text(body, "password"));
     } catch (RegistrationException e) {
@@ -47,7 +47,7 @@ final class AccountsHandler {
   }
 
   void verify(Context ctx) {
-    JsonNode body = body(ctx);
+    JsonNode body = JsonBody.object(ctx, json);
     try {
       Registration.Verified v = registration.verify(text(body, "email"), text(body, "code"));
       ctx.json(new VerifiedJson(v.accessToken(), v.refreshToken(), v.expiresIn(),
@@ -58,17 +58,6 @@ final class AccountsHandler {
     }
   }
 
-  private JsonNode body(Context ctx) {
-    try {
-      JsonNode node = json.readTree(ctx.body());
-      if (node == null || !node.isObject()) {
-        throw ApiException.badRequest("Expected a JSON object.");
-      }
-      return node;
-    } catch (java.io.IOException e) {
-      throw ApiException.badRequest("Malformed JSON.");
-    }
-  }
 
   private static String text(JsonNode body, String field) {
     JsonNode v = body.get(field);

@@ -36,15 +36,7 @@ final class BillingHandler {
   }
 
   void topUp(Context ctx) {
-    JsonNode body;
-    try {
-      body = json.readTree(ctx.body());
-    } catch (java.io.IOException e) {
-      throw ApiException.badRequest("Malformed JSON.");
-    }
-    if (body == null || !body.isObject()) {
-      throw ApiException.badRequest("Expected a JSON object.");
-    }
+    JsonNode body = JsonBody.object(ctx, json);
     JsonNode amount = body.get("amount_in_dollars");
     if (amount == null || amount.isNull()) {
       throw ApiException.invalidField("amount_in_dollars", "This field is required.");

@@ -9,7 +9,6 @@ import io.facesearch.image.ImageRejectedException;
 import io.facesearch.lists.FaceLists;
 import io.facesearch.search.FaceSearchService;
 import io.javalin.http.Context;
-import java.io.IOException;
 import java.util.Base64;
 
 /**
@@ -38,7 +37,7 @@ final class ListsHandler {
 
   void create(Context ctx) {
     Application app = Gate.application(ctx);
-    JsonNode body = body(ctx);
+    JsonNode body = JsonBody.object(ctx, json);
     String name = body.path("name").asText("").strip();
     if (name.isEmpty() || name.length() > 200) {
       throw ApiException.invalidField("name", "This field is required (at most 200 characters).");
@@ -59,7 +58,7 @@ final class ListsHandler {
 
   void faceUpload(Context ctx) {
     Application app = Gate.application(ctx);
-    JsonNode body = body(ctx);
+    JsonNode body = JsonBody.object(ctx, json);
     String encoded = body.path("image").asText("");
     if (encoded.isBlank()) {
       throw ApiException.invalidField("image", "This field is required.");
@@ -105,16 +104,5 @@ final class ListsHandler {
     return new EntryJson(e.id(), e.listId(), e.sessionId(), e.comment(), e.createdAt().toString());
   }
 
-  private JsonNode body(Context ctx) {
-    try {
-      JsonNode node = json.readTree(ctx.body());
-      if (node == null || !node.isObject()) {
-        throw ApiException.badRequest("Expected a JSON object.");
-      }
-      return node;
-    } catch (IOException e) {
-      throw ApiException.badRequest("Malformed JSON.");
-    }
-  }
 
 }

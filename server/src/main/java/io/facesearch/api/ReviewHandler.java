@@ -8,7 +8,6 @@ import io.facesearch.sessions.SessionReview;
 import io.facesearch.sessions.SessionStatus;
 import io.facesearch.sessions.SessionType;
 import io.javalin.http.Context;
-import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -57,7 +56,7 @@ final class ReviewHandler {
 
   void updateStatus(Context ctx) {
     Application app = Gate.application(ctx);
-    JsonNode body = body(ctx);
+    JsonNode body = JsonBody.object(ctx, json);
     String raw = body.path("new_status").asText(null);
     SessionStatus status = SessionStatus.fromWire(raw);
     if (status == null) {
@@ -87,7 +86,7 @@ final class ReviewHandler {
 
   private void blocklist(Context ctx, String flagField, boolean blocklisted, String message) {
     Application app = Gate.application(ctx);
-    JsonNode body = body(ctx);
+    JsonNode body = JsonBody.object(ctx, json);
     String sessionId = body.path("session_id").asText(null);
     if (sessionId == null || sessionId.isBlank()) {
       throw ApiException.invalidField("session_id", "This field is required.");
@@ -109,17 +108,6 @@ final class ReviewHandler {
         s.vendorData(), s.verificationDate().toString(), s.createdAt().toString());
   }
 
-  private JsonNode body(Context ctx) {
-    try {
-      JsonNode node = json.readTree(ctx.body());
-      if (node == null || !node.isObject()) {
-        throw ApiException.badRequest("Expected a JSON object.");
-      }
-      return node;
-    } catch (IOException e) {
-      throw ApiException.badRequest("Malformed JSON.");
-    }
-  }
 
   private static int intParam(Context ctx, String name, int fallback, int min, int max) {
     String raw = ctx.queryParam(name);

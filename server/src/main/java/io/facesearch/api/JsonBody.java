@@ -1,0 +1,25 @@
+package io.facesearch.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.http.Context;
+import java.io.IOException;
+
+/** Reads a request's JSON object body; anything else is a 400 {@code {"detail": ...}}. */
+final class JsonBody {
+
+  private JsonBody() {}
+
+  static JsonNode object(Context ctx, ObjectMapper json) {
+    JsonNode node;
+    try {
+      node = json.readTree(ctx.body());
+    } catch (IOException e) {
+      throw ApiException.badRequest("Malformed JSON.");
+    }
+    if (node == null || !node.isObject()) {
+      throw ApiException.badRequest("Expected a JSON object.");
+    }
+    return node;
+  }
+}
