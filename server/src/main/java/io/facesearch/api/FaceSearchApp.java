@@ -96,8 +96,21 @@ public final class FaceSearchApp {
       config.routes.get("/v3/billing/balance/", billing::balance);
       config.routes.post("/v3/billing/top-up/", billing::topUp);
 
+      // ---- Console ----
+      io.facesearch.console.ConsoleRoutes.register(config.routes, s); // the Business Console at /console/
+
       // ---- Errors -------------------------------------------------------------------------------
       config.routes.exception(ApiException.class, (e, ctx) -> ctx.status(e.status()).json(e.body()));
+      config.routes.exception(jakarta.servlet.ServletException.class, (e, ctx) -> {
+        // Jetty's multipart parser refuses bodies over its limits (or malformed) with a wrapped 400.
+        if (e.getCause() instanceof org.eclipse.jetty.http.BadMessageException bad) {
+          ctx.status(bad.getCode() >= 400 && bad.getCode() < 500 ? bad.getCode() : 400)
+              .json(Map.of("detail", "Malformed or too large multipart request (each file at most 5 MB)."));
+        } else {
+          LOG.error("unhandled {} on {} {}: {}", e.getClass().getName(), ctx.method(), ctx.path(), e.getMessage());
+          ctx.status(500).json(Map.of("detail", "Internal server error."));
+        }
+      });
       config.routes.exception(HttpResponseException.class,
           (e, ctx) -> ctx.status(e.getStatus()).json(Map.of("detail", e.getMessage())));
       config.routes.exception(Exception.class, (e, ctx) -> {

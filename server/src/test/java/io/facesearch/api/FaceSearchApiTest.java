@@ -137,6 +137,10 @@ class FaceSearchApiTest {
         "rotate_image", "boolean");
     assertField(post(new Multipart().file("user_image", "o.jpg", "image/jpeg", jpeg).field("metadata", "{not json")),
         "metadata", "JSON");
+    HttpResponse<String> huge = post(new Multipart().file("user_image", "h.jpg", "image/jpeg",
+        Arrays.copyOf(jpeg, 11 * 1024 * 1024)));
+    assertEquals(400, huge.statusCode(), "an 11 MB upload is refused by the multipart parser: " + huge.body());
+    assertTrue(Http.json(huge).has("detail"));
     assertEquals(sessions, countSessions());
     assertEquals(faces, server.services.faces().count(defaultApp().id()));
     assertEquals(files, imageFiles());
