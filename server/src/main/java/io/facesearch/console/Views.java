@@ -1,0 +1,67 @@
+package io.facesearch.console;
+
+import java.util.List;
+
+/** The view models of the console templates: plain records, already formatted for display. */
+public final class Views {
+
+  private Views() {}
+
+  /** What every signed-in page shows around its content. */
+  public record Frame(String title, String nav, String csrf, String email, List<AppOption> apps, boolean operator,
+                      String flash) {}
+
+  public record AppOption(String id, String name, boolean selected) {}
+
+  public record SignInPage(String csrf, String email, String error) {}
+
+  public record ErrorPage(Frame frame, String message) {}
+
+  public record SessionRow(String id, long number, String status, String statusClass, String vendorData, String date,
+                           String type, String thumbUrl) {}
+
+  public record StatusOption(String value, boolean selected) {}
+
+  public record SessionsPage(Frame frame, List<SessionRow> rows, List<StatusOption> statuses, long total, int page,
+                             int pages, String prevUrl, String nextUrl) {}
+
+  public record WarningView(String risk, String description) {}
+
+  public record MatchView(String sessionId, long number, String similarity, String imageUrl, String status,
+                          boolean blocklisted, boolean linkable) {}
+
+  public record SessionPage(Frame frame, String id, long number, String status, String statusClass, String type,
+                            String vendorData, String date, String imageUrl, String decision, String reason,
+                            boolean blocklisted, List<WarningView> warnings, List<MatchView> matches,
+                            List<StatusOption> statuses) {}
+
+  public record EntryView(String id, String comment, String date, String imageUrl) {}
+
+  public record ListView(String id, String name, String type, long count, List<EntryView> entries) {}
+
+  public record ListsPage(Frame frame, List<ListView> lists) {}
+
+  public record SettingsPage(Frame frame, String applicationName, String similarityThreshold,
+                             boolean allowMultipleFaces, boolean searchApiSessions, boolean autoBlocklistDeclined,
+                             String faceMatchDeclineThreshold, String livenessDeclineThreshold,
+                             String ageDeclineThreshold, int retentionDays, String webhookUrl, List<String> errors) {}
+
+  public record KeyView(String id, String prefix, String created, String revoked, boolean active) {}
+
+  public record KeysPage(Frame frame, List<KeyView> keys, String newKey) {}
+
+  public record LedgerView(String date, long amount, String kind, String detail) {}
+
+  public record TopUpView(String id, String organization, long dollars, long credits, String status, String date) {}
+
+  public record CreditsPage(Frame frame, long balance, boolean metered, List<LedgerView> ledger,
+                            List<TopUpView> topUps, List<TopUpView> pendingForOperator) {}
+
+  /** One bar of the per-day chart, in SVG user units. */
+  public record DayBar(String day, long count, int x, int y, int height) {}
+
+  /** One part of the status share bar, in SVG user units (x and width out of 1000). */
+  public record ShareSlice(String status, String statusClass, long count, String percent, int x, int width) {}
+
+  public record UsagePage(Frame frame, List<DayBar> days, long maxPerDay, List<ShareSlice> shares, long total) {}
+}

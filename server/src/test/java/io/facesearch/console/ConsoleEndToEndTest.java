@@ -1,0 +1,177 @@
+package io.facesearch.console;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.util.ServerSetupTest;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * The Business Console end to end in the system Chromium (headless, driven by the system chromedriver; nothing is
+ * downloaded): sign in with an account registered through the API, review a session and its match, blocklist it
+ * and see the next API search Declined, raise the similarity threshold and see the match go, revoke a key and see
+ * the API refuse it, sign out. Screenshots of the main pages land in target/console-screenshots/.
+ */
+class ConsoleEndToEndTest {
+
+  @RegisterExtension
+  static final GreenMailExtension SMTP = new GreenMailExtension(ServerSetupTest.SMTP);
+
+  static final Path SHOTS = Path.of("target", "console-screenshots");
+  static ConsoleTestServer server;
+  static WebDriver browser;
+  static Path profile;
+
+  @BeforeAll
+  static void start() throws IOException {
+    server = new ConsoleTestServer(ServerSetupTest.SMTP.getPort());
+    Files.createDirectories(SHOTS);
+    profile = Files.createTempDirectory("console-chromium");
+    System.setProperty("webdriver.chrome.driver", "/usr/bin/chromedriver");
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary("/usr/bin/chromium");
+    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+        "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--user-data-dir=" + profile.toAbsolutePath());
+    ChromeDriverService service = new ChromeDriverService.Builder()
+        .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
+    browser = new ChromeDriver(service, options);
+    browser.manage().window().setSize(new Dimension(1280, 900));
+    browser.manage().timeouts().implicitlyWait(Duration.ofSeconds(2));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (browser != null) {
+      browser.quit();
+    }
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @Test
+  void review_blocklist_threshold_keys_and_sign_out() throws Exception {
+    Api api = new Api(server);
+    String key = api.newAccount(SMTP, "ada@example.com");
+    String enrolled = api.enroll(key, Api.OBAMA, "user-1");
+    JsonNode first = api.search(key, Api.OBAMA_OTHER_PHOTO);
+    assertEquals(1, first.get("total_matches").asInt(), first.toString());
+    assertNotEquals("Declined", first.get("status").asText());
+
+    // sign in
+    open("/console/sessions");
+    assertTrue(browser.getCurrentUrl().endsWith("/console/sign-in"), "signed out: to the sign-in form");
+    shot("sign-in");
+    browser.findElement(By.id("email")).sendKeys("ada@example.com");
+    browser.findElement(By.id("password")).sendKeys(Api.PASSWORD);
+    browser.findElement(By.id("sign-in")).click();
+    assertTrue(browser.getCurrentUrl().endsWith("/console/sessions"), browser.getCurrentUrl());
+    List<WebElement> rows = browser.findElements(By.cssSelector("table.sessions tbody tr"));
+    assertEquals(2, rows.size(), "the enrolled session and the saved search");
+    assertTrue(browser.findElement(By.cssSelector("img.thumb")).getAttribute("src").contains("/v3/images/"));
+    shot("sessions");
+
+    // the saved search (newest) shows its match side by side; follow the match to the enrolled session
+    rows.get(0).findElement(By.cssSelector("a.session-link")).click();
+    assertEquals(1, browser.findElements(By.cssSelector(".match")).size());
+    assertTrue(browser.findElement(By.cssSelector(".match .pct")).getText().endsWith("%"));
+    shot("session");
+    browser.findElement(By.cssSelector("a.match-link")).click();
+    assertTrue(browser.getCurrentUrl().endsWith("/console/sessions/" + enrolled), browser.getCurrentUrl());
+
+    // blocklist it: the next search is Declined
+    browser.findElement(By.id("blocklist-add")).click();
+    assertTrue(browser.findElement(By.id("blocklisted")).isDisplayed());
+    assertEquals("Declined", api.search(key, Api.OBAMA_OTHER_PHOTO).get("status").asText());
+    browser.findElement(By.id("blocklist-remove")).click();
+    assertTrue(browser.findElements(By.id("blocklisted")).isEmpty());
+    JsonNode unblocked = api.search(key, Api.OBAMA_OTHER_PHOTO);
+    assertNotEquals("Declined", unblocked.get("status").asText());
+    assertTrue(matches(unblocked, enrolled), unblocked.toString());
+
+    // a stricter similarity threshold: the same photo no longer matches
+    open("/console/settings");
+    WebElement threshold = browser.findElement(By.id("similarity_threshold"));
+    threshold.clear();
+    threshold.sendKeys("99.5");
+    shot("settings");
+    browser.findElement(By.id("save-settings")).click();
+    assertTrue(browser.findElement(By.cssSelector(".flash")).getText().contains("Settings saved"));
+    JsonNode strict = api.search(key, Api.OBAMA_OTHER_PHOTO);
+    assertFalse(matches(strict, enrolled), "another photo of the same man is below 99.5% similar: " + strict);
+
+    // keys: a new key is shown once and works; the registration key is revoked and refused
+    open("/console/keys");
+    browser.findElement(By.id("create-key")).click();
+    String fresh = browser.findElement(By.id("new-key")).getText();
+    assertTrue(fresh.startsWith("fsk_"));
+    assertEquals(200, api.balanceStatus(fresh));
+    shot("keys");
+    open("/console/keys");
+    assertFalse(browser.getPageSource().contains(fresh), "a key is shown once");
+    browser.findElement(By.cssSelector("tr[data-prefix='" + key.substring(0, 12) + "'] button.revoke")).click();
+    browser.switchTo().alert().accept();
+    assertTrue(browser.findElement(By.cssSelector(".flash")).getText().contains("revoked"));
+    assertEquals(401, api.balanceStatus(key));
+    assertEquals(200, api.balanceStatus(fresh));
+
+    open("/console/credits");
+    assertTrue(Long.parseLong(browser.findElement(By.id("balance")).getText()) < 100, "searches were charged");
+    shot("credits");
+    open("/console/usage");
+    assertEquals(14, browser.findElements(By.cssSelector("svg.chart rect")).size());
+    shot("usage");
+    open("/console/lists");
+    shot("lists");
+    browser.manage().window().setSize(new Dimension(390, 844));
+    open("/console/sessions");
+    shot("sessions-phone");
+    browser.manage().window().setSize(new Dimension(1280, 900));
+
+    // sign out: the console is closed again
+    browser.findElement(By.id("sign-out")).click();
+    assertTrue(browser.getCurrentUrl().endsWith("/console/sign-in"), browser.getCurrentUrl());
+    open("/console/keys");
+    assertTrue(browser.getCurrentUrl().endsWith("/console/sign-in"));
+  }
+
+  private static boolean matches(JsonNode faceSearch, String sessionId) {
+    for (JsonNode m : faceSearch.get("matches")) {
+      if (m.get("session_id").asText().equals(sessionId)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static void open(String path) {
+    browser.get(server.base() + path);
+  }
+
+  private static void shot(String name) throws IOException {
+    Files.write(SHOTS.resolve(name + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+  }
+}

@@ -1,0 +1,83 @@
+package io.facesearch.console;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.icegreen.greenmail.junit5.GreenMailExtension;
+import com.icegreen.greenmail.util.ServerSetupTest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The console's cross-site and cross-tenant defences, over plain HTTP. */
+class ConsoleSecurityTest {
+
+  @RegisterExtension
+  static final GreenMailExtension SMTP = new GreenMailExtension(ServerSetupTest.SMTP);
+
+  static ConsoleTestServer server;
+
+  @BeforeAll
+  static void start() {
+    server = new ConsoleTestServer(ServerSetupTest.SMTP.getPort());
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  @Test
+  void posts_without_the_csrf_token_are_refused_and_another_organizations_session_is_404() throws Exception {
+    Api api = new Api(server);
+    String key = api.newAccount(SMTP, "ivy@example.com");
+    String own = api.enroll(key, Api.OBAMA, "mine");
+    String foreign = api.enroll(server.operatorKey, Api.OBAMA_OTHER_PHOTO, "theirs");
+
+    assertEquals(403, api.consolePost("/console/sign-in",
+        Map.of("email", "ivy@example.com", "password", Api.PASSWORD)).statusCode(), "sign-in without token");
+    HttpResponse<String> signedIn = api.consoleSignIn("ivy@example.com", Api.PASSWORD);
+    assertEquals(303, signedIn.statusCode(), signedIn.body());
+    String cookie = signedIn.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("fs_console="))
+        .findFirst().orElseThrow();
+    assertTrue(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), cookie);
+    assertFalse(cookie.contains("Secure"), "plain HTTP: no Secure flag");
+
+    HttpResponse<String> page = api.consoleGet("/console/sessions/" + own);
+    assertEquals(200, page.statusCode());
+    String csrf = Api.csrfOf(page.body());
+    assertEquals(403, api.consolePost("/console/sessions/" + own + "/blocklist", Map.of("action", "add"))
+        .statusCode(), "no token");
+    assertEquals(403, api.consolePost("/console/sessions/" + own + "/blocklist",
+        Map.of("action", "add", "_csrf", csrf + "x")).statusCode(), "wrong token");
+    assertEquals(403, api.consolePost("/console/keys", Map.of()).statusCode());
+    assertEquals(303, api.consolePost("/console/sessions/" + own + "/blocklist",
+        Map.of("action", "add", "_csrf", csrf)).statusCode(), "with the token");
+
+    assertEquals(404, api.consoleGet("/console/sessions/" + foreign).statusCode());
+    assertEquals(404, api.consolePost("/console/sessions/" + foreign + "/blocklist",
+        Map.of("action", "add", "_csrf", csrf)).statusCode());
+    assertEquals(404, api.consolePost("/console/sessions/" + foreign + "/delete",
+        Map.of("confirm", "yes", "_csrf", csrf)).statusCode());
+    assertFalse(api.consoleGet("/console/sessions").body().contains(foreign));
+    assertEquals(200, api.balanceStatus(server.operatorKey), "the foreign session's org is untouched");
+
+    assertEquals(303, api.consolePost("/console/sign-out", Map.of("_csrf", csrf)).statusCode());
+    assertEquals(303, api.consoleGet("/console/sessions").statusCode(), "signed out");
+  }
+
+  @Test
+  void five_failed_sign_ins_lock_the_account_for_fifteen_minutes() throws Exception {
+    Api api = new Api(server);
+    api.newAccount(SMTP, "lock@example.com");
+    for (int i = 0; i < 5; i++) {
+      assertEquals(i < 4 ? 401 : 429, api.consoleSignIn("lock@example.com", "wrong-password-1").statusCode());
+    }
+    assertEquals(429, api.consoleSignIn("lock@example.com", Api.PASSWORD).statusCode(), "even the right password");
+    assertEquals(401, api.consoleSignIn("nobody@example.com", Api.PASSWORD).statusCode());
+  }
+}
