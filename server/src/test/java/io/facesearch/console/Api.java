@@ -72,6 +72,15 @@ final class Api {
     return json(r).get("face_search");
   }
 
+  /** Starts a $50 top-up; returns its id. */
+  String topUp(String key) {
+    HttpResponse<String> r = send(CLIENT, HttpRequest.newBuilder(server.url("/v3/billing/top-up/"))
+        .header("x-api-key", key).header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"amount_in_dollars\": 50}")).build());
+    assertEquals(200, r.statusCode(), r.body());
+    return json(r).get("checkout_session_id").asText();
+  }
+
   int balanceStatus(String key) {
     return send(CLIENT, HttpRequest.newBuilder(server.url("/v3/billing/balance/")).header("x-api-key", key).build())
         .statusCode();

@@ -98,7 +98,9 @@ class ConsoleEndToEndTest {
     rows.get(0).findElement(By.cssSelector("a.session-link")).click();
     assertEquals(1, browser.findElements(By.cssSelector(".match")).size());
     assertTrue(browser.findElement(By.cssSelector(".match .pct")).getText().endsWith("%"));
+    browser.manage().window().setSize(new Dimension(1280, 1500));
     shot("session");
+    browser.manage().window().setSize(new Dimension(1280, 900));
     browser.findElement(By.cssSelector("a.match-link")).click();
     assertTrue(browser.getCurrentUrl().endsWith("/console/sessions/" + enrolled), browser.getCurrentUrl());
 

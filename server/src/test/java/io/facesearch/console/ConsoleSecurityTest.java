@@ -71,6 +71,38 @@ class ConsoleSecurityTest {
   }
 
   @Test
+  void only_the_operator_approves_top_ups() throws Exception {
+    Api operator = new Api(server);
+    operator.newAccount(SMTP, "op@example.com");
+    String operatorOrg = server.services.accounts().defaultApplication().orElseThrow().organizationId();
+    server.services.db().inTransaction(c -> { // a user of the operator's own organization
+      try (var q = c.prepareStatement("UPDATE users SET organization_id = ? WHERE email = 'op@example.com'")) {
+        q.setString(1, operatorOrg);
+        return q.executeUpdate();
+      }
+    });
+    Api customer = new Api(server);
+    String key = customer.newAccount(SMTP, "cust@example.com");
+    String org = server.services.accounts().authenticate(key).orElseThrow().organizationId();
+    String topUp = customer.topUp(key);
+
+    assertEquals(303, customer.consoleSignIn("cust@example.com", Api.PASSWORD).statusCode());
+    String csrf = Api.csrfOf(customer.consoleGet("/console/credits").body());
+    assertEquals(403, customer.consolePost("/console/top-ups/" + topUp + "/approve", Map.of("_csrf", csrf))
+        .statusCode(), "a customer cannot approve its own top-up");
+    long before = server.services.credits().balance(org);
+
+    assertEquals(303, operator.consoleSignIn("op@example.com", Api.PASSWORD).statusCode());
+    String page = operator.consoleGet("/console/credits").body();
+    assertTrue(page.contains("/console/top-ups/" + topUp + "/approve"), "the operator sees the pending top-up");
+    assertEquals(303, operator.consolePost("/console/top-ups/" + topUp + "/approve",
+        Map.of("_csrf", Api.csrfOf(page))).statusCode());
+    assertEquals(before + 500, server.services.credits().balance(org));
+    assertEquals(404, operator.consolePost("/console/top-ups/" + topUp + "/approve",
+        Map.of("_csrf", Api.csrfOf(page))).statusCode(), "credited once");
+  }
+
+  @Test
   void five_failed_sign_ins_lock_the_account_for_fifteen_minutes() throws Exception {
     Api api = new Api(server);
     api.newAccount(SMTP, "lock@example.com");
