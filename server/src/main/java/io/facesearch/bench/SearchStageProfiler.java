@@ -14,6 +14,8 @@ import io.facesearch.pipeline.FacePipeline;
 import io.facesearch.search.SearchType;
 import io.facesearch.search.SimilarityScale;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -24,7 +26,8 @@ import java.util.Set;
  * the HTTP handler makes: API key lookup, JPEG decode, detection, per-face description (landmarks, alignment,
  * embedding, age and gender) for up to {@link FacePipeline#MAX_FACES} faces, the gallery search and the session
  * lookup of the matches. {@code service_search} is {@code FaceSearchService.search} as a whole (everything but
- * auth, decode and JSON) as a cross-check of the sum.
+ * auth, decode and JSON) as a cross-check of the sum. Each stage is timed by the wall clock and by the thread's CPU
+ * clock: on a busy machine the difference is time spent waiting for a core.
  */
 public final class SearchStageProfiler {
 
@@ -38,10 +41,11 @@ public final class SearchStageProfiler {
   /**
    * Stage latencies over the sampled photos.
    *
-   * @param stages       one sample per entry of {@link #STAGES}
+   * @param stages       wall-clock time, one sample per entry of {@link #STAGES}
+   * @param stagesCpu    the thread's CPU time, one sample per entry of {@link #STAGES}
    * @param meanFaces    faces analysed per photo, on average
    */
-  public record Profile(List<LatencySample> stages, double meanFaces) {
+  public record Profile(List<LatencySample> stages, List<LatencySample> stagesCpu, double meanFaces) {
     /** Median of the stages auth to session_lookup, in milliseconds. */
     public double sumOfMediansMs() {
       double sum = 0;
@@ -52,11 +56,12 @@ public final class SearchStageProfiler {
     }
 
     public void print(PrintStream out) {
-      out.printf(Locale.ROOT, "%-16s %10s %10s %10s%n", "stage", "median_ms", "mean_ms", "p90_ms");
+      out.printf(Locale.ROOT, "%-16s %10s %10s %10s %13s%n", "stage", "median_ms", "mean_ms", "p90_ms",
+          "cpu_median_ms");
       for (int s = 0; s < STAGES.size(); s++) {
         LatencySample l = stages.get(s);
-        out.printf(Locale.ROOT, "%-16s %10.2f %10.2f %10.2f%n", STAGES.get(s), l.medianMs(), l.meanMs(),
-            l.percentileMs(90));
+        out.printf(Locale.ROOT, "%-16s %10.2f %10.2f %10.2f %13.2f%n", STAGES.get(s), l.medianMs(), l.meanMs(),
+            l.percentileMs(90), stagesCpu.get(s).medianMs());
       }
       out.printf(Locale.ROOT, "faces analysed per photo: %.2f on average; sum of stage medians without "
           + "service_search: %.1f ms%n", meanFaces, sumOfMediansMs());
@@ -74,6 +79,8 @@ public final class SearchStageProfiler {
   public Profile run(Application app, String apiKey, List<byte[]> jpegs, int warmup, int samples)
       throws ImageRejectedException {
     long[][] nanos = new long[STAGES.size()][samples];
+    long[][] cpuNanos = new long[STAGES.size()][samples];
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     long faces = 0;
     FacePipeline pipeline = services.pipeline();
     GalleryFilter filter = new GalleryFilter(app.id(), false, Set.of());
@@ -81,14 +88,18 @@ public final class SearchStageProfiler {
     for (int i = -warmup; i < samples; i++) {
       byte[] jpeg = jpegs.get(Math.floorMod(i, jpegs.size()));
       long t0 = System.nanoTime();
+      long c0 = threads.getCurrentThreadCpuTime();
       if (services.accounts().authenticate(apiKey).isEmpty()) {
         throw new IllegalStateException("the benchmark's API key does not authenticate");
       }
       long t1 = System.nanoTime();
+      long c1 = threads.getCurrentThreadCpuTime();
       BgrImage image = decoder.decode(jpeg);
       long t2 = System.nanoTime();
+      long c2 = threads.getCurrentThreadCpuTime();
       List<Detection> detections = pipeline.detector().detect(image);
       long t3 = System.nanoTime();
+      long c3 = threads.getCurrentThreadCpuTime();
       int described = Math.min(FacePipeline.MAX_FACES, detections.size());
       Face largest = null;
       for (int f = 0; f < described; f++) {
@@ -96,29 +107,39 @@ public final class SearchStageProfiler {
         largest = f == 0 ? face : largest;
       }
       long t4 = System.nanoTime();
+      long c4 = threads.getCurrentThreadCpuTime();
       List<GalleryMatch> found = largest == null ? List.of()
           : services.gallery().search(new GalleryQuery(largest.embedding().vector(), GALLERY_K, minCosine, filter));
       long t5 = System.nanoTime();
+      long c5 = threads.getCurrentThreadCpuTime();
       List<String> sessionIds = found.stream().map(GalleryMatch::sessionId).distinct().toList();
       int sessionsFound = services.db().read(c -> services.sessions().findAll(c, app.id(), sessionIds)).size();
       long t6 = System.nanoTime();
+      long c6 = threads.getCurrentThreadCpuTime();
       services.search().search(app, image, SearchType.MOST_SIMILAR, false);
       long t7 = System.nanoTime();
+      long c7 = threads.getCurrentThreadCpuTime();
       if (sessionsFound > found.size()) {
         throw new IllegalStateException("more sessions than matches");
       }
       if (i >= 0) {
         long[] t = {t0, t1, t2, t3, t4, t5, t6, t7};
+        long[] c = {c0, c1, c2, c3, c4, c5, c6, c7};
         for (int s = 0; s < STAGES.size(); s++) {
           nanos[s][i] = t[s + 1] - t[s];
+          cpuNanos[s][i] = c[s + 1] - c[s];
         }
         faces += described;
       }
     }
-    List<LatencySample> stages = new ArrayList<>(STAGES.size());
-    for (long[] stage : nanos) {
-      stages.add(new LatencySample(stage, samples));
+    return new Profile(samplesOf(nanos), samplesOf(cpuNanos), (double) faces / samples);
+  }
+
+  private static List<LatencySample> samplesOf(long[][] nanosPerStage) {
+    List<LatencySample> stages = new ArrayList<>(nanosPerStage.length);
+    for (long[] stage : nanosPerStage) {
+      stages.add(new LatencySample(stage, stage.length));
     }
-    return new Profile(List.copyOf(stages), (double) faces / samples);
+    return List.copyOf(stages);
   }
 }
