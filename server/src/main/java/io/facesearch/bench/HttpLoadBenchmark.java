@@ -53,18 +53,27 @@ public final class HttpLoadBenchmark {
    * @param seed           seed of the synthetic vectors
    */
   public record Config(int faces, int[] concurrency, int requests, int jitWarmup, int warmup, int mates,
-                       int photoCount,
-                       SyntheticFaceSeeder.GalleryLoad galleryLoad, int profileSamples, long seed) {
+                       int photoCount, SyntheticFaceSeeder.GalleryLoad galleryLoad, int profileSamples, long seed) {
     public Config {
       concurrency = concurrency.clone();
-      if (faces < mates || mates < 0 || requests < 1 || jitWarmup < 0 || warmup < 0 || photoCount < 1 || profileSamples < 0) {
-        throw new IllegalArgumentException("need faces >= mates >= 0, requests >= 1, warmup >= 0, photos >= 1");
+      if (faces < mates || mates < 0 || requests < 1 || jitWarmup < 0 || warmup < 0 || photoCount < 1
+          || profileSamples < 0) {
+        throw new IllegalArgumentException("need faces >= mates >= 0, requests >= 1, warm-ups >= 0, photos >= 1");
       }
       for (int c : concurrency) {
         if (c < 1 || c > 256) {
           throw new IllegalArgumentException("concurrency must be in [1, 256]: " + c);
         }
       }
+      if (concurrency.length == 0) {
+        throw new IllegalArgumentException("at least one concurrency level");
+      }
+    }
+
+    /** The levels, a copy. */
+    @Override
+    public int[] concurrency() {
+      return concurrency.clone();
     }
   }
 
@@ -182,7 +191,8 @@ public final class HttpLoadBenchmark {
         enrollNanos / 1e9);
     SyntheticFaceSeeder.Report seeding = new SyntheticFaceSeeder(services)
         .seed(app, cfg.faces() - enrolled, cfg.galleryLoad(), cfg.seed());
-    out.printf(Locale.ROOT, "setup: seeded %d synthetic faces in %.1f s: SQL %.1f s (%.0f faces/s), gallery %s %.1f s%n",
+    out.printf(Locale.ROOT,
+        "setup: seeded %d synthetic faces in %.1f s: SQL %.1f s (%.0f faces/s), gallery %s %.1f s%n",
         seeding.faces(), seeding.totalSeconds(), seeding.sqlNanos() / 1e9,
         seeding.faces() / Math.max(1e-9, seeding.sqlNanos() / 1e9), cfg.galleryLoad().name().toLowerCase(Locale.ROOT),
         seeding.galleryNanos() / 1e9);

@@ -87,7 +87,8 @@ public final class HttpLoadGenerator {
 
   /** GETs of one URL: the round trip of the HTTP stack alone. */
   public static HttpLoadGenerator gets(URI url) {
-    return new HttpLoadGenerator(new HttpRequest[] {HttpRequest.newBuilder(url).timeout(REQUEST_TIMEOUT).GET().build()});
+    HttpRequest get = HttpRequest.newBuilder(url).timeout(REQUEST_TIMEOUT).GET().build();
+    return new HttpLoadGenerator(new HttpRequest[] {get});
   }
 
   /** Runs {@code warmup} untimed requests, then {@code count} timed ones, both with {@code concurrency} threads. */

@@ -92,7 +92,8 @@ public final class SyntheticFaceSeeder {
     List<StoredFace> faces = new ArrayList<>(to - from);
     for (int i = from; i < to; i++) {
       faces.add(new StoredFace(UUID.randomUUID().toString(), app.id(), UUID.randomUUID().toString(),
-          FaceSource.IMPORTED, false, false, true, true, modelId, now, randomUnitVector(seed * 0x9E3779B97F4A7C15L + i)));
+          FaceSource.IMPORTED, false, false, true, true, modelId, now,
+          randomUnitVector(seed * 0x9E3779B97F4A7C15L + i)));
     }
     return faces;
   }
