@@ -25,6 +25,7 @@ final class ConsoleGuard {
   static final String COOKIE = "fs_console";
   static final String PRE_COOKIE = "fs_console_pre";
   static final String CSRF_FIELD = "_csrf";
+  private static final String HTML = "text/html; charset=utf-8";
   private static final Map<String, String> FLASH = Map.ofEntries(
       Map.entry("status", "Status updated."), Map.entry("blocklisted", "Face added to the blocklist."),
       Map.entry("unblocklisted", "Face removed from the blocklist."), Map.entry("deleted", "Session deleted."),
@@ -88,7 +89,7 @@ final class ConsoleGuard {
     String pre = ConsoleAuth.random(24);
     setCookie(ctx, PRE_COOKIE, pre, 3600);
     secure(ctx);
-    ctx.status(status).html(templates.render("signin.jte", new Views.SignInPage(pre, email, error)));
+    ctx.status(status).contentType(HTML).result(templates.render("signin.jte", new Views.SignInPage(pre, email, error)));
   }
 
   // ---- wrappers ---------------------------------------------------------------------------------
@@ -143,7 +144,7 @@ final class ConsoleGuard {
   }
 
   void render(Context ctx, String template, Record model) {
-    ctx.html(templates.render(template, model));
+    ctx.contentType(HTML).result(templates.render(template, model));
   }
 
   void notFound(Context ctx, Viewer v) {
