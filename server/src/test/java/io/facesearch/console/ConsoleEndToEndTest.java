@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetupTest;
+import io.facesearch.pipeline.TestData;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,6 +28,8 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The Business Console end to end in the system Chromium (headless, driven by the system chromedriver; nothing is
@@ -37,7 +40,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
 class ConsoleEndToEndTest {
 
   @RegisterExtension
-  static final GreenMailExtension SMTP = new GreenMailExtension(ServerSetupTest.SMTP);
+  static final GreenMailExtension SMTP = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort())
+      .withPerMethodLifecycle(false); // a free port: other test JVMs may hold 3025
 
   static final Path SHOTS = Path.of("target", "console-screenshots");
   static ConsoleTestServer server;
@@ -46,7 +50,7 @@ class ConsoleEndToEndTest {
 
   @BeforeAll
   static void start() throws IOException {
-    server = new ConsoleTestServer(ServerSetupTest.SMTP.getPort());
+    server = new ConsoleTestServer(SMTP.getSmtp().getPort());
     Files.createDirectories(SHOTS);
     profile = Files.createTempDirectory("console-chromium");
     System.setProperty("webdriver.chrome.driver", "/usr/bin/chromedriver");
@@ -88,7 +92,7 @@ class ConsoleEndToEndTest {
     browser.findElement(By.id("email")).sendKeys("ada@example.com");
     browser.findElement(By.id("password")).sendKeys(Api.PASSWORD);
     browser.findElement(By.id("sign-in")).click();
-    assertTrue(browser.getCurrentUrl().endsWith("/console/sessions"), browser.getCurrentUrl());
+    awaitUrl("/console/sessions");
     List<WebElement> rows = browser.findElements(By.cssSelector("table.sessions tbody tr"));
     assertEquals(2, rows.size(), "the enrolled session and the saved search");
     assertTrue(browser.findElement(By.cssSelector("img.thumb")).getAttribute("src").contains("/v3/images/"));
@@ -102,17 +106,25 @@ class ConsoleEndToEndTest {
     shot("session");
     browser.manage().window().setSize(new Dimension(1280, 900));
     browser.findElement(By.cssSelector("a.match-link")).click();
-    assertTrue(browser.getCurrentUrl().endsWith("/console/sessions/" + enrolled), browser.getCurrentUrl());
+    awaitUrl("/console/sessions/" + enrolled);
 
     // blocklist it: the next search is Declined
     browser.findElement(By.id("blocklist-add")).click();
+    awaitFlash("added to the blocklist");
     assertTrue(browser.findElement(By.id("blocklisted")).isDisplayed());
     assertEquals("Declined", api.search(key, Api.OBAMA_OTHER_PHOTO).get("status").asText());
     browser.findElement(By.id("blocklist-remove")).click();
+    awaitFlash("removed from the blocklist");
     assertTrue(browser.findElements(By.id("blocklisted")).isEmpty());
     JsonNode unblocked = api.search(key, Api.OBAMA_OTHER_PHOTO);
     assertNotEquals("Declined", unblocked.get("status").asText());
     assertTrue(matches(unblocked, enrolled), unblocked.toString());
+
+    // the status filter (the select submits itself through console.js)
+    open("/console/sessions");
+    new Select(browser.findElement(By.id("status-filter"))).selectByVisibleText("Declined");
+    awaitUrl("/console/sessions?status=Declined");
+    assertEquals(1, browser.findElements(By.cssSelector("table.sessions tbody tr")).size());
 
     // a stricter similarity threshold: the same photo no longer matches
     open("/console/settings");
@@ -121,7 +133,7 @@ class ConsoleEndToEndTest {
     threshold.sendKeys("99.5");
     shot("settings");
     browser.findElement(By.id("save-settings")).click();
-    assertTrue(browser.findElement(By.cssSelector(".flash")).getText().contains("Settings saved"));
+    awaitFlash("Settings saved");
     JsonNode strict = api.search(key, Api.OBAMA_OTHER_PHOTO);
     assertFalse(matches(strict, enrolled), "another photo of the same man is below 99.5% similar: " + strict);
 
@@ -136,7 +148,7 @@ class ConsoleEndToEndTest {
     assertFalse(browser.getPageSource().contains(fresh), "a key is shown once");
     browser.findElement(By.cssSelector("tr[data-prefix='" + key.substring(0, 12) + "'] button.revoke")).click();
     browser.switchTo().alert().accept();
-    assertTrue(browser.findElement(By.cssSelector(".flash")).getText().contains("revoked"));
+    awaitFlash("revoked");
     assertEquals(401, api.balanceStatus(key));
     assertEquals(200, api.balanceStatus(fresh));
 
@@ -147,6 +159,14 @@ class ConsoleEndToEndTest {
     assertEquals(14, browser.findElements(By.cssSelector("svg.chart rect")).size());
     shot("usage");
     open("/console/lists");
+    browser.findElement(By.name("name")).sendKeys("fraud ring");
+    browser.findElement(By.id("create-list")).click();
+    browser.findElement(By.cssSelector("input[type=file]"))
+        .sendKeys(TestData.file(Api.BIDEN).toAbsolutePath().toString());
+    browser.findElement(By.cssSelector("input[name=comment]")).sendKeys("seen at the counter");
+    browser.findElement(By.cssSelector("button.upload")).click();
+    awaitFlash("Face added");
+    assertEquals(1, browser.findElements(By.cssSelector(".entry")).size());
     shot("lists");
     browser.manage().window().setSize(new Dimension(390, 844));
     open("/console/sessions");
@@ -155,9 +175,9 @@ class ConsoleEndToEndTest {
 
     // sign out: the console is closed again
     browser.findElement(By.id("sign-out")).click();
-    assertTrue(browser.getCurrentUrl().endsWith("/console/sign-in"), browser.getCurrentUrl());
+    awaitUrl("/console/sign-in");
     open("/console/keys");
-    assertTrue(browser.getCurrentUrl().endsWith("/console/sign-in"));
+    awaitUrl("/console/sign-in");
   }
 
   private static boolean matches(JsonNode faceSearch, String sessionId) {
@@ -167,6 +187,16 @@ class ConsoleEndToEndTest {
       }
     }
     return false;
+  }
+
+  /** Waits for a navigation (a click returns before the next page has loaded). */
+  private static void awaitUrl(String suffix) {
+    new WebDriverWait(browser, Duration.ofSeconds(10)).until(d -> d.getCurrentUrl().endsWith(suffix));
+  }
+
+  private static void awaitFlash(String text) {
+    new WebDriverWait(browser, Duration.ofSeconds(10)).until(d -> d.findElements(By.cssSelector(".flash")).stream()
+        .anyMatch(e -> e.getText().contains(text)));
   }
 
   private static void open(String path) {

@@ -17,13 +17,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ConsoleSecurityTest {
 
   @RegisterExtension
-  static final GreenMailExtension SMTP = new GreenMailExtension(ServerSetupTest.SMTP);
+  static final GreenMailExtension SMTP = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort())
+      .withPerMethodLifecycle(false); // a free port: other test JVMs may hold 3025
 
   static ConsoleTestServer server;
 
   @BeforeAll
   static void start() {
-    server = new ConsoleTestServer(ServerSetupTest.SMTP.getPort());
+    server = new ConsoleTestServer(SMTP.getSmtp().getPort());
   }
 
   @AfterAll
