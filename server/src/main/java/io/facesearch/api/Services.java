@@ -95,9 +95,10 @@ public record Services(FacePipeline pipeline, Database db, AccountStore accounts
     }
   }
 
-  /** Closes the gallery (the pipeline belongs to the caller). */
+  /** Closes the gallery and the database connections (the pipeline belongs to the caller). */
   @Override
   public void close() {
     gallery.close();
+    db.close();
   }
 }

@@ -48,6 +48,9 @@ public final class Credits {
 
   /** Reserves {@code price} credits for a call of a metered organization. */
   public Hold reserve(String organizationId, int price) throws InsufficientCreditsException {
+    if (!metered(organizationId)) {
+      return Hold.NONE; // unmetered: no write transaction at all
+    }
     long[] shortBalance = {0};
     Hold hold = db.inTransaction(c -> {
       if (!metered(c, organizationId)) {
@@ -94,6 +97,9 @@ public final class Credits {
 
   /** {@link #charge} in a transaction of its own (calls that save nothing else). */
   public void chargeAlone(Hold hold, String endpoint, String reference) {
+    if (hold.none()) {
+      return;
+    }
     db.inTransaction(c -> {
       charge(c, hold, endpoint, reference);
       return null;

@@ -97,7 +97,7 @@ public final class FaceSearchService {
       float minCosine = SimilarityScale.cosine(app.settings().similarityThreshold());
       List<GalleryMatch> found = gallery.search(new GalleryQuery(analysis.largestFace().embedding().vector(),
           MAX_COUNTED, minCosine, filter));
-      Map<String, Session> bySession = db.read(c -> sessions.findAll(c, app.id(),
+      Map<String, Session> bySession = found.isEmpty() ? Map.of() : db.read(c -> sessions.findAll(c, app.id(),
           found.stream().map(GalleryMatch::sessionId).distinct().toList()));
       for (GalleryMatch m : found) {
         Session s = bySession.get(m.sessionId());

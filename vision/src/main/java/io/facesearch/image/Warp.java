@@ -4,8 +4,9 @@ package io.facesearch.image;
  * Resamples a {@link BgrImage} through an {@link Affine} map (output pixel -> source pixel): crops, resizes
  * and the face alignment all go through {@link #apply}.
  *
- * <p>Each output pixel is the mean of n x n bilinear samples, with n the number of source pixels it spans
- * (at most 8): a plain bilinear resize when enlarging, an area-like average when shrinking, so that a face
+ * <p>Each output pixel is the mean of nx x ny bilinear samples, with n the number of source pixels it spans
+ * along that axis, rounded up once it exceeds a quarter pixel more than a whole one (at most 8): a plain
+ * bilinear resize when enlarging or barely shrinking, an area-like average when shrinking more, so that a face
  * cut from a 12-megapixel photo does not alias. Within one pixel outside the source the edge repeats;
  * further out samples are black, as OpenCV's {@code warpAffine} with a constant border.
  *
@@ -19,10 +20,14 @@ public final class Warp {
   private Warp() {}
 
   public static BgrImage apply(BgrImage src, Affine outToSrc, int outW, int outH) {
-    int n = Math.max(1, Math.min(MAX_SUPERSAMPLING, (int) Math.ceil(outToSrc.maxStretch() - 1e-6)));
     return outToSrc.b() == 0 && outToSrc.d() == 0
-        ? axisAligned(src, outToSrc, outW, outH, n)
-        : general(src, outToSrc, outW, outH, n);
+        ? axisAligned(src, outToSrc, outW, outH, samples(outToSrc.a()), samples(outToSrc.e()))
+        : general(src, outToSrc, outW, outH, samples(outToSrc.maxStretch()));
+  }
+
+  /** Samples per output pixel along an axis that spans {@code stretch} source pixels per output pixel. */
+  static int samples(double stretch) {
+    return Math.max(1, Math.min(MAX_SUPERSAMPLING, (int) Math.ceil(Math.abs(stretch) - 0.25)));
   }
 
   /** Resizes the whole image to {@code outW x outH}. */
@@ -57,23 +62,23 @@ public final class Warp {
     }
   }
 
-  private static BgrImage axisAligned(BgrImage src, Affine map, int outW, int outH, int n) {
-    Taps xs = Taps.along(outW, n, map.a(), map.c(), src.width());
-    Taps ys = Taps.along(outH, n, map.e(), map.f(), src.height());
+  private static BgrImage axisAligned(BgrImage src, Affine map, int outW, int outH, int nx, int ny) {
+    Taps xs = Taps.along(outW, nx, map.a(), map.c(), src.width());
+    Taps ys = Taps.along(outH, ny, map.e(), map.f(), src.height());
     byte[] p = src.bgr();
     int stride = src.width() * 3;
     byte[] out = new byte[outW * outH * 3];
-    float norm = 1f / (n * n);
+    float norm = 1f / (nx * ny);
     int o = 0;
     for (int y = 0; y < outH; y++) {
       for (int x = 0; x < outW; x++) {
         float b = 0, g = 0, r = 0;
-        for (int j = y * n, jEnd = j + n; j < jEnd; j++) {
+        for (int j = y * ny, jEnd = j + ny; j < jEnd; j++) {
           int rowLo = ys.lo[j] * stride;
           int rowHi = ys.hi[j] * stride;
           float wyLo = ys.wLo[j];
           float wyHi = ys.wHi[j];
-          for (int i = x * n, iEnd = i + n; i < iEnd; i++) {
+          for (int i = x * nx, iEnd = i + nx; i < iEnd; i++) {
             int cLo = xs.lo[i] * 3;
             int cHi = xs.hi[i] * 3;
             float w00 = wyLo * xs.wLo[i];
