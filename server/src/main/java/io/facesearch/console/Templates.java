@@ -11,7 +11,7 @@ import java.nio.file.Path;
 
 /**
  * The jte templates under {@code console/} on the class path, compiled on first use into a private temporary
- * folder; {@link ContentType#Html} escapes every expression for its context.
+ * folder (deleted at exit); {@link ContentType#Html} escapes every expression for its context.
  */
 final class Templates {
 
@@ -24,6 +24,8 @@ final class Templates {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    Path compiled = classes;
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(compiled), "jte-cleanup"));
     ClassLoader loader = Templates.class.getClassLoader();
     engine = TemplateEngine.create(new ResourceCodeResolver("console", loader), classes, ContentType.Html, loader);
   }
@@ -33,5 +35,13 @@ final class Templates {
     StringOutput out = new StringOutput();
     engine.render(name, model, out);
     return out.toString();
+  }
+
+  private static void deleteTree(Path root) {
+    try (var files = Files.walk(root)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // best effort: it is a temporary folder
+    }
   }
 }
