@@ -189,6 +189,41 @@ public final class Registration {
     return new Verified(access, refresh, ACCESS_LIFETIME.toSeconds(), app.organizationId(), email, app, key.key());
   }
 
+  /**
+   * Creates a verified console user for an existing organization (the operator's own, which is not created by
+   * registration); same password policy. Fails when the address is taken.
+   */
+  public void createUser(String rawEmail, String password, String organizationId) throws RegistrationException {
+    String email = rawEmail == null ? "" : rawEmail.strip().toLowerCase(Locale.ROOT);
+    if (!EMAIL.matcher(email).matches()) {
+      throw RegistrationException.of("email", "Enter a valid email address.");
+    }
+    String problem = passwordProblem(password, email);
+    if (problem != null) {
+      throw RegistrationException.of("password", problem);
+    }
+    String hash = BCrypt.withDefaults().hashToString(BCRYPT_COST, password.toCharArray());
+    boolean created = db.inTransaction(c -> {
+      if (userId(c, email) != null) {
+        return false;
+      }
+      try (PreparedStatement q = c.prepareStatement("INSERT INTO users (id, email, password_hash, organization_id, "
+          + "email_verified_at, created_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+        q.setString(1, UUID.randomUUID().toString());
+        q.setString(2, email);
+        q.setString(3, hash);
+        q.setString(4, organizationId);
+        q.setString(5, clock.instant().toString());
+        q.setString(6, clock.instant().toString());
+        q.executeUpdate();
+      }
+      return true;
+    });
+    if (!created) {
+      throw RegistrationException.of("email", "A user with this address exists.");
+    }
+  }
+
   /** The organization an unexpired, unrevoked access token acts for, or null. */
   public String organizationForAccessToken(String token) {
     if (token == null || token.isBlank()) {

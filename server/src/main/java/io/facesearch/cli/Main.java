@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     version = "facesearch 0.1.0",
     description = "Self-hosted face search speaking Didit's Face Search API (v3).",
     subcommands = {ServeCommand.class, ApiKeyCommand.class, CreditsCommand.class, OutboxCommand.class, ImportCommand.class,
-        ReindexCommand.class, WebhookCommand.class, EvalCommand.class,
+        OperatorCommand.class, ReindexCommand.class, WebhookCommand.class, EvalCommand.class,
         BenchCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

@@ -74,14 +74,9 @@ class ConsoleSecurityTest {
   @Test
   void only_the_operator_approves_top_ups() throws Exception {
     Api operator = new Api(server);
-    operator.newAccount(SMTP, "op@example.com");
     String operatorOrg = server.services.accounts().defaultApplication().orElseThrow().organizationId();
-    server.services.db().inTransaction(c -> { // a user of the operator's own organization
-      try (var q = c.prepareStatement("UPDATE users SET organization_id = ? WHERE email = 'op@example.com'")) {
-        q.setString(1, operatorOrg);
-        return q.executeUpdate();
-      }
-    });
+    // what `facesearch operator create` does: a user of the operator's own organization
+    server.services.registration().createUser("op@example.com", Api.PASSWORD, operatorOrg);
     Api customer = new Api(server);
     String key = customer.newAccount(SMTP, "cust@example.com");
     String org = server.services.accounts().authenticate(key).orElseThrow().organizationId();

@@ -1,0 +1,58 @@
+package io.facesearch.cli;
+
+import io.facesearch.accounts.AccountStore;
+import io.facesearch.accounts.Registration;
+import io.facesearch.accounts.RegistrationException;
+import io.facesearch.billing.Credits;
+import io.facesearch.mail.Outbox;
+import io.facesearch.store.Database;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code facesearch operator create --email E}: a console user for the operator's own organization (the one
+ * created at first start), who can also approve top-ups. The password is read from standard input.
+ */
+@Command(name = "operator", description = "Console users of the operator's organization.",
+    subcommands = {OperatorCommand.Create.class})
+final class OperatorCommand {
+
+  @Command(name = "create", mixinStandardHelpOptions = true,
+      description = "Create a console user for the operator's organization; the password is read from stdin.")
+  static final class Create implements Callable<Integer> {
+    @Mixin
+    DataOptions data;
+
+    @Option(names = "--email", required = true)
+    String email;
+
+    @Override
+    public Integer call() throws Exception {
+      Database db = Database.sqlite(data.data);
+      AccountStore accounts = new AccountStore(db);
+      accounts.bootstrapIfEmpty().ifPresent(b -> System.out.println(
+          "Created the default application; its API key (shown once): " + b.key().key()));
+      String org = accounts.defaultApplication().orElseThrow().organizationId();
+      System.err.print("Password (10+ characters, a letter and a digit): ");
+      String password = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+      Clock clock = Clock.systemUTC();
+      try {
+        new Registration(db, new Outbox(db, null, clock), new Credits(db, clock), 0, clock)
+            .createUser(email, password == null ? "" : password.strip(), org);
+      } catch (RegistrationException e) {
+        System.err.println();
+        System.err.println(e.fieldErrors());
+        return 1;
+      }
+      System.err.println();
+      System.out.println("operator " + email + " can sign in at /console/");
+      return 0;
+    }
+  }
+}
