@@ -50,8 +50,8 @@ final class BenchCommand {
         System.out.printf(Locale.ROOT, "load average after: %s%n", MachineLoad.loadAverage());
         System.out.printf(Locale.ROOT,
             "decode_ms=%.2f detect_ms=%.2f landmarks_ms=%.2f align_ms=%.2f embed_ms=%.2f age_gender_ms=%.2f "
-                + "total_ms=%.2f load1=%s%n",
-            r.decode(), r.detect(), r.landmarks(), r.align(), r.embed(), r.ageGender(), r.total(),
+                + "total_ms=%.2f total_cpu_ms=%.2f load1=%s%n",
+            r.decode(), r.detect(), r.landmarks(), r.align(), r.embed(), r.ageGender(), r.total(), r.totalCpu(),
             MachineLoad.loadAverage().split(" ")[0]);
       }
       return 0;
