@@ -600,7 +600,7 @@ public final class LuceneGallery implements Gallery {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        committer.shutdownNow();
+        stopCommitter();
         try {
             searchers.close();
             writer.rollback();
@@ -616,7 +616,7 @@ public final class LuceneGallery implements Gallery {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        committer.shutdownNow();
+        stopCommitter();
         writesLock.writeLock().lock();
         try {
             searchers.close();
@@ -626,6 +626,23 @@ public final class LuceneGallery implements Gallery {
         } finally {
             writesLock.writeLock().unlock();
             closeQuietly();
+        }
+    }
+
+    /**
+     * Stops the background committer and waits for a commit in progress. Never interrupt it: a thread interrupted
+     * inside NIO I/O closes that channel, and when the channel is the index's {@code write.lock} (Lucene checks the
+     * lock with {@code FileChannel.size()} before writing files) the lock is lost ("FileLock invalidated by an
+     * external force").
+     */
+    private void stopCommitter() {
+        committer.shutdown();
+        try {
+            if (!committer.awaitTermination(60, TimeUnit.SECONDS)) {
+                log.warn("gallery {}: background commit still running after 60 s", path);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
