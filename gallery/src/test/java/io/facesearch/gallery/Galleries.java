@@ -25,6 +25,46 @@ final class Galleries {
         return exact;
     }
 
+    /** How far two float dot products of the same vectors may differ (SIMD and scalar code sum in other orders). */
+    static final float SIMILARITY_TOLERANCE = 1e-5f;
+
+    /**
+     * Asserts that {@code actual} is the oracle's answer: the same matches in the same order with the same
+     * attributes, similarities equal within {@link #SIMILARITY_TOLERANCE}. The same dot product may round
+     * differently in the last bits depending on whether the JIT has compiled Lucene's SIMD code yet, so two matches
+     * whose similarities are that close may trade places, and a match that close to {@code minSimilarity} may be on
+     * either side of it.
+     */
+    static void assertSameMatches(List<GalleryMatch> expected, List<GalleryMatch> actual, float minSimilarity,
+            String message) {
+        List<GalleryMatch> e = awayFrom(expected, minSimilarity);
+        List<GalleryMatch> a = awayFrom(actual, minSimilarity);
+        org.junit.jupiter.api.Assertions.assertEquals(e.size(), a.size(),
+                message + ": sizes differ, expected " + expected + " got " + actual);
+        for (int i = 0; i < e.size(); i++) {
+            GalleryMatch x = e.get(i);
+            GalleryMatch y = a.get(i);
+            org.junit.jupiter.api.Assertions.assertEquals(x.similarity(), y.similarity(), SIMILARITY_TOLERANCE,
+                    message + ": similarity at " + i + ", expected " + expected + " got " + actual);
+            if (x.faceId().equals(y.faceId())) {
+                org.junit.jupiter.api.Assertions.assertEquals(
+                        new GalleryMatch(x.faceId(), x.sessionId(), 0f, x.source(), x.blocklisted(), x.allowlisted()),
+                        new GalleryMatch(y.faceId(), y.sessionId(), 0f, y.source(), y.blocklisted(), y.allowlisted()),
+                        message + ": attributes at " + i);
+            }
+        }
+    }
+
+    private static List<GalleryMatch> awayFrom(List<GalleryMatch> matches, float minSimilarity) {
+        List<GalleryMatch> kept = new ArrayList<>(matches.size());
+        for (GalleryMatch match : matches) {
+            if (Math.abs(match.similarity() - minSimilarity) > SIMILARITY_TOLERANCE) {
+                kept.add(match);
+            }
+        }
+        return kept;
+    }
+
     static List<String> ids(List<GalleryMatch> matches) {
         List<String> ids = new ArrayList<>(matches.size());
         for (GalleryMatch match : matches) {

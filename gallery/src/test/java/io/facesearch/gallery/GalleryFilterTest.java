@@ -54,7 +54,7 @@ class GalleryFilterTest {
             GalleryQuery query = new GalleryQuery(faces.unitVector(), 500, -1f, filter);
             List<GalleryMatch> expected = exact.search(query);
             List<GalleryMatch> actual = lucene.search(query);
-            assertEquals(expected, actual);
+            Galleries.assertSameMatches(expected, actual, -1f, "query " + q);
             results.add(actual);
         }
         return results;
@@ -142,7 +142,7 @@ class GalleryFilterTest {
     void min_similarity_drops_weaker_matches() {
         GalleryQuery query = new GalleryQuery(faces.unitVector(), 500, 0.1f, GalleryFilter.tenant("app-a"));
         List<GalleryMatch> matches = lucene.search(query);
-        assertEquals(exact.search(query), matches);
+        Galleries.assertSameMatches(exact.search(query), matches, 0.1f, "min similarity 0.1");
         assertTrue(matches.stream().allMatch(m -> m.similarity() >= 0.1f));
     }
 
