@@ -12,7 +12,6 @@ import io.facesearch.sessions.SessionStatus;
 import io.facesearch.sessions.SessionStore;
 import io.facesearch.store.Database;
 import io.javalin.http.Context;
-import java.util.Map;
 
 /**
  * {@code POST /v3/sessions/} (facesearch extension: enroll an existing, verified user) and
@@ -67,9 +66,5 @@ final class SessionHandler {
     ctx.json(new DecisionJson(s.id(), s.sessionNumber(), s.type().dbName(), s.status().wireName(), s.statusReason(),
         s.vendorData(),
         s.verificationDate().toString(), s.createdAt().toString(), faceSearch));
-  }
-
-  static Map<String, String> detail(String message) {
-    return Map.of("detail", message);
   }
 }

@@ -185,17 +185,15 @@ public final class Credits {
   }
 
   private static long balance(Connection c, String organizationId) throws SQLException {
-    try (PreparedStatement q = c.prepareStatement("SELECT COALESCE(SUM(amount), 0) FROM credit_ledger WHERE organization_id = ?")) {
-      q.setString(1, organizationId);
-      try (ResultSet r = q.executeQuery()) {
-        r.next();
-        return r.getLong(1);
-      }
-    }
+    return sum(c, "SELECT COALESCE(SUM(amount), 0) FROM credit_ledger WHERE organization_id = ?", organizationId);
   }
 
   private static long held(Connection c, String organizationId) throws SQLException {
-    try (PreparedStatement q = c.prepareStatement("SELECT COALESCE(SUM(amount), 0) FROM credit_holds WHERE organization_id = ?")) {
+    return sum(c, "SELECT COALESCE(SUM(amount), 0) FROM credit_holds WHERE organization_id = ?", organizationId);
+  }
+
+  private static long sum(Connection c, String sql, String organizationId) throws SQLException {
+    try (PreparedStatement q = c.prepareStatement(sql)) {
       q.setString(1, organizationId);
       try (ResultSet r = q.executeQuery()) {
         r.next();

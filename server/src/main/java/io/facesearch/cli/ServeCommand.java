@@ -8,6 +8,11 @@ import io.facesearch.sessions.Retention;
 import io.facesearch.pipeline.FacePipeline;
 import io.javalin.Javalin;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.LoggerFactory;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -66,29 +71,16 @@ final class ServeCommand implements Callable<Integer> {
     services.accounts().bootstrapIfEmpty().ifPresent(ServeCommand::announce);
     Javalin app = FaceSearchApp.create(services, publicUrl,
         new FaceSearchApp.Limits(writesPerMinute, readsPerMinute, registrationsPerHour));
-    java.util.concurrent.ScheduledExecutorService scheduler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
-        r -> Thread.ofPlatform().daemon().name("retention").unstarted(r));
+    // Background work: webhook deliveries every second, retention hourly (two threads, so a slow purge never
+    // delays deliveries).
+    ScheduledExecutorService background = Executors.newScheduledThreadPool(2,
+        Thread.ofPlatform().daemon().name("background-", 0).factory());
     Retention retention = new Retention(services.accounts(), services.review(), Clock.systemUTC());
-    scheduler.scheduleWithFixedDelay(() -> {
-      try {
-        retention.runOnce();
-      } catch (RuntimeException e) {
-        org.slf4j.LoggerFactory.getLogger(ServeCommand.class).warn("retention pass failed: {}", e.getMessage());
-      }
-    }, 1, 60, java.util.concurrent.TimeUnit.MINUTES);
-    java.util.concurrent.ScheduledExecutorService sender = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
-        r -> Thread.ofPlatform().daemon().name("webhooks").unstarted(r));
-    sender.scheduleWithFixedDelay(() -> {
-      try {
-        services.webhooks().deliverDue();
-      } catch (RuntimeException e) {
-        org.slf4j.LoggerFactory.getLogger(ServeCommand.class).warn("webhook pass failed: {}", e.getMessage());
-      }
-    }, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
+    every(background, "webhook delivery", Duration.ofSeconds(1), services.webhooks()::deliverDue);
+    every(background, "retention", Duration.ofHours(1), retention::runOnce);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      scheduler.shutdownNow();
-      sender.shutdownNow();
+      background.shutdownNow();
       app.stop();
       services.close();
       pipeline.close();
@@ -99,6 +91,17 @@ final class ServeCommand implements Callable<Integer> {
         dataOptions.data.toAbsolutePath(), pipeline.embeddingModelId());
     stopped.await();
     return 0;
+  }
+
+  /** Runs {@code task} repeatedly, first after one period; a failed pass is logged and the next one still runs. */
+  private static void every(ScheduledExecutorService executor, String what, Duration period, Runnable task) {
+    executor.scheduleWithFixedDelay(() -> {
+      try {
+        task.run();
+      } catch (RuntimeException e) {
+        LoggerFactory.getLogger(ServeCommand.class).warn("{} pass failed: {}", what, e.getMessage());
+      }
+    }, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** First start: the operator's key is printed once, here, and never again. */

@@ -76,11 +76,6 @@ public final class OnnxModel implements AutoCloseable {
     }
   }
 
-  /** The names of the model's outputs (for tests and diagnostics). */
-  public Set<String> outputNames() {
-    return session.getOutputNames();
-  }
-
   @Override
   public void close() {
     try {
