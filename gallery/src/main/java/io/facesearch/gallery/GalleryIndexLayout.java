@@ -40,7 +40,8 @@ import org.apache.lucene.util.BytesRef;
  * <tr><td>{@code embedding}</td><td>float vector, {@code dims} (512) entries,
  *     {@link VectorSimilarityFunction#DOT_PRODUCT}</td><td>the L2-normalised embedding. Its per-field vectors format
  *     (see {@link LuceneGalleryConfig#vectorsFormat}) keeps the raw float32 vectors ({@code .vec}, used for exact
- *     re-scoring) and, by default, an int7 scalar-quantised copy ({@code .veq}) and the HNSW graph
+ *     re-scoring) and, by default, a binary-quantised copy ({@code .veb}, Lucene's BBQ: 1 bit per entry plus
+ *     corrections, 78 bytes for 512-d; with int7 or int4 quantisation {@code .veq} instead) and the HNSW graph
  *     ({@code .vex}) that the graph search reads.</td></tr>
  * <tr><td>{@code application_id}, {@code session_id}, {@code model_id}</td><td>binary doc values</td><td>UTF-8
  *     strings; {@code model_id} is the id of the model that produced the embedding</td></tr>
@@ -59,7 +60,8 @@ import org.apache.lucene.util.BytesRef;
  */
 final class GalleryIndexLayout {
 
-    static final int LAYOUT_VERSION = 1;
+    /** 1: int7 quantised vectors; 2: binary-quantised (BBQ) vectors by default. */
+    static final int LAYOUT_VERSION = 2;
     static final String LAYOUT_VERSION_KEY = "facesearch.gallery.layout";
     static final String DIMENSIONS_KEY = "facesearch.gallery.dims";
 

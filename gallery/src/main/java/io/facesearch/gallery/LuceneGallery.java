@@ -53,8 +53,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An embedded gallery: one Lucene index in a directory, searched with HNSW over scalar-quantised vectors and
- * re-scored with the exact float vectors. The persisted layout is described in {@link GalleryIndexLayout}.
+ * An embedded gallery: one Lucene index in a directory, searched with HNSW over quantised vectors (binary by
+ * default) and re-scored with the exact float vectors. The persisted layout is described in {@link GalleryIndexLayout}.
  *
  * <h2>Search</h2>
  * A search is a {@link KnnFloatVectorQuery} for {@link LuceneGalleryConfig#searchCandidates()} candidates (HNSW

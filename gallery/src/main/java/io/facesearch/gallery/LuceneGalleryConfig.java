@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import org.apache.lucene.codecs.KnnVectorsFormat;
+import org.apache.lucene.codecs.lucene102.Lucene102HnswBinaryQuantizedVectorsFormat;
 import org.apache.lucene.codecs.lucene99.Lucene99HnswScalarQuantizedVectorsFormat;
 import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
 
@@ -13,8 +14,10 @@ import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
  * @param dimensions          entries per embedding (512)
  * @param maxConn             HNSW {@code M}: neighbours kept per node on upper layers; layer 0 keeps {@code 2M}
  * @param beamWidth           HNSW {@code efConstruction}: candidates explored when inserting a node
- * @param quantizationBits    7 (int7 scalar quantisation, one byte per entry), 4 (int4, half a byte) or 0 (no
- *                            quantisation: the graph search reads the float32 vectors)
+ * @param quantizationBits    what the graph search scores: 1 (the default: binary quantisation, Lucene's "BBQ",
+ *                            one bit per entry plus per-vector corrections, 78 bytes for 512-d, scored against a
+ *                            4-bit quantised query), 7 (int7 scalar quantisation, one byte per entry), 4 (int4,
+ *                            half a byte) or 0 (no quantisation: the graph search reads the float32 vectors)
  * @param searchCandidates    HNSW {@code ef} at search time: the graph search collects this many candidates (at
  *                            least k), which are then re-scored with the exact float dot product
  * @param indexingThreads     threads that add documents during {@link LuceneGallery#rebuild} and repair
@@ -42,8 +45,8 @@ public record LuceneGalleryConfig(
         if (dimensions < 1 || dimensions > 4096) {
             throw new IllegalArgumentException("dimensions must be in [1, 4096]: " + dimensions);
         }
-        if (quantizationBits != 0 && quantizationBits != 4 && quantizationBits != 7) {
-            throw new IllegalArgumentException("quantizationBits must be 0, 4 or 7: " + quantizationBits);
+        if (quantizationBits != 0 && quantizationBits != 1 && quantizationBits != 4 && quantizationBits != 7) {
+            throw new IllegalArgumentException("quantizationBits must be 0, 1, 4 or 7: " + quantizationBits);
         }
         if (maxConn < 2 || beamWidth < 1 || searchCandidates < 1 || indexingThreads < 1 || mergeWorkers < 1) {
             throw new IllegalArgumentException("maxConn, beamWidth, searchCandidates, threads must be positive");
@@ -54,7 +57,7 @@ public record LuceneGalleryConfig(
     /** The measured defaults (see docs/performance.md, section Gallery). */
     public static LuceneGalleryConfig defaults() {
         int cores = Runtime.getRuntime().availableProcessors();
-        return new LuceneGalleryConfig(DEFAULT_DIMENSIONS, 32, 100, 7, 400, cores, cores, 256,
+        return new LuceneGalleryConfig(DEFAULT_DIMENSIONS, 32, 100, 1, 400, cores, cores, 256,
                 Duration.ofSeconds(10), true);
     }
 
@@ -92,6 +95,9 @@ public record LuceneGalleryConfig(
         ExecutorService executor = workers == 1 ? null : mergeExecutor;
         if (quantizationBits == 0) {
             return new Lucene99HnswVectorsFormat(maxConn, beamWidth, workers, executor);
+        }
+        if (quantizationBits == 1) {
+            return new Lucene102HnswBinaryQuantizedVectorsFormat(maxConn, beamWidth, workers, executor);
         }
         // confidenceInterval null: Lucene's default, 1 - 1/(dims + 1), for 7 bits; 4 bits requires dynamic (0).
         Float confidenceInterval = quantizationBits == 4 ? 0f : null;

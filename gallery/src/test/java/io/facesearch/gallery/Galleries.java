@@ -72,4 +72,51 @@ final class Galleries {
         }
         return ids;
     }
+
+    /**
+     * Fills {@code truth} with {@code people} people of {@code facesEach} faces (cosine about 0.56 between two faces
+     * of a person), alternately in tenant "tenant" and "other", and returns the centres of the people of "tenant".
+     */
+    static List<float[]> clusteredInTwoTenants(TestFaces faces, InMemoryTruth truth, int people, int facesEach) {
+        List<float[]> tenantPeople = new ArrayList<>();
+        for (int p = 0; p < people; p++) {
+            float[] person = faces.unitVector();
+            String tenant = p % 2 == 0 ? "tenant" : "other";
+            if (p % 2 == 0) {
+                tenantPeople.add(person);
+            }
+            for (int i = 0; i < facesEach; i++) {
+                truth.put(faces.plainFace(tenant, faces.near(person, 0.75)));
+            }
+        }
+        return tenantPeople;
+    }
+
+    /** How a gallery's top 10 agrees with exact search's over some searches. */
+    record Agreement(double recallAt10, int sameBest, int searches) {}
+
+    /**
+     * Searches {@code probes} in tenant "tenant" with both galleries, asserting that every match is of that tenant,
+     * and measures recall@10 and how often the best match is the same.
+     */
+    static Agreement agreement(LuceneGallery lucene, ExactGallery exact, InMemoryTruth truth, List<float[]> probes) {
+        double recall = 0;
+        int sameBest = 0;
+        for (float[] probe : probes) {
+            GalleryQuery query = new GalleryQuery(probe, 10, -1f, GalleryFilter.tenant("tenant"));
+            List<String> expected = ids(exact.search(query));
+            List<GalleryMatch> matches = lucene.search(query);
+            for (GalleryMatch match : matches) {
+                org.junit.jupiter.api.Assertions.assertEquals("tenant", truth.get(match.faceId()).applicationId());
+            }
+            List<String> actual = ids(matches);
+            java.util.Set<String> found = new java.util.HashSet<>(actual);
+            found.retainAll(expected);
+            recall += found.size() / (double) expected.size();
+            if (actual.getFirst().equals(expected.getFirst())) {
+                sameBest++;
+            }
+        }
+        return new Agreement(recall / probes.size(), sameBest, probes.size());
+    }
 }

@@ -128,40 +128,19 @@ class LuceneGalleryOracleTest {
         long seed = TestSeed.get("filtered_hnsw_finds_at_least_98_percent_of_the_exact_top_10_on_clustered_faces");
         TestFaces faces = new TestFaces(seed);
         InMemoryTruth truth = new InMemoryTruth();
-        List<float[]> people = new ArrayList<>();
-        for (int p = 0; p < 400; p++) {
-            float[] person = faces.unitVector();
-            String tenant = p % 2 == 0 ? "tenant" : "other";
-            if (p % 2 == 0) {
-                people.add(person);
-            }
-            for (int i = 0; i < 10; i++) {
-                truth.put(faces.plainFace(tenant, faces.near(person, 0.75)));
-            }
-        }
+        List<float[]> people = Galleries.clusteredInTwoTenants(faces, truth, 400, 10);
         ExactGallery exact = Galleries.exactOf(truth);
-        double recall = 0;
-        int sameBest = 0;
-        int queries = 300;
-        try (LuceneGallery lucene = Galleries.open(dir, truth)) {
-            for (int q = 0; q < queries; q++) {
-                float[] probe = faces.near(people.get(faces.random().nextInt(people.size())), 0.75);
-                GalleryQuery query = new GalleryQuery(probe, 10, -1f, GalleryFilter.tenant("tenant"));
-                List<String> expected = Galleries.ids(exact.search(query));
-                List<GalleryMatch> matches = lucene.search(query);
-                for (GalleryMatch match : matches) {
-                    assertEquals("tenant", truth.get(match.faceId()).applicationId());
-                }
-                List<String> actual = Galleries.ids(matches);
-                Set<String> found = new HashSet<>(actual);
-                found.retainAll(expected);
-                recall += found.size() / (double) expected.size();
-                if (actual.get(0).equals(expected.get(0))) {
-                    sameBest++;
-                }
-            }
+        List<float[]> probes = new ArrayList<>();
+        for (int q = 0; q < 300; q++) {
+            probes.add(faces.near(people.get(faces.random().nextInt(people.size())), 0.75));
         }
-        recall /= queries;
+        Galleries.Agreement agreement;
+        try (LuceneGallery lucene = Galleries.open(dir, truth)) {
+            agreement = Galleries.agreement(lucene, exact, truth, probes);
+        }
+        double recall = agreement.recallAt10();
+        int sameBest = agreement.sameBest();
+        int queries = agreement.searches();
         System.out.printf("clustered filtered recall@10=%.4f same_best=%d/%d%n", recall, sameBest, queries);
         assertTrue(recall >= 0.98, "recall@10 " + recall);
         assertTrue(sameBest >= 0.99 * queries, "same best match " + sameBest + "/" + queries);

@@ -10,6 +10,7 @@ import io.facesearch.mail.SmtpMailer;
 import io.facesearch.mail.SmtpSettings;
 import io.facesearch.gallery.Gallery;
 import io.facesearch.gallery.LuceneGallery;
+import io.facesearch.gallery.LuceneGalleryConfig;
 import io.facesearch.images.ImageStore;
 import io.facesearch.images.SignedUrls;
 import io.facesearch.pipeline.FacePipeline;
@@ -55,10 +56,15 @@ public record Services(FacePipeline pipeline, Database db, AccountStore accounts
 
   /** {@code smtp} null: no SMTP, mail goes to the outbox and the log. */
   public static Services open(Path dataDir, FacePipeline pipeline, Clock clock, Prices prices, SmtpSettings smtp) {
+    return open(dataDir, pipeline, clock, prices, smtp, LuceneGalleryConfig.defaults());
+  }
+
+  public static Services open(Path dataDir, FacePipeline pipeline, Clock clock, Prices prices, SmtpSettings smtp,
+      LuceneGalleryConfig galleryConfig) {
     Database db = Database.sqlite(dataDir);
     FaceStore faces = new FaceStore(db);
     SessionStore sessions = new SessionStore();
-    Gallery gallery = LuceneGallery.open(dataDir.resolve("gallery"), faces);
+    Gallery gallery = LuceneGallery.open(dataDir.resolve("gallery"), faces, galleryConfig);
     ImageStore images = new ImageStore(dataDir);
     byte[] serverSecret = secret(dataDir);
     SignedUrls urls = new SignedUrls(serverSecret, clock);

@@ -1,10 +1,14 @@
 package io.facesearch.cli;
 
+import io.facesearch.gallery.bench.Background;
 import io.facesearch.gallery.bench.GalleryBenchmark;
 import io.facesearch.gallery.bench.GalleryBenchmarkConfig;
 import io.facesearch.gallery.bench.GalleryBenchmarkResult;
+import io.facesearch.gallery.bench.ImpostorScores;
+import io.facesearch.gallery.bench.LabelledEmbeddings;
 import io.facesearch.gallery.bench.MatedPair;
 import io.facesearch.image.ImageDecoder;
+import io.facesearch.image.ImageRejectedException;
 import io.facesearch.pipeline.Analysis;
 import io.facesearch.pipeline.FacePipeline;
 import java.io.IOException;
@@ -20,8 +24,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code facesearch bench gallery --faces N}: builds a gallery of N faces (synthetic unit vectors plus real
- * LFW embeddings as mated pairs) and measures build, memory, latency, recall and rank-1 mate rate.
+ * {@code facesearch bench gallery --faces N}: builds a gallery of N faces and measures build, memory, latency, recall
+ * and rank-1 mate rate. The mated pairs are real: the first two photos of each LFW person with two or more. The rest
+ * of the gallery and the random queries are synthetic, by default face-like (a Gaussian fitted to the embeddings of
+ * every LFW photo, see {@link Background}), or uniformly random unit vectors with {@code --background uniform}.
+ * The LFW embeddings are cached in {@code --embeddings} and reused while the model id is the same.
  */
 @Command(name = "gallery", mixinStandardHelpOptions = true, description = "1:N search benchmark of the face gallery.")
 final class GalleryBenchCommand implements Callable<Integer> {
@@ -33,11 +40,25 @@ final class GalleryBenchCommand implements Callable<Integer> {
       + "(default: ../shared/data/lfw-dev/images).")
   Path images = Path.of("../shared/data/lfw-dev/images");
 
+  @Option(names = "--embeddings", description = "Cache of the embeddings of --images (default: "
+      + "target/bench-gallery-embeddings.bin); computed when missing or made by another model.")
+  Path embeddingsCache = Path.of("target/bench-gallery-embeddings.bin");
+
   @Option(names = "--mated", description = "Mated pairs at most: one per person with two or more photos (default: 1000).")
   int mated = 1000;
 
+  @Option(names = "--background", description = "Synthetic faces: face-like (default) or uniform.")
+  String background = "face-like";
+
+  @Option(names = "--candidates", split = ",", description = "HNSW ef values to measure besides the default.")
+  int[] sweep = new int[0];
+
   @Option(names = "--dir", description = "Where the index is built; emptied first (default: target/bench-gallery).")
   Path dir = Path.of("target/bench-gallery");
+
+  @Option(names = "--reuse-index", description = "Open the index left in --dir by an earlier run with the same "
+      + "settings instead of building it (build time is then not measured).")
+  boolean reuseIndex;
 
   @Option(names = "--seed", description = "Seed of the synthetic vectors and queries (default: 42).")
   long seed = 42;
@@ -49,53 +70,69 @@ final class GalleryBenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     System.out.printf(Locale.ROOT, "machine: %d cores, load average: %s, max heap %d MB%n",
         Runtime.getRuntime().availableProcessors(), MachineLoad.loadAverage(), Runtime.getRuntime().maxMemory() >> 20);
-    List<MatedPair> pairs;
-    try (FacePipeline pipeline = pipelineOptions.load()) {
-      pairs = matedPairs(pipeline);
-    }
-    System.out.printf(Locale.ROOT, "mated pairs: %d real LFW pairs (first two photos of a person)%n", pairs.size());
+    LabelledEmbeddings real = realEmbeddings();
+    List<MatedPair> pairs = real.matedPairs(mated);
+    System.out.printf(Locale.ROOT, "real embeddings: %d photos of %s; %d mated pairs (first two photos of a person)%n",
+        real.vectors().size(), images, pairs.size());
+    System.out.printf(Locale.ROOT, "real impostor scores (one photo per person): %s%n",
+        ImpostorScores.of(real.onePerPerson()).describe());
     GalleryBenchmarkConfig defaults = GalleryBenchmarkConfig.defaults(faces, dir);
+    Background synthetic = switch (background) {
+      case "face-like" -> Background.fittedTo(real.vectors());
+      case "uniform" -> Background.uniform(defaults.gallery().dimensions());
+      default -> throw new IllegalArgumentException("--background must be face-like or uniform: " + background);
+    };
     GalleryBenchmarkConfig cfg = new GalleryBenchmarkConfig(faces, seed, dir, defaults.gallery(),
-        defaults.randomQueries(), defaults.exactLatencyQueries(), new int[0]);
-    GalleryBenchmarkResult result = GalleryBenchmark.run(cfg, pairs, System.out);
+        defaults.randomQueries(), defaults.exactLatencyQueries(), sweep, reuseIndex);
+    GalleryBenchmarkResult result = GalleryBenchmark.run(cfg, pairs, synthetic, System.out);
     System.out.printf(Locale.ROOT, "load average after: %s%n", MachineLoad.loadAverage());
     System.out.println(result.summaryLine());
     return 0;
   }
 
-  private List<MatedPair> matedPairs(FacePipeline pipeline) throws IOException {
-    ImageDecoder decoder = new ImageDecoder();
-    List<Path> people;
-    try (Stream<Path> s = Files.list(images)) {
-      people = s.filter(Files::isDirectory).sorted().toList();
+  /** The embedding of the largest face of every photo of {@link #images}, from the cache when it is current. */
+  private LabelledEmbeddings realEmbeddings() throws IOException {
+    try (FacePipeline pipeline = pipelineOptions.load()) {
+      String modelId = pipeline.embeddingModelId();
+      if (Files.exists(embeddingsCache)) {
+        LabelledEmbeddings cached = LabelledEmbeddings.read(embeddingsCache);
+        if (cached.modelId().equals(modelId)) {
+          return cached;
+        }
+      }
+      ImageDecoder decoder = new ImageDecoder();
+      List<String> people = new ArrayList<>();
+      List<float[]> vectors = new ArrayList<>();
+      List<Path> folders;
+      try (Stream<Path> s = Files.list(images)) {
+        folders = s.filter(Files::isDirectory).sorted().toList();
+      }
+      for (Path person : folders) {
+        List<Path> photos;
+        try (Stream<Path> s = Files.list(person)) {
+          photos = s.filter(p -> p.toString().endsWith(".jpg")).sorted().toList();
+        }
+        for (Path photo : photos) {
+          float[] embedding = embed(pipeline, decoder, photo);
+          if (embedding != null) {
+            people.add(person.getFileName().toString());
+            vectors.add(embedding);
+          }
+        }
+      }
+      LabelledEmbeddings computed = new LabelledEmbeddings(modelId, people, vectors);
+      Files.createDirectories(embeddingsCache.toAbsolutePath().getParent());
+      computed.write(embeddingsCache);
+      return computed;
     }
-    List<MatedPair> pairs = new ArrayList<>();
-    for (Path person : people) {
-      if (pairs.size() >= mated) {
-        break;
-      }
-      List<Path> photos;
-      try (Stream<Path> s = Files.list(person)) {
-        photos = s.filter(p -> p.toString().endsWith(".jpg")).sorted().limit(2).toList();
-      }
-      if (photos.size() < 2) {
-        continue;
-      }
-      float[] probe = embed(pipeline, decoder, photos.get(0));
-      float[] mate = embed(pipeline, decoder, photos.get(1));
-      if (probe != null && mate != null) {
-        pairs.add(new MatedPair(probe, mate));
-      }
-    }
-    return pairs;
   }
 
   private static float[] embed(FacePipeline pipeline, ImageDecoder decoder, Path photo) {
     try {
       Analysis a = pipeline.analyze(decoder.decode(Files.readAllBytes(photo)), false);
       return a.hasFace() ? a.largestFace().embedding().vector() : null;
-    } catch (Exception e) {
-      return null;
+    } catch (IOException | ImageRejectedException | RuntimeException e) {
+      return null; // unreadable photos are skipped, as in eval lfw
     }
   }
 }

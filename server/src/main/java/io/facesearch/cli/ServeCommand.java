@@ -3,6 +3,8 @@ package io.facesearch.cli;
 import io.facesearch.accounts.AccountStore;
 import io.facesearch.api.FaceSearchApp;
 import io.facesearch.api.Services;
+import io.facesearch.gallery.LuceneGalleryConfig;
+import io.facesearch.mail.SmtpSettings;
 import io.facesearch.billing.Prices;
 import io.facesearch.sessions.Retention;
 import io.facesearch.pipeline.FacePipeline;
@@ -57,6 +59,11 @@ final class ServeCommand implements Callable<Integer> {
       + "(default: ${DEFAULT-VALUE}).", defaultValue = "0")
   int freeCredits;
 
+  @Option(names = "--search-candidates", description = "HNSW candidates (ef) per gallery search: more finds more "
+      + "of the exact top matches and costs more time; see docs/performance.md (default: ${DEFAULT-VALUE}).",
+      defaultValue = "400")
+  int searchCandidates;
+
   @Mixin
   DataOptions dataOptions;
 
@@ -67,7 +74,8 @@ final class ServeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     FacePipeline pipeline = pipelineOptions.load();
     Services services = Services.open(dataOptions.data, pipeline, Clock.systemUTC(),
-        new Prices(priceFaceSearch, creditPriceCents, freeCredits));
+        new Prices(priceFaceSearch, creditPriceCents, freeCredits), SmtpSettings.fromEnvironment(),
+        LuceneGalleryConfig.defaults().withSearchCandidates(searchCandidates));
     services.accounts().bootstrapIfEmpty().ifPresent(ServeCommand::announce);
     Javalin app = FaceSearchApp.create(services, publicUrl,
         new FaceSearchApp.Limits(writesPerMinute, readsPerMinute, registrationsPerHour));

@@ -27,18 +27,18 @@ import java.util.stream.Stream;
 /**
  * Builds a {@link LuceneGallery} of N faces and measures it against exact brute-force search ({@link ExactGallery})
  * in the same run. Not a test: {@code facesearch bench gallery --faces N} calls {@link #run} with real mated pairs;
- * {@link #main} runs it with synthetic ones.
+ * {@link #main} runs it from a cached embeddings file, or with synthetic pairs.
  *
- * <p>The gallery holds the mates of the mated pairs plus N - mates random unit vectors, all in one tenant. The
- * queries are random unit vectors and the probes. Figures:
+ * <p>The gallery holds the mates of the mated pairs plus N - mates {@link Background} vectors, all in one tenant.
+ * The queries are new background vectors and the probes. Figures:
  * <ul>
  * <li>build: opening the gallery on an empty directory, i.e. the rebuild from the truth, merge and commit
  *     included;</li>
  * <li>RAM per face: the JVM heap growth (used heap after full GCs, before opening and after building and warming
  *     up) plus the index files every search reads and that must stay memory-resident: quantised vectors
- *     ({@code .veq}), HNSW graph ({@code .vex}) and vector metadata ({@code .vem*}); with quantisation off the
- *     float vectors ({@code .vec}) take the place of {@code .veq}. The float vectors of a quantised index are
- *     read only for the re-scored candidates, so they count as disk, not RAM;</li>
+ *     ({@code .veb} binary, {@code .veq} int7/int4), HNSW graph ({@code .vex}) and vector metadata
+ *     ({@code .vem*}); with quantisation off the float vectors ({@code .vec}) take their place. Those of a quantised
+ *     index are read only for the re-scored candidates, so they count as disk, not RAM;</li>
  * <li>disk per face: all index files;</li>
  * <li>latency: one search at a time on one thread, after a warm-up, at k=5 and k=10;</li>
  * <li>recall@10: mean share of the exact top 10 (by face id) found in the gallery's top 10;</li>
@@ -52,7 +52,8 @@ public final class GalleryBenchmark {
 
     private GalleryBenchmark() {}
 
-    public static GalleryBenchmarkResult run(GalleryBenchmarkConfig cfg, List<MatedPair> mated, PrintStream out) {
+    public static GalleryBenchmarkResult run(GalleryBenchmarkConfig cfg, List<MatedPair> mated, Background background,
+            PrintStream out) {
         LuceneGalleryConfig galleryConfig = cfg.gallery();
         int dims = galleryConfig.dimensions();
         out.printf(Locale.ROOT, "gallery benchmark: faces=%d mated_pairs=%d random_queries=%d M=%d beamWidth=%d "
@@ -60,16 +61,26 @@ public final class GalleryBenchmark {
                 cfg.randomQueries(), galleryConfig.maxConn(), galleryConfig.beamWidth(),
                 galleryConfig.quantizationBits(), galleryConfig.searchCandidates(),
                 Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
-        SyntheticGalleryTruth truth = new SyntheticGalleryTruth(cfg.faces(), mated, cfg.seed(), dims);
-        deleteRecursively(cfg.indexDir());
+        out.printf(Locale.ROOT, "background: %s; impostor scores of 2,000 of its vectors: %s%n",
+                background.describe(), ImpostorScores.of(background, 2000).describe());
+        SyntheticGalleryTruth truth = new SyntheticGalleryTruth(cfg.faces(), mated, cfg.seed(), background);
+        if (!cfg.reuseIndex()) {
+            deleteRecursively(cfg.indexDir());
+        }
 
         long heapBefore = usedHeapAfterGc();
         long start = System.nanoTime();
         try (LuceneGallery gallery = LuceneGallery.open(cfg.indexDir(), truth, galleryConfig)) {
             double buildSeconds = (System.nanoTime() - start) / 1e9;
-            out.printf(Locale.ROOT, "build: %.1f s, %.0f faces/s%n", buildSeconds, cfg.faces() / buildSeconds);
+            if (cfg.reuseIndex()) {
+                out.printf(Locale.ROOT, "build: not measured, existing index opened and checked in %.1f s%n",
+                        buildSeconds);
+                buildSeconds = Double.NaN;
+            } else {
+                out.printf(Locale.ROOT, "build: %.1f s, %.0f faces/s%n", buildSeconds, cfg.faces() / buildSeconds);
+            }
 
-            float[][] queries = queries(cfg, mated, dims);
+            float[][] queries = queries(cfg, mated, background);
             GalleryFilter filter = GalleryFilter.tenant(SyntheticGalleryTruth.APPLICATION_ID);
             for (int i = 0; i < Math.min(WARMUP_QUERIES, queries.length); i++) {
                 gallery.search(new GalleryQuery(queries[i], 10, -1f, filter));
@@ -133,12 +144,12 @@ public final class GalleryBenchmark {
                 .toArray();
     }
 
-    /** Random unit queries first, then the probes (whose mates are faces 0..probes-1). */
-    private static float[][] queries(GalleryBenchmarkConfig cfg, List<MatedPair> mated, int dims) {
+    /** Random queries (new background vectors) first, then the probes (whose mates are faces 0..probes-1). */
+    private static float[][] queries(GalleryBenchmarkConfig cfg, List<MatedPair> mated, Background background) {
         float[][] queries = new float[cfg.randomQueries() + mated.size()][];
         SplittableRandom seeds = new SplittableRandom(cfg.seed() ^ 0x5DEECE66DL);
         for (int i = 0; i < cfg.randomQueries(); i++) {
-            queries[i] = SyntheticGalleryTruth.randomUnitVector(seeds.nextLong(), dims);
+            queries[i] = background.vector(seeds.nextLong());
         }
         for (int i = 0; i < mated.size(); i++) {
             queries[cfg.randomQueries() + i] = mated.get(i).probe();
@@ -276,7 +287,8 @@ public final class GalleryBenchmark {
             long bytes = 0;
             for (var e : bytesByExtension.entrySet()) {
                 String ext = e.getKey();
-                if (ext.equals(quantized ? "veq" : "vec") || ext.equals("vex") || ext.startsWith("vem")) {
+                boolean searchedVectors = quantized ? ext.equals("veb") || ext.equals("veq") : ext.equals("vec");
+                if (searchedVectors || ext.equals("vex") || ext.startsWith("vem")) {
                     bytes += e.getValue();
                 }
             }
@@ -293,12 +305,16 @@ public final class GalleryBenchmark {
     }
 
     /**
-     * Runs the benchmark with synthetic mated pairs: the probe is a random unit vector, the mate is
+     * Runs the benchmark without the face pipeline. With {@code --embeddings FILE} (a {@link LabelledEmbeddings}
+     * file, as {@code facesearch bench gallery} caches it) the mated pairs are real and the background is fitted to
+     * the real embeddings; without it the probe is a uniformly random unit vector and the mate is
      * {@code normalize(probe + noise)} with the noise scaled so that their cosine similarity is about
-     * {@code --mate-similarity}. Options: {@code --faces N --mated P --queries Q --m M --beam B --bits 7|4|0
-     * --candidates C --sweep C1,C2,.. --mate-similarity S --seed S --ram-mb MB --dir PATH}.
+     * {@code --mate-similarity}. {@code --background uniform} forces a uniform background. Options:
+     * {@code --faces N --mated P --queries Q --m M --beam B --bits 1|7|4|0 --candidates C --sweep C1,C2,..
+     * --mate-similarity S --seed S --ram-mb MB --dir PATH --embeddings FILE --background uniform|face-like
+     * --reuse-index true|false}.
      */
-    public static void main(String[] args) {
+    public static void main(String[] args) throws IOException {
         int faces = 100_000;
         int matedCount = 1000;
         double mateSimilarity = 0.5;
@@ -312,6 +328,9 @@ public final class GalleryBenchmark {
         int beam = gallery.beamWidth();
         int bits = gallery.quantizationBits();
         int candidates = gallery.searchCandidates();
+        Path embeddingsFile = null;
+        String backgroundName = null;
+        boolean reuse = false;
         for (int i = 0; i < args.length; i += 2) {
             String value = args[i + 1];
             switch (args[i]) {
@@ -327,14 +346,33 @@ public final class GalleryBenchmark {
                 case "--seed" -> seed = Long.parseLong(value);
                 case "--ram-mb" -> gallery = gallery.withRamBufferMb(Double.parseDouble(value));
                 case "--dir" -> dir = Path.of(value);
+                case "--embeddings" -> embeddingsFile = Path.of(value);
+                case "--background" -> backgroundName = value;
+                case "--reuse-index" -> reuse = Boolean.parseBoolean(value);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         gallery = gallery.withHnsw(m, beam, bits).withSearchCandidates(candidates);
-        List<MatedPair> mated = syntheticMatedPairs(matedCount, mateSimilarity, seed + 1, gallery.dimensions());
+        List<MatedPair> mated;
+        Background background;
+        if (embeddingsFile != null) {
+            LabelledEmbeddings real = LabelledEmbeddings.read(embeddingsFile);
+            mated = real.matedPairs(matedCount);
+            background = "uniform".equals(backgroundName) ? Background.uniform(gallery.dimensions())
+                    : Background.fittedTo(real.vectors());
+            System.out.printf(Locale.ROOT, "real embeddings: %d (%s), %d mated pairs; impostor scores of one photo "
+                    + "per person: %s%n", real.vectors().size(), real.modelId(), mated.size(),
+                    ImpostorScores.of(real.onePerPerson()).describe());
+        } else {
+            if ("face-like".equals(backgroundName)) {
+                throw new IllegalArgumentException("--background face-like needs --embeddings FILE");
+            }
+            mated = syntheticMatedPairs(matedCount, mateSimilarity, seed + 1, gallery.dimensions());
+            background = Background.uniform(gallery.dimensions());
+        }
         GalleryBenchmarkConfig cfg = new GalleryBenchmarkConfig(faces, seed, dir, gallery, queries,
-                defaults.exactLatencyQueries(), sweep);
-        run(cfg, mated, System.out);
+                defaults.exactLatencyQueries(), sweep, reuse);
+        run(cfg, mated, background, System.out);
     }
 
     /** Pairs whose cosine similarity is about {@code similarity}: mate = normalize(probe + noise). */

@@ -14,6 +14,9 @@ import java.util.Objects;
  * @param randomQueries       random unit query vectors, in addition to the probes
  * @param exactLatencyQueries queries timed against the exact brute-force baseline
  * @param candidateSweep      further values of HNSW {@code ef} (search candidates) to report, may be empty
+ * @param reuseIndex          open the index already in {@code indexDir} (built by an earlier run with the same
+ *                            faces, seed, background and HNSW settings) instead of building it; build time is then
+ *                            not measured (NaN)
  */
 public record GalleryBenchmarkConfig(
         int faces,
@@ -22,7 +25,8 @@ public record GalleryBenchmarkConfig(
         LuceneGalleryConfig gallery,
         int randomQueries,
         int exactLatencyQueries,
-        int[] candidateSweep) {
+        int[] candidateSweep,
+        boolean reuseIndex) {
 
     public GalleryBenchmarkConfig {
         Objects.requireNonNull(indexDir, "indexDir");
@@ -41,6 +45,6 @@ public record GalleryBenchmarkConfig(
     public static GalleryBenchmarkConfig defaults(int faces, Path indexDir) {
         double ramBufferMb = Math.max(256, Math.min(3000, (Runtime.getRuntime().maxMemory() >> 20) / 3.0));
         LuceneGalleryConfig gallery = LuceneGalleryConfig.defaults().withRamBufferMb(ramBufferMb);
-        return new GalleryBenchmarkConfig(faces, 42L, indexDir, gallery, 1000, 200, new int[0]);
+        return new GalleryBenchmarkConfig(faces, 42L, indexDir, gallery, 1000, 200, new int[0], false);
     }
 }

@@ -13,7 +13,7 @@ import java.util.function.Consumer;
 
 /**
  * The benchmark's gallery content, generated on the fly: face {@code i < mates.size()} is the mate of pair i (id
- * {@code mate-i}); every other face is a random unit vector drawn from a seed derived from {@code i} (id
+ * {@code mate-i}); every other face is a {@link Background} vector drawn from a seed derived from {@code i} (id
  * {@code face-i}), so streaming the faces twice yields the same vectors without holding them.
  */
 final class SyntheticGalleryTruth implements GalleryTruth {
@@ -24,16 +24,16 @@ final class SyntheticGalleryTruth implements GalleryTruth {
     private final int faces;
     private final List<MatedPair> mated;
     private final long seed;
-    private final int dimensions;
+    private final Background background;
 
-    SyntheticGalleryTruth(int faces, List<MatedPair> mated, long seed, int dimensions) {
+    SyntheticGalleryTruth(int faces, List<MatedPair> mated, long seed, Background background) {
         if (mated.size() > faces) {
             throw new IllegalArgumentException("more mated pairs (" + mated.size() + ") than faces (" + faces + ")");
         }
         this.faces = faces;
         this.mated = mated;
         this.seed = seed;
-        this.dimensions = dimensions;
+        this.background = background;
     }
 
     static String mateId(int pair) {
@@ -45,8 +45,7 @@ final class SyntheticGalleryTruth implements GalleryTruth {
     }
 
     private StoredFace face(int i) {
-        float[] embedding = i < mated.size() ? mated.get(i).mate() : randomUnitVector(seed * 0x9E3779B97F4A7C15L + i,
-                dimensions);
+        float[] embedding = i < mated.size() ? mated.get(i).mate() : background.vector(seed * 0x9E3779B97F4A7C15L + i);
         return new StoredFace(faceId(i), APPLICATION_ID, "session-" + i, FaceSource.SESSION, false, false, true, true,
                 MODEL_ID, Instant.EPOCH, embedding);
     }
