@@ -11,6 +11,7 @@ import io.facesearch.image.ImageDecoder;
 import io.facesearch.image.ImageRejectedException;
 import io.facesearch.pipeline.Analysis;
 import io.facesearch.pipeline.FacePipeline;
+import io.facesearch.search.SimilarityScale;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,7 +84,7 @@ final class GalleryBenchCommand implements Callable<Integer> {
       default -> throw new IllegalArgumentException("--background must be face-like or uniform: " + background);
     };
     GalleryBenchmarkConfig cfg = new GalleryBenchmarkConfig(faces, seed, dir, defaults.gallery(),
-        defaults.randomQueries(), defaults.exactLatencyQueries(), sweep, reuseIndex);
+        defaults.randomQueries(), defaults.exactLatencyQueries(), sweep, SimilarityScale.cosine(70), reuseIndex);
     GalleryBenchmarkResult result = GalleryBenchmark.run(cfg, pairs, synthetic, System.out);
     System.out.printf(Locale.ROOT, "load average after: %s%n", MachineLoad.loadAverage());
     System.out.println(result.summaryLine());

@@ -23,6 +23,7 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.apache.lucene.util.VectorUtil;
 
 /**
  * Builds a {@link LuceneGallery} of N faces and measures it against exact brute-force search ({@link ExactGallery})
@@ -113,21 +114,23 @@ public final class GalleryBenchmark {
 
             int probes = mated.size();
             int randoms = queries.length - probes;
+            boolean[] strongMates = strongMates(mated, cfg.matchThreshold());
             List<GalleryBenchmarkResult.SearchFigures> sweep = new ArrayList<>();
             GalleryBenchmarkResult.SearchFigures headline = null;
-            out.println("candidates  p50_k5_ms  p99_k5_ms  p50_k10_ms  p99_k10_ms  recall10_random  recall10_probes"
-                    + "  rank1_mate");
+            out.printf(Locale.ROOT, "candidates  p50_k5_ms  p99_k5_ms  p50_k10_ms  p99_k10_ms  recall10_random  "
+                    + "recall10_probes  rank1_mate  rank1_mate_at_or_above_%.4f%n", cfg.matchThreshold());
             for (int candidates : candidateValues(cfg)) {
                 GalleryBenchmarkResult.SearchFigures figures =
-                        measure(gallery, candidates, queries, randoms, exactTop10, filter);
+                        measure(gallery, candidates, queries, randoms, exactTop10, strongMates, filter);
                 sweep.add(figures);
                 if (candidates == galleryConfig.searchCandidates()) {
                     headline = figures;
                 }
-                out.printf(Locale.ROOT, "%10d  %9.3f  %9.3f  %10.3f  %10.3f  %15.4f  %15.4f  %10.4f (%d eligible)%n",
+                out.printf(Locale.ROOT, "%10d  %9.3f  %9.3f  %10.3f  %10.3f  %15.4f  %15.4f  %10.4f (%d eligible)"
+                                + "  %10.4f (%d eligible)%n",
                         candidates, figures.p50K5Ms(), figures.p99K5Ms(), figures.p50K10Ms(), figures.p99K10Ms(),
                         figures.recallAt10Random(), figures.recallAt10Probes(), figures.rank1Mate(),
-                        figures.rank1MateEligible());
+                        figures.rank1MateEligible(), figures.rank1StrongMate(), figures.rank1StrongMateEligible());
             }
             GalleryBenchmarkResult result = new GalleryBenchmarkResult(cfg.faces(), buildSeconds,
                     cfg.faces() / buildSeconds, heapPerFace, residentPerFace, heapPerFace + residentPerFace,
@@ -166,8 +169,12 @@ public final class GalleryBenchmark {
         return top;
     }
 
+    /**
+     * @param strongMate per probe: its mate is at or above the match threshold, so a search of the service would
+     *                   report it (see {@link GalleryBenchmarkConfig#matchThreshold})
+     */
     private static GalleryBenchmarkResult.SearchFigures measure(LuceneGallery gallery, int candidates,
-            float[][] queries, int randoms, String[][] exactTop10, GalleryFilter filter) {
+            float[][] queries, int randoms, String[][] exactTop10, boolean[] strongMate, GalleryFilter filter) {
         for (int i = 0; i < Math.min(WARMUP_QUERIES, queries.length); i++) {
             gallery.search(new GalleryQuery(queries[i], 10, -1f, filter), candidates);
         }
@@ -177,6 +184,8 @@ public final class GalleryBenchmark {
         double recallProbes = 0;
         int eligible = 0;
         int mateFirst = 0;
+        int strongEligible = 0;
+        int strongMateFirst = 0;
         for (int i = 0; i < queries.length; i++) {
             long t = System.nanoTime();
             List<GalleryMatch> matches = gallery.search(new GalleryQuery(queries[i], 10, -1f, filter), candidates);
@@ -188,9 +197,12 @@ public final class GalleryBenchmark {
                 recallProbes += recall;
                 String mateId = SyntheticGalleryTruth.mateId(i - randoms);
                 if (exactTop10[i].length > 0 && exactTop10[i][0].equals(mateId)) {
+                    boolean first = !matches.isEmpty() && matches.get(0).faceId().equals(mateId);
                     eligible++;
-                    if (!matches.isEmpty() && matches.get(0).faceId().equals(mateId)) {
-                        mateFirst++;
+                    mateFirst += first ? 1 : 0;
+                    if (strongMate[i - randoms]) {
+                        strongEligible++;
+                        strongMateFirst += first ? 1 : 0;
                     }
                 }
             }
@@ -205,7 +217,16 @@ public final class GalleryBenchmark {
                 percentile(latencyK5, 99), percentile(latencyK10, 50), percentile(latencyK10, 99),
                 randoms == 0 ? Double.NaN : recallRandom / randoms, probes == 0 ? Double.NaN : recallProbes / probes,
                 queries.length == 0 ? Double.NaN : (recallRandom + recallProbes) / queries.length,
-                eligible == 0 ? Double.NaN : mateFirst / (double) eligible, eligible);
+                eligible == 0 ? Double.NaN : mateFirst / (double) eligible, eligible,
+                strongEligible == 0 ? Double.NaN : strongMateFirst / (double) strongEligible, strongEligible);
+    }
+
+    private static boolean[] strongMates(List<MatedPair> mated, double matchThreshold) {
+        boolean[] strong = new boolean[mated.size()];
+        for (int i = 0; i < strong.length; i++) {
+            strong[i] = VectorUtil.dotProduct(mated.get(i).probe(), mated.get(i).mate()) >= matchThreshold;
+        }
+        return strong;
     }
 
     private static double recall(List<GalleryMatch> matches, String[] exact) {
@@ -371,7 +392,7 @@ public final class GalleryBenchmark {
             background = Background.uniform(gallery.dimensions());
         }
         GalleryBenchmarkConfig cfg = new GalleryBenchmarkConfig(faces, seed, dir, gallery, queries,
-                defaults.exactLatencyQueries(), sweep, reuse);
+                defaults.exactLatencyQueries(), sweep, defaults.matchThreshold(), reuse);
         run(cfg, mated, background, System.out);
     }
 
