@@ -78,11 +78,7 @@ final class GalleryBenchCommand implements Callable<Integer> {
     System.out.printf(Locale.ROOT, "real impostor scores (one photo per person): %s%n",
         ImpostorScores.of(real.onePerPerson()).describe());
     GalleryBenchmarkConfig defaults = GalleryBenchmarkConfig.defaults(faces, dir);
-    Background synthetic = switch (background) {
-      case "face-like" -> Background.fittedTo(real.vectors());
-      case "uniform" -> Background.uniform(defaults.gallery().dimensions());
-      default -> throw new IllegalArgumentException("--background must be face-like or uniform: " + background);
-    };
+    Background synthetic = Background.named(background, real.vectors());
     GalleryBenchmarkConfig cfg = new GalleryBenchmarkConfig(faces, seed, dir, defaults.gallery(),
         defaults.randomQueries(), defaults.exactLatencyQueries(), sweep, SimilarityScale.cosine(70), reuseIndex);
     GalleryBenchmarkResult result = GalleryBenchmark.run(cfg, pairs, synthetic, System.out);

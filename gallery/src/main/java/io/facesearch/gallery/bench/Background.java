@@ -25,6 +25,18 @@ public sealed interface Background {
     /** A short name for the benchmark output: {@code uniform} or {@code face-like(n)}. */
     String describe();
 
+    /**
+     * The background a benchmark option names: {@code face-like} (fitted to {@code real}) or {@code uniform} (of
+     * their dimensions).
+     */
+    static Background named(String name, List<float[]> real) {
+        return switch (name) {
+            case "face-like" -> fittedTo(real);
+            case "uniform" -> uniform(real.getFirst().length);
+            default -> throw new IllegalArgumentException("background must be face-like or uniform: " + name);
+        };
+    }
+
     static Background uniform(int dimensions) {
         return new Uniform(dimensions);
     }

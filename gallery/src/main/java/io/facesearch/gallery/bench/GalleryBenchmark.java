@@ -379,8 +379,7 @@ public final class GalleryBenchmark {
         if (embeddingsFile != null) {
             LabelledEmbeddings real = LabelledEmbeddings.read(embeddingsFile);
             mated = real.matedPairs(matedCount);
-            background = "uniform".equals(backgroundName) ? Background.uniform(gallery.dimensions())
-                    : Background.fittedTo(real.vectors());
+            background = Background.named(backgroundName == null ? "face-like" : backgroundName, real.vectors());
             System.out.printf(Locale.ROOT, "real embeddings: %d (%s), %d mated pairs; impostor scores of one photo "
                     + "per person: %s%n", real.vectors().size(), real.modelId(), mated.size(),
                     ImpostorScores.of(real.onePerPerson()).describe());
