@@ -60,10 +60,11 @@ import org.apache.lucene.util.BytesRef;
  */
 final class GalleryIndexLayout {
 
-    /** 1: int7 quantised vectors; 2: binary-quantised (BBQ) vectors by default. */
-    static final int LAYOUT_VERSION = 2;
+    /** 1: int7 quantised HNSW; 2: binary-quantised (BBQ) HNSW; 3: sketch scan by default, vectors key. */
+    static final int LAYOUT_VERSION = 3;
     static final String LAYOUT_VERSION_KEY = "facesearch.gallery.layout";
     static final String DIMENSIONS_KEY = "facesearch.gallery.dims";
+    static final String VECTORS_KEY = "facesearch.gallery.vectors";
 
     static final String FACE_ID = "face_id";
     static final String SCOPE = "scope";
@@ -83,13 +84,13 @@ final class GalleryIndexLayout {
 
     private GalleryIndexLayout() {}
 
-    static Map<String, String> commitUserData(int dimensions) {
+    static Map<String, String> commitUserData(int dimensions, String vectors) {
         return Map.of(LAYOUT_VERSION_KEY, Integer.toString(LAYOUT_VERSION), DIMENSIONS_KEY,
-                Integer.toString(dimensions));
+                Integer.toString(dimensions), VECTORS_KEY, vectors);
     }
 
     /** Why an index with this commit user data must be rebuilt, or null when it is current. */
-    static String staleReason(Map<String, String> userData, int dimensions) {
+    static String staleReason(Map<String, String> userData, int dimensions, String vectors) {
         String version = userData.get(LAYOUT_VERSION_KEY);
         if (version == null) {
             return "the index has no layout version";
@@ -111,6 +112,10 @@ final class GalleryIndexLayout {
         if (!Integer.toString(dimensions).equals(userData.get(DIMENSIONS_KEY))) {
             return "the index has " + userData.get(DIMENSIONS_KEY) + "-d embeddings, the gallery is configured for "
                     + dimensions;
+        }
+        if (!vectors.equals(userData.get(VECTORS_KEY))) {
+            return "the index searches with " + userData.get(VECTORS_KEY) + ", the gallery is configured for "
+                    + vectors;
         }
         return null;
     }

@@ -1,5 +1,6 @@
 package io.facesearch.gallery;
 
+import io.facesearch.gallery.sketch.SketchScanVectorsFormat;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -53,17 +54,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An embedded gallery: one Lucene index in a directory, searched with HNSW over quantised vectors (binary by
- * default) and re-scored with the exact float vectors. The persisted layout is described in {@link GalleryIndexLayout}.
+ * An embedded gallery: one Lucene index in a directory. A search finds candidates with the index's vectors format
+ * (by default {@link SketchScanVectorsFormat}: a scan of every face's 1-bit sketch; optionally Lucene's HNSW graph)
+ * and re-scores them with the exact float vectors. The persisted layout is described in {@link GalleryIndexLayout}.
  *
  * <h2>Search</h2>
- * A search is a {@link KnnFloatVectorQuery} for {@link LuceneGalleryConfig#searchCandidates()} candidates (HNSW
- * {@code ef}) whose filter is the tenant's scope term, so the tenant is applied inside the graph search, not after it
- * (the filter is dropped only when it provably matches every document: one tenant, everything searchable). Per
- * segment, Lucene scores the filtered documents exactly instead of walking the graph when the filter matches no more
- * documents than candidates requested, or when the graph search visits more documents than the filter matches. The
- * graph search ranks candidates by the quantised score; the candidates are then re-scored with the exact float dot
- * product of the stored float vectors and the best {@code k} at or above {@code minSimilarity} are returned.
+ * A search is a {@link KnnFloatVectorQuery} for {@link LuceneGalleryConfig#searchCandidates()} candidates whose
+ * filter is the tenant's scope term, so the tenant is applied inside the vector search, not after it (the filter is
+ * dropped only when it provably matches every document: one tenant, everything searchable). Per segment, Lucene
+ * scores the filtered documents exactly when the filter matches no more documents than candidates requested;
+ * otherwise the vectors format collects the candidates by its estimate (the sketch scan visits only the documents
+ * the filter accepts). The candidates are then re-scored with the exact float dot product of the stored float
+ * vectors and the best {@code k} at or above {@code minSimilarity} are returned.
  *
  * <h2>Concurrency and visibility</h2>
  * Searches take no lock: each acquires the current point-in-time searcher from a {@link SearcherManager}. Every write
@@ -105,7 +107,8 @@ public final class LuceneGallery implements Gallery {
                 : null;
         try {
             this.writer = new IndexWriter(directory, writerConfig(config, mergeExecutor, create));
-            writer.setLiveCommitData(GalleryIndexLayout.commitUserData(config.dimensions()).entrySet());
+            writer.setLiveCommitData(GalleryIndexLayout.commitUserData(config.dimensions(),
+                    config.vectorsDescription()).entrySet());
             this.searchers = new SearcherManager(writer, new SearcherFactory());
         } catch (IOException | RuntimeException e) {
             closeQuietly();
@@ -135,7 +138,7 @@ public final class LuceneGallery implements Gallery {
             try (Directory dir = FSDirectory.open(path)) {
                 rebuildReason = DirectoryReader.indexExists(dir)
                         ? GalleryIndexLayout.staleReason(SegmentInfos.readLatestCommit(dir).getUserData(),
-                                config.dimensions())
+                                config.dimensions(), config.vectorsDescription())
                         : "there is no index yet";
             } catch (IndexFormatTooOldException | IndexFormatTooNewException | CorruptIndexException e) {
                 rebuildReason = "Lucene cannot read the index (" + e.getMessage() + ")";
@@ -264,8 +267,8 @@ public final class LuceneGallery implements Gallery {
     }
 
     /**
-     * Searches with {@code candidates} (HNSW {@code ef}, at least {@code k}) instead of the configured number; used
-     * to measure the recall and latency trade-off without reopening the index.
+     * Searches with {@code candidates} (re-scored candidates, or HNSW {@code ef}; at least {@code k}) instead of the
+     * configured number; used to measure the recall and latency trade-off without reopening the index.
      */
     public List<GalleryMatch> search(GalleryQuery query, int candidates) {
         float[] probe = query.vector();

@@ -1,5 +1,6 @@
 package io.facesearch.gallery;
 
+import io.facesearch.gallery.sketch.SketchScanVectorsFormat;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
@@ -12,14 +13,16 @@ import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
  * Tuning of a {@link LuceneGallery}. HNSW terms map to fields as follows.
  *
  * @param dimensions          entries per embedding (512)
+ * @param index               how the candidates of a search are found: {@link Index#SKETCH_SCAN} (the default) or
+ *                            {@link Index#HNSW}; the HNSW fields below apply to HNSW only
  * @param maxConn             HNSW {@code M}: neighbours kept per node on upper layers; layer 0 keeps {@code 2M}
  * @param beamWidth           HNSW {@code efConstruction}: candidates explored when inserting a node
  * @param quantizationBits    what the graph search scores: 1 (the default: binary quantisation, Lucene's "BBQ",
  *                            one bit per entry plus per-vector corrections, 78 bytes for 512-d, scored against a
  *                            4-bit quantised query), 7 (int7 scalar quantisation, one byte per entry), 4 (int4,
  *                            half a byte) or 0 (no quantisation: the graph search reads the float32 vectors)
- * @param searchCandidates    HNSW {@code ef} at search time: the graph search collects this many candidates (at
- *                            least k), which are then re-scored with the exact float dot product
+ * @param searchCandidates    how many candidates (at least k) are re-scored with the exact float dot product: the
+ *                            best by the sketch estimate, or HNSW {@code ef} (the graph search collects this many)
  * @param indexingThreads     threads that add documents during {@link LuceneGallery#rebuild} and repair
  * @param mergeWorkers        threads that build the merged HNSW graph of one merge
  * @param ramBufferMb         IndexWriter RAM buffer; larger means fewer, larger flushed segments
@@ -29,6 +32,7 @@ import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
  */
 public record LuceneGalleryConfig(
         int dimensions,
+        Index index,
         int maxConn,
         int beamWidth,
         int quantizationBits,
@@ -41,10 +45,22 @@ public record LuceneGalleryConfig(
 
     public static final int DEFAULT_DIMENSIONS = 512;
 
+    /** How a search finds its candidates before they are re-scored with the float vectors. */
+    public enum Index {
+        /**
+         * Every face's 1-bit sketch is scanned ({@link SketchScanVectorsFormat}): near-exact at any size and under
+         * any filter, cost linear in the faces (about 1.5 ms per million with two threads).
+         */
+        SKETCH_SCAN,
+        /** Lucene's HNSW graph over quantised vectors: sub-linear, but its recall falls as the gallery grows. */
+        HNSW
+    }
+
     public LuceneGalleryConfig {
         if (dimensions < 1 || dimensions > 4096) {
             throw new IllegalArgumentException("dimensions must be in [1, 4096]: " + dimensions);
         }
+        Objects.requireNonNull(index, "index");
         if (quantizationBits != 0 && quantizationBits != 1 && quantizationBits != 4 && quantizationBits != 7) {
             throw new IllegalArgumentException("quantizationBits must be 0, 1, 4 or 7: " + quantizationBits);
         }
@@ -57,33 +73,45 @@ public record LuceneGalleryConfig(
     /** The measured defaults (see docs/performance.md, section Gallery). */
     public static LuceneGalleryConfig defaults() {
         int cores = Runtime.getRuntime().availableProcessors();
-        return new LuceneGalleryConfig(DEFAULT_DIMENSIONS, 32, 100, 1, 400, cores, cores, 256,
+        return new LuceneGalleryConfig(DEFAULT_DIMENSIONS, Index.SKETCH_SCAN, 32, 100, 1, 500, cores, cores, 256,
                 Duration.ofSeconds(10), true);
     }
 
+    public LuceneGalleryConfig withSketchScan() {
+        return new LuceneGalleryConfig(dimensions, Index.SKETCH_SCAN, maxConn, beamWidth, quantizationBits,
+                searchCandidates, indexingThreads, mergeWorkers, ramBufferMb, commitInterval, mergeAfterRebuild);
+    }
+
     public LuceneGalleryConfig withHnsw(int maxConn, int beamWidth, int quantizationBits) {
-        return new LuceneGalleryConfig(dimensions, maxConn, beamWidth, quantizationBits, searchCandidates,
+        return new LuceneGalleryConfig(dimensions, Index.HNSW, maxConn, beamWidth, quantizationBits, searchCandidates,
                 indexingThreads, mergeWorkers, ramBufferMb, commitInterval, mergeAfterRebuild);
     }
 
     public LuceneGalleryConfig withSearchCandidates(int searchCandidates) {
-        return new LuceneGalleryConfig(dimensions, maxConn, beamWidth, quantizationBits, searchCandidates,
+        return new LuceneGalleryConfig(dimensions, index, maxConn, beamWidth, quantizationBits, searchCandidates,
                 indexingThreads, mergeWorkers, ramBufferMb, commitInterval, mergeAfterRebuild);
     }
 
     public LuceneGalleryConfig withDimensions(int dimensions) {
-        return new LuceneGalleryConfig(dimensions, maxConn, beamWidth, quantizationBits, searchCandidates,
+        return new LuceneGalleryConfig(dimensions, index, maxConn, beamWidth, quantizationBits, searchCandidates,
                 indexingThreads, mergeWorkers, ramBufferMb, commitInterval, mergeAfterRebuild);
     }
 
     public LuceneGalleryConfig withCommitInterval(Duration commitInterval) {
-        return new LuceneGalleryConfig(dimensions, maxConn, beamWidth, quantizationBits, searchCandidates,
+        return new LuceneGalleryConfig(dimensions, index, maxConn, beamWidth, quantizationBits, searchCandidates,
                 indexingThreads, mergeWorkers, ramBufferMb, commitInterval, mergeAfterRebuild);
     }
 
     public LuceneGalleryConfig withRamBufferMb(double ramBufferMb) {
-        return new LuceneGalleryConfig(dimensions, maxConn, beamWidth, quantizationBits, searchCandidates,
+        return new LuceneGalleryConfig(dimensions, index, maxConn, beamWidth, quantizationBits, searchCandidates,
                 indexingThreads, mergeWorkers, ramBufferMb, commitInterval, mergeAfterRebuild);
+    }
+
+    /** What the index on disk must have been written with to be reused; a change rebuilds it. */
+    public String vectorsDescription() {
+        return index == Index.SKETCH_SCAN
+                ? SketchScanVectorsFormat.NAME
+                : "HNSW(M=" + maxConn + ",beamWidth=" + beamWidth + ",bits=" + quantizationBits + ")";
     }
 
     /**
@@ -91,6 +119,9 @@ public record LuceneGalleryConfig(
      * {@link #mergeWorkers} is above 1.
      */
     KnnVectorsFormat vectorsFormat(ExecutorService mergeExecutor) {
+        if (index == Index.SKETCH_SCAN) {
+            return new SketchScanVectorsFormat();
+        }
         int workers = mergeExecutor == null ? 1 : mergeWorkers;
         ExecutorService executor = workers == 1 ? null : mergeExecutor;
         if (quantizationBits == 0) {

@@ -12,7 +12,8 @@ final class Galleries {
 
     /** 64-d embeddings keep the tests fast (the code path is the one of 512-d); commits only when asked or on close. */
     static LuceneGalleryConfig testConfig() {
-        return new LuceneGalleryConfig(TestFaces.DIMS, 16, 100, 7, 100, 2, 1, 16, Duration.ofHours(1), true);
+        return new LuceneGalleryConfig(TestFaces.DIMS, LuceneGalleryConfig.Index.SKETCH_SCAN, 16, 100, 7, 100, 2, 1, 16,
+                Duration.ofHours(1), true);
     }
 
     static LuceneGallery open(Path dir, GalleryTruth truth) {

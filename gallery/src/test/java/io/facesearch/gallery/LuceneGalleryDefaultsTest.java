@@ -11,9 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The production configuration ({@link LuceneGalleryConfig#defaults()}: 512-d, binary-quantised HNSW, 400 candidates
- * re-scored with the float vectors) against exact search. The other gallery tests use 64-d int7 for speed; this one
- * checks the format that {@code facesearch serve} writes. Tolerances: see each test.
+ * The production configuration ({@link LuceneGalleryConfig#defaults()}: 512-d, sketch scan, 500 candidates re-scored
+ * with the float vectors) against exact search, and the HNSW alternative. The other gallery tests use 64-d for
+ * speed; this one checks the format that {@code facesearch serve} writes. Tolerances: see each test.
  */
 class LuceneGalleryDefaultsTest {
 
@@ -33,7 +33,19 @@ class LuceneGalleryDefaultsTest {
      */
     @Test
     void the_default_index_finds_the_exact_top_10_of_clustered_512d_faces_within_a_tenant() {
-        long seed = TestSeed.get("the_default_index_finds_the_exact_top_10_of_clustered_512d_faces_within_a_tenant");
+        findsTheExactTop10OfClusteredFaces("the_default_index_finds_the_exact_top_10_of_clustered_512d_faces_within_"
+                + "a_tenant", defaults());
+    }
+
+    /** The same with Lucene's HNSW (binary-quantised, M=32, beamWidth 100, ef 400), the non-default index. */
+    @Test
+    void the_hnsw_index_finds_the_exact_top_10_of_clustered_512d_faces_within_a_tenant() {
+        findsTheExactTop10OfClusteredFaces("the_hnsw_index_finds_the_exact_top_10_of_clustered_512d_faces_within_a_"
+                + "tenant", defaults().withHnsw(32, 100, 1).withSearchCandidates(400));
+    }
+
+    private void findsTheExactTop10OfClusteredFaces(String test, LuceneGalleryConfig config) {
+        long seed = TestSeed.get(test);
         TestFaces faces = new TestFaces(seed, DIMS);
         InMemoryTruth truth = new InMemoryTruth();
         List<float[]> people = Galleries.clusteredInTwoTenants(faces, truth, 500, 8);
@@ -44,20 +56,21 @@ class LuceneGalleryDefaultsTest {
             probes.add(faces.near(people.get(faces.random().nextInt(people.size())), 0.75));
         }
         Galleries.Agreement agreement;
-        try (LuceneGallery lucene = LuceneGallery.open(dir, truth, defaults())) {
+        try (LuceneGallery lucene = LuceneGallery.open(dir, truth, config)) {
             agreement = Galleries.agreement(lucene, exact, truth, probes);
         }
         double recall = agreement.recallAt10();
         int sameBest = agreement.sameBest();
         int queries = agreement.searches();
-        System.out.printf("default index, clustered 512-d: recall@10=%.4f same_best=%d/%d%n", recall, sameBest, queries);
+        System.out.printf("%s, clustered 512-d: recall@10=%.4f same_best=%d/%d%n", config.vectorsDescription(), recall,
+                sameBest, queries);
         assertTrue(recall >= 0.98, "recall@10 " + recall);
         assertTrue(sameBest >= 0.99 * queries, "same best match " + sameBest + "/" + queries);
     }
 
     /**
      * The case face search exists for: among 5,000 unrelated faces (uniformly random, the hardest background for a
-     * graph search), the one enrolled face of the person searched, at cosine about 0.5, must come first in at least
+     * graph search, and a narrow spread of similarities for sketches), the one enrolled face of the person searched, at cosine about 0.5, must come first in at least
      * 99% of 200 searches, with the similarity of the float vectors.
      */
     @Test

@@ -1,5 +1,6 @@
 package io.facesearch.cli;
 
+import io.facesearch.gallery.LuceneGalleryConfig;
 import io.facesearch.gallery.bench.Background;
 import io.facesearch.gallery.bench.GalleryBenchmark;
 import io.facesearch.gallery.bench.GalleryBenchmarkConfig;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -51,8 +53,13 @@ final class GalleryBenchCommand implements Callable<Integer> {
   @Option(names = "--background", description = "Synthetic faces: face-like (default) or uniform.")
   String background = "face-like";
 
-  @Option(names = "--candidates", split = ",", description = "HNSW ef values to measure besides the default.")
+  @Option(names = "--candidates", split = ",", description = "Candidate counts (re-scored candidates, or HNSW ef) "
+      + "to measure besides the default.")
   int[] sweep = new int[0];
+
+  @Option(names = "--index", description = "How candidates are found: sketch (default, the scan of 1-bit sketches "
+      + "that serve uses) or hnsw (Lucene's graph over binary-quantised vectors, M=32, beamWidth 100).")
+  String index = "sketch";
 
   @Option(names = "--dir", description = "Where the index is built; emptied first (default: target/bench-gallery).")
   Path dir = Path.of("target/bench-gallery");
@@ -79,7 +86,12 @@ final class GalleryBenchCommand implements Callable<Integer> {
         ImpostorScores.of(real.onePerPerson()).describe());
     GalleryBenchmarkConfig defaults = GalleryBenchmarkConfig.defaults(faces, dir);
     Background synthetic = Background.named(background, real.vectors());
-    GalleryBenchmarkConfig cfg = new GalleryBenchmarkConfig(faces, seed, dir, defaults.gallery(),
+    LuceneGalleryConfig gallery = switch (index) {
+      case "sketch" -> defaults.gallery().withSketchScan();
+      case "hnsw" -> defaults.gallery().withHnsw(32, 100, 1);
+      default -> throw new CommandLine.ParameterException(new CommandLine(this), "--index is sketch or hnsw: " + index);
+    };
+    GalleryBenchmarkConfig cfg = new GalleryBenchmarkConfig(faces, seed, dir, gallery,
         defaults.randomQueries(), defaults.exactLatencyQueries(), sweep, SimilarityScale.cosine(70), reuseIndex);
     GalleryBenchmarkResult result = GalleryBenchmark.run(cfg, pairs, synthetic, System.out);
     System.out.printf(Locale.ROOT, "load average after: %s%n", MachineLoad.loadAverage());

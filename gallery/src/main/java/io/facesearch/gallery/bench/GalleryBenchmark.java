@@ -36,10 +36,11 @@ import org.apache.lucene.util.VectorUtil;
  * <li>build: opening the gallery on an empty directory, i.e. the rebuild from the truth, merge and commit
  *     included;</li>
  * <li>RAM per face: the JVM heap growth (used heap after full GCs, before opening and after building and warming
- *     up) plus the index files every search reads and that must stay memory-resident: quantised vectors
- *     ({@code .veb} binary, {@code .veq} int7/int4), HNSW graph ({@code .vex}) and vector metadata
- *     ({@code .vem*}); with quantisation off the float vectors ({@code .vec}) take their place. Those of a quantised
- *     index are read only for the re-scored candidates, so they count as disk, not RAM;</li>
+ *     up; the sketch scan's sketches live there) plus the index files every search reads and that must stay
+ *     memory-resident: vector metadata ({@code .vem*}) and, for HNSW, the quantised vectors ({@code .veb} binary,
+ *     {@code .veq} int7/int4) and the graph ({@code .vex}); with quantisation off the float vectors ({@code .vec})
+ *     take their place. Otherwise the float vectors are read only for the re-scored candidates, so they count as
+ *     disk, not RAM;</li>
  * <li>disk per face: all index files;</li>
  * <li>latency: one search at a time on one thread, after a warm-up, at k=5 and k=10;</li>
  * <li>recall@10: mean share of the exact top 10 (by face id) found in the gallery's top 10;</li>
@@ -57,10 +58,9 @@ public final class GalleryBenchmark {
             PrintStream out) {
         LuceneGalleryConfig galleryConfig = cfg.gallery();
         int dims = galleryConfig.dimensions();
-        out.printf(Locale.ROOT, "gallery benchmark: faces=%d mated_pairs=%d random_queries=%d M=%d beamWidth=%d "
-                        + "bits=%d candidates=%d cores=%d max_heap_mb=%d%n", cfg.faces(), mated.size(),
-                cfg.randomQueries(), galleryConfig.maxConn(), galleryConfig.beamWidth(),
-                galleryConfig.quantizationBits(), galleryConfig.searchCandidates(),
+        out.printf(Locale.ROOT, "gallery benchmark: faces=%d mated_pairs=%d random_queries=%d index=%s "
+                        + "candidates=%d cores=%d max_heap_mb=%d%n", cfg.faces(), mated.size(),
+                cfg.randomQueries(), galleryConfig.vectorsDescription(), galleryConfig.searchCandidates(),
                 Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
         out.printf(Locale.ROOT, "background: %s; impostor scores of 2,000 of its vectors: %s%n",
                 background.describe(), ImpostorScores.of(background, 2000).describe());
@@ -88,7 +88,7 @@ public final class GalleryBenchmark {
             }
             long heapAfter = usedHeapAfterGc();
             double heapPerFace = Math.max(0, heapAfter - heapBefore) / (double) cfg.faces();
-            IndexFiles files = IndexFiles.measure(cfg.indexDir(), galleryConfig.quantizationBits() != 0);
+            IndexFiles files = IndexFiles.measure(cfg.indexDir(), galleryConfig);
             double residentPerFace = files.residentBytes() / (double) cfg.faces();
             double diskPerFace = files.totalBytes() / (double) cfg.faces();
             out.printf(Locale.ROOT, "index files (bytes per face): %s%n", files.describe(cfg.faces()));
@@ -279,9 +279,9 @@ public final class GalleryBenchmark {
     }
 
     /** Sizes of the index files by extension. */
-    private record IndexFiles(TreeMap<String, Long> bytesByExtension, boolean quantized) {
+    private record IndexFiles(TreeMap<String, Long> bytesByExtension, LuceneGalleryConfig config) {
 
-        static IndexFiles measure(Path dir, boolean quantized) {
+        static IndexFiles measure(Path dir, LuceneGalleryConfig config) {
             TreeMap<String, Long> sizes = new TreeMap<>();
             try (Stream<Path> files = Files.list(dir)) {
                 for (Path file : files.toList()) {
@@ -296,19 +296,25 @@ public final class GalleryBenchmark {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            return new IndexFiles(sizes, quantized);
+            return new IndexFiles(sizes, config);
         }
 
         long totalBytes() {
             return bytesByExtension.values().stream().mapToLong(Long::longValue).sum();
         }
 
-        /** Quantised vectors (or float vectors when not quantised), HNSW graph and vector metadata. */
+        /**
+         * The files every search reads through the page cache: vector metadata, and for HNSW the graph and the
+         * vectors it scores (quantised, or float when not quantised). The sketch scan's {@code .fsk} is read onto
+         * the heap when a segment opens and is counted there.
+         */
         long residentBytes() {
+            boolean hnsw = config.index() == LuceneGalleryConfig.Index.HNSW;
+            boolean quantized = config.quantizationBits() != 0;
             long bytes = 0;
             for (var e : bytesByExtension.entrySet()) {
                 String ext = e.getKey();
-                boolean searchedVectors = quantized ? ext.equals("veb") || ext.equals("veq") : ext.equals("vec");
+                boolean searchedVectors = hnsw && (quantized ? ext.equals("veb") || ext.equals("veq") : ext.equals("vec"));
                 if (searchedVectors || ext.equals("vex") || ext.startsWith("vem")) {
                     bytes += e.getValue();
                 }
@@ -331,7 +337,8 @@ public final class GalleryBenchmark {
      * the real embeddings; without it the probe is a uniformly random unit vector and the mate is
      * {@code normalize(probe + noise)} with the noise scaled so that their cosine similarity is about
      * {@code --mate-similarity}. {@code --background uniform} forces a uniform background. Options:
-     * {@code --faces N --mated P --queries Q --m M --beam B --bits 1|7|4|0 --candidates C --sweep C1,C2,..
+     * {@code --faces N --mated P --queries Q --index sketch|hnsw --m M --beam B --bits 1|7|4|0 --candidates C
+     * --sweep C1,C2,..
      * --mate-similarity S --seed S --ram-mb MB --dir PATH --embeddings FILE --background uniform|face-like
      * --reuse-index true|false}.
      */
@@ -352,12 +359,18 @@ public final class GalleryBenchmark {
         Path embeddingsFile = null;
         String backgroundName = null;
         boolean reuse = false;
+        boolean hnsw = gallery.index() == LuceneGalleryConfig.Index.HNSW;
         for (int i = 0; i < args.length; i += 2) {
             String value = args[i + 1];
             switch (args[i]) {
                 case "--faces" -> faces = Integer.parseInt(value);
                 case "--mated" -> matedCount = Integer.parseInt(value);
                 case "--queries" -> queries = Integer.parseInt(value);
+                case "--index" -> hnsw = switch (value) {
+                    case "sketch" -> false;
+                    case "hnsw" -> true;
+                    default -> throw new IllegalArgumentException("--index is sketch or hnsw: " + value);
+                };
                 case "--m" -> m = Integer.parseInt(value);
                 case "--beam" -> beam = Integer.parseInt(value);
                 case "--bits" -> bits = Integer.parseInt(value);
@@ -373,7 +386,7 @@ public final class GalleryBenchmark {
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        gallery = gallery.withHnsw(m, beam, bits).withSearchCandidates(candidates);
+        gallery = (hnsw ? gallery.withHnsw(m, beam, bits) : gallery.withSketchScan()).withSearchCandidates(candidates);
         List<MatedPair> mated;
         Background background;
         if (embeddingsFile != null) {

@@ -10,14 +10,16 @@ import java.util.Objects;
  * @param faces               gallery size N: the mates plus N - mates synthetic random unit vectors
  * @param seed                seed of the synthetic vectors and random queries
  * @param indexDir            where the index is built (emptied first)
- * @param gallery             HNSW and quantisation settings; {@code searchCandidates} gives the headline figures
+ * @param gallery             the gallery's settings (index kind, HNSW and quantisation); {@code searchCandidates}
+ *                            gives the headline figures
  * @param randomQueries       random unit query vectors, in addition to the probes
  * @param exactLatencyQueries queries timed against the exact brute-force baseline
- * @param candidateSweep      further values of HNSW {@code ef} (search candidates) to report, may be empty
+ * @param candidateSweep      further numbers of search candidates (re-scored candidates, or HNSW {@code ef}) to
+ *                            report, may be empty
  * @param matchThreshold      cosine at or above which the service reports a match (its default threshold, 70 %);
  *                            rank-1 mate is also reported over the mates at or above it
  * @param reuseIndex          open the index already in {@code indexDir} (built by an earlier run with the same
- *                            faces, seed, background and HNSW settings) instead of building it; build time is then
+ *                            faces, seed, background and index settings) instead of building it; build time is then
  *                            not measured (NaN)
  */
 public record GalleryBenchmarkConfig(
@@ -41,7 +43,7 @@ public record GalleryBenchmarkConfig(
     }
 
     /**
-     * The defaults for {@code facesearch bench gallery --faces N}: the gallery's default HNSW settings, and an
+     * The defaults for {@code facesearch bench gallery --faces N}: the gallery's default settings, and an
      * IndexWriter RAM buffer of a third of the max heap (at most 3 GB) so that the build flushes few, large segments.
      * The exact baseline holds every float vector on the heap (2 KB per 512-d face): give 1M faces {@code -Xmx8g}.
      */

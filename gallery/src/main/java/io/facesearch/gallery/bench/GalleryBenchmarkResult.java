@@ -8,7 +8,7 @@ import java.util.Locale;
  *
  * @param ramBytesPerFace  {@code heapBytesPerFace + residentFileBytesPerFace}
  * @param residentFileBytesPerFace the index files a search reads on every query and that must therefore stay in
- *                         memory (page cache): quantised vectors, HNSW graph, their metadata
+ *                         memory (page cache): vector metadata, and for HNSW quantised vectors and graph
  * @param rank1Mate        among probes whose mate exact search ranks first, the share the gallery ranks first
  * @param sweep            one row per number of search candidates measured, the headline one included
  */

@@ -1,0 +1,409 @@
+package io.facesearch.gallery.sketch;
+
+import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntUnaryOperator;
+import org.apache.lucene.search.KnnCollector;
+import org.apache.lucene.util.Bits;
+import org.apache.lucene.util.VectorUtil;
+
+/**
+ * The binary sketches of one vector field of one segment, and the search over them.
+ *
+ * <h2>Sketch of a vector (paper terms → fields)</h2>
+ * A stored vector {@code x} is centred on the segment's {@link #centroid} {@code c} and rotated:
+ * {@code o = R·(x - c)} ({@link HadamardRotation}). Its sketch is the sign bits {@code b_i = [o_i > 0]} of
+ * {@code o}, packed little-endian into {@link #words} longs per vector in {@link #codes} (ordinal-major), and one
+ * float {@link #factors}{@code [ord] = ‖o‖² / Σ|o_i|}: RaBitQ's correction (Gao and Long, SIGMOD 2024) that turns
+ * the dot product of a query with the ±1 code into an estimate of its dot product with {@code x - c}.
+ *
+ * <h2>Search: three stages, each on fewer candidates with a better score</h2>
+ * <ol>
+ * <li><b>Hamming scan</b> of every accepted vector: {@code popcount(b_x XOR b_q)}, where {@code b_q} are the sign
+ *     bits of {@code R·(q - c)}. The Hamming distance of two SimHash sketches estimates the angle between the
+ *     centred vectors (Charikar 2002). Memory-bound: 64 bytes per vector for 512-d, about 1.5 ms per million
+ *     vectors with the two threads of the development machine. The best {@code shortlist} vectors go on
+ *     ({@value #SHORTLIST_FACTOR} × the collector's k).</li>
+ * <li><b>Asymmetric estimate</b> on the shortlist: the rotated query {@code p = R·q} stays (almost) exact, quantised
+ *     to 4 bits per entry ({@code p_i ≈ lo + step·u_i}); with {@code s_i = 2b_i - 1},
+ *     {@code <x, q> ≈ factor·<s, p> + <c, q>}, and {@code <s, p> = 2·(lo·popcount(b) + step·Σ_k 2^k
+ *     popcount(b AND plane_k)) - Σp}, where {@code plane_k} holds bit k of every {@code u_i}. Every shortlisted
+ *     vector is offered to the collector with Lucene's DOT_PRODUCT score {@code (1 + estimate) / 2}; the collector
+ *     keeps its k best.</li>
+ * <li>The caller re-scores the collector's candidates with the exact float vectors ({@code LuceneGallery}).</li>
+ * </ol>
+ * The scan is split into chunks of {@value #CHUNK} vectors, claimed by the searching thread and, when one is idle, a
+ * helper thread: a search never waits for a helper that has not started.
+ */
+final class BinarySketches {
+
+    /** Stage 1 keeps this many candidates per candidate the collector asks for. */
+    static final int SHORTLIST_FACTOR = 20;
+    static final int CHUNK = 1 << 14;
+    private static final int QUERY_BITS = 4; // the estimate's loop has one plane per bit
+    /** Ordinals whose distances set the Hamming bound of a search, and how many of them must be accepted. */
+    private static final int SAMPLE = 1 << 14;
+    private static final int MIN_SAMPLE = 256;
+    /** The bound admits this many times the shortlist, so that a sample's error rarely leaves it short. */
+    private static final double SAMPLE_MARGIN = 1.5;
+    private static final ExecutorService HELPERS = Runtime.getRuntime().availableProcessors() > 1
+            ? Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors() - 1,
+                    Thread.ofPlatform().name("gallery-scan-", 0).daemon(true).factory())
+            : null;
+
+    final int count;
+    final int dimensions;
+    final int words;
+    final float[] centroid;
+    final long[] codes;
+    final float[] factors;
+    private final HadamardRotation rotation;
+    private final float[] rotatedCentroid;
+
+    BinarySketches(int dimensions, float[] centroid, long[] codes, float[] factors) {
+        this.rotation = new HadamardRotation(dimensions);
+        this.count = factors.length;
+        this.dimensions = dimensions;
+        this.words = rotation.padded() / 64 + (rotation.padded() % 64 == 0 ? 0 : 1);
+        if (centroid.length != dimensions || codes.length != (long) count * words) {
+            throw new IllegalArgumentException("sketch arrays do not match " + count + " vectors of " + dimensions);
+        }
+        this.centroid = centroid;
+        this.codes = codes;
+        this.factors = factors;
+        this.rotatedCentroid = new float[rotation.padded()];
+        rotation.rotate(centroid, null, rotatedCentroid);
+    }
+
+    /** Longs per sketch for vectors of this dimension. */
+    static int words(int dimensions) {
+        int padded = new HadamardRotation(dimensions).padded();
+        return (padded + 63) / 64;
+    }
+
+    /**
+     * Encodes one vector: writes its sign bits at {@code codes[ord * words ..]} and returns its correction factor.
+     * {@code scratch} holds at least {@link HadamardRotation#padded} floats.
+     */
+    static float encode(HadamardRotation rotation, float[] vector, float[] centroid, float[] scratch, long[] codes,
+            int offset) {
+        rotation.rotate(vector, centroid, scratch);
+        int padded = rotation.padded();
+        double squares = 0;
+        double absolutes = 0;
+        for (int i = 0; i < padded; i++) {
+            float o = scratch[i];
+            squares += (double) o * o;
+            absolutes += Math.abs(o);
+            if (o > 0) {
+                codes[offset + (i >> 6)] |= 1L << (i & 63);
+            }
+        }
+        return absolutes == 0 ? 0f : (float) (squares / absolutes);
+    }
+
+    /**
+     * Offers the best candidates for {@code query} to {@code collector}.
+     *
+     * @param accept   accepted documents, null for all
+     * @param ordToDoc maps a vector ordinal to its document; null when they are equal (every document has a vector)
+     */
+    void search(float[] query, KnnCollector collector, Bits accept, IntUnaryOperator ordToDoc) {
+        if (count == 0) {
+            return;
+        }
+        Query q = new Query(query);
+        long wanted = (long) SHORTLIST_FACTOR * collector.k();
+        int bound = q.boundFromSample(wanted, accept, ordToDoc);
+        Candidates candidates;
+        while (true) {
+            candidates = scan(q, bound, accept, ordToDoc);
+            // The sample misjudged the distribution (rare): widen the bound until the shortlist is full.
+            if (candidates.size >= wanted || candidates.size == candidates.scanned || bound >= q.maxDistance()) {
+                break;
+            }
+            bound = Math.min(q.maxDistance(), bound + 16);
+        }
+        collector.incVisitedCount(candidates.scanned);
+        // The correction factors are applied here rather than in the scan: these loads are independent and
+        // overlap, where in the scan each would stall it on a cache miss.
+        int[] ords = candidates.ords;
+        float[] dots = candidates.codeDots;
+        for (int i = 0; i < candidates.size; i++) {
+            dots[i] = factors[ords[i]] * dots[i] + q.centroidDot;
+        }
+        for (int i = 0; i < candidates.size; i++) {
+            int ord = ords[i];
+            int doc = ordToDoc == null ? ord : ordToDoc.applyAsInt(ord);
+            collector.collect(doc, Math.max(0f, (1f + dots[i]) * 0.5f));
+        }
+    }
+
+    /** Stage 1 over all chunks, with a helper thread when one is free; stage 2 for every vector within the bound. */
+    private Candidates scan(Query q, int bound, Bits accept, IntUnaryOperator ordToDoc) {
+        int chunks = (count + CHUNK - 1) / CHUNK;
+        ScanJob job = new ScanJob(q, bound, accept, ordToDoc, chunks);
+        if (chunks > 1 && HELPERS != null) {
+            try {
+                HELPERS.execute(job);
+            } catch (RejectedExecutionException e) {
+                // no helper: scan alone
+            }
+        }
+        Candidates candidates = job.scanChunks();
+        if (!job.state.compareAndSet(ScanJob.WAITING, ScanJob.DONE_ALONE)) {
+            job.helperDone.awaitUninterruptibly();
+            candidates.addAll(job.helperCandidates);
+        }
+        return candidates;
+    }
+
+    /** Vectors within the Hamming bound and their {@link Query#codeDot}, as one thread found them. */
+    private static final class Candidates {
+        int[] ords = new int[1024];
+        float[] codeDots = new float[1024];
+        int size;
+        int scanned;
+
+        void add(int ord, float codeDot) {
+            if (size == ords.length) {
+                ords = Arrays.copyOf(ords, size * 2);
+                codeDots = Arrays.copyOf(codeDots, size * 2);
+            }
+            ords[size] = ord;
+            codeDots[size] = codeDot;
+            size++;
+        }
+
+        void addAll(Candidates other) {
+            for (int i = 0; i < other.size; i++) {
+                add(other.ords[i], other.codeDots[i]);
+            }
+            scanned += other.scanned;
+        }
+    }
+
+    private final class ScanJob implements Runnable {
+        static final int WAITING = 0;
+        static final int HELPER_STARTED = 1;
+        static final int DONE_ALONE = 2;
+
+        final AtomicInteger state = new AtomicInteger(WAITING);
+        final AtomicInteger nextChunk = new AtomicInteger();
+        final Latch helperDone = new Latch();
+        final Query q;
+        final int bound;
+        final Bits accept;
+        final IntUnaryOperator ordToDoc;
+        final int chunks;
+        Candidates helperCandidates;
+
+        ScanJob(Query q, int bound, Bits accept, IntUnaryOperator ordToDoc, int chunks) {
+            this.q = q;
+            this.bound = bound;
+            this.accept = accept;
+            this.ordToDoc = ordToDoc;
+            this.chunks = chunks;
+        }
+
+        @Override
+        public void run() {
+            if (!state.compareAndSet(WAITING, HELPER_STARTED)) {
+                return; // the searching thread already finished every chunk
+            }
+            try {
+                helperCandidates = scanChunks();
+            } finally {
+                helperDone.release();
+            }
+        }
+
+        Candidates scanChunks() {
+            Candidates candidates = new Candidates();
+            for (int chunk = nextChunk.getAndIncrement(); chunk < chunks; chunk = nextChunk.getAndIncrement()) {
+                int from = chunk * CHUNK;
+                int to = Math.min(count, from + CHUNK);
+                if (accept == null && words == 8) {
+                    scan512(from, to, candidates);
+                } else {
+                    scan(from, to, candidates);
+                }
+            }
+            return candidates;
+        }
+
+        /** Stages 1 and 2 for 512-bit sketches of all documents: the hot loop, unrolled. */
+        private void scan512(int from, int to, Candidates candidates) {
+            long[] c = codes;
+            long[] signBits = q.signBits;
+            long q0 = signBits[0], q1 = signBits[1], q2 = signBits[2], q3 = signBits[3];
+            long q4 = signBits[4], q5 = signBits[5], q6 = signBits[6], q7 = signBits[7];
+            int bound = this.bound;
+            for (int ord = from, b = from << 3; ord < to; ord++, b += 8) {
+                int d = Long.bitCount(c[b] ^ q0) + Long.bitCount(c[b + 1] ^ q1) + Long.bitCount(c[b + 2] ^ q2)
+                        + Long.bitCount(c[b + 3] ^ q3) + Long.bitCount(c[b + 4] ^ q4) + Long.bitCount(c[b + 5] ^ q5)
+                        + Long.bitCount(c[b + 6] ^ q6) + Long.bitCount(c[b + 7] ^ q7);
+                if (d <= bound) {
+                    candidates.add(ord, q.codeDot(ord)); // the sketch is in cache now
+                }
+            }
+            candidates.scanned += to - from;
+        }
+
+        /** Stages 1 and 2, any sketch length, only accepted documents. */
+        private void scan(int from, int to, Candidates candidates) {
+            int scanned = 0;
+            for (int ord = from; ord < to; ord++) {
+                if (accept != null && !accept.get(ordToDoc == null ? ord : ordToDoc.applyAsInt(ord))) {
+                    continue;
+                }
+                scanned++;
+                if (q.distance(ord) <= bound) {
+                    candidates.add(ord, q.codeDot(ord));
+                }
+            }
+            candidates.scanned += scanned;
+        }
+    }
+
+    /** A one-shot latch without the interruptible waits of {@link CountDownLatch}. */
+    private static final class Latch {
+        private final CountDownLatch latch = new CountDownLatch(1);
+
+        void release() {
+            latch.countDown();
+        }
+
+        void awaitUninterruptibly() {
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    latch.await();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** A query prepared for this segment: its Hamming sign bits and its 4-bit planes for the estimate. */
+    private final class Query {
+        final long[] signBits = new long[words];
+        final long[] plane0 = new long[words];
+        final long[] plane1 = new long[words];
+        final long[] plane2 = new long[words];
+        final long[] plane3 = new long[words];
+        final float low;
+        final float step;
+        final float sum;
+        final float centroidDot;
+
+        Query(float[] query) {
+            int padded = rotation.padded();
+            float[] p = new float[padded];
+            rotation.rotate(query, null, p);
+            float min = Float.POSITIVE_INFINITY;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int i = 0; i < padded; i++) {
+                if (p[i] - rotatedCentroid[i] > 0) {
+                    signBits[i >> 6] |= 1L << (i & 63);
+                }
+                min = Math.min(min, p[i]);
+                max = Math.max(max, p[i]);
+            }
+            int levels = (1 << QUERY_BITS) - 1;
+            float s = max > min ? (max - min) / levels : 0f;
+            double total = 0;
+            for (int i = 0; i < padded; i++) {
+                int u = s == 0f ? 0 : Math.round((p[i] - min) / s);
+                total += min + s * u;
+                long bit = 1L << (i & 63);
+                int word = i >> 6;
+                plane0[word] |= (u & 1) != 0 ? bit : 0L;
+                plane1[word] |= (u & 2) != 0 ? bit : 0L;
+                plane2[word] |= (u & 4) != 0 ? bit : 0L;
+                plane3[word] |= (u & 8) != 0 ? bit : 0L;
+            }
+            this.low = min;
+            this.step = s;
+            this.sum = (float) total;
+            this.centroidDot = VectorUtil.dotProduct(centroid, query);
+        }
+
+        int maxDistance() {
+            return words * 64;
+        }
+
+        /** Stage 1: the Hamming distance of vector {@code ord}'s sketch to the query's. */
+        int distance(int ord) {
+            int base = ord * words;
+            int d = 0;
+            for (int w = 0; w < words; w++) {
+                d += Long.bitCount(codes[base + w] ^ signBits[w]);
+            }
+            return d;
+        }
+
+        /**
+         * A Hamming bound that about {@code SAMPLE_MARGIN × wanted} accepted vectors are within, judged from the
+         * first {@value #SAMPLE} ordinals (insertion order is unrelated to the similarity to a query); the open bound
+         * when the sample holds too few accepted vectors to judge or when {@code wanted} is most of them.
+         */
+        int boundFromSample(long wanted, Bits accept, IntUnaryOperator ordToDoc) {
+            int sampled = Math.min(count, SAMPLE);
+            int[] histogram = new int[maxDistance() + 1];
+            int accepted = 0;
+            for (int ord = 0; ord < sampled; ord++) {
+                if (accept == null || accept.get(ordToDoc == null ? ord : ordToDoc.applyAsInt(ord))) {
+                    histogram[distance(ord)]++;
+                    accepted++;
+                }
+            }
+            double expectedAccepted = (double) count * accepted / sampled;
+            double share = SAMPLE_MARGIN * wanted / expectedAccepted;
+            if (accepted < MIN_SAMPLE || share >= 1) {
+                return maxDistance();
+            }
+            return quantile(histogram, share, accepted);
+        }
+
+        /** The smallest distance that at least {@code share} of the {@code total} counted are within. */
+        private static int quantile(int[] histogram, double share, int total) {
+            long needed = (long) Math.ceil(share * total);
+            long within = 0;
+            for (int d = 0; d < histogram.length; d++) {
+                within += histogram[d];
+                if (within >= needed) {
+                    return d;
+                }
+            }
+            return histogram.length - 1;
+        }
+
+        /**
+         * Stage 2 without the vector's correction: {@code <s, p>}, the dot product of the rotated query with the
+         * ±1 code of vector {@code ord}. The estimate of {@code <x, q>} is {@code factors[ord] · codeDot + <c, q>}.
+         */
+        float codeDot(int ord) {
+            int base = ord * words;
+            int ones = 0;
+            int weighted = 0;
+            for (int w = 0; w < words; w++) {
+                long code = codes[base + w];
+                ones += Long.bitCount(code);
+                weighted += Long.bitCount(code & plane0[w]) + (Long.bitCount(code & plane1[w]) << 1)
+                        + (Long.bitCount(code & plane2[w]) << 2) + (Long.bitCount(code & plane3[w]) << 3);
+            }
+            float selected = low * ones + step * weighted; // Σ of p_i over the set bits
+            return 2f * selected - sum;
+        }
+    }
+}

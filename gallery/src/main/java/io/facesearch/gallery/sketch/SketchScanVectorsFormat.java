@@ -1,0 +1,68 @@
+package io.facesearch.gallery.sketch;
+
+import java.io.IOException;
+import org.apache.lucene.codecs.KnnVectorsFormat;
+import org.apache.lucene.codecs.KnnVectorsReader;
+import org.apache.lucene.codecs.KnnVectorsWriter;
+import org.apache.lucene.codecs.hnsw.FlatVectorScorerUtil;
+import org.apache.lucene.codecs.hnsw.FlatVectorsFormat;
+import org.apache.lucene.codecs.lucene99.Lucene99FlatVectorsFormat;
+import org.apache.lucene.index.SegmentReadState;
+import org.apache.lucene.index.SegmentWriteState;
+
+/**
+ * A Lucene vectors format for exhaustive search: float32 vectors as Lucene stores them
+ * ({@link Lucene99FlatVectorsFormat}: {@code .vec}, {@code .vemf}) plus a 1-bit sketch of every vector, held in
+ * memory and scanned in full by every search ({@link BinarySketches}). No graph: building costs one rotation per
+ * vector, and a filter or deleted documents never make a search miss its true neighbours.
+ *
+ * <h2>Files (per segment, per format suffix)</h2>
+ * <b>{@code .fskm}</b> (meta): index header {@value #META_CODEC}; per field {@code [int field number][int vector
+ * count][int dimensions][long data offset][long data length]}; {@code int -1}; footer.<br>
+ * <b>{@code .fsk}</b> (data): index header {@value #DATA_CODEC}; per field at its offset: the centroid
+ * ({@code dimensions} little-endian float32), the sketches ({@code count × words} little-endian int64, vector
+ * ordinal-major, bit i of a sketch in long {@code i / 64} at bit {@code i % 64}; {@code words = ⌈padded / 64⌉},
+ * padded = dimensions rounded up to a power of two), the correction factors ({@code count} float32); footer.
+ * The rotation ({@link HadamardRotation#SEED}, {@link HadamardRotation#ROUNDS}) is fixed by {@link #VERSION_CURRENT}.
+ * Both files are read whole and checksummed when a segment is opened.
+ *
+ * <p>Lucene finds a format by name when it opens a segment; this class is registered in
+ * {@code META-INF/services/org.apache.lucene.codecs.KnnVectorsFormat}.
+ */
+public final class SketchScanVectorsFormat extends KnnVectorsFormat {
+
+    public static final String NAME = "FacesearchSketchScan";
+    static final String META_CODEC = "FacesearchSketchScanMeta";
+    static final String DATA_CODEC = "FacesearchSketchScanData";
+    static final String META_EXTENSION = "fskm";
+    static final String DATA_EXTENSION = "fsk";
+    static final int VERSION_START = 0;
+    static final int VERSION_CURRENT = 0;
+
+    private final FlatVectorsFormat floats =
+            new Lucene99FlatVectorsFormat(FlatVectorScorerUtil.getLucene99FlatVectorsScorer());
+
+    public SketchScanVectorsFormat() {
+        super(NAME);
+    }
+
+    @Override
+    public KnnVectorsWriter fieldsWriter(SegmentWriteState state) throws IOException {
+        return new SketchScanVectorsWriter(state, floats.fieldsWriter(state));
+    }
+
+    @Override
+    public KnnVectorsReader fieldsReader(SegmentReadState state) throws IOException {
+        return new SketchScanVectorsReader(state, floats.fieldsReader(state));
+    }
+
+    @Override
+    public int getMaxDimensions(String fieldName) {
+        return 4096;
+    }
+
+    @Override
+    public String toString() {
+        return NAME + "(floats=" + floats + ")";
+    }
+}
