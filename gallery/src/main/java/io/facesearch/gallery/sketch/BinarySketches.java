@@ -25,19 +25,22 @@ import org.apache.lucene.util.VectorUtil;
  * <ol>
  * <li><b>Hamming scan</b> of every accepted vector: {@code popcount(b_x XOR b_q)}, where {@code b_q} are the sign
  *     bits of {@code R·(q - c)}. The Hamming distance of two SimHash sketches estimates the angle between the
- *     centred vectors (Charikar 2002). Memory-bound: 64 bytes per vector for 512-d, about 1.5 ms per million
- *     vectors with the two threads of the development machine. The best {@code shortlist} vectors go on
- *     ({@value #SHORTLIST_FACTOR} × the collector's k).</li>
- * <li><b>Asymmetric estimate</b> on the shortlist: the rotated query {@code p = R·q} stays (almost) exact, quantised
- *     to 4 bits per entry ({@code p_i ≈ lo + step·u_i}); with {@code s_i = 2b_i - 1},
- *     {@code <x, q> ≈ factor·<s, p> + <c, q>}, and {@code <s, p> = 2·(lo·popcount(b) + step·Σ_k 2^k
- *     popcount(b AND plane_k)) - Σp}, where {@code plane_k} holds bit k of every {@code u_i}. Every shortlisted
- *     vector is offered to the collector with Lucene's DOT_PRODUCT score {@code (1 + estimate) / 2}; the collector
- *     keeps its k best.</li>
+ *     centred vectors (Charikar 2002). Memory-bound: 64 bytes per vector for 512-d, 1.6-1.8 ms per million vectors
+ *     with the two threads of the development machine. The vectors within a Hamming bound go on: the bound is the
+ *     distance that {@value #SAMPLE_MARGIN} × the shortlist ({@value #SHORTLIST_FACTOR} × the collector's k) of
+ *     the first {@value #SAMPLE} vectors are within, scaled to the segment; it is widened and the scan repeated in
+ *     the rare case that fewer than the shortlist pass.</li>
+ * <li><b>Asymmetric estimate</b> of each vector that passes, computed at once while its sketch is in cache: the
+ *     rotated query {@code p = R·q} stays (almost) exact, quantised to 4 bits per entry ({@code p_i ≈ lo +
+ *     step·u_i}); with {@code s_i = 2b_i - 1}, {@code <x, q> ≈ factor·<s, p> + <c, q>}, and {@code <s, p> =
+ *     2·(lo·popcount(b) + step·Σ_k 2^k popcount(b AND plane_k)) - Σp}, where {@code plane_k} holds bit k of every
+ *     {@code u_i}. Each is offered to the collector with Lucene's DOT_PRODUCT score {@code (1 + estimate) / 2}; the
+ *     collector keeps its k best.</li>
  * <li>The caller re-scores the collector's candidates with the exact float vectors ({@code LuceneGallery}).</li>
  * </ol>
  * The scan is split into chunks of {@value #CHUNK} vectors, claimed by the searching thread and, when one is idle, a
- * helper thread: a search never waits for a helper that has not started.
+ * helper thread: a search never waits for a helper that has not started. What a search allocates is proportional
+ * to its shortlist, not to the segment.
  */
 final class BinarySketches {
 
@@ -121,7 +124,7 @@ final class BinarySketches {
         int bound = q.boundFromSample(wanted, accept, ordToDoc);
         Candidates candidates;
         while (true) {
-            candidates = scan(q, bound, accept, ordToDoc);
+            candidates = scan(q, bound, accept, ordToDoc, wanted);
             // The sample misjudged the distribution (rare): widen the bound until the shortlist is full.
             if (candidates.size >= wanted || candidates.size == candidates.scanned || bound >= q.maxDistance()) {
                 break;
@@ -144,9 +147,11 @@ final class BinarySketches {
     }
 
     /** Stage 1 over all chunks, with a helper thread when one is free; stage 2 for every vector within the bound. */
-    private Candidates scan(Query q, int bound, Bits accept, IntUnaryOperator ordToDoc) {
+    private Candidates scan(Query q, int bound, Bits accept, IntUnaryOperator ordToDoc, long wanted) {
         int chunks = (count + CHUNK - 1) / CHUNK;
-        ScanJob job = new ScanJob(q, bound, accept, ordToDoc, chunks);
+        // Sized for this thread's half of what the bound is meant to admit, so that the arrays rarely grow.
+        int capacity = (int) Math.min(count, 1024 + (long) (SAMPLE_MARGIN * wanted / 2));
+        ScanJob job = new ScanJob(q, bound, accept, ordToDoc, chunks, capacity);
         if (chunks > 1 && HELPERS != null) {
             try {
                 HELPERS.execute(job);
@@ -164,10 +169,15 @@ final class BinarySketches {
 
     /** Vectors within the Hamming bound and their {@link Query#codeDot}, as one thread found them. */
     private static final class Candidates {
-        int[] ords = new int[1024];
-        float[] codeDots = new float[1024];
+        int[] ords;
+        float[] codeDots;
         int size;
         int scanned;
+
+        Candidates(int capacity) {
+            ords = new int[Math.max(16, capacity)];
+            codeDots = new float[ords.length];
+        }
 
         void add(int ord, float codeDot) {
             if (size == ords.length) {
@@ -200,9 +210,11 @@ final class BinarySketches {
         final Bits accept;
         final IntUnaryOperator ordToDoc;
         final int chunks;
+        final int capacity;
         Candidates helperCandidates;
 
-        ScanJob(Query q, int bound, Bits accept, IntUnaryOperator ordToDoc, int chunks) {
+        ScanJob(Query q, int bound, Bits accept, IntUnaryOperator ordToDoc, int chunks, int capacity) {
+            this.capacity = capacity;
             this.q = q;
             this.bound = bound;
             this.accept = accept;
@@ -223,7 +235,7 @@ final class BinarySketches {
         }
 
         Candidates scanChunks() {
-            Candidates candidates = new Candidates();
+            Candidates candidates = new Candidates(capacity);
             for (int chunk = nextChunk.getAndIncrement(); chunk < chunks; chunk = nextChunk.getAndIncrement()) {
                 int from = chunk * CHUNK;
                 int to = Math.min(count, from + CHUNK);
