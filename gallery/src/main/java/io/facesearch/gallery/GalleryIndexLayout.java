@@ -40,9 +40,10 @@ import org.apache.lucene.util.BytesRef;
  * <tr><td>{@code embedding}</td><td>float vector, {@code dims} (512) entries,
  *     {@link VectorSimilarityFunction#DOT_PRODUCT}</td><td>the L2-normalised embedding. Its per-field vectors format
  *     (see {@link LuceneGalleryConfig#vectorsFormat}) keeps the raw float32 vectors ({@code .vec}, used for exact
- *     re-scoring) and, by default, a binary-quantised copy ({@code .veb}, Lucene's BBQ: 1 bit per entry plus
- *     corrections, 78 bytes for 512-d; with int7 or int4 quantisation {@code .veq} instead) and the HNSW graph
- *     ({@code .vex}) that the graph search reads.</td></tr>
+ *     re-scoring) and, by default ({@link io.facesearch.gallery.sketch.SketchScanVectorsFormat}, whose javadoc
+ *     documents its files), a 1-bit sketch and a correction factor per vector ({@code .fsk}, 68 bytes for 512-d)
+ *     that every search scans. With HNSW: a binary-quantised copy ({@code .veb}, Lucene's BBQ, 78 bytes for 512-d;
+ *     with int7 or int4 quantisation {@code .veq} instead) and the graph ({@code .vex}).</td></tr>
  * <tr><td>{@code application_id}, {@code session_id}, {@code model_id}</td><td>binary doc values</td><td>UTF-8
  *     strings; {@code model_id} is the id of the model that produced the embedding</td></tr>
  * <tr><td>{@code attrs}</td><td>numeric doc values</td><td>bits 0-3: blocklisted, allowlisted, approved,
@@ -53,9 +54,9 @@ import org.apache.lucene.util.BytesRef;
  * <p>Lucene's DOT_PRODUCT score is {@code (1 + dot) / 2}; the gallery never exposes it, it re-scores candidates with
  * the exact float dot product.
  *
- * <p>Every commit carries user data {@value #LAYOUT_VERSION_KEY} = {@value #LAYOUT_VERSION} and
- * {@value #DIMENSIONS_KEY}. On open, an index without them, with an older layout version or other dimensions is
- * rebuilt from the truth; an index with a newer layout version is refused (it was written by a newer facesearch).
+ * <p>Every commit carries user data {@value #LAYOUT_VERSION_KEY} = {@value #LAYOUT_VERSION}, {@value #DIMENSIONS_KEY}
+ * and {@value #VECTORS_KEY} (the vectors format and its settings). On open, an index without them, with an older
+ * layout version, other dimensions or another vectors format is rebuilt from the truth; an index with a newer layout version is refused (it was written by a newer facesearch).
  * Change {@link #LAYOUT_VERSION} whenever anything in this table changes.
  */
 final class GalleryIndexLayout {

@@ -105,15 +105,24 @@ public final class LuceneGallery implements Gallery {
         this.mergeExecutor = config.mergeWorkers() > 1
                 ? Executors.newFixedThreadPool(config.mergeWorkers(), daemonThreads("gallery-merge"))
                 : null;
+        IndexWriter openedWriter = null;
         try {
-            this.writer = new IndexWriter(directory, writerConfig(config, mergeExecutor, create));
-            writer.setLiveCommitData(GalleryIndexLayout.commitUserData(config.dimensions(),
+            openedWriter = new IndexWriter(directory, writerConfig(config, mergeExecutor, create));
+            openedWriter.setLiveCommitData(GalleryIndexLayout.commitUserData(config.dimensions(),
                     config.vectorsDescription()).entrySet());
-            this.searchers = new SearcherManager(writer, new SearcherFactory());
+            this.searchers = new SearcherManager(openedWriter, new SearcherFactory());
         } catch (IOException | RuntimeException e) {
+            if (openedWriter != null) {
+                try {
+                    openedWriter.rollback(); // releases the write lock, writes nothing
+                } catch (IOException | RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
             closeQuietly();
             throw e;
         }
+        this.writer = openedWriter;
         this.committer = Executors.newSingleThreadScheduledExecutor(daemonThreads("gallery-commit"));
         long intervalMs = Math.max(1, config.commitInterval().toMillis());
         committer.scheduleWithFixedDelay(this::commitIfChanged, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
@@ -126,7 +135,8 @@ public final class LuceneGallery implements Gallery {
 
     /**
      * Opens (or creates) the gallery index in {@code path} and makes it agree with {@code truth}: an index of an
-     * older layout, other dimensions or that Lucene cannot read is rebuilt; otherwise faces missing from the index
+     * older layout, other dimensions or vectors format, or with a file that Lucene cannot read or that fails its
+     * checksum, is rebuilt; otherwise faces missing from the index
      * are added, faces the truth no longer has are deleted and faces whose flags or model differ are re-indexed.
      *
      * @throws IllegalStateException if the index was written with a newer layout version
@@ -143,7 +153,14 @@ public final class LuceneGallery implements Gallery {
             } catch (IndexFormatTooOldException | IndexFormatTooNewException | CorruptIndexException e) {
                 rebuildReason = "Lucene cannot read the index (" + e.getMessage() + ")";
             }
-            LuceneGallery gallery = new LuceneGallery(path, config, rebuildReason != null);
+            LuceneGallery gallery;
+            try {
+                gallery = new LuceneGallery(path, config, rebuildReason != null);
+            } catch (CorruptIndexException | IndexFormatTooOldException | IndexFormatTooNewException e) {
+                // A segment fails its checksum or format check when the reader opens it: the truth has everything.
+                rebuildReason = "a segment cannot be read (" + e.getMessage() + ")";
+                gallery = new LuceneGallery(path, config, true);
+            }
             try {
                 if (rebuildReason != null) {
                     log.info("gallery {}: rebuilding from the truth because {}", path, rebuildReason);

@@ -167,6 +167,29 @@ class LuceneGalleryDurabilityTest {
     }
 
     @Test
+    void an_index_whose_sketches_fail_their_checksum_is_rebuilt_from_the_truth() throws IOException {
+        TestFaces faces = new TestFaces(TestSeed.get("an_index_whose_sketches_fail_their_checksum_is_rebuilt_from_the_"
+                + "truth"));
+        InMemoryTruth truth = new InMemoryTruth();
+        for (int i = 0; i < 20; i++) {
+            truth.put(faces.face("app"));
+        }
+        Galleries.open(dir, truth).close();
+        Path sketches;
+        try (var files = Files.list(dir)) {
+            sketches = files.filter(f -> f.toString().endsWith(".fsk")).findFirst().orElseThrow();
+        }
+        byte[] bytes = Files.readAllBytes(sketches);
+        bytes[bytes.length / 2] ^= 0x5A; // one flipped byte among the sketches
+        Files.write(sketches, bytes);
+        try (LuceneGallery lucene = Galleries.open(dir, truth)) {
+            assertNull(lucene.lastRepair(), "rebuilt, not repaired");
+            assertEquals(20, lucene.count("app"));
+            assertSameAsExact(lucene, truth, faces, "app");
+        }
+    }
+
+    @Test
     void an_index_with_a_newer_layout_version_is_refused() throws IOException {
         InMemoryTruth truth = new InMemoryTruth();
         Galleries.open(dir, truth).close();

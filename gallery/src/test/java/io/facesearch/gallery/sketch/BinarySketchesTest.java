@@ -4,8 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.search.TopKnnCollector;
@@ -99,6 +104,54 @@ class BinarySketchesTest {
                 assertEquals(0, doc % 2, "query " + q + " offered an odd document");
             }
             assertEquals(n / 2, filtered.visitedCount(), "visited = accepted");
+        }
+    }
+
+    /**
+     * Searches running at once share the one helper thread (and run alone when it is busy): each must offer what
+     * the same search offers when it runs alone. 4 threads × 8 queries over 100,000 vectors.
+     */
+    @Test
+    void searches_in_parallel_offer_what_they_offer_alone() throws Exception {
+        long seed = 20_261_129L;
+        System.out.println("searches_in_parallel_offer_what_they_offer_alone: seed=" + seed);
+        SplittableRandom random = new SplittableRandom(seed);
+        int n = 100_000;
+        float[][] vectors = new float[n][];
+        for (int i = 0; i < n; i++) {
+            vectors[i] = unit(random);
+        }
+        BinarySketches sketches = sketch(vectors);
+        float[][] queries = new float[32][];
+        int[][] alone = new int[queries.length][];
+        for (int q = 0; q < queries.length; q++) {
+            queries[q] = near(vectors[random.nextInt(n)], 0.5, random);
+            TopKnnCollector collector = new TopKnnCollector(20, Integer.MAX_VALUE);
+            sketches.search(queries[q], collector, null, null);
+            alone[q] = docs(collector.topDocs());
+        }
+        int[][] together = new int[queries.length][];
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                int thread = t;
+                futures.add(pool.submit(() -> {
+                    for (int q = thread; q < queries.length; q += 4) {
+                        TopKnnCollector collector = new TopKnnCollector(20, Integer.MAX_VALUE);
+                        sketches.search(queries[q], collector, null, null);
+                        together[q] = docs(collector.topDocs());
+                    }
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        for (int q = 0; q < queries.length; q++) {
+            assertArrayEquals(alone[q], together[q], "query " + q);
         }
     }
 
