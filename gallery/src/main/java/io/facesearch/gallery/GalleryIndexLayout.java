@@ -56,7 +56,8 @@ import org.apache.lucene.util.BytesRef;
  *
  * <p>Every commit carries user data {@value #LAYOUT_VERSION_KEY} = {@value #LAYOUT_VERSION}, {@value #DIMENSIONS_KEY}
  * and {@value #VECTORS_KEY} (the vectors format and its settings). On open, an index without them, with an older
- * layout version, other dimensions or another vectors format is rebuilt from the truth; an index with a newer layout version is refused (it was written by a newer facesearch).
+ * layout version, other dimensions or another vectors format is rebuilt from the truth; an index with a newer layout
+ * version is refused (it was written by a newer facesearch).
  * Change {@link #LAYOUT_VERSION} whenever anything in this table changes.
  */
 final class GalleryIndexLayout {

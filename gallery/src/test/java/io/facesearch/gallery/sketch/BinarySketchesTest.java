@@ -72,10 +72,7 @@ class BinarySketchesTest {
         System.out.println("the_filtered_and_unfiltered_scans_offer_the_same_candidates: seed=" + seed);
         SplittableRandom random = new SplittableRandom(seed);
         int n = 100_000;
-        float[][] vectors = new float[n][];
-        for (int i = 0; i < n; i++) {
-            vectors[i] = unit(random);
-        }
+        float[][] vectors = unitVectors(n, random);
         BinarySketches sketches = sketch(vectors);
         for (int q = 0; q < 5; q++) {
             float[] query = near(vectors[random.nextInt(n)], 0.6, random);
@@ -117,10 +114,7 @@ class BinarySketchesTest {
         System.out.println("searches_in_parallel_offer_what_they_offer_alone: seed=" + seed);
         SplittableRandom random = new SplittableRandom(seed);
         int n = 100_000;
-        float[][] vectors = new float[n][];
-        for (int i = 0; i < n; i++) {
-            vectors[i] = unit(random);
-        }
+        float[][] vectors = unitVectors(n, random);
         BinarySketches sketches = sketch(vectors);
         float[][] queries = new float[32][];
         int[][] alone = new int[queries.length][];
@@ -153,6 +147,14 @@ class BinarySketchesTest {
         for (int q = 0; q < queries.length; q++) {
             assertArrayEquals(alone[q], together[q], "query " + q);
         }
+    }
+
+    static float[][] unitVectors(int n, SplittableRandom random) {
+        float[][] vectors = new float[n][];
+        for (int i = 0; i < n; i++) {
+            vectors[i] = unit(random);
+        }
+        return vectors;
     }
 
     static BinarySketches sketch(float[][] vectors) {
