@@ -69,8 +69,9 @@ class LuceneGalleryConcurrencyTest {
         AtomicBoolean writing = new AtomicBoolean(true);
         AtomicInteger searches = new AtomicInteger();
         // Background commits every 100 ms race the writes too. 400 candidates exceed every segment's filtered
-        // document count, so Lucene searches the stable tenant exactly: any difference from the oracle is a
-        // concurrency fault, not HNSW approximation (which varied with the segment layout and made this flaky).
+        // document count, so every face of the stable tenant is re-scored exactly (Lucene scores a filter that
+        // small exactly; the sketch scan offers all of them): any difference from the oracle is a concurrency
+        // fault, not approximation (with HNSW it varied with the segment layout and made this flaky).
         LuceneGalleryConfig config = Galleries.testConfig().withCommitInterval(Duration.ofMillis(100))
                 .withSearchCandidates(400);
         try (LuceneGallery lucene = LuceneGallery.open(dir, truth, config)) {
