@@ -76,6 +76,7 @@ final class GalleryBenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    galleryConfig(LuceneGalleryConfig.defaults()); // reject a bad --index before any work
     System.out.printf(Locale.ROOT, "machine: %d cores, load average: %s, max heap %d MB%n",
         Runtime.getRuntime().availableProcessors(), MachineLoad.loadAverage(), Runtime.getRuntime().maxMemory() >> 20);
     LabelledEmbeddings real = realEmbeddings();
@@ -86,17 +87,20 @@ final class GalleryBenchCommand implements Callable<Integer> {
         ImpostorScores.of(real.onePerPerson()).describe());
     GalleryBenchmarkConfig defaults = GalleryBenchmarkConfig.defaults(faces, dir);
     Background synthetic = Background.named(background, real.vectors());
-    LuceneGalleryConfig gallery = switch (index) {
-      case "sketch" -> defaults.gallery().withSketchScan();
-      case "hnsw" -> defaults.gallery().withHnsw(32, 100, 1);
-      default -> throw new CommandLine.ParameterException(new CommandLine(this), "--index is sketch or hnsw: " + index);
-    };
-    GalleryBenchmarkConfig cfg = new GalleryBenchmarkConfig(faces, seed, dir, gallery,
+    GalleryBenchmarkConfig cfg = new GalleryBenchmarkConfig(faces, seed, dir, galleryConfig(defaults.gallery()),
         defaults.randomQueries(), defaults.exactLatencyQueries(), sweep, SimilarityScale.cosine(70), reuseIndex);
     GalleryBenchmarkResult result = GalleryBenchmark.run(cfg, pairs, synthetic, System.out);
     System.out.printf(Locale.ROOT, "load average after: %s%n", MachineLoad.loadAverage());
     System.out.println(result.summaryLine());
     return 0;
+  }
+
+  private LuceneGalleryConfig galleryConfig(LuceneGalleryConfig defaults) {
+    return switch (index) {
+      case "sketch" -> defaults.withSketchScan();
+      case "hnsw" -> defaults.withHnsw(32, 100, 1);
+      default -> throw new CommandLine.ParameterException(new CommandLine(this), "--index is sketch or hnsw: " + index);
+    };
   }
 
   /** The embedding of the largest face of every photo of {@link #images}, from the cache when it is current. */
