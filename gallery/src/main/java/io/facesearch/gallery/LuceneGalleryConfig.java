@@ -49,7 +49,8 @@ public record LuceneGalleryConfig(
     public enum Index {
         /**
          * Every face's 1-bit sketch is scanned ({@link SketchScanVectorsFormat}): near-exact at any size and under
-         * any filter, cost linear in the faces (about 1.5 ms per million with two threads).
+         * any filter, cost linear in the faces (measured: 3 ms per search of a million faces with two threads, see
+         * docs/performance.md).
          */
         SKETCH_SCAN,
         /** Lucene's HNSW graph over quantised vectors: sub-linear, but its recall falls as the gallery grows. */

@@ -59,7 +59,6 @@ final class BinarySketches {
             : null;
 
     final int count;
-    final int dimensions;
     final int words;
     final float[] centroid;
     final long[] codes;
@@ -70,8 +69,7 @@ final class BinarySketches {
     BinarySketches(int dimensions, float[] centroid, long[] codes, float[] factors) {
         this.rotation = new HadamardRotation(dimensions);
         this.count = factors.length;
-        this.dimensions = dimensions;
-        this.words = rotation.padded() / 64 + (rotation.padded() % 64 == 0 ? 0 : 1);
+        this.words = words(dimensions);
         if (centroid.length != dimensions || codes.length != (long) count * words) {
             throw new IllegalArgumentException("sketch arrays do not match " + count + " vectors of " + dimensions);
         }
@@ -84,8 +82,7 @@ final class BinarySketches {
 
     /** Longs per sketch for vectors of this dimension. */
     static int words(int dimensions) {
-        int padded = new HadamardRotation(dimensions).padded();
-        return (padded + 63) / 64;
+        return (HadamardRotation.padded(dimensions) + 63) / 64;
     }
 
     /**
@@ -214,12 +211,12 @@ final class BinarySketches {
         Candidates helperCandidates;
 
         ScanJob(Query q, int bound, Bits accept, IntUnaryOperator ordToDoc, int chunks, int capacity) {
-            this.capacity = capacity;
             this.q = q;
             this.bound = bound;
             this.accept = accept;
             this.ordToDoc = ordToDoc;
             this.chunks = chunks;
+            this.capacity = capacity;
         }
 
         @Override

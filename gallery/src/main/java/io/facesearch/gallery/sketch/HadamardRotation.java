@@ -31,7 +31,7 @@ final class HadamardRotation {
             throw new IllegalArgumentException("dimensions must be positive: " + dimensions);
         }
         this.dimensions = dimensions;
-        this.padded = Integer.highestOneBit(dimensions) == dimensions ? dimensions : Integer.highestOneBit(dimensions) << 1;
+        this.padded = padded(dimensions);
         SplittableRandom random = new SplittableRandom(SEED);
         this.signs = new float[ROUNDS][padded];
         for (float[] round : signs) {
@@ -46,6 +46,12 @@ final class HadamardRotation {
     /** Entries of a rotated vector: the dimension rounded up to a power of two. */
     int padded() {
         return padded;
+    }
+
+    /** Entries of a rotated vector of {@code dimensions} entries. */
+    static int padded(int dimensions) {
+        int power = Integer.highestOneBit(dimensions);
+        return power == dimensions ? dimensions : power << 1;
     }
 
     /** Writes {@code R·(x - centre)} into {@code out} ({@link #padded} entries); {@code centre} may be null. */
