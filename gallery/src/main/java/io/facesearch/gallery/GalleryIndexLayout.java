@@ -63,7 +63,7 @@ import org.apache.lucene.util.BytesRef;
 final class GalleryIndexLayout {
 
     /** 1: int7 quantised HNSW; 2: binary-quantised (BBQ) HNSW; 3: sketch scan by default, vectors key. */
-    static final int LAYOUT_VERSION = 3;
+    static final int LAYOUT_VERSION = 4;
     static final String LAYOUT_VERSION_KEY = "facesearch.gallery.layout";
     static final String DIMENSIONS_KEY = "facesearch.gallery.dims";
     static final String VECTORS_KEY = "facesearch.gallery.vectors";

@@ -64,8 +64,10 @@ import org.slf4j.LoggerFactory;
  * dropped only when it provably matches every document: one tenant, everything searchable). Per segment, Lucene
  * scores the filtered documents exactly when the filter matches no more documents than candidates requested;
  * otherwise the vectors format collects the candidates by its estimate (the sketch scan visits only the documents
- * the filter accepts). The candidates are then re-scored with the exact float dot product of the stored float
- * vectors and the best {@code k} at or above {@code minSimilarity} are returned.
+ * the filter accepts). The best candidates ({@link LuceneGalleryConfig#rescored}: all for HNSW, the first
+ * {@code 2k + 16} of the sketch scan's, which it already scored with byte vectors) are then re-scored with the exact
+ * float dot product of the stored float vectors and the best {@code k} at or above {@code minSimilarity} are
+ * returned.
  *
  * <h2>Concurrency and visibility</h2>
  * Searches take no lock: each acquires the current point-in-time searcher from a {@link SearcherManager}. Every write
@@ -290,13 +292,13 @@ public final class LuceneGallery implements Gallery {
     public List<GalleryMatch> search(GalleryQuery query, int candidates) {
         float[] probe = query.vector();
         Embeddings.requireUnit(probe, config.dimensions());
-        int fetch = Math.max(query.k(), candidates);
+        int considered = Math.max(query.k(), candidates);
+        int rescored = config.rescored(query.k(), considered);
         IndexSearcher searcher = acquire();
         try {
-            KnnFloatVectorQuery knn = new KnnFloatVectorQuery(
-                    GalleryIndexLayout.EMBEDDING, probe, fetch, filterFor(searcher, query.filter()));
-            TopDocs top = searcher.search(knn, fetch);
-            return rescore(searcher, top.scoreDocs, query);
+            KnnFloatVectorQuery knn = new KnnFloatVectorQuery(GalleryIndexLayout.EMBEDDING, probe, rescored,
+                    filterFor(searcher, query.filter()), config.searchStrategy(considered));
+            return rescore(searcher, searcher.search(knn, rescored).scoreDocs, query);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {

@@ -1,5 +1,6 @@
 package io.facesearch.gallery;
 
+import io.facesearch.gallery.sketch.SketchScanStrategy;
 import io.facesearch.gallery.sketch.SketchScanVectorsFormat;
 import java.time.Duration;
 import java.util.Objects;
@@ -8,6 +9,7 @@ import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.codecs.lucene102.Lucene102HnswBinaryQuantizedVectorsFormat;
 import org.apache.lucene.codecs.lucene99.Lucene99HnswScalarQuantizedVectorsFormat;
 import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
+import org.apache.lucene.search.knn.KnnSearchStrategy;
 
 /**
  * Tuning of a {@link LuceneGallery}. HNSW terms map to fields as follows.
@@ -21,8 +23,10 @@ import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
  *                            one bit per entry plus per-vector corrections, 78 bytes for 512-d, scored against a
  *                            4-bit quantised query), 7 (int7 scalar quantisation, one byte per entry), 4 (int4,
  *                            half a byte) or 0 (no quantisation: the graph search reads the float32 vectors)
- * @param searchCandidates    how many candidates (at least k) are re-scored with the exact float dot product: the
- *                            best by the sketch estimate, or HNSW {@code ef} (the graph search collects this many)
+ * @param searchCandidates    how many candidates (at least k) a search considers: the sketch scan's best by its
+ *                            estimate, scored again with byte vectors, or HNSW {@code ef} (the graph search
+ *                            collects this many); the best of them are re-scored with the float vectors
+ *                            ({@link #rescored})
  * @param indexingThreads     threads that add documents during {@link LuceneGallery#rebuild} and repair
  * @param mergeWorkers        threads that build the merged HNSW graph of one merge
  * @param ramBufferMb         IndexWriter RAM buffer; larger means fewer, larger flushed segments
@@ -106,6 +110,26 @@ public record LuceneGalleryConfig(
     public LuceneGalleryConfig withRamBufferMb(double ramBufferMb) {
         return new LuceneGalleryConfig(dimensions, index, maxConn, beamWidth, quantizationBits, searchCandidates,
                 indexingThreads, mergeWorkers, ramBufferMb, commitInterval, mergeAfterRebuild);
+    }
+
+    /**
+     * How many of a search's best candidates by the index's score it collects (the k of its Lucene query) and
+     * re-scores with the exact float dot product. The sketch scan scores its candidates with byte vectors (error
+     * under 0.002, far below the gaps that decide a rank), so its best {@code 2k + 16} hold the exact best k of
+     * them; HNSW's scores may be one-bit estimates, so all of them.
+     */
+    int rescored(int k, int candidates) {
+        return index == Index.SKETCH_SCAN ? Math.min(candidates, 2 * k + 16) : candidates;
+    }
+
+    /**
+     * How a search for {@code candidates} tells the vectors format how many to consider when that is more than
+     * the query's k: the sketch scan reads it from a {@link SketchScanStrategy}; HNSW's {@code ef} is the k.
+     */
+    KnnSearchStrategy searchStrategy(int candidates) {
+        return index == Index.SKETCH_SCAN
+                ? new SketchScanStrategy(candidates)
+                : KnnSearchStrategy.Hnsw.DEFAULT;
     }
 
     /** What the index on disk must have been written with to be reused; a change rebuilds it. */

@@ -9,6 +9,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntUnaryOperator;
 import org.apache.lucene.search.KnnCollector;
 import org.apache.lucene.util.Bits;
+import org.apache.lucene.util.LongHeap;
+import org.apache.lucene.util.NumericUtils;
 import org.apache.lucene.util.VectorUtil;
 
 /**
@@ -19,9 +21,11 @@ import org.apache.lucene.util.VectorUtil;
  * {@code o = R·(x - c)} ({@link HadamardRotation}). Its sketch is the sign bits {@code b_i = [o_i > 0]} of
  * {@code o}, packed little-endian into {@link #words} longs per vector in {@link #codes} (ordinal-major), and one
  * float {@link #factors}{@code [ord] = ‖o‖² / Σ|o_i|}: RaBitQ's correction (Gao and Long, SIGMOD 2024) that turns
- * the dot product of a query with the ±1 code into an estimate of its dot product with {@code x - c}.
+ * the dot product of a query with the ±1 code into an estimate of its dot product with {@code x - c}. Beside the
+ * sketch, {@code x} itself is kept as signed bytes, {@code x_i ≈ } {@link #byteScales}{@code [ord] ·}
+ * {@link #bytes}{@code [ord · dimensions + i]}, scaled per vector so that its largest entry is ±127.
  *
- * <h2>Search: three stages, each on fewer candidates with a better score</h2>
+ * <h2>Search: four stages, each on fewer candidates with a better score</h2>
  * <ol>
  * <li><b>Hamming scan</b> of every accepted vector: {@code popcount(b_x XOR b_q)}, where {@code b_q} are the sign
  *     bits of {@code R·(q - c)}. The Hamming distance of two SimHash sketches estimates the angle between the
@@ -34,9 +38,11 @@ import org.apache.lucene.util.VectorUtil;
  *     rotated query {@code p = R·q} stays (almost) exact, quantised to 4 bits per entry ({@code p_i ≈ lo +
  *     step·u_i}); with {@code s_i = 2b_i - 1}, {@code <x, q> ≈ factor·<s, p> + <c, q>}, and {@code <s, p> =
  *     2·(lo·popcount(b) + step·Σ_k 2^k popcount(b AND plane_k)) - Σp}, where {@code plane_k} holds bit k of every
- *     {@code u_i}. Each is offered to the collector with Lucene's DOT_PRODUCT score {@code (1 + estimate) / 2}; the
- *     collector keeps its k best.</li>
- * <li>The caller re-scores the collector's candidates with the exact float vectors ({@code LuceneGallery}).</li>
+ *     {@code u_i}. Its error is about {@code 1/√d} (0.02 for 512-d).</li>
+ * <li><b>Byte re-scoring</b> of the collector's k best by the estimate: the dot product of the byte vectors of
+ *     query and candidate, error under 0.002. Each is offered to the collector with Lucene's DOT_PRODUCT score
+ *     {@code (1 + score) / 2}.</li>
+ * <li>The caller re-scores the best few of them with the exact float vectors ({@code LuceneGallery}).</li>
  * </ol>
  * The scan is split into chunks of {@value #CHUNK} vectors, claimed by the searching thread and, when one is idle, a
  * helper thread: a search never waits for a helper that has not started. What a search allocates is proportional
@@ -63,19 +69,26 @@ final class BinarySketches {
     final float[] centroid;
     final long[] codes;
     final float[] factors;
+    final int dimensions;
+    final byte[] bytes;
+    final float[] byteScales;
     private final HadamardRotation rotation;
     private final float[] rotatedCentroid;
 
-    BinarySketches(int dimensions, float[] centroid, long[] codes, float[] factors) {
+    BinarySketches(int dimensions, float[] centroid, long[] codes, float[] factors, byte[] bytes, float[] byteScales) {
         this.rotation = new HadamardRotation(dimensions);
         this.count = factors.length;
         this.words = words(dimensions);
-        if (centroid.length != dimensions || codes.length != (long) count * words) {
+        this.dimensions = dimensions;
+        if (centroid.length != dimensions || codes.length != (long) count * words
+                || bytes.length != (long) count * dimensions || byteScales.length != count) {
             throw new IllegalArgumentException("sketch arrays do not match " + count + " vectors of " + dimensions);
         }
         this.centroid = centroid;
         this.codes = codes;
         this.factors = factors;
+        this.bytes = bytes;
+        this.byteScales = byteScales;
         this.rotatedCentroid = new float[rotation.padded()];
         rotation.rotate(centroid, null, rotatedCentroid);
     }
@@ -107,6 +120,25 @@ final class BinarySketches {
     }
 
     /**
+     * Quantises one vector to signed bytes with its own scale, {@code vector[i] ≈ scale · out[offset + i]}, and
+     * returns the scale ({@code max |vector[i]| / 127}; 0 for the zero vector).
+     */
+    static float quantize(float[] vector, byte[] out, int offset) {
+        float max = 0f;
+        for (float v : vector) {
+            max = Math.max(max, Math.abs(v));
+        }
+        if (max == 0f) {
+            return 0f;
+        }
+        float toByte = 127f / max;
+        for (int i = 0; i < vector.length; i++) {
+            out[offset + i] = (byte) Math.round(vector[i] * toByte);
+        }
+        return max / 127f;
+    }
+
+    /**
      * Offers the best candidates for {@code query} to {@code collector}.
      *
      * @param accept   accepted documents, null for all
@@ -116,8 +148,11 @@ final class BinarySketches {
         if (count == 0) {
             return;
         }
+        int considered = collector.getSearchStrategy() instanceof SketchScanStrategy strategy
+                ? Math.max(collector.k(), strategy.candidates())
+                : collector.k();
         Query q = new Query(query);
-        long wanted = (long) SHORTLIST_FACTOR * collector.k();
+        long wanted = (long) SHORTLIST_FACTOR * considered;
         int bound = q.boundFromSample(wanted, accept, ordToDoc);
         Candidates candidates;
         while (true) {
@@ -136,11 +171,32 @@ final class BinarySketches {
         for (int i = 0; i < candidates.size; i++) {
             dots[i] = factors[ords[i]] * dots[i] + q.centroidDot;
         }
+        // Stage 3: the best by the estimate, scored again with the byte vectors.
+        LongHeap best = new LongHeap(Math.max(1, Math.min(considered, candidates.size)));
         for (int i = 0; i < candidates.size; i++) {
-            int ord = ords[i];
-            int doc = ordToDoc == null ? ord : ordToDoc.applyAsInt(ord);
-            collector.collect(doc, Math.max(0f, (1f + dots[i]) * 0.5f));
+            best.insertWithOverflow(((long) NumericUtils.floatToSortableInt(dots[i]) << 32) | i);
         }
+        int[] bestOrds = new int[best.size()];
+        for (int h = 0; h < bestOrds.length; h++) {
+            bestOrds[h] = ords[(int) best.get(h + 1)];
+        }
+        float[] scores = q.byteDots(bestOrds);
+        for (int h = 0; h < bestOrds.length; h++) {
+            int ord = bestOrds[h];
+            int doc = ordToDoc == null ? ord : ordToDoc.applyAsInt(ord);
+            collector.collect(doc, Math.max(0f, (1f + scores[h]) * 0.5f));
+        }
+    }
+
+    /** Stage 2's estimate of the dot product of {@code query} with vector {@code ord} (a search prepares its query once). */
+    float estimate(float[] query, int ord) {
+        Query q = new Query(query);
+        return factors[ord] * q.codeDot(ord) + q.centroidDot;
+    }
+
+    /** Stage 3's score of vector {@code ord}: the dot product of the byte vectors. */
+    float byteEstimate(float[] query, int ord) {
+        return new Query(query).byteDot(ord);
     }
 
     /** Stage 1 over all chunks, with a helper thread when one is free; stage 2 for every vector within the bound. */
@@ -314,6 +370,8 @@ final class BinarySketches {
         final float step;
         final float sum;
         final float centroidDot;
+        final byte[] queryBytes;
+        final float queryScale;
 
         Query(float[] query) {
             int padded = rotation.padded();
@@ -345,6 +403,57 @@ final class BinarySketches {
             this.step = s;
             this.sum = (float) total;
             this.centroidDot = VectorUtil.dotProduct(centroid, query);
+            this.queryBytes = new byte[dimensions];
+            this.queryScale = quantize(query, queryBytes, 0);
+        }
+
+        /** Stage 3: the dot product of the byte vectors of the query and of vector {@code ord}, rescaled. */
+        float byteDot(int ord) {
+            byte[] b = bytes;
+            byte[] qb = queryBytes;
+            int base = ord * dimensions;
+            int dot = 0;
+            for (int i = 0; i < qb.length; i++) {
+                dot += qb[i] * b[base + i];
+            }
+            return queryScale * byteScales[ord] * dot;
+        }
+
+        /**
+         * {@link #byteDot} of each of {@code ords}, four vectors per pass over the query: the four are read from
+         * memory at once instead of one cache miss after another (half the time of one at a time at 500
+         * candidates).
+         */
+        float[] byteDots(int[] ords) {
+            byte[] b = bytes;
+            byte[] qb = queryBytes;
+            float[] scores = new float[ords.length];
+            int n = 0;
+            for (; n + 3 < ords.length; n += 4) {
+                int b0 = ords[n] * dimensions;
+                int b1 = ords[n + 1] * dimensions;
+                int b2 = ords[n + 2] * dimensions;
+                int b3 = ords[n + 3] * dimensions;
+                int d0 = 0;
+                int d1 = 0;
+                int d2 = 0;
+                int d3 = 0;
+                for (int i = 0; i < qb.length; i++) {
+                    int qi = qb[i];
+                    d0 += qi * b[b0 + i];
+                    d1 += qi * b[b1 + i];
+                    d2 += qi * b[b2 + i];
+                    d3 += qi * b[b3 + i];
+                }
+                scores[n] = queryScale * byteScales[ords[n]] * d0;
+                scores[n + 1] = queryScale * byteScales[ords[n + 1]] * d1;
+                scores[n + 2] = queryScale * byteScales[ords[n + 2]] * d2;
+                scores[n + 3] = queryScale * byteScales[ords[n + 3]] * d3;
+            }
+            for (; n < ords.length; n++) {
+                scores[n] = byteDot(ords[n]);
+            }
+            return scores;
         }
 
         int maxDistance() {

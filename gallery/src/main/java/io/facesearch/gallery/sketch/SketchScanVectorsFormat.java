@@ -22,7 +22,8 @@ import org.apache.lucene.index.SegmentWriteState;
  * <b>{@code .fsk}</b> (data): index header {@value #DATA_CODEC}; per field at its offset: the centroid
  * ({@code dimensions} little-endian float32), the sketches ({@code count × words} little-endian int64, vector
  * ordinal-major, bit i of a sketch in long {@code i / 64} at bit {@code i % 64}; {@code words = ⌈padded / 64⌉},
- * padded = dimensions rounded up to a power of two), the correction factors ({@code count} float32); footer.
+ * padded = dimensions rounded up to a power of two), the correction factors ({@code count} float32), the byte
+ * vectors ({@code count × dimensions} int8, vector ordinal-major) and their scales ({@code count} float32); footer.
  * The rotation ({@link HadamardRotation#SEED}, {@link HadamardRotation#ROUNDS}) is fixed by {@link #VERSION_CURRENT}.
  * Both files are read whole and checksummed when a segment is opened.
  *
@@ -36,8 +37,9 @@ public final class SketchScanVectorsFormat extends KnnVectorsFormat {
     static final String DATA_CODEC = "FacesearchSketchScanData";
     static final String META_EXTENSION = "fskm";
     static final String DATA_EXTENSION = "fsk";
-    static final int VERSION_START = 0;
-    static final int VERSION_CURRENT = 0;
+    /** 0: sketches and factors; 1: and byte vectors. Version 0 segments are not read (the index is rebuilt). */
+    static final int VERSION_START = 1;
+    static final int VERSION_CURRENT = 1;
 
     private final FlatVectorsFormat floats =
             new Lucene99FlatVectorsFormat(FlatVectorScorerUtil.getLucene99FlatVectorsScorer());

@@ -87,11 +87,15 @@ final class SketchScanVectorsReader extends KnnVectorsReader {
                     in.readLongs(codes, 0, codes.length);
                     float[] factors = new float[e.count()];
                     in.readFloats(factors, 0, factors.length);
+                    byte[] bytes = new byte[Math.multiplyExact(e.count(), e.dimensions())];
+                    in.readBytes(bytes, 0, bytes.length);
+                    float[] byteScales = new float[e.count()];
+                    in.readFloats(byteScales, 0, byteScales.length);
                     if (in.getFilePointer() != e.offset() + e.length()) {
                         throw new CorruptIndexException("sketches of " + e.info().name + " end at "
                                 + in.getFilePointer() + ", expected " + (e.offset() + e.length()), in);
                     }
-                    sketches.put(e.info().name, new BinarySketches(e.dimensions(), centroid, codes, factors));
+                    sketches.put(e.info().name, new BinarySketches(e.dimensions(), centroid, codes, factors, bytes, byteScales));
                 }
             } catch (Throwable t) {
                 failure = t;

@@ -115,7 +115,7 @@ final class SketchScanVectorsWriter extends KnnVectorsWriter {
         });
     }
 
-    /** The vectors of one field in ordinal order, read twice: for the centroid, then for the sketches. */
+    /** The vectors of one field in ordinal order, read three times: for the centroid, the sketches, the bytes. */
     private interface VectorSource {
         void restart() throws IOException;
 
@@ -157,6 +157,16 @@ final class SketchScanVectorsWriter extends KnnVectorsWriter {
         }
         for (float f : factors) {
             data.writeInt(Float.floatToIntBits(f));
+        }
+        float[] byteScales = new float[count];
+        byte[] bytes = new byte[dims];
+        vectors.restart();
+        for (int ord = 0; ord < count; ord++) {
+            byteScales[ord] = BinarySketches.quantize(vectors.next(), bytes, 0);
+            data.writeBytes(bytes, 0, dims);
+        }
+        for (float s : byteScales) {
+            data.writeInt(Float.floatToIntBits(s));
         }
         meta.writeInt(info.number);
         meta.writeInt(count);
