@@ -64,10 +64,10 @@ import org.slf4j.LoggerFactory;
  * dropped only when it provably matches every document: one tenant, everything searchable). Per segment, Lucene
  * scores the filtered documents exactly when the filter matches no more documents than candidates requested;
  * otherwise the vectors format collects the candidates by its estimate (the sketch scan visits only the documents
- * the filter accepts). The best candidates ({@link LuceneGalleryConfig#rescored}: all for HNSW, the first
- * {@code 2k + 16} of the sketch scan's, which it already scored with byte vectors) are then re-scored with the exact
- * float dot product of the stored float vectors and the best {@code k} at or above {@code minSimilarity} are
- * returned.
+ * the filter accepts). The candidates that may be among the best k (all of HNSW's; the sketch scan's, which it
+ * ranked by their byte vectors, within {@link LuceneGalleryConfig#rankingError} of the k-th) are then re-scored with
+ * the exact float dot product of the stored float vectors and the best {@code k} at or above {@code minSimilarity}
+ * are returned.
  *
  * <h2>Concurrency and visibility</h2>
  * Searches take no lock: each acquires the current point-in-time searcher from a {@link SearcherManager}. Every write
@@ -286,24 +286,42 @@ public final class LuceneGallery implements Gallery {
     }
 
     /**
-     * Searches with {@code candidates} (re-scored candidates, or HNSW {@code ef}; at least {@code k}) instead of the
-     * configured number; used to measure the recall and latency trade-off without reopening the index.
+     * Searches with {@code candidates} (the sketch scan's candidates re-scored with byte vectors, or HNSW
+     * {@code ef}; at least {@code k}) instead of the configured number; used to measure the recall and latency
+     * trade-off without reopening the index.
      */
     public List<GalleryMatch> search(GalleryQuery query, int candidates) {
         float[] probe = query.vector();
         Embeddings.requireUnit(probe, config.dimensions());
         int considered = Math.max(query.k(), candidates);
-        int rescored = config.rescored(query.k(), considered);
+        int collected = config.collected(query.k(), considered);
         IndexSearcher searcher = acquire();
         try {
-            KnnFloatVectorQuery knn = new KnnFloatVectorQuery(GalleryIndexLayout.EMBEDDING, probe, rescored,
+            KnnFloatVectorQuery knn = new KnnFloatVectorQuery(GalleryIndexLayout.EMBEDDING, probe, collected,
                     filterFor(searcher, query.filter()), config.searchStrategy(considered));
-            return rescore(searcher, searcher.search(knn, rescored).scoreDocs, query);
+            ScoreDoc[] hits = searcher.search(knn, collected).scoreDocs; // best first
+            return rescore(searcher, nearTheBest(hits, query.k(), config.rankingError()), query);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
             release(searcher);
         }
+    }
+
+    /**
+     * The hits (best first) that may be among the exact best k: those whose similarity is within twice the ranking
+     * {@code error} of the k-th best's. A hit's Lucene score is {@code (1 + similarity) / 2}.
+     */
+    private static ScoreDoc[] nearTheBest(ScoreDoc[] hits, int k, float error) {
+        if (hits.length <= k) {
+            return hits;
+        }
+        float lowest = hits[k - 1].score - error;
+        int end = k;
+        while (end < hits.length && hits[end].score >= lowest) {
+            end++;
+        }
+        return Arrays.copyOf(hits, end);
     }
 
     /**

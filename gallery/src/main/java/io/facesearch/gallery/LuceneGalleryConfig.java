@@ -26,7 +26,7 @@ import org.apache.lucene.search.knn.KnnSearchStrategy;
  * @param searchCandidates    how many candidates (at least k) a search considers: the sketch scan's best by its
  *                            estimate, scored again with byte vectors, or HNSW {@code ef} (the graph search
  *                            collects this many); the best of them are re-scored with the float vectors
- *                            ({@link #rescored})
+ *                            ({@link #collected})
  * @param indexingThreads     threads that add documents during {@link LuceneGallery#rebuild} and repair
  * @param mergeWorkers        threads that build the merged HNSW graph of one merge
  * @param ramBufferMb         IndexWriter RAM buffer; larger means fewer, larger flushed segments
@@ -113,13 +113,21 @@ public record LuceneGalleryConfig(
     }
 
     /**
-     * How many of a search's best candidates by the index's score it collects (the k of its Lucene query) and
-     * re-scores with the exact float dot product. The sketch scan scores its candidates with byte vectors (error
-     * under 0.002, far below the gaps that decide a rank), so its best {@code 2k + 16} hold the exact best k of
-     * them; HNSW's scores may be one-bit estimates, so all of them.
+     * The k of a search's Lucene query. HNSW: all its candidates, all then re-scored with the exact float dot
+     * product (its scores may be one-bit estimates). The sketch scan has already ranked its candidates by their
+     * byte vectors, so it collects only 16 more than k: enough to hold every hit within {@link #rankingError} of
+     * the k-th, the ones re-scored.
      */
-    int rescored(int k, int candidates) {
-        return index == Index.SKETCH_SCAN ? Math.min(candidates, 2 * k + 16) : candidates;
+    int collected(int k, int candidates) {
+        return index == Index.SKETCH_SCAN ? Math.min(candidates, k + 16) : candidates;
+    }
+
+    /**
+     * How far the index's ranking score of a hit may be from its exact similarity: the hits a search re-scores with
+     * the float vectors are those within twice this of the k-th best (HNSW: infinite, all of them).
+     */
+    float rankingError() {
+        return index == Index.SKETCH_SCAN ? SketchScanVectorsFormat.BYTE_SCORE_ERROR : Float.POSITIVE_INFINITY;
     }
 
     /**

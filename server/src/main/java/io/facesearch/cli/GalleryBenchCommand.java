@@ -53,7 +53,7 @@ final class GalleryBenchCommand implements Callable<Integer> {
   @Option(names = "--background", description = "Synthetic faces: face-like (default) or uniform.")
   String background = "face-like";
 
-  @Option(names = "--candidates", split = ",", description = "Candidate counts (re-scored candidates, or HNSW ef) "
+  @Option(names = "--candidates", split = ",", description = "Candidate counts (candidates re-scored with byte vectors, or HNSW ef) "
       + "to measure besides the default.")
   int[] sweep = new int[0];
 

@@ -59,8 +59,9 @@ final class ServeCommand implements Callable<Integer> {
       + "(default: ${DEFAULT-VALUE}).", defaultValue = "0")
   int freeCredits;
 
-  @Option(names = "--search-candidates", description = "Candidates per gallery search re-scored with the exact "
-      + "embeddings: more finds more of the exact top matches and costs more time; see docs/performance.md "
+  @Option(names = "--search-candidates", description = "Candidates per gallery search re-scored with the in-memory "
+      + "byte embeddings (the best then with the exact ones): more finds more of the exact top matches and costs "
+      + "more time; see docs/performance.md "
       + "(default: ${DEFAULT-VALUE}).", defaultValue = "500")
   int searchCandidates;
 

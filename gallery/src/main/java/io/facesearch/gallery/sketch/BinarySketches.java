@@ -1,6 +1,5 @@
 package io.facesearch.gallery.sketch;
 
-import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -29,19 +28,21 @@ import org.apache.lucene.util.VectorUtil;
  * <ol>
  * <li><b>Hamming scan</b> of every accepted vector: {@code popcount(b_x XOR b_q)}, where {@code b_q} are the sign
  *     bits of {@code R·(q - c)}. The Hamming distance of two SimHash sketches estimates the angle between the
- *     centred vectors (Charikar 2002). Memory-bound: 64 bytes per vector for 512-d, 1.6-1.8 ms per million vectors
- *     with the two threads of the development machine. The vectors within a Hamming bound go on: the bound is the
- *     distance that {@value #SAMPLE_MARGIN} × the shortlist ({@value #SHORTLIST_FACTOR} × the collector's k) of
- *     the first {@value #SAMPLE} vectors are within, scaled to the segment; it is widened and the scan repeated in
- *     the rare case that fewer than the shortlist pass.</li>
+ *     centred vectors (Charikar 2002). Memory-bound: 64 bytes per vector for 512-d, about 1.3 ms per million vectors
+ *     with the two threads of the development machine ({@link ScanKernel}). The vectors within a Hamming bound go
+ *     on: the bound is the distance that {@value #SAMPLE_MARGIN} × the shortlist ({@value #SHORTLIST_FACTOR} × the
+ *     candidates considered) of the first {@value #SAMPLE} vectors are within, scaled to the segment; it is widened
+ *     and the scan repeated in the rare case that fewer than the shortlist pass.</li>
  * <li><b>Asymmetric estimate</b> of each vector that passes, computed at once while its sketch is in cache: the
  *     rotated query {@code p = R·q} stays (almost) exact, quantised to 4 bits per entry ({@code p_i ≈ lo +
  *     step·u_i}); with {@code s_i = 2b_i - 1}, {@code <x, q> ≈ factor·<s, p> + <c, q>}, and {@code <s, p> =
  *     2·(lo·popcount(b) + step·Σ_k 2^k popcount(b AND plane_k)) - Σp}, where {@code plane_k} holds bit k of every
- *     {@code u_i}. Its error is about {@code 1/√d} (0.02 for 512-d).</li>
- * <li><b>Byte re-scoring</b> of the collector's k best by the estimate: the dot product of the byte vectors of
- *     query and candidate, error under 0.002. Each is offered to the collector with Lucene's DOT_PRODUCT score
- *     {@code (1 + score) / 2}.</li>
+ *     {@code u_i}. Its error is about {@code 1/√d} (0.02 for 512-d). Each scanning thread keeps its best
+ *     {@code considered} by the estimate in a heap: the collector's k, or more if the query passes a
+ *     {@link SketchScanStrategy}.</li>
+ * <li><b>Byte re-scoring</b> of the {@code considered} best by the estimate: the dot product of the byte vectors
+ *     of query and candidate, error under 0.002. Each is offered to the collector with Lucene's DOT_PRODUCT score
+ *     {@code (1 + score) / 2}; the collector keeps its k best.</li>
  * <li>The caller re-scores the best few of them with the exact float vectors ({@code LuceneGallery}).</li>
  * </ol>
  * The scan is split into chunks of {@value #CHUNK} vectors, claimed by the searching thread and, when one is idle, a
@@ -50,15 +51,18 @@ import org.apache.lucene.util.VectorUtil;
  */
 final class BinarySketches {
 
-    /** Stage 1 keeps this many candidates per candidate the collector asks for. */
+    /** Stage 1 keeps this many candidates per candidate considered by stage 3. */
     static final int SHORTLIST_FACTOR = 20;
     static final int CHUNK = 1 << 14;
     private static final int QUERY_BITS = 4; // the estimate's loop has one plane per bit
     /** Ordinals whose distances set the Hamming bound of a search, and how many of them must be accepted. */
-    private static final int SAMPLE = 1 << 14;
+    private static final int SAMPLE = 1 << 13;
     private static final int MIN_SAMPLE = 256;
     /** The bound admits this many times the shortlist, so that a sample's error rarely leaves it short. */
     private static final double SAMPLE_MARGIN = 1.5;
+    private static final ScanKernel KERNEL = ScanKernel.forThisMachine();
+    /** Per thread: what {@link #KERNEL} writes for one chunk. */
+    private static final ThreadLocal<KernelOutput> KERNEL_OUTPUT = ThreadLocal.withInitial(KernelOutput::new);
     private static final ExecutorService HELPERS = Runtime.getRuntime().availableProcessors() > 1
             ? Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors() - 1,
                     Thread.ofPlatform().name("gallery-scan-", 0).daemon(true).factory())
@@ -154,32 +158,18 @@ final class BinarySketches {
         Query q = new Query(query);
         long wanted = (long) SHORTLIST_FACTOR * considered;
         int bound = q.boundFromSample(wanted, accept, ordToDoc);
-        Candidates candidates;
+        Shortlist shortlist;
         while (true) {
-            candidates = scan(q, bound, accept, ordToDoc, wanted);
+            shortlist = scan(q, bound, accept, ordToDoc, considered);
             // The sample misjudged the distribution (rare): widen the bound until the shortlist is full.
-            if (candidates.size >= wanted || candidates.size == candidates.scanned || bound >= q.maxDistance()) {
+            if (shortlist.found >= wanted || shortlist.found == shortlist.scanned || bound >= q.maxDistance()) {
                 break;
             }
             bound = Math.min(q.maxDistance(), bound + 16);
         }
-        collector.incVisitedCount(candidates.scanned);
-        // The correction factors are applied here rather than in the scan: these loads are independent and
-        // overlap, where in the scan each would stall it on a cache miss.
-        int[] ords = candidates.ords;
-        float[] dots = candidates.codeDots;
-        for (int i = 0; i < candidates.size; i++) {
-            dots[i] = factors[ords[i]] * dots[i] + q.centroidDot;
-        }
+        collector.incVisitedCount(shortlist.scanned);
         // Stage 3: the best by the estimate, scored again with the byte vectors.
-        LongHeap best = new LongHeap(Math.max(1, Math.min(considered, candidates.size)));
-        for (int i = 0; i < candidates.size; i++) {
-            best.insertWithOverflow(((long) NumericUtils.floatToSortableInt(dots[i]) << 32) | i);
-        }
-        int[] bestOrds = new int[best.size()];
-        for (int h = 0; h < bestOrds.length; h++) {
-            bestOrds[h] = ords[(int) best.get(h + 1)];
-        }
+        int[] bestOrds = shortlist.ords();
         float[] scores = q.byteDots(bestOrds);
         for (int h = 0; h < bestOrds.length; h++) {
             int ord = bestOrds[h];
@@ -199,12 +189,10 @@ final class BinarySketches {
         return new Query(query).byteDot(ord);
     }
 
-    /** Stage 1 over all chunks, with a helper thread when one is free; stage 2 for every vector within the bound. */
-    private Candidates scan(Query q, int bound, Bits accept, IntUnaryOperator ordToDoc, long wanted) {
+    /** Stages 1 and 2 over all chunks, with a helper thread when one is free. */
+    private Shortlist scan(Query q, int bound, Bits accept, IntUnaryOperator ordToDoc, int considered) {
         int chunks = (count + CHUNK - 1) / CHUNK;
-        // Sized for this thread's half of what the bound is meant to admit, so that the arrays rarely grow.
-        int capacity = (int) Math.min(count, 1024 + (long) (SAMPLE_MARGIN * wanted / 2));
-        ScanJob job = new ScanJob(q, bound, accept, ordToDoc, chunks, capacity);
+        ScanJob job = new ScanJob(q, bound, accept, ordToDoc, chunks, considered);
         if (chunks > 1 && HELPERS != null) {
             try {
                 HELPERS.execute(job);
@@ -212,41 +200,52 @@ final class BinarySketches {
                 // no helper: scan alone
             }
         }
-        Candidates candidates = job.scanChunks();
+        Shortlist shortlist = job.scanChunks();
         if (!job.state.compareAndSet(ScanJob.WAITING, ScanJob.DONE_ALONE)) {
             job.helperDone.awaitUninterruptibly();
-            candidates.addAll(job.helperCandidates);
+            shortlist.addAll(job.helperShortlist);
         }
-        return candidates;
+        return shortlist;
     }
 
-    /** Vectors within the Hamming bound and their {@link Query#codeDot}, as one thread found them. */
-    private static final class Candidates {
-        int[] ords;
-        float[] codeDots;
-        int size;
+    /** The sketches of one chunk that {@link #KERNEL} found within the bound, and their counts. */
+    private static final class KernelOutput {
+        final int[] ords = new int[CHUNK];
+        final int[] ones = new int[CHUNK];
+        final int[] weighted = new int[CHUNK];
+    }
+
+    /**
+     * The best vectors by stage 2's estimate that one thread found within the Hamming bound, each held as
+     * {@code sortable(estimate) << 32 | ordinal} in a bounded heap, and how many it found and scanned.
+     */
+    private static final class Shortlist {
+        final LongHeap best;
+        int found;
         int scanned;
 
-        Candidates(int capacity) {
-            ords = new int[Math.max(16, capacity)];
-            codeDots = new float[ords.length];
+        Shortlist(int size) {
+            best = new LongHeap(size);
         }
 
-        void add(int ord, float codeDot) {
-            if (size == ords.length) {
-                ords = Arrays.copyOf(ords, size * 2);
-                codeDots = Arrays.copyOf(codeDots, size * 2);
-            }
-            ords[size] = ord;
-            codeDots[size] = codeDot;
-            size++;
+        void offer(int ord, float estimate) {
+            best.insertWithOverflow(((long) NumericUtils.floatToSortableInt(estimate) << 32) | ord);
         }
 
-        void addAll(Candidates other) {
-            for (int i = 0; i < other.size; i++) {
-                add(other.ords[i], other.codeDots[i]);
+        void addAll(Shortlist other) {
+            for (int i = 1; i <= other.best.size(); i++) {
+                best.insertWithOverflow(other.best.get(i));
             }
+            found += other.found;
             scanned += other.scanned;
+        }
+
+        int[] ords() {
+            int[] ords = new int[best.size()];
+            for (int i = 0; i < ords.length; i++) {
+                ords[i] = (int) best.get(i + 1);
+            }
+            return ords;
         }
     }
 
@@ -263,16 +262,16 @@ final class BinarySketches {
         final Bits accept;
         final IntUnaryOperator ordToDoc;
         final int chunks;
-        final int capacity;
-        Candidates helperCandidates;
+        final int considered;
+        Shortlist helperShortlist;
 
-        ScanJob(Query q, int bound, Bits accept, IntUnaryOperator ordToDoc, int chunks, int capacity) {
+        ScanJob(Query q, int bound, Bits accept, IntUnaryOperator ordToDoc, int chunks, int considered) {
             this.q = q;
             this.bound = bound;
             this.accept = accept;
             this.ordToDoc = ordToDoc;
             this.chunks = chunks;
-            this.capacity = capacity;
+            this.considered = considered;
         }
 
         @Override
@@ -281,57 +280,51 @@ final class BinarySketches {
                 return; // the searching thread already finished every chunk
             }
             try {
-                helperCandidates = scanChunks();
+                helperShortlist = scanChunks();
             } finally {
                 helperDone.release();
             }
         }
 
-        Candidates scanChunks() {
-            Candidates candidates = new Candidates(capacity);
+        Shortlist scanChunks() {
+            Shortlist shortlist = new Shortlist(considered);
+            KernelOutput within = accept == null && words == 8 ? KERNEL_OUTPUT.get() : null;
             for (int chunk = nextChunk.getAndIncrement(); chunk < chunks; chunk = nextChunk.getAndIncrement()) {
                 int from = chunk * CHUNK;
                 int to = Math.min(count, from + CHUNK);
-                if (accept == null && words == 8) {
-                    scan512(from, to, candidates);
+                if (within != null) {
+                    scan512(from, to, within, shortlist);
                 } else {
-                    scan(from, to, candidates);
+                    scan(from, to, shortlist);
                 }
             }
-            return candidates;
+            return shortlist;
         }
 
-        /** Stages 1 and 2 for 512-bit sketches of all documents: the hot loop, unrolled. */
-        private void scan512(int from, int to, Candidates candidates) {
-            long[] c = codes;
-            long[] signBits = q.signBits;
-            long q0 = signBits[0], q1 = signBits[1], q2 = signBits[2], q3 = signBits[3];
-            long q4 = signBits[4], q5 = signBits[5], q6 = signBits[6], q7 = signBits[7];
-            int bound = this.bound;
-            for (int ord = from, b = from << 3; ord < to; ord++, b += 8) {
-                int d = Long.bitCount(c[b] ^ q0) + Long.bitCount(c[b + 1] ^ q1) + Long.bitCount(c[b + 2] ^ q2)
-                        + Long.bitCount(c[b + 3] ^ q3) + Long.bitCount(c[b + 4] ^ q4) + Long.bitCount(c[b + 5] ^ q5)
-                        + Long.bitCount(c[b + 6] ^ q6) + Long.bitCount(c[b + 7] ^ q7);
-                if (d <= bound) {
-                    candidates.add(ord, q.codeDot(ord)); // the sketch is in cache now
-                }
+        /** Stages 1 and 2 for 512-bit sketches of all documents: the hot loop, by {@link #KERNEL}. */
+        private void scan512(int from, int to, KernelOutput within, Shortlist shortlist) {
+            int n = KERNEL.scan(codes, from, to, q.signBits, q.planes, bound, within.ords, within.ones,
+                    within.weighted);
+            for (int i = 0; i < n; i++) {
+                int ord = within.ords[i];
+                shortlist.offer(ord, factors[ord] * q.codeDot(within.ones[i], within.weighted[i]) + q.centroidDot);
             }
-            candidates.scanned += to - from;
+            shortlist.found += n;
+            shortlist.scanned += to - from;
         }
 
         /** Stages 1 and 2, any sketch length, only accepted documents. */
-        private void scan(int from, int to, Candidates candidates) {
-            int scanned = 0;
+        private void scan(int from, int to, Shortlist shortlist) {
             for (int ord = from; ord < to; ord++) {
                 if (accept != null && !accept.get(ordToDoc == null ? ord : ordToDoc.applyAsInt(ord))) {
                     continue;
                 }
-                scanned++;
+                shortlist.scanned++;
                 if (q.distance(ord) <= bound) {
-                    candidates.add(ord, q.codeDot(ord));
+                    shortlist.offer(ord, factors[ord] * q.codeDot(ord) + q.centroidDot);
+                    shortlist.found++;
                 }
             }
-            candidates.scanned += scanned;
         }
     }
 
@@ -362,10 +355,8 @@ final class BinarySketches {
     /** A query prepared for this segment: its Hamming sign bits and its 4-bit planes for the estimate. */
     private final class Query {
         final long[] signBits = new long[words];
-        final long[] plane0 = new long[words];
-        final long[] plane1 = new long[words];
-        final long[] plane2 = new long[words];
-        final long[] plane3 = new long[words];
+        /** Bit k of every quantised entry: plane k is the {@code words} longs at {@code k · words}. */
+        final long[] planes = new long[QUERY_BITS * words];
         final float low;
         final float step;
         final float sum;
@@ -394,10 +385,9 @@ final class BinarySketches {
                 total += min + s * u;
                 long bit = 1L << (i & 63);
                 int word = i >> 6;
-                plane0[word] |= (u & 1) != 0 ? bit : 0L;
-                plane1[word] |= (u & 2) != 0 ? bit : 0L;
-                plane2[word] |= (u & 4) != 0 ? bit : 0L;
-                plane3[word] |= (u & 8) != 0 ? bit : 0L;
+                for (int k = 0; k < QUERY_BITS; k++) {
+                    planes[k * words + word] |= (u & (1 << k)) != 0 ? bit : 0L;
+                }
             }
             this.low = min;
             this.step = s;
@@ -463,6 +453,14 @@ final class BinarySketches {
         /** Stage 1: the Hamming distance of vector {@code ord}'s sketch to the query's. */
         int distance(int ord) {
             int base = ord * words;
+            if (words == 8) {
+                long[] c = codes;
+                long[] q = signBits;
+                return Long.bitCount(c[base] ^ q[0]) + Long.bitCount(c[base + 1] ^ q[1])
+                        + Long.bitCount(c[base + 2] ^ q[2]) + Long.bitCount(c[base + 3] ^ q[3])
+                        + Long.bitCount(c[base + 4] ^ q[4]) + Long.bitCount(c[base + 5] ^ q[5])
+                        + Long.bitCount(c[base + 6] ^ q[6]) + Long.bitCount(c[base + 7] ^ q[7]);
+            }
             int d = 0;
             for (int w = 0; w < words; w++) {
                 d += Long.bitCount(codes[base + w] ^ signBits[w]);
@@ -517,9 +515,15 @@ final class BinarySketches {
             for (int w = 0; w < words; w++) {
                 long code = codes[base + w];
                 ones += Long.bitCount(code);
-                weighted += Long.bitCount(code & plane0[w]) + (Long.bitCount(code & plane1[w]) << 1)
-                        + (Long.bitCount(code & plane2[w]) << 2) + (Long.bitCount(code & plane3[w]) << 3);
+                for (int k = 0; k < QUERY_BITS; k++) {
+                    weighted += Long.bitCount(code & planes[k * words + w]) << k;
+                }
             }
+            return codeDot(ones, weighted);
+        }
+
+        /** {@link #codeDot(int)} from the code's {@code popcount(b)} and {@code Σ_k 2^k popcount(b AND plane_k)}. */
+        float codeDot(int ones, int weighted) {
             float selected = low * ones + step * weighted; // Σ of p_i over the set bits
             return 2f * selected - sum;
         }
