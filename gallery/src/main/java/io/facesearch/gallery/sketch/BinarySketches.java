@@ -1,5 +1,6 @@
 package io.facesearch.gallery.sketch;
 
+import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -168,13 +169,10 @@ final class BinarySketches {
             bound = Math.min(q.maxDistance(), bound + 16);
         }
         collector.incVisitedCount(shortlist.scanned);
-        // Stage 3: the best by the estimate, scored again with the byte vectors.
-        int[] bestOrds = shortlist.ords();
-        float[] scores = q.byteDots(bestOrds);
-        for (int h = 0; h < bestOrds.length; h++) {
-            int ord = bestOrds[h];
+        for (int i = 0; i < shortlist.scoredOrds.length; i++) {
+            int ord = shortlist.scoredOrds[i];
             int doc = ordToDoc == null ? ord : ordToDoc.applyAsInt(ord);
-            collector.collect(doc, Math.max(0f, (1f + scores[h]) * 0.5f));
+            collector.collect(doc, Math.max(0f, (1f + shortlist.scores[i]) * 0.5f));
         }
     }
 
@@ -189,7 +187,14 @@ final class BinarySketches {
         return new Query(query).byteDot(ord);
     }
 
-    /** Stages 1 and 2 over all chunks, with a helper thread when one is free. */
+    /**
+     * Stages 1 and 2 over all chunks, with a helper thread when one is free, then stage 3 on each thread's share of
+     * the best {@code considered}: all of them when the searching thread scanned alone; otherwise each thread
+     * scores its best {@code 1.2 × considered × (its chunks / all chunks) + 16}. The chunks a thread claims are
+     * unrelated to the similarity, so each holds its share of the best {@code considered} give or take a few
+     * percent, far inside that margin, and both threads score at once. Of what they scored, the best
+     * {@code considered} by the estimate are kept: what one thread alone would have scored.
+     */
     private Shortlist scan(Query q, int bound, Bits accept, IntUnaryOperator ordToDoc, int considered) {
         int chunks = (count + CHUNK - 1) / CHUNK;
         ScanJob job = new ScanJob(q, bound, accept, ordToDoc, chunks, considered);
@@ -201,10 +206,14 @@ final class BinarySketches {
             }
         }
         Shortlist shortlist = job.scanChunks();
-        if (!job.state.compareAndSet(ScanJob.WAITING, ScanJob.DONE_ALONE)) {
-            job.helperDone.awaitUninterruptibly();
-            shortlist.addAll(job.helperShortlist);
+        if (job.state.compareAndSet(ScanJob.WAITING, ScanJob.DONE_ALONE)) {
+            shortlist.scoreBest(q, considered);
+            return shortlist;
         }
+        shortlist.scoreBest(q, job.share(shortlist.chunks));
+        job.helperDone.awaitUninterruptibly();
+        shortlist.addAll(job.helperShortlist);
+        shortlist.keepBest(considered);
         return shortlist;
     }
 
@@ -217,12 +226,18 @@ final class BinarySketches {
 
     /**
      * The best vectors by stage 2's estimate that one thread found within the Hamming bound, each held as
-     * {@code sortable(estimate) << 32 | ordinal} in a bounded heap, and how many it found and scanned.
+     * {@code sortable(estimate) << 32 | ordinal} in a bounded heap; how many it found, scanned and the chunks it
+     * scanned; after stage 3, the ordinals it scored and their scores.
      */
     private static final class Shortlist {
         final LongHeap best;
         int found;
         int scanned;
+        int chunks;
+        /** After stage 3: the heap entries it scored, their ordinals and their scores. */
+        long[] scoredKeys;
+        int[] scoredOrds;
+        float[] scores;
 
         Shortlist(int size) {
             best = new LongHeap(size);
@@ -232,20 +247,53 @@ final class BinarySketches {
             best.insertWithOverflow(((long) NumericUtils.floatToSortableInt(estimate) << 32) | ord);
         }
 
-        void addAll(Shortlist other) {
-            for (int i = 1; i <= other.best.size(); i++) {
-                best.insertWithOverflow(other.best.get(i));
+        /** Stage 3 for the best {@code size} by the estimate. */
+        void scoreBest(Query q, int size) {
+            while (best.size() > size) {
+                best.pop(); // the worst
             }
-            found += other.found;
-            scanned += other.scanned;
+            scoredKeys = new long[best.size()];
+            scoredOrds = new int[scoredKeys.length];
+            for (int i = 0; i < scoredKeys.length; i++) {
+                scoredKeys[i] = best.get(i + 1);
+                scoredOrds[i] = (int) scoredKeys[i];
+            }
+            scores = q.byteDots(scoredOrds);
         }
 
-        int[] ords() {
-            int[] ords = new int[best.size()];
-            for (int i = 0; i < ords.length; i++) {
-                ords[i] = (int) best.get(i + 1);
+        /** Keeps the scored entries whose estimates are among the best {@code size}. */
+        void keepBest(int size) {
+            if (scoredKeys.length <= size) {
+                return;
             }
-            return ords;
+            long[] sorted = scoredKeys.clone();
+            Arrays.sort(sorted);
+            long lowest = sorted[sorted.length - size]; // keys are distinct: they end in the ordinal
+            int kept = 0;
+            for (int i = 0; i < scoredKeys.length; i++) {
+                if (scoredKeys[i] >= lowest) {
+                    scoredKeys[kept] = scoredKeys[i];
+                    scoredOrds[kept] = scoredOrds[i];
+                    scores[kept] = scores[i];
+                    kept++;
+                }
+            }
+            scoredKeys = Arrays.copyOf(scoredKeys, kept);
+            scoredOrds = Arrays.copyOf(scoredOrds, kept);
+            scores = Arrays.copyOf(scores, kept);
+        }
+
+        /** Adds what another thread found and scored. */
+        void addAll(Shortlist other) {
+            int mine = scoredOrds.length;
+            scoredKeys = Arrays.copyOf(scoredKeys, mine + other.scoredKeys.length);
+            scoredOrds = Arrays.copyOf(scoredOrds, scoredKeys.length);
+            scores = Arrays.copyOf(scores, scoredKeys.length);
+            System.arraycopy(other.scoredKeys, 0, scoredKeys, mine, other.scoredKeys.length);
+            System.arraycopy(other.scoredOrds, 0, scoredOrds, mine, other.scoredOrds.length);
+            System.arraycopy(other.scores, 0, scores, mine, other.scores.length);
+            found += other.found;
+            scanned += other.scanned;
         }
     }
 
@@ -280,7 +328,9 @@ final class BinarySketches {
                 return; // the searching thread already finished every chunk
             }
             try {
-                helperShortlist = scanChunks();
+                Shortlist shortlist = scanChunks();
+                shortlist.scoreBest(q, share(shortlist.chunks));
+                helperShortlist = shortlist;
             } finally {
                 helperDone.release();
             }
@@ -297,8 +347,14 @@ final class BinarySketches {
                 } else {
                     scan(from, to, shortlist);
                 }
+                shortlist.chunks++;
             }
             return shortlist;
+        }
+
+        /** How many of its best a thread that scanned {@code scannedChunks} of the chunks scores (see scan). */
+        int share(int scannedChunks) {
+            return (int) Math.min(considered, Math.ceil(1.2 * considered * scannedChunks / chunks) + 16);
         }
 
         /** Stages 1 and 2 for 512-bit sketches of all documents: the hot loop, by {@link #KERNEL}. */
