@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -31,6 +32,7 @@ import org.apache.lucene.index.IndexFormatTooOldException;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.KnnVectorValues;
+import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.NumericDocValues;
@@ -95,6 +97,8 @@ public final class LuceneGallery implements Gallery {
     private final ReentrantReadWriteLock writesLock = new ReentrantReadWriteLock();
     private final ReentrantLock[] faceLocks = new ReentrantLock[FACE_LOCK_STRIPES];
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Per segment core: what its matches return, read when a searcher first opens the segment. */
+    private final Map<IndexReader.CacheKey, SegmentMatches> segmentMatches = new ConcurrentHashMap<>();
     private volatile RepairReport lastRepair;
 
     private LuceneGallery(Path path, LuceneGalleryConfig config, boolean create) throws IOException {
@@ -112,7 +116,15 @@ public final class LuceneGallery implements Gallery {
             openedWriter = new IndexWriter(directory, writerConfig(config, mergeExecutor, create));
             openedWriter.setLiveCommitData(GalleryIndexLayout.commitUserData(config.dimensions(),
                     config.vectorsDescription()).entrySet());
-            this.searchers = new SearcherManager(openedWriter, new SearcherFactory());
+            this.searchers = new SearcherManager(openedWriter, new SearcherFactory() {
+                @Override
+                public IndexSearcher newSearcher(IndexReader reader, IndexReader previous) throws IOException {
+                    for (LeafReaderContext leaf : reader.leaves()) {
+                        matchesOf(leaf.reader());
+                    }
+                    return super.newSearcher(reader, previous);
+                }
+            });
         } catch (IOException | RuntimeException e) {
             if (openedWriter != null) {
                 try {
@@ -351,7 +363,7 @@ public final class LuceneGallery implements Gallery {
      * Replaces the quantised scores of the candidates by the exact float dot product and keeps the best {@code k}
      * at or above the minimum similarity. Ties are broken by face id, as in {@link ExactGallery}.
      */
-    private static List<GalleryMatch> rescore(IndexSearcher searcher, ScoreDoc[] hits, GalleryQuery query)
+    private List<GalleryMatch> rescore(IndexSearcher searcher, ScoreDoc[] hits, GalleryQuery query)
             throws IOException {
         int n = hits.length;
         if (n == 0) {
@@ -417,15 +429,25 @@ public final class LuceneGallery implements Gallery {
         return ((long) ~ordered << 32) | position;
     }
 
-    private static GalleryMatch match(List<LeafReaderContext> leaves, int doc, float similarity) throws IOException {
+    private GalleryMatch match(List<LeafReaderContext> leaves, int doc, float similarity) throws IOException {
         LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
-        LeafReader reader = leaf.reader();
-        int local = doc - leaf.docBase;
-        long attrs = GalleryIndexLayout.numeric(reader, GalleryIndexLayout.ATTRS, local);
-        FaceFlags flags = GalleryIndexLayout.flagsOf(attrs);
-        return new GalleryMatch(GalleryIndexLayout.string(reader, GalleryIndexLayout.FACE_ID, local),
-                GalleryIndexLayout.string(reader, GalleryIndexLayout.SESSION_ID, local), similarity,
-                GalleryIndexLayout.sourceOf(attrs), flags.blocklisted(), flags.allowlisted());
+        return matchesOf(leaf.reader()).match(doc - leaf.docBase, similarity);
+    }
+
+    /** The segment's {@link SegmentMatches}, read on first use and dropped when the segment's core closes. */
+    private SegmentMatches matchesOf(LeafReader reader) throws IOException {
+        IndexReader.CacheHelper core = reader.getCoreCacheHelper();
+        if (core == null) {
+            return SegmentMatches.read(reader); // not a plain segment: nothing to key a copy on
+        }
+        SegmentMatches cached = segmentMatches.get(core.getKey());
+        if (cached == null) {
+            cached = SegmentMatches.read(reader);
+            if (segmentMatches.putIfAbsent(core.getKey(), cached) == null) {
+                core.addClosedListener(segmentMatches::remove);
+            }
+        }
+        return cached;
     }
 
     @Override
