@@ -53,8 +53,8 @@ public record LuceneGalleryConfig(
     public enum Index {
         /**
          * Every face's 1-bit sketch is scanned ({@link SketchScanVectorsFormat}): near-exact at any size and under
-         * any filter, cost linear in the faces (measured: 3 ms per search of a million faces with two threads, see
-         * docs/performance.md).
+         * any filter, cost linear in the faces (measured: 2.2-2.9 ms per search of a million faces with two
+         * threads, depending on the shared machine's load; see docs/performance.md).
          */
         SKETCH_SCAN,
         /** Lucene's HNSW graph over quantised vectors: sub-linear, but its recall falls as the gallery grows. */
