@@ -217,11 +217,15 @@ final class BinarySketches {
         return shortlist;
     }
 
-    /** The sketches of one chunk that {@link #KERNEL} found within the bound, and their counts. */
+    /**
+     * The sketches of one block that {@link #KERNEL} found within the bound, and their counts: 24 KB held by each
+     * thread that ever searched (a chunk is scanned in blocks so that this stays small).
+     */
     private static final class KernelOutput {
-        final int[] ords = new int[CHUNK];
-        final int[] ones = new int[CHUNK];
-        final int[] weighted = new int[CHUNK];
+        static final int BLOCK = 2048;
+        final int[] ords = new int[BLOCK];
+        final int[] ones = new int[BLOCK];
+        final int[] weighted = new int[BLOCK];
     }
 
     /**
@@ -359,13 +363,17 @@ final class BinarySketches {
 
         /** Stages 1 and 2 for 512-bit sketches of all documents: the hot loop, by {@link #KERNEL}. */
         private void scan512(int from, int to, KernelOutput within, Shortlist shortlist) {
-            int n = KERNEL.scan(codes, from, to, q.signBits, q.planes, bound, within.ords, within.ones,
-                    within.weighted);
-            for (int i = 0; i < n; i++) {
-                int ord = within.ords[i];
-                shortlist.offer(ord, factors[ord] * q.codeDot(within.ones[i], within.weighted[i]) + q.centroidDot);
+            for (int start = from; start < to; start += KernelOutput.BLOCK) {
+                int end = Math.min(to, start + KernelOutput.BLOCK);
+                int n = KERNEL.scan(codes, start, end, q.signBits, q.planes, bound, within.ords, within.ones,
+                        within.weighted);
+                for (int i = 0; i < n; i++) {
+                    int ord = within.ords[i];
+                    float codeDot = q.codeDot(within.ones[i], within.weighted[i]);
+                    shortlist.offer(ord, factors[ord] * codeDot + q.centroidDot);
+                }
+                shortlist.found += n;
             }
-            shortlist.found += n;
             shortlist.scanned += to - from;
         }
 
