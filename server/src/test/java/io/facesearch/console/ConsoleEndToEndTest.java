@@ -22,6 +22,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -194,9 +195,13 @@ class ConsoleEndToEndTest {
     new WebDriverWait(browser, Duration.ofSeconds(10)).until(d -> d.getCurrentUrl().endsWith(suffix));
   }
 
+  /**
+   * Waits for a flash message. The flash found may belong to the page being replaced by a navigation, and reading it
+   * then fails as stale: the wait retries instead.
+   */
   private static void awaitFlash(String text) {
-    new WebDriverWait(browser, Duration.ofSeconds(10)).until(d -> d.findElements(By.cssSelector(".flash")).stream()
-        .anyMatch(e -> e.getText().contains(text)));
+    new WebDriverWait(browser, Duration.ofSeconds(10)).ignoring(StaleElementReferenceException.class)
+        .until(d -> d.findElements(By.cssSelector(".flash")).stream().anyMatch(e -> e.getText().contains(text)));
   }
 
   private static void open(String path) {
