@@ -29,10 +29,10 @@ import org.apache.lucene.index.DocValues;
 import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.IndexFormatTooNewException;
 import org.apache.lucene.index.IndexFormatTooOldException;
+import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.KnnVectorValues;
-import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.NumericDocValues;
@@ -431,14 +431,20 @@ public final class LuceneGallery implements Gallery {
 
     private GalleryMatch match(List<LeafReaderContext> leaves, int doc, float similarity) throws IOException {
         LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
-        return matchesOf(leaf.reader()).match(doc - leaf.docBase, similarity);
+        SegmentMatches matches = matchesOf(leaf.reader());
+        return matches != null
+                ? matches.match(doc - leaf.docBase, similarity)
+                : SegmentMatches.readOne(leaf.reader(), doc - leaf.docBase, similarity);
     }
 
-    /** The segment's {@link SegmentMatches}, read on first use and dropped when the segment's core closes. */
+    /**
+     * The segment's {@link SegmentMatches}, read on first use and dropped when the segment's core closes; null for
+     * a reader without a core to key them on (not a plain segment).
+     */
     private SegmentMatches matchesOf(LeafReader reader) throws IOException {
         IndexReader.CacheHelper core = reader.getCoreCacheHelper();
         if (core == null) {
-            return SegmentMatches.read(reader); // not a plain segment: nothing to key a copy on
+            return null;
         }
         SegmentMatches cached = segmentMatches.get(core.getKey());
         if (cached == null) {

@@ -40,6 +40,15 @@ final class SegmentMatches {
                 Utf8Column.read(reader, GalleryIndexLayout.SESSION_ID));
     }
 
+    /** The match for one document, read from the doc values without a copy. */
+    static GalleryMatch readOne(LeafReader reader, int doc, float similarity) throws IOException {
+        long a = GalleryIndexLayout.numeric(reader, GalleryIndexLayout.ATTRS, doc);
+        FaceFlags flags = GalleryIndexLayout.flagsOf(a);
+        return new GalleryMatch(GalleryIndexLayout.string(reader, GalleryIndexLayout.FACE_ID, doc),
+                GalleryIndexLayout.string(reader, GalleryIndexLayout.SESSION_ID, doc), similarity,
+                GalleryIndexLayout.sourceOf(a), flags.blocklisted(), flags.allowlisted());
+    }
+
     GalleryMatch match(int doc, float similarity) {
         long a = attrs[doc];
         FaceFlags flags = GalleryIndexLayout.flagsOf(a);
