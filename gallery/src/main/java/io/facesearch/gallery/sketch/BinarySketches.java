@@ -518,12 +518,7 @@ final class BinarySketches {
         int distance(int ord) {
             int base = ord * words;
             if (words == 8) {
-                long[] c = codes;
-                long[] q = signBits;
-                return Long.bitCount(c[base] ^ q[0]) + Long.bitCount(c[base + 1] ^ q[1])
-                        + Long.bitCount(c[base + 2] ^ q[2]) + Long.bitCount(c[base + 3] ^ q[3])
-                        + Long.bitCount(c[base + 4] ^ q[4]) + Long.bitCount(c[base + 5] ^ q[5])
-                        + Long.bitCount(c[base + 6] ^ q[6]) + Long.bitCount(c[base + 7] ^ q[7]);
+                return ScalarScanKernel.distance512(codes, base, signBits);
             }
             int d = 0;
             for (int w = 0; w < words; w++) {

@@ -15,6 +15,7 @@ import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.search.TopKnnCollector;
 import org.apache.lucene.util.Bits;
+import org.apache.lucene.util.VectorUtil;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -201,7 +202,7 @@ class BinarySketchesTest {
         for (int i = 0; i < DIMS; i++) {
             v[i] = (float) random.nextGaussian();
         }
-        return normalize(v);
+        return VectorUtil.l2normalize(v);
     }
 
     /** A unit vector at cosine about {@code cosine} from the unit vector {@code x}. */
@@ -212,12 +213,12 @@ class BinarySketchesTest {
         for (int i = 0; i < DIMS; i++) {
             noise[i] -= (float) (along * x[i]); // orthogonal to x
         }
-        normalize(noise);
+        VectorUtil.l2normalize(noise);
         double sine = Math.sqrt(1 - cosine * cosine);
         for (int i = 0; i < DIMS; i++) {
             v[i] = (float) (cosine * x[i] + sine * noise[i]);
         }
-        return normalize(v);
+        return VectorUtil.l2normalize(v);
     }
 
     static float dot(float[] a, float[] b) {
@@ -226,17 +227,5 @@ class BinarySketchesTest {
             s += (double) a[i] * b[i];
         }
         return (float) s;
-    }
-
-    private static float[] normalize(float[] v) {
-        double s = 0;
-        for (float x : v) {
-            s += (double) x * x;
-        }
-        float inv = (float) (1 / Math.sqrt(s));
-        for (int i = 0; i < v.length; i++) {
-            v[i] *= inv;
-        }
-        return v;
     }
 }
