@@ -66,10 +66,10 @@ import org.slf4j.LoggerFactory;
  * dropped only when it provably matches every document: one tenant, everything searchable). Per segment, Lucene
  * scores the filtered documents exactly when the filter matches no more documents than candidates requested;
  * otherwise the vectors format collects the candidates by its estimate (the sketch scan visits only the documents
- * the filter accepts). The candidates that may be among the best k (all of HNSW's; the sketch scan's, which it
- * ranked by their byte vectors, within {@link LuceneGalleryConfig#rankingError} of the k-th) are then re-scored with
- * the exact float dot product of the stored float vectors and the best {@code k} at or above {@code minSimilarity}
- * are returned.
+ * the filter accepts). The candidates that may be among the best k at or above {@code minSimilarity} (all of HNSW's;
+ * the sketch scan's, which it ranked by their byte vectors, within twice {@link LuceneGalleryConfig#rankingError} of
+ * the k-th and of the minimum) are then re-scored with the exact float dot product of the stored float vectors and
+ * the best {@code k} at or above {@code minSimilarity} are returned.
  *
  * <h2>Concurrency and visibility</h2>
  * Searches take no lock: each acquires the current point-in-time searcher from a {@link SearcherManager}. Every write
@@ -312,7 +312,8 @@ public final class LuceneGallery implements Gallery {
             KnnFloatVectorQuery knn = new KnnFloatVectorQuery(GalleryIndexLayout.EMBEDDING, probe, collected,
                     filterFor(searcher, query.filter()), config.searchStrategy(considered));
             ScoreDoc[] hits = searcher.search(knn, collected).scoreDocs; // best first
-            return rescore(searcher, nearTheBest(hits, query.k(), config.rankingError()), query);
+            ScoreDoc[] near = nearTheBest(hits, query.k(), config.rankingError(), query.minSimilarity());
+            return rescore(searcher, near, query);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
@@ -321,19 +322,21 @@ public final class LuceneGallery implements Gallery {
     }
 
     /**
-     * The hits (best first) that may be among the exact best k: those whose similarity is within twice the ranking
-     * {@code error} of the k-th best's. A hit's Lucene score is {@code (1 + similarity) / 2}.
+     * The hits (best first) that may be among the exact best k at or above the minimum similarity: those whose
+     * similarity is at most twice the ranking {@code error} below the k-th best's and below the minimum (a search of
+     * the service, whose minimum is its match threshold, reads the float vectors of few hits). A hit's Lucene score
+     * is {@code (1 + similarity) / 2}.
      */
-    private static ScoreDoc[] nearTheBest(ScoreDoc[] hits, int k, float error) {
-        if (hits.length <= k) {
-            return hits;
+    private static ScoreDoc[] nearTheBest(ScoreDoc[] hits, int k, float error, float minSimilarity) {
+        float lowest = (1f + minSimilarity) * 0.5f - error;
+        if (hits.length > k) {
+            lowest = Math.max(lowest, hits[k - 1].score - error);
         }
-        float lowest = hits[k - 1].score - error;
-        int end = k;
+        int end = 0;
         while (end < hits.length && hits[end].score >= lowest) {
             end++;
         }
-        return Arrays.copyOf(hits, end);
+        return end == hits.length ? hits : Arrays.copyOf(hits, end);
     }
 
     /**

@@ -184,7 +184,7 @@ final class BinarySketches {
 
     /** Stage 3's score of vector {@code ord}: the dot product of the byte vectors. */
     float byteEstimate(float[] query, int ord) {
-        return new Query(query).byteDot(ord);
+        return new Query(query).byteDots(new int[] {ord})[0];
     }
 
     /**
@@ -218,7 +218,7 @@ final class BinarySketches {
     }
 
     /**
-     * The sketches of one block that {@link #KERNEL} found within the bound, and their counts: 24 KB held by each
+     * The sketches of one block that {@link #KERNEL} found within the bound, their counts and estimates: 32 KB held by each
      * thread that ever searched (a chunk is scanned in blocks so that this stays small).
      */
     private static final class KernelOutput {
@@ -226,6 +226,7 @@ final class BinarySketches {
         final int[] ords = new int[BLOCK];
         final int[] ones = new int[BLOCK];
         final int[] weighted = new int[BLOCK];
+        final float[] estimates = new float[BLOCK];
     }
 
     /**
@@ -367,10 +368,14 @@ final class BinarySketches {
                 int end = Math.min(to, start + KernelOutput.BLOCK);
                 int n = KERNEL.scan(codes, start, end, q.signBits, q.planes, bound, within.ords, within.ones,
                         within.weighted);
+                int[] ords = within.ords;
+                float[] estimates = within.estimates;
+                // Two loops: in the first, the factors' cache misses are independent loads that overlap.
                 for (int i = 0; i < n; i++) {
-                    int ord = within.ords[i];
-                    float codeDot = q.codeDot(within.ones[i], within.weighted[i]);
-                    shortlist.offer(ord, factors[ord] * codeDot + q.centroidDot);
+                    estimates[i] = factors[ords[i]] * q.codeDot(within.ones[i], within.weighted[i]) + q.centroidDot;
+                }
+                for (int i = 0; i < n; i++) {
+                    shortlist.offer(ords[i], estimates[i]);
                 }
                 shortlist.found += n;
             }
@@ -461,51 +466,17 @@ final class BinarySketches {
             this.queryScale = quantize(query, queryBytes, 0);
         }
 
-        /** Stage 3: the dot product of the byte vectors of the query and of vector {@code ord}, rescaled. */
-        float byteDot(int ord) {
-            byte[] b = bytes;
-            byte[] qb = queryBytes;
-            int base = ord * dimensions;
-            int dot = 0;
-            for (int i = 0; i < qb.length; i++) {
-                dot += qb[i] * b[base + i];
-            }
-            return queryScale * byteScales[ord] * dot;
-        }
-
         /**
-         * {@link #byteDot} of each of {@code ords}, four vectors per pass over the query: the four are read from
-         * memory at once instead of one cache miss after another (half the time of one at a time at 500
-         * candidates).
+         * Stage 3: the dot product of the byte vectors of the query and of each of {@code ords}, rescaled. Each
+         * vector is copied to a scratch array first, because Lucene's vectorised byte dot product takes whole
+         * arrays: a third of the time of a scalar loop over the shared array at 500 candidates.
          */
         float[] byteDots(int[] ords) {
-            byte[] b = bytes;
-            byte[] qb = queryBytes;
             float[] scores = new float[ords.length];
-            int n = 0;
-            for (; n + 3 < ords.length; n += 4) {
-                int b0 = ords[n] * dimensions;
-                int b1 = ords[n + 1] * dimensions;
-                int b2 = ords[n + 2] * dimensions;
-                int b3 = ords[n + 3] * dimensions;
-                int d0 = 0;
-                int d1 = 0;
-                int d2 = 0;
-                int d3 = 0;
-                for (int i = 0; i < qb.length; i++) {
-                    int qi = qb[i];
-                    d0 += qi * b[b0 + i];
-                    d1 += qi * b[b1 + i];
-                    d2 += qi * b[b2 + i];
-                    d3 += qi * b[b3 + i];
-                }
-                scores[n] = queryScale * byteScales[ords[n]] * d0;
-                scores[n + 1] = queryScale * byteScales[ords[n + 1]] * d1;
-                scores[n + 2] = queryScale * byteScales[ords[n + 2]] * d2;
-                scores[n + 3] = queryScale * byteScales[ords[n + 3]] * d3;
-            }
-            for (; n < ords.length; n++) {
-                scores[n] = byteDot(ords[n]);
+            byte[] vector = new byte[dimensions];
+            for (int i = 0; i < ords.length; i++) {
+                System.arraycopy(bytes, ords[i] * dimensions, vector, 0, dimensions);
+                scores[i] = queryScale * byteScales[ords[i]] * VectorUtil.dotProduct(queryBytes, vector);
             }
             return scores;
         }
