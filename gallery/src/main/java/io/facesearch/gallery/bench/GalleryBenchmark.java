@@ -51,6 +51,8 @@ import org.apache.lucene.util.VectorUtil;
 public final class GalleryBenchmark {
 
     private static final int WARMUP_QUERIES = 200;
+    /** The k of the service's searches ({@code FaceSearchService.MAX_COUNTED}), timed at the match threshold. */
+    static final int SERVICE_K = 100;
 
     private GalleryBenchmark() {}
 
@@ -118,19 +120,22 @@ public final class GalleryBenchmark {
             List<GalleryBenchmarkResult.SearchFigures> sweep = new ArrayList<>();
             GalleryBenchmarkResult.SearchFigures headline = null;
             out.printf(Locale.ROOT, "candidates  p50_k5_ms  p99_k5_ms  p50_k10_ms  p99_k10_ms  recall10_random  "
-                    + "recall10_probes  rank1_mate  rank1_mate_at_or_above_%.4f%n", cfg.matchThreshold());
+                    + "recall10_probes  rank1_mate  rank1_mate_at_or_above_%.4f  p50_service_ms  p99_service_ms "
+                    + "(k=%d, at or above %.4f)%n", cfg.matchThreshold(), SERVICE_K, cfg.matchThreshold());
             for (int candidates : candidateValues(cfg)) {
                 GalleryBenchmarkResult.SearchFigures figures =
-                        measure(gallery, candidates, queries, randoms, exactTop10, strongMates, filter);
+                        measure(gallery, candidates, queries, randoms, exactTop10, strongMates, filter,
+                                (float) cfg.matchThreshold());
                 sweep.add(figures);
                 if (candidates == galleryConfig.searchCandidates()) {
                     headline = figures;
                 }
                 out.printf(Locale.ROOT, "%10d  %9.3f  %9.3f  %10.3f  %10.3f  %15.4f  %15.4f  %10.4f (%d eligible)"
-                                + "  %10.4f (%d eligible)%n",
+                                + "  %10.4f (%d eligible)  %14.3f  %14.3f%n",
                         candidates, figures.p50K5Ms(), figures.p99K5Ms(), figures.p50K10Ms(), figures.p99K10Ms(),
                         figures.recallAt10Random(), figures.recallAt10Probes(), figures.rank1Mate(),
-                        figures.rank1MateEligible(), figures.rank1StrongMate(), figures.rank1StrongMateEligible());
+                        figures.rank1MateEligible(), figures.rank1StrongMate(), figures.rank1StrongMateEligible(),
+                        figures.p50ServiceMs(), figures.p99ServiceMs());
             }
             GalleryBenchmarkResult result = new GalleryBenchmarkResult(cfg.faces(), buildSeconds,
                     cfg.faces() / buildSeconds, heapPerFace, residentPerFace, heapPerFace + residentPerFace,
@@ -174,7 +179,8 @@ public final class GalleryBenchmark {
      *                   report it (see {@link GalleryBenchmarkConfig#matchThreshold})
      */
     private static GalleryBenchmarkResult.SearchFigures measure(LuceneGallery gallery, int candidates,
-            float[][] queries, int randoms, String[][] exactTop10, boolean[] strongMate, GalleryFilter filter) {
+            float[][] queries, int randoms, String[][] exactTop10, boolean[] strongMate, GalleryFilter filter,
+            float matchThreshold) {
         for (int i = 0; i < Math.min(WARMUP_QUERIES, queries.length); i++) {
             gallery.search(new GalleryQuery(queries[i], 10, -1f, filter), candidates);
         }
@@ -212,13 +218,20 @@ public final class GalleryBenchmark {
             gallery.search(new GalleryQuery(queries[i], 5, -1f, filter), candidates);
             latencyK5[i] = (System.nanoTime() - t) / 1e6;
         }
+        double[] latencyService = new double[queries.length];
+        for (int i = 0; i < queries.length; i++) {
+            long t = System.nanoTime();
+            gallery.search(new GalleryQuery(queries[i], SERVICE_K, matchThreshold, filter), candidates);
+            latencyService[i] = (System.nanoTime() - t) / 1e6;
+        }
         int probes = queries.length - randoms;
         return new GalleryBenchmarkResult.SearchFigures(candidates, percentile(latencyK5, 50),
                 percentile(latencyK5, 99), percentile(latencyK10, 50), percentile(latencyK10, 99),
                 randoms == 0 ? Double.NaN : recallRandom / randoms, probes == 0 ? Double.NaN : recallProbes / probes,
                 queries.length == 0 ? Double.NaN : (recallRandom + recallProbes) / queries.length,
                 eligible == 0 ? Double.NaN : mateFirst / (double) eligible, eligible,
-                strongEligible == 0 ? Double.NaN : strongMateFirst / (double) strongEligible, strongEligible);
+                strongEligible == 0 ? Double.NaN : strongMateFirst / (double) strongEligible, strongEligible,
+                percentile(latencyService, 50), percentile(latencyService, 99));
     }
 
     private static boolean[] strongMates(List<MatedPair> mated, double matchThreshold) {
