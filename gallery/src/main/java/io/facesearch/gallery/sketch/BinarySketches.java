@@ -218,8 +218,8 @@ final class BinarySketches {
     }
 
     /**
-     * The sketches of one block that {@link #KERNEL} found within the bound, their counts and estimates: 32 KB held by each
-     * thread that ever searched (a chunk is scanned in blocks so that this stays small).
+     * The sketches of one block that {@link #KERNEL} found within the bound, their counts and estimates: 32 KB held
+     * by each thread that ever searched (a chunk is scanned in blocks so that this stays small).
      */
     private static final class KernelOutput {
         static final int BLOCK = 2048;
@@ -469,7 +469,7 @@ final class BinarySketches {
         /**
          * Stage 3: the dot product of the byte vectors of the query and of each of {@code ords}, rescaled. Each
          * vector is copied to a scratch array first, because Lucene's vectorised byte dot product takes whole
-         * arrays: a third of the time of a scalar loop over the shared array at 500 candidates.
+         * arrays (0.1-0.2 ms less per search of a million than a scalar loop over the shared array, 500 candidates).
          */
         float[] byteDots(int[] ords) {
             float[] scores = new float[ords.length];
