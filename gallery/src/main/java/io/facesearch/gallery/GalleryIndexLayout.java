@@ -62,7 +62,10 @@ import org.apache.lucene.util.BytesRef;
  */
 final class GalleryIndexLayout {
 
-    /** 1: int7 quantised HNSW; 2: binary-quantised (BBQ) HNSW; 3: sketch scan by default, vectors key. */
+    /**
+     * 1: int7 quantised HNSW; 2: binary-quantised (BBQ) HNSW; 3: sketch scan by default, vectors key; 4: the sketch
+     * format keeps byte vectors too (its version 1).
+     */
     static final int LAYOUT_VERSION = 4;
     static final String LAYOUT_VERSION_KEY = "facesearch.gallery.layout";
     static final String DIMENSIONS_KEY = "facesearch.gallery.dims";

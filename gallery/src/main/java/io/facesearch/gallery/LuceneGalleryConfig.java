@@ -53,7 +53,7 @@ public record LuceneGalleryConfig(
     public enum Index {
         /**
          * Every face's 1-bit sketch is scanned ({@link SketchScanVectorsFormat}): near-exact at any size and under
-         * any filter, cost linear in the faces (measured: 2.2-2.9 ms per search of a million faces with two
+         * any filter, cost linear in the faces (measured: about 2-2.5 ms per search of a million faces with two
          * threads, depending on the shared machine's load; see docs/performance.md).
          */
         SKETCH_SCAN,
@@ -124,7 +124,8 @@ public record LuceneGalleryConfig(
 
     /**
      * How far the index's ranking score of a hit may be from its exact similarity: the hits a search re-scores with
-     * the float vectors are those within twice this of the k-th best (HNSW: infinite, all of them).
+     * the float vectors are those within twice this below the k-th best and the minimum similarity (HNSW:
+     * infinite, all of them).
      */
     float rankingError() {
         return index == Index.SKETCH_SCAN ? SketchScanVectorsFormat.BYTE_SCORE_ERROR : Float.POSITIVE_INFINITY;

@@ -42,17 +42,18 @@ final class SegmentMatches {
 
     /** The match for one document, read from the doc values without a copy. */
     static GalleryMatch readOne(LeafReader reader, int doc, float similarity) throws IOException {
-        long a = GalleryIndexLayout.numeric(reader, GalleryIndexLayout.ATTRS, doc);
-        FaceFlags flags = GalleryIndexLayout.flagsOf(a);
-        return new GalleryMatch(GalleryIndexLayout.string(reader, GalleryIndexLayout.FACE_ID, doc),
-                GalleryIndexLayout.string(reader, GalleryIndexLayout.SESSION_ID, doc), similarity,
-                GalleryIndexLayout.sourceOf(a), flags.blocklisted(), flags.allowlisted());
+        return match(GalleryIndexLayout.string(reader, GalleryIndexLayout.FACE_ID, doc),
+                GalleryIndexLayout.string(reader, GalleryIndexLayout.SESSION_ID, doc),
+                GalleryIndexLayout.numeric(reader, GalleryIndexLayout.ATTRS, doc), similarity);
     }
 
     GalleryMatch match(int doc, float similarity) {
-        long a = attrs[doc];
-        FaceFlags flags = GalleryIndexLayout.flagsOf(a);
-        return new GalleryMatch(faceIds.get(doc), sessionIds.get(doc), similarity, GalleryIndexLayout.sourceOf(a),
+        return match(faceIds.get(doc), sessionIds.get(doc), attrs[doc], similarity);
+    }
+
+    private static GalleryMatch match(String faceId, String sessionId, long attrs, float similarity) {
+        FaceFlags flags = GalleryIndexLayout.flagsOf(attrs);
+        return new GalleryMatch(faceId, sessionId, similarity, GalleryIndexLayout.sourceOf(attrs),
                 flags.blocklisted(), flags.allowlisted());
     }
 

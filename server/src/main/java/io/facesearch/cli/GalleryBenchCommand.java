@@ -53,8 +53,8 @@ final class GalleryBenchCommand implements Callable<Integer> {
   @Option(names = "--background", description = "Synthetic faces: face-like (default) or uniform.")
   String background = "face-like";
 
-  @Option(names = "--candidates", split = ",", description = "Candidate counts (candidates re-scored with byte vectors, or HNSW ef) "
-      + "to measure besides the default.")
+  @Option(names = "--candidates", split = ",", description = "Candidate counts (candidates re-scored with byte "
+      + "vectors, or HNSW ef) to measure besides the default.")
   int[] sweep = new int[0];
 
   @Option(names = "--index", description = "How candidates are found: sketch (default, the scan of 1-bit sketches "

@@ -14,8 +14,8 @@ import java.util.Objects;
  *                            gives the headline figures
  * @param randomQueries       random unit query vectors, in addition to the probes
  * @param exactLatencyQueries queries timed against the exact brute-force baseline
- * @param candidateSweep      further numbers of search candidates (candidates re-scored with byte vectors, or HNSW {@code ef}) to
- *                            report, may be empty
+ * @param candidateSweep      further numbers of search candidates (candidates re-scored with byte vectors, or
+ *                            HNSW {@code ef}) to report, may be empty
  * @param matchThreshold      cosine at or above which the service reports a match (its default threshold, 70 %);
  *                            rank-1 mate is also reported over the mates at or above it
  * @param reuseIndex          open the index already in {@code indexDir} (built by an earlier run with the same
