@@ -39,10 +39,11 @@ import org.apache.lucene.util.BytesRef;
  *     {@code MUST_NOT} clauses</td></tr>
  * <tr><td>{@code embedding}</td><td>float vector, {@code dims} (512) entries,
  *     {@link VectorSimilarityFunction#DOT_PRODUCT}</td><td>the L2-normalised embedding. Its per-field vectors format
- *     (see {@link LuceneGalleryConfig#vectorsFormat}) keeps the raw float32 vectors ({@code .vec}, used for exact
- *     re-scoring) and, by default ({@link io.facesearch.gallery.sketch.SketchScanVectorsFormat}, whose javadoc
- *     documents its files), a 1-bit sketch and a correction factor per vector ({@code .fsk}, 68 bytes for 512-d)
- *     that every search scans. With HNSW: a binary-quantised copy ({@code .veb}, Lucene's BBQ, 78 bytes for 512-d;
+ *     (see {@link LuceneGalleryConfig#vectorsFormat}) keeps the raw float32 vectors ({@code .vec}: the copy that
+ *     merges and HNSW's re-scoring read) and, by default ({@link io.facesearch.gallery.sketch.SketchScanVectorsFormat},
+ *     whose javadoc documents its files), per vector a 1-bit sketch and its correction factor that every search
+ *     scans, and a 12-bit copy (int8 bytes, a scale and 4-bit residuals) that scores the best candidates
+ *     ({@code .fsk}, 840 bytes for 512-d). With HNSW: a binary-quantised copy ({@code .veb}, Lucene's BBQ, 78 bytes for 512-d;
  *     with int7 or int4 quantisation {@code .veq} instead) and the graph ({@code .vex}).</td></tr>
  * <tr><td>{@code application_id}, {@code session_id}, {@code model_id}</td><td>binary doc values</td><td>UTF-8
  *     strings; {@code model_id} is the id of the model that produced the embedding</td></tr>
@@ -51,8 +52,8 @@ import org.apache.lucene.util.BytesRef;
  * <tr><td>{@code created_at}</td><td>numeric doc values</td><td>nanoseconds since the epoch</td></tr>
  * </table>
  *
- * <p>Lucene's DOT_PRODUCT score is {@code (1 + dot) / 2}; the gallery never exposes it, it re-scores candidates with
- * the exact float dot product.
+ * <p>Lucene's DOT_PRODUCT score is {@code (1 + dot) / 2}; the gallery never exposes it: it reports {@code dot}, from
+ * the sketch format's 12-bit copies or HNSW's candidates re-scored with the float vectors.
  *
  * <p>Every commit carries user data {@value #LAYOUT_VERSION_KEY} = {@value #LAYOUT_VERSION}, {@value #DIMENSIONS_KEY}
  * and {@value #VECTORS_KEY} (the vectors format and its settings). On open, an index without them, with an older
@@ -64,9 +65,9 @@ final class GalleryIndexLayout {
 
     /**
      * 1: int7 quantised HNSW; 2: binary-quantised (BBQ) HNSW; 3: sketch scan by default, vectors key; 4: the sketch
-     * format keeps byte vectors too (its version 1).
+     * format keeps byte vectors too (its version 1); 5: and their 4-bit residuals (its version 2).
      */
-    static final int LAYOUT_VERSION = 4;
+    static final int LAYOUT_VERSION = 5;
     static final String LAYOUT_VERSION_KEY = "facesearch.gallery.layout";
     static final String DIMENSIONS_KEY = "facesearch.gallery.dims";
     static final String VECTORS_KEY = "facesearch.gallery.vectors";

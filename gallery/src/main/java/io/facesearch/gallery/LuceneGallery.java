@@ -57,8 +57,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An embedded gallery: one Lucene index in a directory. A search finds candidates with the index's vectors format
- * (by default {@link SketchScanVectorsFormat}: a scan of every face's 1-bit sketch; optionally Lucene's HNSW graph)
- * and re-scores them with the exact float vectors. The persisted layout is described in {@link GalleryIndexLayout}.
+ * (by default {@link SketchScanVectorsFormat}: a scan of every face's 1-bit sketch, scored at last from an in-memory
+ * 12-bit copy of every vector; optionally Lucene's HNSW graph, whose candidates are re-scored with the float vectors).
+ * The persisted layout is described in {@link GalleryIndexLayout}.
  *
  * <h2>Search</h2>
  * A search is a {@link KnnFloatVectorQuery} for {@link LuceneGalleryConfig#searchCandidates()} candidates whose
@@ -66,10 +67,10 @@ import org.slf4j.LoggerFactory;
  * dropped only when it provably matches every document: one tenant, everything searchable). Per segment, Lucene
  * scores the filtered documents exactly when the filter matches no more documents than candidates requested;
  * otherwise the vectors format collects the candidates by its estimate (the sketch scan visits only the documents
- * the filter accepts). The candidates that may be among the best k at or above {@code minSimilarity} (all of HNSW's;
- * the sketch scan's, which it ranked by their byte vectors, within twice {@link LuceneGalleryConfig#rankingError} of
- * the k-th and of the minimum) are then re-scored with the exact float dot product of the stored float vectors and
- * the best {@code k} at or above {@code minSimilarity} are returned.
+ * the filter accepts). The sketch scan's scores are the similarities reported: within
+ * {@link SketchScanVectorsFormat#FINE_SCORE_ERROR} of the float32 dot product, computed in memory, so a search reads
+ * no index file. HNSW's candidates are re-scored with the float dot product of the stored float vectors. The best
+ * {@code k} at or above {@code minSimilarity} are returned.
  *
  * <h2>Concurrency and visibility</h2>
  * Searches take no lock: each acquires the current point-in-time searcher from a {@link SearcherManager}. Every write
@@ -312,8 +313,9 @@ public final class LuceneGallery implements Gallery {
             KnnFloatVectorQuery knn = new KnnFloatVectorQuery(GalleryIndexLayout.EMBEDDING, probe, collected,
                     filterFor(searcher, query.filter()), config.searchStrategy(considered));
             ScoreDoc[] hits = searcher.search(knn, collected).scoreDocs; // best first
-            ScoreDoc[] near = nearTheBest(hits, query.k(), config.rankingError(), query.minSimilarity());
-            return rescore(searcher, near, query);
+            return config.index() == LuceneGalleryConfig.Index.SKETCH_SCAN
+                    ? best(searcher.getIndexReader().leaves(), docsOf(hits), similaritiesOf(hits), query)
+                    : rescore(searcher, hits, query);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
@@ -321,22 +323,21 @@ public final class LuceneGallery implements Gallery {
         }
     }
 
-    /**
-     * The hits (best first) that may be among the exact best k at or above the minimum similarity: those whose
-     * similarity is at most twice the ranking {@code error} below the k-th best's and below the minimum (a search of
-     * the service, whose minimum is its match threshold, reads the float vectors of few hits). A hit's Lucene score
-     * is {@code (1 + similarity) / 2}.
-     */
-    private static ScoreDoc[] nearTheBest(ScoreDoc[] hits, int k, float error, float minSimilarity) {
-        float lowest = (1f + minSimilarity) * 0.5f - error;
-        if (hits.length > k) {
-            lowest = Math.max(lowest, hits[k - 1].score - error);
+    private static int[] docsOf(ScoreDoc[] hits) {
+        int[] docs = new int[hits.length];
+        for (int i = 0; i < hits.length; i++) {
+            docs[i] = hits[i].doc;
         }
-        int end = 0;
-        while (end < hits.length && hits[end].score >= lowest) {
-            end++;
+        return docs;
+    }
+
+    /** The similarities of hits scored by Lucene's DOT_PRODUCT similarity, {@code (1 + similarity) / 2}. */
+    private static float[] similaritiesOf(ScoreDoc[] hits) {
+        float[] similarities = new float[hits.length];
+        for (int i = 0; i < hits.length; i++) {
+            similarities[i] = 2f * hits[i].score - 1f;
         }
-        return end == hits.length ? hits : Arrays.copyOf(hits, end);
+        return similarities;
     }
 
     /**
@@ -364,19 +365,13 @@ public final class LuceneGallery implements Gallery {
 
     /**
      * Replaces the quantised scores of the candidates by the exact float dot product and keeps the best {@code k}
-     * at or above the minimum similarity. Ties are broken by face id, as in {@link ExactGallery}.
+     * at or above the minimum similarity.
      */
     private List<GalleryMatch> rescore(IndexSearcher searcher, ScoreDoc[] hits, GalleryQuery query)
             throws IOException {
         int n = hits.length;
-        if (n == 0) {
-            return List.of();
-        }
         // Read the float vectors in doc order: vector iterators only move forward.
-        int[] docs = new int[n];
-        for (int i = 0; i < n; i++) {
-            docs[i] = hits[i].doc;
-        }
+        int[] docs = docsOf(hits);
         Arrays.sort(docs);
         float[] similarities = new float[n];
         List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
@@ -399,6 +394,16 @@ public final class LuceneGallery implements Gallery {
             }
             similarities[i] = VectorUtil.dotProduct(probe, vectors.vectorValue(iterator.index()));
         }
+        return best(leaves, docs, similarities, query);
+    }
+
+    /**
+     * The matches of the best {@code k} of the documents {@code docs} at or above the minimum similarity, best
+     * first. Ties are broken by face id, as in {@link ExactGallery}.
+     */
+    private List<GalleryMatch> best(List<LeafReaderContext> leaves, int[] docs, float[] similarities,
+            GalleryQuery query) throws IOException {
+        int n = docs.length;
         // Order candidate positions by similarity, best first.
         int kept = 0;
         long[] keyed = new long[n];

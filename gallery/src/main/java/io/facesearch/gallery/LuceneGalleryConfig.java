@@ -24,9 +24,9 @@ import org.apache.lucene.search.knn.KnnSearchStrategy;
  *                            4-bit quantised query), 7 (int7 scalar quantisation, one byte per entry), 4 (int4,
  *                            half a byte) or 0 (no quantisation: the graph search reads the float32 vectors)
  * @param searchCandidates    how many candidates (at least k) a search considers: the sketch scan's best by its
- *                            estimate, scored again with byte vectors, or HNSW {@code ef} (the graph search
- *                            collects this many); the best of them are re-scored with the float vectors
- *                            ({@link #collected})
+ *                            estimate, scored again with byte vectors (the best of them by their 12-bit copies,
+ *                            {@link #collected}), or HNSW {@code ef} (the graph search collects this many, all
+ *                            re-scored with the float vectors)
  * @param indexingThreads     threads that add documents during {@link LuceneGallery#rebuild} and repair
  * @param mergeWorkers        threads that build the merged HNSW graph of one merge
  * @param ramBufferMb         IndexWriter RAM buffer; larger means fewer, larger flushed segments
@@ -49,11 +49,11 @@ public record LuceneGalleryConfig(
 
     public static final int DEFAULT_DIMENSIONS = 512;
 
-    /** How a search finds its candidates before they are re-scored with the float vectors. */
+    /** How a search finds and scores its candidates. */
     public enum Index {
         /**
          * Every face's 1-bit sketch is scanned ({@link SketchScanVectorsFormat}): near-exact at any size and under
-         * any filter, cost linear in the faces (measured: about 2-2.5 ms per search of a million faces with two
+         * any filter, cost linear in the faces (measured: about 2 ms per search of a million faces with two
          * threads, depending on the shared machine's load; see docs/performance.md).
          */
         SKETCH_SCAN,
@@ -114,21 +114,13 @@ public record LuceneGalleryConfig(
 
     /**
      * The k of a search's Lucene query. HNSW: all its candidates, all then re-scored with the exact float dot
-     * product (its scores may be one-bit estimates). The sketch scan has already ranked its candidates by their
-     * byte vectors, so it collects only 16 more than k: enough to hold every hit within {@link #rankingError} of
-     * the k-th, the ones re-scored.
+     * product (its scores may be one-bit estimates). The sketch scan ranks its candidates by their byte vectors and
+     * scores the best k + 16 of them with their 12-bit copies: the 16 hold the hits whose byte score is within
+     * twice {@link SketchScanVectorsFormat#BYTE_SCORE_ERROR} of the k-th (the finer score may reorder those) and
+     * ties with the k-th, broken by face id.
      */
     int collected(int k, int candidates) {
         return index == Index.SKETCH_SCAN ? Math.min(candidates, k + 16) : candidates;
-    }
-
-    /**
-     * How far the index's ranking score of a hit may be from its exact similarity: the hits a search re-scores with
-     * the float vectors are those within twice this below the k-th best and the minimum similarity (HNSW:
-     * infinite, all of them).
-     */
-    float rankingError() {
-        return index == Index.SKETCH_SCAN ? SketchScanVectorsFormat.BYTE_SCORE_ERROR : Float.POSITIVE_INFINITY;
     }
 
     /**

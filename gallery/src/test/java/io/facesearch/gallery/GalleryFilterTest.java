@@ -129,7 +129,7 @@ class GalleryFilterTest {
         assertEquals(face.faceId(), match.faceId());
         assertTrue(match.allowlisted());
         assertEquals(face.sessionId(), match.sessionId());
-        assertEquals(1f, match.similarity(), 1e-5f);
+        assertEquals(1f, match.similarity(), Galleries.SIMILARITY_TOLERANCE);
 
         assertTrue(lucene.update(face.faceId(), new FaceFlags(true, false, false, false)));
         assertEquals(List.of(), lucene.search(any));

@@ -23,7 +23,9 @@ import org.apache.lucene.util.VectorUtil;
  * float {@link #factors}{@code [ord] = ‖o‖² / Σ|o_i|}: RaBitQ's correction (Gao and Long, SIGMOD 2024) that turns
  * the dot product of a query with the ±1 code into an estimate of its dot product with {@code x - c}. Beside the
  * sketch, {@code x} itself is kept as signed bytes, {@code x_i ≈ } {@link #byteScales}{@code [ord] ·}
- * {@link #bytes}{@code [ord · dimensions + i]}, scaled per vector so that its largest entry is ±127.
+ * {@link #bytes}{@code [ord · dimensions + i]}, scaled per vector so that its largest entry is ±127, and what the
+ * bytes miss in 4 bits: with {@code r_i} the 4-bit value of entry {@code i} in {@link #residuals} (two per byte, the
+ * even entry in the low half), {@code x_i ≈ scale · (byte_i + (r_i + 0.5) / 16 - 0.5)}, 12 bits per entry in all.
  *
  * <h2>Search: four stages, each on fewer candidates with a better score</h2>
  * <ol>
@@ -42,9 +44,11 @@ import org.apache.lucene.util.VectorUtil;
  *     {@code considered} by the estimate in a heap: the collector's k, or more if the query passes a
  *     {@link SketchScanStrategy}.</li>
  * <li><b>Byte re-scoring</b> of the {@code considered} best by the estimate: the dot product of the byte vectors
- *     of query and candidate, error under 0.002. Each is offered to the collector with Lucene's DOT_PRODUCT score
- *     {@code (1 + score) / 2}; the collector keeps its k best.</li>
- * <li>The caller re-scores the best few of them with the exact float vectors ({@code LuceneGallery}).</li>
+ *     of query and candidate, error under 0.002.</li>
+ * <li><b>Fine scoring</b> of the collector's k best by the byte score: the dot product of the float query with the
+ *     candidate's 12-bit copy (bytes and residuals), within {@link SketchScanVectorsFormat#FINE_SCORE_ERROR} of
+ *     the float32 dot product. Each is offered to the collector with Lucene's DOT_PRODUCT score
+ *     {@code (1 + score) / 2}. These are the similarities a search reports: it reads no file.</li>
  * </ol>
  * The scan is split into chunks of {@value #CHUNK} vectors, claimed by the searching thread and, when one is idle, a
  * helper thread: a search never waits for a helper that has not started. What a search allocates is proportional
@@ -77,16 +81,19 @@ final class BinarySketches {
     final int dimensions;
     final byte[] bytes;
     final float[] byteScales;
+    final byte[] residuals;
     private final HadamardRotation rotation;
     private final float[] rotatedCentroid;
 
-    BinarySketches(int dimensions, float[] centroid, long[] codes, float[] factors, byte[] bytes, float[] byteScales) {
+    BinarySketches(int dimensions, float[] centroid, long[] codes, float[] factors, byte[] bytes, float[] byteScales,
+            byte[] residuals) {
         this.rotation = new HadamardRotation(dimensions);
         this.count = factors.length;
         this.words = words(dimensions);
         this.dimensions = dimensions;
         if (centroid.length != dimensions || codes.length != (long) count * words
-                || bytes.length != (long) count * dimensions || byteScales.length != count) {
+                || bytes.length != (long) count * dimensions || byteScales.length != count
+                || residuals.length != (long) count * residualBytes(dimensions)) {
             throw new IllegalArgumentException("sketch arrays do not match " + count + " vectors of " + dimensions);
         }
         this.centroid = centroid;
@@ -94,6 +101,7 @@ final class BinarySketches {
         this.factors = factors;
         this.bytes = bytes;
         this.byteScales = byteScales;
+        this.residuals = residuals;
         this.rotatedCentroid = new float[rotation.padded()];
         rotation.rotate(centroid, null, rotatedCentroid);
     }
@@ -124,21 +132,39 @@ final class BinarySketches {
         return absolutes == 0 ? 0f : (float) (squares / absolutes);
     }
 
+    /** Bytes per vector of {@link #residuals}: two 4-bit values per byte. */
+    static int residualBytes(int dimensions) {
+        return (dimensions + 1) / 2;
+    }
+
     /**
-     * Quantises one vector to signed bytes with its own scale, {@code vector[i] ≈ scale · out[offset + i]}, and
-     * returns the scale ({@code max |vector[i]| / 127}; 0 for the zero vector).
+     * Quantises one vector to signed bytes with its own scale, {@code vector[i] ≈ scale · out[offset + i]}, writes
+     * the 4-bit residuals of its entries at {@code residuals[residualOffset ..]} ({@link #residualBytes} of them;
+     * see the class comment; none when {@code residuals} is null) and returns the scale ({@code max |vector[i]| / 127}; 0 for the zero vector).
      */
-    static float quantize(float[] vector, byte[] out, int offset) {
+    static float quantize(float[] vector, byte[] out, int offset, byte[] residuals, int residualOffset) {
         float max = 0f;
         for (float v : vector) {
             max = Math.max(max, Math.abs(v));
         }
+        if (residuals != null) {
+            Arrays.fill(residuals, residualOffset, residualOffset + residualBytes(vector.length), (byte) 0);
+        }
         if (max == 0f) {
+            Arrays.fill(out, offset, offset + vector.length, (byte) 0);
             return 0f;
         }
         float toByte = 127f / max;
         for (int i = 0; i < vector.length; i++) {
-            out[offset + i] = (byte) Math.round(vector[i] * toByte);
+            float scaled = vector[i] * toByte;
+            int b = Math.round(scaled);
+            out[offset + i] = (byte) b;
+            if (residuals == null) {
+                continue;
+            }
+            // scaled - b is in [-0.5, 0.5]: sixteen steps, each read back as its middle
+            int r = Math.min(15, Math.max(0, (int) Math.floor((scaled - b + 0.5f) * 16f)));
+            residuals[residualOffset + (i >> 1)] |= (byte) (r << ((i & 1) << 2));
         }
         return max / 127f;
     }
@@ -169,11 +195,30 @@ final class BinarySketches {
             bound = Math.min(q.maxDistance(), bound + 16);
         }
         collector.incVisitedCount(shortlist.scanned);
-        for (int i = 0; i < shortlist.scoredOrds.length; i++) {
+        for (int i : bestPositions(shortlist.scores, collector.k())) {
             int ord = shortlist.scoredOrds[i];
             int doc = ordToDoc == null ? ord : ordToDoc.applyAsInt(ord);
-            collector.collect(doc, Math.max(0f, (1f + shortlist.scores[i]) * 0.5f));
+            collector.collect(doc, Math.max(0f, (1f + q.fineDot(ord)) * 0.5f));
         }
+    }
+
+    /** The positions of the {@code n} highest {@code scores} (all of them when there are no more), in no order. */
+    private static int[] bestPositions(float[] scores, int n) {
+        if (scores.length <= n) {
+            int[] all = new int[scores.length];
+            Arrays.setAll(all, i -> i);
+            return all;
+        }
+        long[] keyed = new long[scores.length];
+        for (int i = 0; i < scores.length; i++) {
+            keyed[i] = ((long) NumericUtils.floatToSortableInt(scores[i]) << 32) | i; // ascending by score
+        }
+        Arrays.sort(keyed);
+        int[] best = new int[n];
+        for (int j = 0; j < n; j++) {
+            best[j] = (int) keyed[keyed.length - 1 - j];
+        }
+        return best;
     }
 
     /** Stage 2's estimate of the dot product of {@code query} with vector {@code ord} (a search prepares its query once). */
@@ -185,6 +230,11 @@ final class BinarySketches {
     /** Stage 3's score of vector {@code ord}: the dot product of the byte vectors. */
     float byteEstimate(float[] query, int ord) {
         return new Query(query).byteDots(new int[] {ord})[0];
+    }
+
+    /** Stage 4's score of vector {@code ord}: the float query's dot product with the vector's 12-bit copy. */
+    float fineScore(float[] query, int ord) {
+        return new Query(query).fineDot(ord);
     }
 
     /**
@@ -432,6 +482,9 @@ final class BinarySketches {
         final float centroidDot;
         final byte[] queryBytes;
         final float queryScale;
+        final float[] vector;
+        /** {@code Σ q_i · ((0 + 0.5) / 16 - 0.5)}: the residuals' offset, once per query. */
+        final float residualOffset;
 
         Query(float[] query) {
             int padded = rotation.padded();
@@ -463,7 +516,30 @@ final class BinarySketches {
             this.sum = (float) total;
             this.centroidDot = VectorUtil.dotProduct(centroid, query);
             this.queryBytes = new byte[dimensions];
-            this.queryScale = quantize(query, queryBytes, 0);
+            this.queryScale = quantize(query, queryBytes, 0, null, 0);
+            this.vector = query;
+            float querySum = 0f;
+            for (float v : query) {
+                querySum += v;
+            }
+            this.residualOffset = querySum * (0.5f / 16f - 0.5f);
+        }
+
+        /**
+         * Stage 4: {@code Σ q_i · scale · (byte_i + (r_i + 0.5) / 16 - 0.5)} for vector {@code ord}, as
+         * {@code scale · (Σ q_i byte_i + Σ q_i r_i / 16 + residualOffset)}.
+         */
+        float fineDot(int ord) {
+            int base = ord * dimensions;
+            int residualBase = ord * residualBytes(dimensions);
+            float withBytes = 0f;
+            float withResiduals = 0f;
+            for (int i = 0; i < dimensions; i++) {
+                float q = vector[i];
+                withBytes += q * bytes[base + i];
+                withResiduals += q * ((residuals[residualBase + (i >> 1)] >>> ((i & 1) << 2)) & 0xF);
+            }
+            return byteScales[ord] * (withBytes + withResiduals / 16f + residualOffset);
         }
 
         /**

@@ -91,11 +91,14 @@ final class SketchScanVectorsReader extends KnnVectorsReader {
                     in.readBytes(bytes, 0, bytes.length);
                     float[] byteScales = new float[e.count()];
                     in.readFloats(byteScales, 0, byteScales.length);
+                    byte[] residuals = new byte[Math.multiplyExact(e.count(), BinarySketches.residualBytes(e.dimensions()))];
+                    in.readBytes(residuals, 0, residuals.length);
                     if (in.getFilePointer() != e.offset() + e.length()) {
                         throw new CorruptIndexException("sketches of " + e.info().name + " end at "
                                 + in.getFilePointer() + ", expected " + (e.offset() + e.length()), in);
                     }
-                    sketches.put(e.info().name, new BinarySketches(e.dimensions(), centroid, codes, factors, bytes, byteScales));
+                    sketches.put(e.info().name, new BinarySketches(e.dimensions(), centroid, codes, factors, bytes,
+                            byteScales, residuals));
                 }
             } catch (Throwable t) {
                 failure = t;

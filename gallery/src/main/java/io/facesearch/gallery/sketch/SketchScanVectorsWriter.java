@@ -115,7 +115,11 @@ final class SketchScanVectorsWriter extends KnnVectorsWriter {
         });
     }
 
-    /** The vectors of one field in ordinal order, read three times: for the centroid, the sketches, the bytes. */
+    /**
+     * The vectors of one field in ordinal order, read four times: for the centroid, the sketches, the bytes and
+     * the residuals (each section of the file is written whole, and holding a segment's bytes or residuals in memory
+     * during a merge would cost 256-512 bytes per vector).
+     */
     private interface VectorSource {
         void restart() throws IOException;
 
@@ -162,11 +166,17 @@ final class SketchScanVectorsWriter extends KnnVectorsWriter {
         byte[] bytes = new byte[dims];
         vectors.restart();
         for (int ord = 0; ord < count; ord++) {
-            byteScales[ord] = BinarySketches.quantize(vectors.next(), bytes, 0);
+            byteScales[ord] = BinarySketches.quantize(vectors.next(), bytes, 0, null, 0);
             data.writeBytes(bytes, 0, dims);
         }
         for (float s : byteScales) {
             data.writeInt(Float.floatToIntBits(s));
+        }
+        byte[] residuals = new byte[BinarySketches.residualBytes(dims)];
+        vectors.restart();
+        for (int ord = 0; ord < count; ord++) {
+            BinarySketches.quantize(vectors.next(), bytes, 0, residuals, 0);
+            data.writeBytes(residuals, 0, residuals.length);
         }
         meta.writeInt(info.number);
         meta.writeInt(count);
