@@ -60,6 +60,8 @@ final class BinarySketches {
     static final int SHORTLIST_FACTOR = 20;
     static final int CHUNK = 1 << 14;
     private static final int QUERY_BITS = 4; // the estimate's loop has one plane per bit
+    /** Stage 3 copies this many candidates' bytes before scoring them. */
+    private static final int GROUP = 16;
     /** Ordinals whose distances set the Hamming bound of a search, and how many of them must be accepted. */
     private static final int SAMPLE = 1 << 13;
     private static final int MIN_SAMPLE = 256;
@@ -483,8 +485,8 @@ final class BinarySketches {
         final byte[] queryBytes;
         final float queryScale;
         final float[] vector;
-        /** {@code Σ q_i · ((0 + 0.5) / 16 - 0.5)}: the residuals' offset, once per query. */
-        final float residualOffset;
+        /** Stage 4's copy of one candidate, decoded. */
+        final float[] decoded;
 
         Query(float[] query) {
             int padded = rotation.padded();
@@ -518,41 +520,41 @@ final class BinarySketches {
             this.queryBytes = new byte[dimensions];
             this.queryScale = quantize(query, queryBytes, 0, null, 0);
             this.vector = query;
-            float querySum = 0f;
-            for (float v : query) {
-                querySum += v;
-            }
-            this.residualOffset = querySum * (0.5f / 16f - 0.5f);
+            this.decoded = new float[dimensions];
         }
 
-        /**
-         * Stage 4: {@code Σ q_i · scale · (byte_i + (r_i + 0.5) / 16 - 0.5)} for vector {@code ord}, as
-         * {@code scale · (Σ q_i byte_i + Σ q_i r_i / 16 + residualOffset)}.
-         */
+        /** Stage 4: {@code Σ q_i · scale · (byte_i + (r_i + 0.5) / 16 - 0.5)} for vector {@code ord}. */
         float fineDot(int ord) {
             int base = ord * dimensions;
             int residualBase = ord * residualBytes(dimensions);
-            float withBytes = 0f;
-            float withResiduals = 0f;
             for (int i = 0; i < dimensions; i++) {
-                float q = vector[i];
-                withBytes += q * bytes[base + i];
-                withResiduals += q * ((residuals[residualBase + (i >> 1)] >>> ((i & 1) << 2)) & 0xF);
+                int r = (residuals[residualBase + (i >> 1)] >>> ((i & 1) << 2)) & 0xF;
+                decoded[i] = bytes[base + i] + (r + 0.5f) / 16f - 0.5f;
             }
-            return byteScales[ord] * (withBytes + withResiduals / 16f + residualOffset);
+            return byteScales[ord] * VectorUtil.dotProduct(vector, decoded);
         }
 
         /**
-         * Stage 3: the dot product of the byte vectors of the query and of each of {@code ords}, rescaled. Each
-         * vector is copied to a scratch array first, because Lucene's vectorised byte dot product takes whole
-         * arrays (0.1-0.2 ms less per search of a million than a scalar loop over the shared array, 500 candidates).
+         * Stage 3: the dot product of the byte vectors of the query and of each of {@code ords}, rescaled. The
+         * candidates go in groups of {@value #GROUP}: first their bytes and scales are copied, loads that miss the
+         * cache independently and so overlap, then scored from the copy, because Lucene's vectorised byte dot product
+         * takes whole arrays (250 random candidates of a million: 0.04 ms, against 0.11 ms copying and scoring one
+         * at a time, and a scalar loop over the shared array was slower still).
          */
         float[] byteDots(int[] ords) {
             float[] scores = new float[ords.length];
+            byte[] group = new byte[GROUP * dimensions];
             byte[] vector = new byte[dimensions];
-            for (int i = 0; i < ords.length; i++) {
-                System.arraycopy(bytes, ords[i] * dimensions, vector, 0, dimensions);
-                scores[i] = queryScale * byteScales[ords[i]] * VectorUtil.dotProduct(queryBytes, vector);
+            for (int start = 0; start < ords.length; start += GROUP) {
+                int end = Math.min(ords.length, start + GROUP);
+                for (int i = start; i < end; i++) {
+                    System.arraycopy(bytes, ords[i] * dimensions, group, (i - start) * dimensions, dimensions);
+                    scores[i] = queryScale * byteScales[ords[i]];
+                }
+                for (int i = start; i < end; i++) {
+                    System.arraycopy(group, (i - start) * dimensions, vector, 0, dimensions);
+                    scores[i] *= VectorUtil.dotProduct(queryBytes, vector);
+                }
             }
             return scores;
         }
