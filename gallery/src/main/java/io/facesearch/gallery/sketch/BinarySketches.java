@@ -2,9 +2,6 @@ package io.facesearch.gallery.sketch;
 
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntUnaryOperator;
 import org.apache.lucene.search.KnnCollector;
@@ -50,8 +47,8 @@ import org.apache.lucene.util.VectorUtil;
  *     the float32 dot product. Each is offered to the collector with Lucene's DOT_PRODUCT score
  *     {@code (1 + score) / 2}. These are the similarities a search reports: it reads no file.</li>
  * </ol>
- * The scan is split into chunks of {@value #CHUNK} vectors, claimed by the searching thread and, when one is idle, a
- * helper thread: a search never waits for a helper that has not started. What a search allocates is proportional
+ * The scan is split into chunks of {@value #CHUNK} vectors, claimed by the searching thread and, when one is free, a
+ * helper thread ({@link ScanHelpers}): a search never waits for a helper that has not started. What a search allocates is proportional
  * to its shortlist, not to the segment.
  */
 final class BinarySketches {
@@ -70,10 +67,6 @@ final class BinarySketches {
     private static final ScanKernel KERNEL = ScanKernel.forThisMachine();
     /** Per thread: what {@link #KERNEL} writes for one chunk. */
     private static final ThreadLocal<KernelOutput> KERNEL_OUTPUT = ThreadLocal.withInitial(KernelOutput::new);
-    private static final ExecutorService HELPERS = Runtime.getRuntime().availableProcessors() > 1
-            ? Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors() - 1,
-                    Thread.ofPlatform().name("gallery-scan-", 0).daemon(true).factory())
-            : null;
 
     final int count;
     final int words;
@@ -250,12 +243,8 @@ final class BinarySketches {
     private Shortlist scan(Query q, int bound, Bits accept, IntUnaryOperator ordToDoc, int considered) {
         int chunks = (count + CHUNK - 1) / CHUNK;
         ScanJob job = new ScanJob(q, bound, accept, ordToDoc, chunks, considered);
-        if (chunks > 1 && HELPERS != null) {
-            try {
-                HELPERS.execute(job);
-            } catch (RejectedExecutionException e) {
-                // no helper: scan alone
-            }
+        if (chunks > 1) {
+            ScanHelpers.offer(job); // when no helper is free, the searching thread scans every chunk
         }
         Shortlist shortlist = job.scanChunks();
         if (job.state.compareAndSet(ScanJob.WAITING, ScanJob.DONE_ALONE)) {
