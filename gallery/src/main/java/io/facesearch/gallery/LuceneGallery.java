@@ -68,9 +68,11 @@ import org.slf4j.LoggerFactory;
  * scores the filtered documents exactly when the filter matches no more documents than candidates requested;
  * otherwise the vectors format collects the candidates by its estimate (the sketch scan visits only the documents
  * the filter accepts). The sketch scan's scores are the similarities reported: within
- * {@link SketchScanVectorsFormat#FINE_SCORE_ERROR} of the float32 dot product, computed in memory, so a search reads
- * no index file. HNSW's candidates are re-scored with the float dot product of the stored float vectors. The best
- * {@code k} at or above {@code minSimilarity} are returned.
+ * {@link SketchScanVectorsFormat#FINE_SCORE_ERROR} of the float32 dot product, computed in memory; only the few hits
+ * whose score cannot tell on which side of the k-th best or of {@code minSimilarity} they are are re-scored with the
+ * stored float vectors ({@link #onABoundary}), so which faces match, and which are the best k, is decided by the
+ * exact similarity. HNSW's candidates are all re-scored with the float vectors. The best {@code k} at or above
+ * {@code minSimilarity} are returned.
  *
  * <h2>Concurrency and visibility</h2>
  * Searches take no lock: each acquires the current point-in-time searcher from a {@link SearcherManager}. Every write
@@ -313,9 +315,14 @@ public final class LuceneGallery implements Gallery {
             KnnFloatVectorQuery knn = new KnnFloatVectorQuery(GalleryIndexLayout.EMBEDDING, probe, collected,
                     filterFor(searcher, query.filter()), config.searchStrategy(considered));
             ScoreDoc[] hits = searcher.search(knn, collected).scoreDocs; // best first
-            return config.index() == LuceneGalleryConfig.Index.SKETCH_SCAN
-                    ? best(searcher.getIndexReader().leaves(), docsOf(hits), similaritiesOf(hits), query)
-                    : rescore(searcher, hits, query);
+            List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+            int[] docs = docsOf(hits);
+            float[] similarities = similaritiesOf(hits);
+            int[] rescored = config.index() == LuceneGalleryConfig.Index.SKETCH_SCAN
+                    ? onABoundary(similarities, query.k(), query.minSimilarity())
+                    : allPositions(hits.length);
+            rescore(leaves, docs, rescored, probe, similarities);
+            return best(leaves, docs, similarities, query);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
@@ -364,27 +371,52 @@ public final class LuceneGallery implements Gallery {
     }
 
     /**
-     * Replaces the quantised scores of the candidates by the exact float dot product and keeps the best {@code k}
-     * at or above the minimum similarity.
+     * The positions of the sketch scan's hits (best first, scored within {@link SketchScanVectorsFormat#FINE_SCORE_ERROR}
+     * {@code E} of their exact similarity) whose score cannot tell on which side of a boundary they are: within
+     * {@code E} of the minimum similarity, or, when there are more than k hits, within {@code 2E} of the k-th best
+     * score. A hit scored more than {@code 2E} above the k-th is among the exact best k, one more than {@code 2E}
+     * below is not, so re-scoring these few with the float vectors makes the matches and their order at the
+     * boundaries those of the exact similarity.
      */
-    private List<GalleryMatch> rescore(IndexSearcher searcher, ScoreDoc[] hits, GalleryQuery query)
-            throws IOException {
-        int n = hits.length;
+    private static int[] onABoundary(float[] similarities, int k, float minSimilarity) {
+        float error = SketchScanVectorsFormat.FINE_SCORE_ERROR;
+        float kth = similarities.length > k ? similarities[k - 1] : Float.NaN;
+        int[] positions = new int[similarities.length];
+        int n = 0;
+        for (int i = 0; i < similarities.length; i++) {
+            float s = similarities[i];
+            if (Math.abs(s - minSimilarity) <= error || Math.abs(s - kth) <= 2 * error) { // false for NaN
+                positions[n++] = i;
+            }
+        }
+        return Arrays.copyOf(positions, n);
+    }
+
+    private static int[] allPositions(int n) {
+        int[] positions = new int[n];
+        Arrays.setAll(positions, i -> i);
+        return positions;
+    }
+
+    /**
+     * Replaces {@code similarities[i]}, for each of {@code positions}, by the float32 dot product of the probe and
+     * document {@code docs[i]}'s stored vector.
+     */
+    private static void rescore(List<LeafReaderContext> leaves, int[] docs, int[] positions, float[] probe,
+            float[] similarities) throws IOException {
         // Read the float vectors in doc order: vector iterators only move forward.
-        int[] docs = docsOf(hits);
-        Arrays.sort(docs);
-        float[] similarities = new float[n];
-        List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
-        int leafIndex = -1;
+        long[] byDoc = new long[positions.length];
+        for (int j = 0; j < positions.length; j++) {
+            byDoc[j] = ((long) docs[positions[j]] << 32) | positions[j];
+        }
+        Arrays.sort(byDoc);
         LeafReaderContext leaf = null;
         FloatVectorValues vectors = null;
         KnnVectorValues.DocIndexIterator iterator = null;
-        float[] probe = query.vector();
-        for (int i = 0; i < n; i++) {
-            int doc = docs[i];
+        for (long key : byDoc) {
+            int doc = (int) (key >>> 32);
             if (leaf == null || doc >= leaf.docBase + leaf.reader().maxDoc()) {
-                leafIndex = ReaderUtil.subIndex(doc, leaves);
-                leaf = leaves.get(leafIndex);
+                leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
                 vectors = leaf.reader().getFloatVectorValues(GalleryIndexLayout.EMBEDDING);
                 iterator = vectors.iterator();
             }
@@ -392,9 +424,8 @@ public final class LuceneGallery implements Gallery {
             if (iterator.docID() > local || iterator.advance(local) != local) {
                 throw new IllegalStateException("candidate " + doc + " has no embedding");
             }
-            similarities[i] = VectorUtil.dotProduct(probe, vectors.vectorValue(iterator.index()));
+            similarities[(int) key] = VectorUtil.dotProduct(probe, vectors.vectorValue(iterator.index()));
         }
-        return best(leaves, docs, similarities, query);
     }
 
     /**

@@ -118,6 +118,65 @@ class LuceneGalleryOracleTest {
     }
 
     /**
+     * The sketch scan scores its hits within {@code FINE_SCORE_ERROR} (0.0005) of the exact similarity; which faces
+     * match must still be decided by the exact similarity. 30 faces just above and 30 just below the minimum
+     * similarity (0.6 ± 5e-6 to ± 1.5e-4, closer than the score's error), and 20 near-ties around the 10th best
+     * (0.9 - j × 5e-6), among 400 other faces in one tenant (no filter: the scan itself scores them): the matches at
+     * or above the minimum, and the best 10, must be exact search's to the face. (The scan hands over the best
+     * k + 16 by byte score, so near-ties beyond 16 more than k within the byte score's error, 0.004, are out of its
+     * reach, as they were when every hit was re-scored with floats; real galleries have a few.)
+     */
+    @Test
+    void matches_at_the_minimum_similarity_and_the_kth_best_are_decided_by_the_exact_similarity() {
+        long seed = TestSeed.get("matches_at_the_minimum_similarity_and_the_kth_best_are_decided_by_the_exact_similarity");
+        TestFaces faces = new TestFaces(seed);
+        InMemoryTruth truth = new InMemoryTruth();
+        float[] probe = faces.unitVector();
+        for (int i = 0; i < 400; i++) {
+            truth.put(faces.plainFace("tenant", faces.unitVector()));
+        }
+        for (int j = 1; j <= 30; j++) {
+            truth.put(faces.plainFace("tenant", at(probe, 0.6 + j * 5e-6, faces)));
+            truth.put(faces.plainFace("tenant", at(probe, 0.6 - j * 5e-6, faces)));
+        }
+        for (int j = 0; j < 20; j++) {
+            truth.put(faces.plainFace("tenant", at(probe, 0.9 - j * 5e-6, faces)));
+        }
+        ExactGallery exact = Galleries.exactOf(truth);
+        try (LuceneGallery lucene = Galleries.open(dir, truth)) {
+            GalleryQuery atTheMinimum = new GalleryQuery(probe, 100, 0.6f, GalleryFilter.tenant("tenant"));
+            List<GalleryMatch> expected = exact.search(atTheMinimum);
+            assertEquals(50, expected.size(), "the oracle: 20 near 0.9 and 30 just above 0.6");
+            assertEquals(Set.copyOf(Galleries.ids(expected)), Set.copyOf(Galleries.ids(lucene.search(atTheMinimum))));
+
+            GalleryQuery best10 = new GalleryQuery(probe, 10, -1f, GalleryFilter.tenant("tenant"));
+            assertEquals(Set.copyOf(Galleries.ids(exact.search(best10))),
+                    Set.copyOf(Galleries.ids(lucene.search(best10))));
+        }
+    }
+
+    /** A unit vector whose dot product with the unit vector {@code probe} is {@code cosine} (to float rounding). */
+    private static float[] at(float[] probe, double cosine, TestFaces faces) {
+        float[] noise = faces.unitVector();
+        double along = 0;
+        for (int d = 0; d < probe.length; d++) {
+            along += (double) noise[d] * probe[d];
+        }
+        double[] orthogonal = new double[probe.length];
+        double norm = 0;
+        for (int d = 0; d < probe.length; d++) {
+            orthogonal[d] = noise[d] - along * probe[d];
+            norm += orthogonal[d] * orthogonal[d];
+        }
+        double sine = Math.sqrt(1 - cosine * cosine) / Math.sqrt(norm);
+        float[] v = new float[probe.length];
+        for (int d = 0; d < probe.length; d++) {
+            v[d] = (float) (cosine * probe[d] + sine * orthogonal[d]);
+        }
+        return v;
+    }
+
+    /**
      * Tolerance: on 4,000 clustered faces (400 people x 10 faces, like a real gallery) split over two tenants, so
      * that the tenant filter is applied inside the graph search, with the default 100 candidates, mean recall@10
      * against exact search must be at least 0.98 and the best match the same as exact search's in at least 99% of

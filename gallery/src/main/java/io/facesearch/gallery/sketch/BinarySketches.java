@@ -45,7 +45,8 @@ import org.apache.lucene.util.VectorUtil;
  * <li><b>Fine scoring</b> of the collector's k best by the byte score: the dot product of the float query with the
  *     candidate's 12-bit copy (bytes and residuals), within {@link SketchScanVectorsFormat#FINE_SCORE_ERROR} of
  *     the float32 dot product. Each is offered to the collector with Lucene's DOT_PRODUCT score
- *     {@code (1 + score) / 2}. These are the similarities a search reports: it reads no file.</li>
+ *     {@code (1 + score) / 2}. These are the similarities a search reports (the caller re-scores with the
+ *     float vectors only the few hits this error leaves on either side of the k-th best or the minimum).</li>
  * </ol>
  * The scan is split into chunks of {@value #CHUNK} vectors, claimed by the searching thread and, when one is free, a
  * helper thread ({@link ScanHelpers}): a search never waits for a helper that has not started. What a search allocates is proportional
