@@ -60,7 +60,7 @@ final class ServeCommand implements Callable<Integer> {
   int freeCredits;
 
   @Option(names = "--search-candidates", description = "Candidates per gallery search re-scored with the in-memory "
-      + "byte embeddings (the best then with the exact ones): more finds more of the exact top matches and costs "
+      + "byte embeddings (the best then with their 12-bit copies): more finds more of the exact top matches and costs "
       + "more time; see docs/performance.md "
       + "(default: ${DEFAULT-VALUE}).", defaultValue = "500")
   int searchCandidates;
