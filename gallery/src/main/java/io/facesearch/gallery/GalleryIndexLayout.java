@@ -39,12 +39,13 @@ import org.apache.lucene.util.BytesRef;
  *     {@code MUST_NOT} clauses</td></tr>
  * <tr><td>{@code embedding}</td><td>float vector, {@code dims} (512) entries,
  *     {@link VectorSimilarityFunction#DOT_PRODUCT}</td><td>the L2-normalised embedding. Its per-field vectors format
- *     (see {@link LuceneGalleryConfig#vectorsFormat}) keeps the raw float32 vectors ({@code .vec}: the copy that
- *     merges and HNSW's re-scoring read) and, by default ({@link io.facesearch.gallery.sketch.SketchScanVectorsFormat},
- *     whose javadoc documents its files), per vector a 1-bit sketch and its correction factor that every search
- *     scans, and a 12-bit copy (int8 bytes, a scale and 4-bit residuals) that scores the best candidates
- *     ({@code .fsk}, 840 bytes for 512-d). With HNSW: a binary-quantised copy ({@code .veb}, Lucene's BBQ, 78 bytes for 512-d;
- *     with int7 or int4 quantisation {@code .veq} instead) and the graph ({@code .vex}).</td></tr>
+ *     (see {@link LuceneGalleryConfig#vectorsFormat}) keeps the raw float32 vectors ({@code .vec}: what merges
+ *     read, and re-scoring of HNSW's candidates and of the sketch scan's hits at a boundary) and, by default
+ *     ({@link io.facesearch.gallery.sketch.SketchScanVectorsFormat}, whose javadoc documents its files), per vector
+ *     a 1-bit sketch and its correction factor that every search scans, and a 12-bit copy (int8 bytes, a scale and
+ *     4-bit residuals) that scores the best candidates ({@code .fsk}, 840 bytes for 512-d). With HNSW: a
+ *     binary-quantised copy ({@code .veb}, Lucene's BBQ, 78 bytes for 512-d; with int7 or int4 quantisation
+ *     {@code .veq} instead) and the graph ({@code .vex}).</td></tr>
  * <tr><td>{@code application_id}, {@code session_id}, {@code model_id}</td><td>binary doc values</td><td>UTF-8
  *     strings; {@code model_id} is the id of the model that produced the embedding</td></tr>
  * <tr><td>{@code attrs}</td><td>numeric doc values</td><td>bits 0-3: blocklisted, allowlisted, approved,

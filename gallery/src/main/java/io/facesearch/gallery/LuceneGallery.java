@@ -371,8 +371,8 @@ public final class LuceneGallery implements Gallery {
     }
 
     /**
-     * The positions of the sketch scan's hits (best first, scored within {@link SketchScanVectorsFormat#FINE_SCORE_ERROR}
-     * {@code E} of their exact similarity) whose score cannot tell on which side of a boundary they are: within
+     * The positions of the sketch scan's hits (best first, scored within
+     * {@link SketchScanVectorsFormat#FINE_SCORE_ERROR} {@code E} of their exact similarity) whose score cannot tell on which side of a boundary they are: within
      * {@code E} of the minimum similarity, or, when there are more than k hits, within {@code 2E} of the k-th best
      * score. A hit scored more than {@code 2E} above the k-th is among the exact best k, one more than {@code 2E}
      * below is not, so re-scoring these few with the float vectors makes which hits are among the best k, and which

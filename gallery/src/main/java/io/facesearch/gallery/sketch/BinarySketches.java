@@ -49,8 +49,8 @@ import org.apache.lucene.util.VectorUtil;
  *     float vectors only the few hits this error leaves on either side of the k-th best or the minimum).</li>
  * </ol>
  * The scan is split into chunks of {@value #CHUNK} vectors, claimed by the searching thread and, when one is free, a
- * helper thread ({@link ScanHelpers}): a search never waits for a helper that has not started. What a search allocates is proportional
- * to its shortlist, not to the segment.
+ * helper thread ({@link ScanHelpers}): a search never waits for a helper that has not started. What a search
+ * allocates is proportional to its shortlist, not to the segment.
  */
 final class BinarySketches {
 
@@ -136,7 +136,8 @@ final class BinarySketches {
     /**
      * Quantises one vector to signed bytes with its own scale, {@code vector[i] ≈ scale · out[offset + i]}, writes
      * the 4-bit residuals of its entries at {@code residuals[residualOffset ..]} ({@link #residualBytes} of them;
-     * see the class comment; none when {@code residuals} is null) and returns the scale ({@code max |vector[i]| / 127}; 0 for the zero vector).
+     * see the class comment; none when {@code residuals} is null) and returns the scale
+     * ({@code max |vector[i]| / 127}; 0 for the zero vector).
      */
     static float quantize(float[] vector, byte[] out, int offset, byte[] residuals, int residualOffset) {
         float max = 0f;

@@ -62,11 +62,8 @@ final class ScanHelpers {
                 }
                 try {
                     job.run();
-                } catch (Throwable t) {
-                    Thread.UncaughtExceptionHandler handler = Thread.getDefaultUncaughtExceptionHandler();
-                    if (handler != null) {
-                        handler.uncaughtException(Thread.currentThread(), t);
-                    }
+                } catch (Throwable t) { // reported as an uncaught exception would be; the helper lives on
+                    Thread.currentThread().getUncaughtExceptionHandler().uncaughtException(Thread.currentThread(), t);
                 } finally {
                     slot.set(null);
                 }

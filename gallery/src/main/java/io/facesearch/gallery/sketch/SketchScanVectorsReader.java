@@ -91,7 +91,8 @@ final class SketchScanVectorsReader extends KnnVectorsReader {
                     in.readBytes(bytes, 0, bytes.length);
                     float[] byteScales = new float[e.count()];
                     in.readFloats(byteScales, 0, byteScales.length);
-                    byte[] residuals = new byte[Math.multiplyExact(e.count(), BinarySketches.residualBytes(e.dimensions()))];
+                    byte[] residuals =
+                            new byte[Math.multiplyExact(e.count(), BinarySketches.residualBytes(e.dimensions()))];
                     in.readBytes(residuals, 0, residuals.length);
                     if (in.getFilePointer() != e.offset() + e.length()) {
                         throw new CorruptIndexException("sketches of " + e.info().name + " end at "
