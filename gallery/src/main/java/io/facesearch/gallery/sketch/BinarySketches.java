@@ -246,7 +246,7 @@ final class BinarySketches {
         int chunks = (count + CHUNK - 1) / CHUNK;
         ScanJob job = new ScanJob(q, bound, accept, ordToDoc, chunks, considered);
         if (chunks > 1) {
-            ScanHelpers.offer(job); // when no helper is free, the searching thread scans every chunk
+            ScanHelpers.offer(job); // when every helper has a job waiting, the searching thread scans alone
         }
         Shortlist shortlist = job.scanChunks();
         if (job.state.compareAndSet(ScanJob.WAITING, ScanJob.DONE_ALONE)) {

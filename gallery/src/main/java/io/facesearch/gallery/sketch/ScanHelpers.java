@@ -21,8 +21,8 @@ final class ScanHelpers {
 
     /**
      * Gives {@code job} to a helper whose slot is free and returns true, or returns false when every helper has a
-     * job waiting (the caller then does the work alone). A job that waits behind its helper's current one may start
-     * late; the job must tolerate that.
+     * job waiting (the caller then does the work alone). A helper empties its slot when it takes a job, so a job
+     * may wait there for the one running to finish and start late; the job must tolerate that.
      */
     static boolean offer(Runnable job) {
         for (Helper helper : HELPERS) {
@@ -50,22 +50,19 @@ final class ScanHelpers {
         @Override
         public void run() {
             while (true) {
-                Runnable job = slot.get();
                 long spinUntil = System.nanoTime() + SPIN_NANOS;
-                while (job == null && System.nanoTime() - spinUntil < 0) {
+                while (slot.get() == null && System.nanoTime() - spinUntil < 0) {
                     Thread.onSpinWait();
-                    job = slot.get();
                 }
+                Runnable job = slot.getAndSet(null);
                 while (job == null) {
-                    LockSupport.park(this); // offer() sets the slot before it unparks: no wake-up is lost
-                    job = slot.get();
+                    LockSupport.park(this); // offer() fills the slot before it unparks: no wake-up is lost
+                    job = slot.getAndSet(null);
                 }
                 try {
                     job.run();
                 } catch (Throwable t) { // reported as an uncaught exception would be; the helper lives on
                     Thread.currentThread().getUncaughtExceptionHandler().uncaughtException(Thread.currentThread(), t);
-                } finally {
-                    slot.set(null);
                 }
             }
         }
