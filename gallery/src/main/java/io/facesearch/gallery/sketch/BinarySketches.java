@@ -17,8 +17,10 @@ import org.apache.lucene.util.VectorUtil;
  * A stored vector {@code x} is centred on the segment's {@link #centroid} {@code c} and rotated:
  * {@code o = R·(x - c)} ({@link HadamardRotation}). Its sketch is the sign bits {@code b_i = [o_i > 0]} of
  * {@code o}, packed little-endian into {@link #words} longs per vector in {@link #codes} (ordinal-major), and one
- * float {@link #factors}{@code [ord] = ‖o‖² / Σ|o_i|}: RaBitQ's correction (Gao and Long, SIGMOD 2024) that turns
- * the dot product of a query with the ±1 code into an estimate of its dot product with {@code x - c}. Beside the
+ * float {@code factor = ‖o‖² / Σ|o_i|}: RaBitQ's correction (Gao and Long, SIGMOD 2024) that turns the dot product
+ * of a query with the ±1 code into an estimate of its dot product with {@code x - c}. In memory the factors are held
+ * in 8 bits ({@link #factorBytes}, {@code factor ≈ factorLow + factorStep · (unsigned) factorBytes[ord]}): a quarter
+ * of the cache misses in stage 2, for a relative error under 0.4 % that is lost in the estimate's own (2-3 %). Beside the
  * sketch, {@code x} itself is kept as signed bytes, {@code x_i ≈ } {@link #byteScales}{@code [ord] ·}
  * {@link #bytes}{@code [ord · dimensions + i]}, scaled per vector so that its largest entry is ±127, and what the
  * bytes miss in 4 bits: with {@code r_i} the 4-bit value of entry {@code i} in {@link #residuals} (two per byte, the
@@ -73,7 +75,9 @@ final class BinarySketches {
     final int words;
     final float[] centroid;
     final long[] codes;
-    final float[] factors;
+    final byte[] factorBytes;
+    final float factorLow;
+    final float factorStep;
     final int dimensions;
     final byte[] bytes;
     final float[] byteScales;
@@ -94,7 +98,18 @@ final class BinarySketches {
         }
         this.centroid = centroid;
         this.codes = codes;
-        this.factors = factors;
+        float low = Float.POSITIVE_INFINITY;
+        float high = Float.NEGATIVE_INFINITY;
+        for (float f : factors) {
+            low = Math.min(low, f);
+            high = Math.max(high, f);
+        }
+        this.factorLow = count == 0 ? 0f : low;
+        this.factorStep = count == 0 ? 0f : (high - low) / 255f;
+        this.factorBytes = new byte[count];
+        for (int ord = 0; ord < count; ord++) {
+            factorBytes[ord] = (byte) (factorStep == 0f ? 0 : Math.round((factors[ord] - factorLow) / factorStep));
+        }
         this.bytes = bytes;
         this.byteScales = byteScales;
         this.residuals = residuals;
@@ -126,6 +141,11 @@ final class BinarySketches {
             }
         }
         return absolutes == 0 ? 0f : (float) (squares / absolutes);
+    }
+
+    /** Vector {@code ord}'s correction factor, from its 8 bits. */
+    private float factor(int ord) {
+        return factorLow + factorStep * (factorBytes[ord] & 0xFF);
     }
 
     /** Bytes per vector of {@link #residuals}: two 4-bit values per byte. */
@@ -221,7 +241,7 @@ final class BinarySketches {
     /** Stage 2's estimate of the dot product of {@code query} with vector {@code ord} (a search prepares its query once). */
     float estimate(float[] query, int ord) {
         Query q = new Query(query);
-        return factors[ord] * q.codeDot(ord) + q.centroidDot;
+        return factor(ord) * q.codeDot(ord) + q.centroidDot;
     }
 
     /** Stage 3's score of vector {@code ord}: the dot product of the byte vectors. */
@@ -415,7 +435,7 @@ final class BinarySketches {
                 float[] estimates = within.estimates;
                 // Two loops: in the first, the factors' cache misses are independent loads that overlap.
                 for (int i = 0; i < n; i++) {
-                    estimates[i] = factors[ords[i]] * q.codeDot(within.ones[i], within.weighted[i]) + q.centroidDot;
+                    estimates[i] = factor(ords[i]) * q.codeDot(within.ones[i], within.weighted[i]) + q.centroidDot;
                 }
                 for (int i = 0; i < n; i++) {
                     shortlist.offer(ords[i], estimates[i]);
@@ -433,7 +453,7 @@ final class BinarySketches {
                 }
                 shortlist.scanned++;
                 if (q.distance(ord) <= bound) {
-                    shortlist.offer(ord, factors[ord] * q.codeDot(ord) + q.centroidDot);
+                    shortlist.offer(ord, factor(ord) * q.codeDot(ord) + q.centroidDot);
                     shortlist.found++;
                 }
             }
@@ -605,7 +625,7 @@ final class BinarySketches {
 
         /**
          * Stage 2 without the vector's correction: {@code <s, p>}, the dot product of the rotated query with the
-         * ±1 code of vector {@code ord}. The estimate of {@code <x, q>} is {@code factors[ord] · codeDot + <c, q>}.
+         * ±1 code of vector {@code ord}. The estimate of {@code <x, q>} is {@code factor(ord) · codeDot + <c, q>}.
          */
         float codeDot(int ord) {
             int base = ord * words;
