@@ -376,16 +376,25 @@ public final class LuceneGallery implements Gallery {
      * {@code E} of the minimum similarity, or, when there are more than k hits, within {@code 2E} of the k-th best
      * score. A hit scored more than {@code 2E} above the k-th is among the exact best k, one more than {@code 2E}
      * below is not, so re-scoring these few with the float vectors makes which hits are among the best k, and which
-     * reach the minimum, those of the exact similarity.
+     * reach the minimum, those of the exact similarity. When the k-th is alone within {@code 2E} of its score, it is
+     * among the best k too and nothing there is re-scored (measured on the 1M benchmark at k = 10: 1.9 hits per
+     * search within 0.001 of the k-th, the k-th included).
      */
     private static int[] onABoundary(float[] similarities, int k, float minSimilarity) {
         float error = SketchScanVectorsFormat.FINE_SCORE_ERROR;
         float kth = similarities.length > k ? similarities[k - 1] : Float.NaN;
+        int nearTheKth = 0;
+        for (float s : similarities) {
+            if (Math.abs(s - kth) <= 2 * error) { // false for NaN
+                nearTheKth++;
+            }
+        }
+        boolean kthInDoubt = nearTheKth > 1;
         int[] positions = new int[similarities.length];
         int n = 0;
         for (int i = 0; i < similarities.length; i++) {
             float s = similarities[i];
-            if (Math.abs(s - minSimilarity) <= error || Math.abs(s - kth) <= 2 * error) { // false for NaN
+            if (Math.abs(s - minSimilarity) <= error || (kthInDoubt && Math.abs(s - kth) <= 2 * error)) {
                 positions[n++] = i;
             }
         }
