@@ -68,7 +68,7 @@ import org.slf4j.LoggerFactory;
  * scores the filtered documents exactly when the filter matches no more documents than candidates requested;
  * otherwise the vectors format collects the candidates by its estimate (the sketch scan visits only the documents
  * the filter accepts). The sketch scan's scores are the similarities reported: within
- * {@link SketchScanVectorsFormat#FINE_SCORE_ERROR} of the float32 dot product, computed in memory; only the few hits
+ * {@link SketchScanVectorsFormat#fineScoreError} of the float32 dot product, computed in memory; only the few hits
  * whose score cannot tell on which side of the k-th best or of {@code minSimilarity} they are are re-scored with the
  * stored float vectors ({@link #onABoundary}), so which faces match, and which are the best k, is decided by the
  * exact similarity. HNSW's candidates are all re-scored with the float vectors. The best {@code k} at or above
@@ -319,7 +319,8 @@ public final class LuceneGallery implements Gallery {
             int[] docs = docsOf(hits);
             float[] similarities = similaritiesOf(hits);
             int[] rescored = config.index() == LuceneGalleryConfig.Index.SKETCH_SCAN
-                    ? onABoundary(similarities, query.k(), query.minSimilarity())
+                    ? onABoundary(similarities, query.k(), query.minSimilarity(),
+                            SketchScanVectorsFormat.fineScoreError(config.dimensions()))
                     : allPositions(hits.length);
             rescore(leaves, docs, rescored, probe, similarities);
             return best(leaves, docs, similarities, query);
@@ -372,7 +373,7 @@ public final class LuceneGallery implements Gallery {
 
     /**
      * The positions of the sketch scan's hits (best first, scored within
-     * {@link SketchScanVectorsFormat#FINE_SCORE_ERROR} {@code E} of their exact similarity) whose score cannot tell on which side of a boundary they are: within
+     * {@link SketchScanVectorsFormat#fineScoreError} {@code E} of their exact similarity) whose score cannot tell on which side of a boundary they are: within
      * {@code E} of the minimum similarity, or, when there are more than k hits, within {@code 2E} of the k-th best
      * score. A hit scored more than {@code 2E} above the k-th is among the exact best k, one more than {@code 2E}
      * below is not, so re-scoring these few with the float vectors makes which hits are among the best k, and which
@@ -380,8 +381,7 @@ public final class LuceneGallery implements Gallery {
      * among the best k too and nothing there is re-scored (measured on the 1M benchmark at k = 10: 1.9 hits per
      * search within 0.001 of the k-th, the k-th included).
      */
-    private static int[] onABoundary(float[] similarities, int k, float minSimilarity) {
-        float error = SketchScanVectorsFormat.FINE_SCORE_ERROR;
+    private static int[] onABoundary(float[] similarities, int k, float minSimilarity, float error) {
         float kth = similarities.length > k ? similarities[k - 1] : Float.NaN;
         int nearTheKth = 0;
         for (float s : similarities) {

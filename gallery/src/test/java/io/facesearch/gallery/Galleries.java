@@ -29,10 +29,11 @@ final class Galleries {
     /**
      * How far a similarity the gallery reports may be from the exact one: the sketch scan reports the dot product
      * with a 12-bit copy of the stored vector
-     * ({@link io.facesearch.gallery.sketch.SketchScanVectorsFormat#FINE_SCORE_ERROR});
+     * ({@link io.facesearch.gallery.sketch.SketchScanVectorsFormat#fineScoreError}, here for 64-d);
      * float dot products of the same vectors also differ in the last bits (SIMD and scalar code sum in other orders).
      */
-    static final float SIMILARITY_TOLERANCE = io.facesearch.gallery.sketch.SketchScanVectorsFormat.FINE_SCORE_ERROR;
+    static final float SIMILARITY_TOLERANCE =
+            io.facesearch.gallery.sketch.SketchScanVectorsFormat.fineScoreError(TestFaces.DIMS);
 
     /**
      * How far two float32 dot products of the same vectors may differ: SIMD and scalar code sum in other orders.

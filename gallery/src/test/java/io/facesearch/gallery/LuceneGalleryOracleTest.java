@@ -118,7 +118,7 @@ class LuceneGalleryOracleTest {
     }
 
     /**
-     * The sketch scan scores its hits within {@code FINE_SCORE_ERROR} (0.0005) of the exact similarity; which faces
+     * The sketch scan scores its hits within {@code fineScoreError} (0.0007 for 64-d) of the exact similarity; which faces
      * match must still be decided by the exact similarity. 30 faces just above and 30 just below the minimum
      * similarity (0.6 ± 5e-6 to ± 1.5e-4, closer than the score's error), and 20 near-ties around the 10th best
      * (0.9 - j × 5e-6), among 400 other faces in one tenant (no filter: the scan itself scores them): the matches at

@@ -45,7 +45,7 @@ import org.apache.lucene.util.VectorUtil;
  * <li><b>Byte re-scoring</b> of the {@code considered} best by the estimate: the dot product of the byte vectors
  *     of query and candidate, error under 0.002.</li>
  * <li><b>Fine scoring</b> of the collector's k best by the byte score: the dot product of the float query with the
- *     candidate's 12-bit copy (bytes and residuals), within {@link SketchScanVectorsFormat#FINE_SCORE_ERROR} of
+ *     candidate's 12-bit copy (bytes and residuals), within {@link SketchScanVectorsFormat#fineScoreError} of
  *     the float32 dot product. Each is offered to the collector with Lucene's DOT_PRODUCT score
  *     {@code (1 + score) / 2}. These are the similarities a search reports (the caller re-scores with the
  *     float vectors only the few hits this error leaves on either side of the k-th best or the minimum).</li>

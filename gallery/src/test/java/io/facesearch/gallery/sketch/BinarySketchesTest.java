@@ -33,7 +33,7 @@ class BinarySketchesTest {
      * rotation, centroid or bit order gives errors near 0.5). Stage 3, the byte vectors' dot product, measured mean
      * 0.0004 and largest 0.0016: the mean must stay under 0.002 and every error under 0.01. Stage 4, the float query
      * against the 12-bit copy, is what a search reports: every error must stay under
-     * {@link SketchScanVectorsFormat#FINE_SCORE_ERROR}. A search offers every vector (its k is all of them) with
+     * {@link SketchScanVectorsFormat#fineScoreError}. A search offers every vector (its k is all of them) with
      * stage 4's score.
      */
     @Test
@@ -67,7 +67,7 @@ class BinarySketchesTest {
         assertTrue(maxError[0] < 0.2, "stage 2 max absolute error " + maxError[0]);
         assertTrue(sumError[1] / n < 0.002, "stage 3 mean absolute error " + sumError[1] / n);
         assertTrue(maxError[1] < 0.01, "stage 3 max absolute error " + maxError[1]);
-        assertTrue(maxError[2] < SketchScanVectorsFormat.FINE_SCORE_ERROR, "stage 4 max absolute error " + maxError[2]);
+        assertTrue(maxError[2] < SketchScanVectorsFormat.fineScoreError(DIMS), "stage 4 max absolute error " + maxError[2]);
 
         TopKnnCollector all = new TopKnnCollector(n, Integer.MAX_VALUE);
         sketches.search(query, all, null, null); // a shortlist of every vector: all are offered
@@ -80,7 +80,7 @@ class BinarySketchesTest {
 
     /**
      * The gallery's tests use 64-d vectors, whose entries are larger and so coarser in 12 bits: the score a search
-     * reports stays within {@link SketchScanVectorsFormat#FINE_SCORE_ERROR} of the exact dot product there too,
+     * reports stays within {@link SketchScanVectorsFormat#fineScoreError} of the exact dot product there too,
      * for a vector and itself as well, and for an odd dimension (the last residual byte half used).
      */
     @Test
@@ -102,7 +102,7 @@ class BinarySketchesTest {
             }
             System.out.printf("%d-d: stage 4 max error %.6f; the query with itself %.6f%n", dims, max,
                     sketches.fineScore(query, 0));
-            assertTrue(max < SketchScanVectorsFormat.FINE_SCORE_ERROR, dims + "-d: stage 4 max error " + max);
+            assertTrue(max < SketchScanVectorsFormat.fineScoreError(dims), dims + "-d: stage 4 max error " + max);
         }
     }
 
