@@ -19,8 +19,9 @@ import org.apache.lucene.util.VectorUtil;
  * {@code o}, packed little-endian into {@link #words} longs per vector in {@link #codes} (ordinal-major), and one
  * float {@code factor = ‖o‖² / Σ|o_i|}: RaBitQ's correction (Gao and Long, SIGMOD 2024) that turns the dot product
  * of a query with the ±1 code into an estimate of its dot product with {@code x - c}. In memory the factors are held
- * in 8 bits ({@link #factorBytes}, {@code factor ≈ factorLow + factorStep · (unsigned) factorBytes[ord]}): a quarter
- * of the cache misses in stage 2, for a relative error under 0.4 % that is lost in the estimate's own (2-3 %). Beside the
+ * in 8 bits ({@link #factorBytes}, {@code factor ≈ factorLow + factorStep · (unsigned) factorBytes[ord]}, 255 steps
+ * over the segment's range): a quarter of stage 2's cache misses, and its estimate's error measured unchanged (mean
+ * 0.0219 against 0.0218 with float factors, BinarySketchesTest). Beside the
  * sketch, {@code x} itself is kept as signed bytes, {@code x_i ≈ } {@link #byteScales}{@code [ord] ·}
  * {@link #bytes}{@code [ord · dimensions + i]}, scaled per vector so that its largest entry is ±127, and what the
  * bytes miss in 4 bits: with {@code r_i} the 4-bit value of entry {@code i} in {@link #residuals} (two per byte, the
