@@ -375,11 +375,11 @@ public final class LuceneGallery implements Gallery {
      * The positions of the sketch scan's hits (best first, scored within
      * {@link SketchScanVectorsFormat#fineScoreError} {@code E} of their exact similarity) whose score cannot tell on
      * which side of a boundary they are: within {@code E} of the minimum similarity, or, when there are more than k
-     * hits, within {@code 2E} of the k-th best score. A hit scored more than {@code 2E} above the k-th is among the exact best k, one more than {@code 2E}
-     * below is not, so re-scoring these few with the float vectors makes which hits are among the best k, and which
-     * reach the minimum, those of the exact similarity. When the k-th is alone within {@code 2E} of its score, it is
-     * among the best k too and nothing there is re-scored (measured on the 1M benchmark at k = 10: 1.9 hits per
-     * search within 0.001 of the k-th, the k-th included).
+     * hits, within {@code 2E} of the k-th best score. A hit scored more than {@code 2E} above the k-th is among the
+     * exact best k, one more than {@code 2E} below is not, so re-scoring these few with the float vectors makes which
+     * hits are among the best k, and which reach the minimum, those of the exact similarity. When the k-th is alone
+     * within {@code 2E} of its score, it is among the best k too and nothing there is re-scored (measured on the 1M
+     * benchmark at k = 10: 1.9 hits per search within 0.001 of the k-th, the k-th included).
      */
     private static int[] onABoundary(float[] similarities, int k, float minSimilarity, float error) {
         float kth = similarities.length > k ? similarities[k - 1] : Float.NaN;

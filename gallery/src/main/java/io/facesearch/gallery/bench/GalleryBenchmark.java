@@ -36,11 +36,11 @@ import org.apache.lucene.util.VectorUtil;
  * <li>build: opening the gallery on an empty directory, i.e. the rebuild from the truth, merge and commit
  *     included;</li>
  * <li>RAM per face: the JVM heap growth (used heap after full GCs, before opening and after building and warming
- *     up; the sketch scan's sketches and 12-bit vectors live there) plus the index files every search reads and that must stay
- *     memory-resident: vector metadata ({@code .vem*}) and, for HNSW, the quantised vectors ({@code .veb} binary,
- *     {@code .veq} int7/int4) and the graph ({@code .vex}); with quantisation off the float vectors ({@code .vec})
- *     take their place. Otherwise the float vectors are read only by merges (and by HNSW for the re-scored
- *     candidates), so they count as disk, not RAM;</li>
+ *     up; the sketch scan's sketches and 12-bit vectors live there) plus the index files every search reads and
+ *     that must stay memory-resident: vector metadata ({@code .vem*}) and, for HNSW, the quantised vectors
+ *     ({@code .veb} binary, {@code .veq} int7/int4) and the graph ({@code .vex}); with quantisation off the float
+ *     vectors ({@code .vec}) take their place. Otherwise the float vectors are read only by merges and for the hits
+ *     re-scored with them (all of HNSW's, the sketch scan's few at a boundary), so they count as disk, not RAM;</li>
  * <li>disk per face: all index files;</li>
  * <li>latency: one search at a time on one thread, after a warm-up, at k=5 and k=10;</li>
  * <li>recall@10: mean share of the exact top 10 (by face id) found in the gallery's top 10;</li>
