@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The production configuration ({@link LuceneGalleryConfig#defaults()}: 512-d, sketch scan, 500 candidates re-scored
+ * The production configuration ({@link LuceneGalleryConfig#defaults()}: 512-d, sketch scan, 600 candidates re-scored
  * with the byte vectors, the best with their 12-bit copies) against exact search, and the HNSW alternative. The other gallery tests use 64-d for
  * speed; this one checks the format that {@code facesearch serve} writes. Tolerances: see each test.
  */

@@ -62,7 +62,7 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--search-candidates", description = "Candidates per gallery search re-scored with the in-memory "
       + "byte embeddings (the best then with their 12-bit copies): more finds more of the exact top matches and costs "
       + "more time; see docs/performance.md "
-      + "(default: ${DEFAULT-VALUE}).", defaultValue = "500")
+      + "(default: ${DEFAULT-VALUE}).", defaultValue = "" + LuceneGalleryConfig.DEFAULT_SEARCH_CANDIDATES)
   int searchCandidates;
 
   @Mixin
