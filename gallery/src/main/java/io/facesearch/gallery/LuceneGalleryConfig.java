@@ -49,8 +49,9 @@ public record LuceneGalleryConfig(
 
     public static final int DEFAULT_DIMENSIONS = 512;
     /**
-     * Candidates a search considers by default. At a million faces: recall@10 0.9918 at 600 and 0.9892 at 500 (stage
-     * 1 keeping 10 per candidate, stage 2 with the mean factor), p50 1.5-1.7 ms (docs/performance.md).
+     * Candidates a search considers by default. At a million faces: recall@10 0.9919 at 600 and 0.9892 at 500 (stage
+     * 1 keeping 10 per candidate, stage 2 with the mean factor), p50 1.5-2.2 ms at k=10 on the development VM
+     * (docs/performance.md).
      */
     public static final int DEFAULT_SEARCH_CANDIDATES = 600;
 
