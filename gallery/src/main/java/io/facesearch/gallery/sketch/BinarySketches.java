@@ -251,12 +251,12 @@ final class BinarySketches {
         }
         long[] keyed = new long[scores.length];
         for (int i = 0; i < scores.length; i++) {
-            keyed[i] = ((long) NumericUtils.floatToSortableInt(scores[i]) << 32) | i; // ascending by score
+            keyed[i] = ((long) NumericUtils.floatToSortableInt(scores[i]) << 32) | i; // by score, then position
         }
-        Arrays.sort(keyed);
+        selectLargest(keyed, keyed.length, n);
         int[] best = new int[n];
         for (int j = 0; j < n; j++) {
-            best[j] = (int) keyed[keyed.length - 1 - j];
+            best[j] = (int) keyed[j];
         }
         return best;
     }
@@ -357,6 +357,15 @@ final class BinarySketches {
         }
     }
 
+    /** The smallest of {@code keys[0, n)}. */
+    private static long smallest(long[] keys, int n) {
+        long smallest = Long.MAX_VALUE;
+        for (int i = 0; i < n; i++) {
+            smallest = Math.min(smallest, keys[i]);
+        }
+        return smallest;
+    }
+
     /**
      * The best vectors by stage 2's estimate that one thread found within the Hamming bound, each held as the key
      * {@code sortable(estimate) << 32 | ordinal}; how many it found, scanned and the chunks it scanned; after stage
@@ -402,11 +411,7 @@ final class BinarySketches {
                 buffered = n;
             }
             if (buffered == size) {
-                long worst = Long.MAX_VALUE;
-                for (int i = 0; i < buffered; i++) {
-                    worst = Math.min(worst, keys[i]);
-                }
-                floor = worst;
+                floor = smallest(keys, buffered);
             }
         }
 
@@ -426,9 +431,9 @@ final class BinarySketches {
             if (scoredKeys.length <= size) {
                 return;
             }
-            long[] sorted = scoredKeys.clone();
-            Arrays.sort(sorted);
-            long lowest = sorted[sorted.length - size]; // keys are distinct: they end in the ordinal
+            long[] best = scoredKeys.clone();
+            selectLargest(best, best.length, size);
+            long lowest = smallest(best, size); // keys are distinct: they end in the ordinal
             int kept = 0;
             for (int i = 0; i < scoredKeys.length; i++) {
                 if (scoredKeys[i] >= lowest) {
