@@ -12,8 +12,15 @@ final class VectorScanKernel implements ScanKernel {
 
     private static final VectorSpecies<Long> SKETCH = LongVector.SPECIES_512;
 
-    VectorScanKernel() {
-        if (LongVector.SPECIES_PREFERRED.vectorBitSize() < SKETCH.vectorBitSize()) {
+    /**
+     * @param requireNativeVectors refuse (throw {@link UnsupportedOperationException}) where this JVM's vectors are
+     *                             narrower than 512 bits: the Vector API would emulate them, correctly but many times
+     *                             slower than {@link ScalarScanKernel}. {@link ScanKernel#forThisMachine()} passes
+     *                             true; the test that compares the two kernels passes false, so that it runs
+     *                             everywhere.
+     */
+    VectorScanKernel(boolean requireNativeVectors) {
+        if (requireNativeVectors && LongVector.SPECIES_PREFERRED.vectorBitSize() < SKETCH.vectorBitSize()) {
             throw new UnsupportedOperationException("the CPU's vectors are narrower than 512 bits");
         }
     }

@@ -39,7 +39,7 @@ interface ScanKernel {
         }
         try {
             return Class.forName("io.facesearch.gallery.sketch.VectorScanKernel")
-                    .asSubclass(ScanKernel.class).getDeclaredConstructor().newInstance();
+                    .asSubclass(ScanKernel.class).getDeclaredConstructor(boolean.class).newInstance(true);
         } catch (ReflectiveOperationException | LinkageError e) {
             return new ScalarScanKernel(); // not compiled in, or vectors narrower than 512 bits
         }
