@@ -51,7 +51,7 @@ public record LuceneGalleryConfig(
     /**
      * Candidates a search considers by default. At a million faces: recall@10 0.9919 at 600 and 0.9892 at 500 (stage
      * 1 keeping 10 per candidate, stage 2 with the mean factor), p50 1.5-2.2 ms at k=10 on a 2-core VM with
-     * AVX-512, 5.6 ms on one with AVX2 only (docs/performance.md).
+     * AVX-512, 5.6-6.5 ms on one with AVX2 only (docs/performance.md).
      */
     public static final int DEFAULT_SEARCH_CANDIDATES = 600;
 
