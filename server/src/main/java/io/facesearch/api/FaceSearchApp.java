@@ -5,9 +5,12 @@ import io.facesearch.image.ImageDecoder;
 import io.facesearch.search.Companions;
 import io.javalin.Javalin;
 import io.javalin.config.SizeUnit;
+import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
 import io.facesearch.ratelimit.SlidingWindowLimiter;
+import java.io.IOException;
+import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -23,6 +26,9 @@ import org.slf4j.LoggerFactory;
 public final class FaceSearchApp {
 
   private static final Logger LOG = LoggerFactory.getLogger(FaceSearchApp.class);
+
+  /** Largest request body read: a 5 MB image with room for multipart framing and the other fields. */
+  private static final long MAX_REQUEST_BYTES = 12L * 1024 * 1024;
 
   private FaceSearchApp() {}
 
@@ -62,7 +68,7 @@ public final class FaceSearchApp {
     return Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
       config.jsonMapper(new JavalinJackson(json, false));
-      config.http.maxRequestSize = 12L * 1024 * 1024;
+      config.http.maxRequestSize = MAX_REQUEST_BYTES;
       config.jetty.multipartConfig.maxFileSize(10, SizeUnit.MB);
       config.jetty.multipartConfig.maxTotalRequestSize(12, SizeUnit.MB);
       config.jetty.multipartConfig.maxInMemoryFileSize(12, SizeUnit.MB);
@@ -100,28 +106,56 @@ public final class FaceSearchApp {
       io.facesearch.console.ConsoleRoutes.register(config.routes, s); // the Business Console at /console/
 
       // ---- Errors -------------------------------------------------------------------------------
-      config.routes.exception(ApiException.class, (e, ctx) -> ctx.status(e.status()).json(e.body()));
+      config.routes.exception(ApiException.class, (e, ctx) -> answer(ctx, e.status(), e.body()));
       config.routes.exception(jakarta.servlet.ServletException.class, (e, ctx) -> {
         // Jetty's multipart parser refuses bodies over its limits (or malformed) with a wrapped 400.
         if (e.getCause() instanceof org.eclipse.jetty.http.BadMessageException bad) {
-          ctx.status(bad.getCode() >= 400 && bad.getCode() < 500 ? bad.getCode() : 400)
-              .json(Map.of("detail", "Malformed or too large multipart request (each file at most 5 MB)."));
+          answer(ctx, bad.getCode() >= 400 && bad.getCode() < 500 ? bad.getCode() : 400,
+              Map.of("detail", "Malformed or too large multipart request (each file at most 5 MB)."));
         } else {
           LOG.error("unhandled {} on {} {}: {}", e.getClass().getName(), ctx.method(), ctx.path(), e.getMessage());
-          ctx.status(500).json(Map.of("detail", "Internal server error."));
+          answer(ctx, 500, Map.of("detail", "Internal server error."));
         }
       });
       config.routes.exception(HttpResponseException.class,
-          (e, ctx) -> ctx.status(e.getStatus()).json(Map.of("detail", e.getMessage())));
+          (e, ctx) -> answer(ctx, e.getStatus(), Map.of("detail", e.getMessage())));
       config.routes.exception(Exception.class, (e, ctx) -> {
         LOG.error("unhandled {} on {} {}: {}", e.getClass().getName(), ctx.method(), ctx.path(), e.getMessage());
-        ctx.status(500).json(Map.of("detail", "Internal server error."));
+        answer(ctx, 500, Map.of("detail", "Internal server error."));
       });
       config.routes.error(404, ctx -> {
         if (ctx.result() == null || ctx.result().isEmpty()) {
-          ctx.json(Map.of("detail", "Not found."));
+          answer(ctx, 404, Map.of("detail", "Not found."));
         }
       });
     });
+  }
+
+  /**
+   * An error answer. What is left of the request body is read and dropped first: an upload refused before it was
+   * read (a wrong key, a rate limit) would otherwise make Jetty close the connection under a client still sending,
+   * which then sees a reset instead of this answer. Bodies over the request limit are not read; their connection
+   * closes.
+   */
+  private static void answer(Context ctx, int status, Map<String, ?> body) {
+    discardUnreadBody(ctx);
+    ctx.status(status).json(body);
+  }
+
+  private static void discardUnreadBody(Context ctx) {
+    long declared = ctx.req().getContentLengthLong(); // -1 when chunked
+    if (declared == 0 || declared > MAX_REQUEST_BYTES) {
+      return;
+    }
+    try {
+      InputStream in = ctx.req().getInputStream();
+      byte[] buffer = new byte[64 * 1024];
+      long left = MAX_REQUEST_BYTES;
+      for (int n; left > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, left))) > 0; ) {
+        left -= n;
+      }
+    } catch (IOException | RuntimeException e) {
+      // already read (a parsed multipart body) or the client went away: nothing left to drop
+    }
   }
 }

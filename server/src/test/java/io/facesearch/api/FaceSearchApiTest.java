@@ -159,6 +159,21 @@ class FaceSearchApiTest {
   }
 
   @Test
+  void a_refused_upload_gets_its_401_even_when_the_server_answers_before_reading_it() {
+    // The key is checked before the body is read; the answer must still reach a client that is sending megabytes.
+    byte[] photo = TestData.bytes(OBAMA);
+    Multipart form = new Multipart().file("user_image", "o.jpg", "image/jpeg", Arrays.copyOf(photo, 4 * 1024 * 1024));
+    for (int attempt = 0; attempt < 20; attempt++) {
+      HttpResponse<String> wrong = Http.post(server.url("/v3/face-search/"), "fsk_not_a_key", form);
+      assertEquals(401, wrong.statusCode(), "attempt " + attempt);
+      assertEquals("Invalid API key.", Http.json(wrong).get("detail").asText());
+    }
+    // and the connection the client reuses still works
+    assertEquals("Approved", search(server.apiKey, OBAMA, "save_api_request", "false")
+        .get("face_search").get("status").asText());
+  }
+
+  @Test
   void save_api_request_false_leaves_no_trace() throws IOException {
     long sessions = countSessions();
     List<Path> files = imageFiles();
