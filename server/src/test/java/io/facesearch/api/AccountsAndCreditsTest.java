@@ -169,7 +169,7 @@ class AccountsAndCreditsTest {
   @Test
   void an_expired_code_is_refused() throws Exception {
     FaceSearchApiTest.MutableClock clock = new FaceSearchApiTest.MutableClock();
-    server = new TestServer(java.nio.file.Files.createTempDirectory("fs"), clock, null, Prices.DEFAULTS,
+    server = new TestServer(TempFolders.create("facesearch-test"), clock, null, Prices.DEFAULTS,
         new SmtpSettings("127.0.0.1", ServerSetupTest.SMTP.getPort(), null, null, "fs@test.local", false),
         FaceSearchApp.Limits.DEFAULTS);
     assertEquals(201, register("gina@example.com", PASSWORD).statusCode());

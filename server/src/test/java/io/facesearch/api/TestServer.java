@@ -4,10 +4,7 @@ import io.facesearch.billing.Prices;
 import io.facesearch.mail.SmtpSettings;
 import io.facesearch.pipeline.SharedPipeline;
 import io.javalin.Javalin;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 
@@ -42,11 +39,7 @@ final class TestServer implements AutoCloseable {
   }
 
   private static Path newDataFolder() {
-    try {
-      return Files.createTempDirectory("facesearch-test");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return TempFolders.create("facesearch-test");
   }
 
   TestServer() {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetupTest;
+import io.facesearch.api.TempFolders;
 import io.facesearch.pipeline.TestData;
 import java.io.File;
 import java.io.IOException;
@@ -53,7 +54,7 @@ class ConsoleEndToEndTest {
   static void start() throws IOException {
     server = new ConsoleTestServer(SMTP.getSmtp().getPort());
     Files.createDirectories(SHOTS);
-    profile = Files.createTempDirectory("console-chromium");
+    profile = TempFolders.create("console-chromium");
     System.setProperty("webdriver.chrome.driver", "/usr/bin/chromedriver");
     ChromeOptions options = new ChromeOptions();
     options.setBinary("/usr/bin/chromium");

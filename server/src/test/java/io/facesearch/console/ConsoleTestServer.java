@@ -2,14 +2,12 @@ package io.facesearch.console;
 
 import io.facesearch.api.FaceSearchApp;
 import io.facesearch.api.Services;
+import io.facesearch.api.TempFolders;
 import io.facesearch.billing.Prices;
 import io.facesearch.mail.SmtpSettings;
 import io.facesearch.pipeline.SharedPipeline;
 import io.javalin.Javalin;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.time.Clock;
 
 /** The real service on a random loopback port with a fresh data folder, 100 free credits and GreenMail SMTP. */
@@ -21,13 +19,9 @@ final class ConsoleTestServer implements AutoCloseable {
   final String operatorKey;
 
   ConsoleTestServer(int smtpPort) {
-    try {
-      services = Services.open(Files.createTempDirectory("facesearch-console"), SharedPipeline.get(),
-          Clock.systemUTC(), new Prices(1, 10, 100),
-          new SmtpSettings("127.0.0.1", smtpPort, null, null, "facesearch@test.local", false));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    services = Services.open(TempFolders.create("facesearch-console"), SharedPipeline.get(),
+        Clock.systemUTC(), new Prices(1, 10, 100),
+        new SmtpSettings("127.0.0.1", smtpPort, null, null, "facesearch@test.local", false));
     operatorKey = services.accounts().bootstrapIfEmpty().orElseThrow().key().key();
     app = FaceSearchApp.create(services, null, FaceSearchApp.Limits.DEFAULTS).start("127.0.0.1", 0);
   }
