@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -24,10 +25,11 @@ import java.util.regex.Pattern;
  * 6-digit code valid 15 minutes; {@link #verify} checks it and creates the user's organization (metered,
  * with the configured free balance), application and first API key, and returns tokens.
  *
- * <p>Password policy: 10 to 128 characters, at least one letter and one digit, not the e-mail address.
- * Registering an address that exists answers the same as a new one (no code is sent for a verified
- * account; an unverified one gets a fresh code). A code dies after {@value #MAX_TRIES} wrong tries, when
- * used, or when a newer code is issued.
+ * <p>Password policy: at least 10 characters and at most 72 bytes in UTF-8 (bcrypt's limit), at least one letter and one digit, not the e-mail address.
+ * Registering an address that exists answers the same as a new one: no code is sent for a verified account; an
+ * unverified one whose code has not expired gets a fresh code only when the same password is given (else nothing
+ * changes and the address is told), and one whose code has expired starts again with the new password. A code
+ * dies after {@value #MAX_TRIES} wrong tries, when used, or when a newer code is issued.
  */
 public final class Registration {
 
@@ -71,9 +73,14 @@ public final class Registration {
     if (!errors.isEmpty()) {
       throw new RegistrationException(errors);
     }
+    Instant now = clock.instant();
+    // bcrypt outside the write transaction; the transaction re-checks that the hash it compared is still the one stored
+    Optional<String> pendingHash = db.read(c -> pendingPasswordHash(c, email, now));
+    boolean samePassword = pendingHash.isPresent()
+        && BCrypt.verifyer().verify(password.toCharArray(), pendingHash.get().toCharArray()).verified;
     String hash = BCrypt.withDefaults().hashToString(BCRYPT_COST, password.toCharArray());
     String code = Secrets.digits(6);
-    boolean sendCode = db.inTransaction(c -> {
+    Outcome outcome = db.inTransaction(c -> {
       String userId = userId(c, email);
       if (userId == null) {
         userId = UUID.randomUUID().toString();
@@ -82,16 +89,24 @@ public final class Registration {
           q.setString(1, userId);
           q.setString(2, email);
           q.setString(3, hash);
-          q.setString(4, clock.instant().toString());
+          q.setString(4, now.toString());
           q.executeUpdate();
         }
       } else if (verified(c, userId)) {
-        return false;
+        return Outcome.ALREADY_REGISTERED;
       } else {
-        try (PreparedStatement q = c.prepareStatement("UPDATE users SET password_hash = ? WHERE id = ?")) {
-          q.setString(1, hash);
-          q.setString(2, userId);
-          q.executeUpdate();
+        Optional<String> stillPending = pendingPasswordHash(c, email, now);
+        if (stillPending.isPresent()) {
+          if (!samePassword || !stillPending.equals(pendingHash)) {
+            return Outcome.PENDING_WITH_ANOTHER_PASSWORD;
+          }
+          // the same person asking again: a new code, the password unchanged
+        } else {
+          try (PreparedStatement q = c.prepareStatement("UPDATE users SET password_hash = ? WHERE id = ?")) {
+            q.setString(1, hash);
+            q.setString(2, userId);
+            q.executeUpdate();
+          }
         }
       }
       try (PreparedStatement q = c.prepareStatement("DELETE FROM email_codes WHERE user_id = ?")) {
@@ -103,18 +118,42 @@ public final class Registration {
         q.setString(1, UUID.randomUUID().toString());
         q.setString(2, userId);
         q.setString(3, Secrets.sha256(code));
-        q.setString(4, clock.instant().plus(CODE_LIFETIME).toString());
-        q.setString(5, clock.instant().toString());
+        q.setString(4, now.plus(CODE_LIFETIME).toString());
+        q.setString(5, now.toString());
         q.executeUpdate();
       }
-      return true;
+      return Outcome.CODE_SENT;
     });
-    if (sendCode) {
-      mailer.send(email, "Your facesearch verification code",
+    switch (outcome) {
+      case CODE_SENT -> mailer.send(email, "Your facesearch verification code",
           "Your verification code is " + code + ". It is valid for 15 minutes.\n");
-    } else {
-      mailer.send(email, "facesearch registration",
+      case ALREADY_REGISTERED -> mailer.send(email, "facesearch registration",
           "Someone tried to register this address, which already has an account. If it was you, sign in instead.\n");
+      case PENDING_WITH_ANOTHER_PASSWORD -> mailer.send(email, "facesearch registration",
+          "Someone tried to register this address again, with another password, while an earlier registration is "
+              + "waiting for its code. Nothing was changed. If it was you, use the code sent earlier, or register "
+              + "again once it has expired (15 minutes after it was sent).\n");
+    }
+  }
+
+  /** What a registration did; every case answers the caller the same, only the mail differs. */
+  private enum Outcome { CODE_SENT, ALREADY_REGISTERED, PENDING_WITH_ANOTHER_PASSWORD }
+
+  /**
+   * The password hash of an unverified user whose code has not expired (used up by wrong tries or not): while it
+   * waits, only the same password may ask for a new code. Otherwise a second registration of the address would
+   * set its own password, and the owner, entering the newest code, would verify an account the other party can
+   * sign in to.
+   */
+  private static Optional<String> pendingPasswordHash(Connection c, String email, Instant now) throws SQLException {
+    try (PreparedStatement q = c.prepareStatement("SELECT u.password_hash FROM users u JOIN email_codes e "
+        + "ON e.user_id = u.id WHERE u.email = ? AND u.email_verified_at IS NULL AND e.used_at IS NULL "
+        + "AND e.expires_at > ?")) {
+      q.setString(1, email);
+      q.setString(2, now.toString());
+      try (ResultSet r = q.executeQuery()) {
+        return r.next() ? Optional.of(r.getString(1)) : Optional.empty();
+      }
     }
   }
 
@@ -256,12 +295,20 @@ public final class Registration {
     return token;
   }
 
+  /** bcrypt reads at most 72 bytes of a password; the library refuses longer ones rather than cut them. */
+  public static boolean tooLongForBcrypt(String password) {
+    return password.getBytes(StandardCharsets.UTF_8).length > 72;
+  }
+
   static String passwordProblem(String password, String email) {
     if (password == null || password.isEmpty()) {
       return "This field is required.";
     }
-    if (password.length() < 10 || password.length() > 128) {
-      return "The password must be 10 to 128 characters long.";
+    if (password.length() < 10) {
+      return "The password must be at least 10 characters long.";
+    }
+    if (tooLongForBcrypt(password)) {
+      return "The password must be at most 72 bytes long in UTF-8 (72 letters and digits without accents).";
     }
     if (!password.chars().anyMatch(Character::isLetter) || !password.chars().anyMatch(Character::isDigit)) {
       return "The password must contain at least one letter and one digit.";

@@ -16,6 +16,7 @@ final class BillingHandler {
   record CheckoutJson(String checkout_session_id, String checkout_session_url) {}
 
   static final long MIN_TOP_UP_DOLLARS = 50;
+  static final long MAX_TOP_UP_DOLLARS = 1_000_000;
 
   private final Credits credits;
   private final Prices prices;
@@ -41,9 +42,10 @@ final class BillingHandler {
     if (amount == null || amount.isNull()) {
       throw ApiException.invalidField("amount_in_dollars", "This field is required.");
     }
-    if (!amount.canConvertToLong() || !amount.isIntegralNumber() || amount.asLong() < MIN_TOP_UP_DOLLARS) {
-      throw ApiException.invalidField("amount_in_dollars",
-          "Ensure this value is a whole number greater than or equal to " + MIN_TOP_UP_DOLLARS + ".");
+    if (!amount.canConvertToLong() || !amount.isIntegralNumber() || amount.asLong() < MIN_TOP_UP_DOLLARS
+        || amount.asLong() > MAX_TOP_UP_DOLLARS) {
+      throw ApiException.invalidField("amount_in_dollars", "Ensure this value is a whole number from "
+          + MIN_TOP_UP_DOLLARS + " to " + MAX_TOP_UP_DOLLARS + ".");
     }
     String success = body.path("success_url").asText(null);
     String cancel = body.path("cancel_url").asText(null);

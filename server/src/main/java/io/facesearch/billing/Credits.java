@@ -132,6 +132,9 @@ public final class Credits {
 
   /** Adds credits within the caller's transaction. */
   public void add(Connection c, String organizationId, long amount, String kind, String reference) throws SQLException {
+    if (amount <= 0) {
+      throw new IllegalArgumentException("credits to add must be positive");
+    }
     append(c, organizationId, amount, kind, null, reference);
   }
 

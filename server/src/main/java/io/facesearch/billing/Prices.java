@@ -22,6 +22,6 @@ public record Prices(int faceSearch, int creditPriceCents, int freeCredits, int 
 
   /** Credits bought with a whole number of dollars. */
   public long creditsFor(long dollars) {
-    return dollars * 100 / creditPriceCents;
+    return Math.multiplyExact(dollars, 100L) / creditPriceCents;
   }
 }

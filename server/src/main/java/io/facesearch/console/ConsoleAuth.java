@@ -1,6 +1,7 @@
 package io.facesearch.console;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
+import io.facesearch.accounts.Registration;
 import io.facesearch.store.Database;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -67,7 +68,8 @@ public final class ConsoleAuth {
         }
       }
     });
-    char[] pw = password == null ? new char[0] : password.toCharArray();
+    // An empty password never verifies (the policy asks for 10 characters); bcrypt would refuse over 72 bytes.
+    char[] pw = password == null || Registration.tooLongForBcrypt(password) ? new char[0] : password.toCharArray();
     boolean verified = BCrypt.verifyer().verify(pw, user.map(User::hash).orElse(DUMMY_HASH).toCharArray()).verified;
     if (!verified || user.isEmpty()) {
       boolean locked = recordFailure(email, now);

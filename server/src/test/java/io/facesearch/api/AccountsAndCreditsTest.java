@@ -3,6 +3,7 @@ package io.facesearch.api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,12 +12,14 @@ import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import io.facesearch.billing.Credits;
 import io.facesearch.billing.Prices;
+import io.facesearch.console.ConsoleAuth;
 import io.facesearch.mail.SmtpSettings;
 import io.facesearch.pipeline.TestData;
 import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -167,6 +170,40 @@ class AccountsAndCreditsTest {
   }
 
   @Test
+  void a_second_registration_cannot_set_the_password_of_one_waiting_for_its_code() throws Exception {
+    start(new Prices(1, 10, 0), FaceSearchApp.Limits.DEFAULTS);
+    assertEquals(201, register("ivy@example.com", PASSWORD).statusCode());
+    String code = codeFromMail("ivy@example.com");
+    HttpResponse<String> other = register("ivy@example.com", "someone-elses-77");
+    assertEquals(201, other.statusCode(), "answers as any registration does");
+    assertTrue(GreenMailUtil.getBody(mailsTo("ivy@example.com", 2)[1]).contains("Nothing was changed"));
+    assertEquals(200, verify("ivy@example.com", code).statusCode(), "the owner's code still works");
+    ConsoleAuth auth = new ConsoleAuth(server.services.db(), Clock.systemUTC());
+    assertNull(auth.signIn("ivy@example.com", "someone-elses-77").token(), "the second password was not taken");
+    assertNotNull(auth.signIn("ivy@example.com", PASSWORD).token());
+  }
+
+  @Test
+  void the_same_password_may_ask_again_for_a_code_and_a_password_over_72_bytes_gets_400() throws Exception {
+    start(new Prices(1, 10, 0), FaceSearchApp.Limits.DEFAULTS);
+    assertEquals(201, register("jon@example.com", PASSWORD).statusCode());
+    String first = codeFromMail("jon@example.com");
+    assertEquals(201, register("jon@example.com", PASSWORD).statusCode());
+    String second = codeFromMail("jon@example.com", 2);
+    if (!first.equals(second)) {
+      assertEquals(400, verify("jon@example.com", first).statusCode(), "a newer code replaces the first");
+    }
+    assertEquals(200, verify("jon@example.com", second).statusCode());
+
+    String longPassword = "a1" + "é".repeat(40); // 42 characters, 82 bytes in UTF-8: over bcrypt's 72
+    HttpResponse<String> refused = register("kim@example.com", longPassword);
+    assertEquals(400, refused.statusCode(), refused.body());
+    assertTrue(Http.json(refused).has("password"));
+    ConsoleAuth auth = new ConsoleAuth(server.services.db(), Clock.systemUTC());
+    assertNull(auth.signIn("jon@example.com", longPassword).token(), "a sign-in with it fails without a 500");
+  }
+
+  @Test
   void an_expired_code_is_refused() throws Exception {
     FaceSearchApiTest.MutableClock clock = new FaceSearchApiTest.MutableClock();
     server = new TestServer(TempFolders.create("facesearch-test"), clock, null, Prices.DEFAULTS,
@@ -217,6 +254,10 @@ class AccountsAndCreditsTest {
     HttpResponse<String> small = postJson(apiKey, "/v3/billing/top-up/", "{\"amount_in_dollars\": 20}");
     assertEquals(400, small.statusCode());
     assertTrue(Http.json(small).has("amount_in_dollars"));
+    HttpResponse<String> absurd = postJson(apiKey, "/v3/billing/top-up/",
+        "{\"amount_in_dollars\": 9223372036854775807}");
+    assertEquals(400, absurd.statusCode(), "an amount whose credits would overflow is refused: " + absurd.body());
+    assertTrue(Http.json(absurd).has("amount_in_dollars"));
     HttpResponse<String> r = postJson(apiKey, "/v3/billing/top-up/",
         "{\"amount_in_dollars\": 50, \"success_url\": \"https://x/ok\", \"cancel_url\": \"https://x/no\"}");
     assertEquals(200, r.statusCode(), r.body());
@@ -285,11 +326,25 @@ class AccountsAndCreditsTest {
 
   /** The 6-digit code of the latest mail to {@code email}, read from the SMTP server. */
   private static String codeFromMail(String email) throws Exception {
-    SMTP.waitForIncomingEmail(5000, 1);
-    MimeMessage[] all = SMTP.getReceivedMessagesForDomain(email);
-    assertTrue(all.length > 0, "no mail to " + email);
-    Matcher m = Pattern.compile("code is (\\d{6})").matcher(GreenMailUtil.getBody(all[all.length - 1]));
+    return codeFromMail(email, 1);
+  }
+
+  /** The code in the {@code n}th mail to {@code email} (waiting for it). */
+  private static String codeFromMail(String email, int n) throws Exception {
+    Matcher m = Pattern.compile("code is (\\d{6})").matcher(GreenMailUtil.getBody(mailsTo(email, n)[n - 1]));
     assertTrue(m.find(), "no code in the mail");
     return m.group(1);
+  }
+
+  /** The mails to {@code email}, oldest first, once there are at least {@code n}. */
+  private static MimeMessage[] mailsTo(String email, int n) throws Exception {
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    MimeMessage[] all = SMTP.getReceivedMessagesForDomain(email);
+    while (all.length < n && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+      all = SMTP.getReceivedMessagesForDomain(email);
+    }
+    assertTrue(all.length >= n, all.length + " mails to " + email + ", expected " + n);
+    return all;
   }
 }
