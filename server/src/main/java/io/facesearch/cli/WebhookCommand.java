@@ -41,12 +41,12 @@ final class WebhookCommand implements Callable<Integer> {
     byte[] serverSecret = Files.readAllBytes(data.data.resolve("secret.key"));
     Webhooks webhooks = new Webhooks(db, new SecretBox(serverSecret), Clock.systemUTC());
     if (clear) {
-      webhooks.configure(app.id(), null, null);
+      webhooks.remove(app.id());
       System.out.println("webhook removed for " + app.id());
       return 0;
     }
-    if (url == null || secret == null || secret.length() < 16) {
-      System.err.println("give --url and a --secret of at least 16 characters");
+    if (url == null || secret == null || secret.length() < Webhooks.MIN_SECRET_LENGTH) {
+      System.err.println("give --url and a --secret of at least " + Webhooks.MIN_SECRET_LENGTH + " characters");
       return 2;
     }
     webhooks.configure(app.id(), url, secret);

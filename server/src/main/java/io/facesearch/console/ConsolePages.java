@@ -18,6 +18,7 @@ import io.facesearch.sessions.Session;
 import io.facesearch.sessions.SessionReview;
 import io.facesearch.sessions.SessionStatus;
 import io.facesearch.sessions.SessionType;
+import io.facesearch.webhooks.Webhooks;
 import io.javalin.http.Context;
 import io.javalin.http.UploadedFile;
 import java.io.IOException;
@@ -211,6 +212,10 @@ final class ConsolePages {
     if (url != null && !validWebhookUrl(url)) {
       errors.add("Webhook URL: an http(s) URL is required.");
     }
+    if (url != null && (secret != null ? secret.length() < Webhooks.MIN_SECRET_LENGTH
+        : !s.webhooks().hasSecret(v.app().id()))) {
+      errors.add("Webhook secret: at least " + Webhooks.MIN_SECRET_LENGTH + " characters are required.");
+    }
     if (!errors.isEmpty()) {
       ctx.status(400);
       guard.render(ctx, "settings.jte", settingsPage(ctx, v, next, errors));
@@ -219,7 +224,7 @@ final class ConsolePages {
     s.accounts().updateSettings(v.app().id(), next);
     String current = s.webhooks().url(v.app().id());
     if (url == null && current != null) {
-      s.webhooks().configure(v.app().id(), null, null);
+      s.webhooks().remove(v.app().id());
     } else if (url != null && (secret != null || !url.equals(current))) {
       s.webhooks().configure(v.app().id(), url, secret);
     }
@@ -387,4 +392,5 @@ final class ConsolePages {
     }
     String t = s.strip();
     return t.length() > max ? t.substring(0, max) : t;
-  }}
+   }
+}

@@ -52,17 +52,51 @@ public final class Webhooks {
     this.clock = clock;
   }
 
-  /** Sets (or clears, with a null URL) the application's webhook. */
+  /** Shortest signing secret accepted. */
+  public static final int MIN_SECRET_LENGTH = 16;
+
+  /**
+   * Sets the application's webhook. A null {@code secret} keeps the one stored; there must be one: deliveries are
+   * always signed.
+   *
+   * @throws IllegalArgumentException when the secret is shorter than {@value #MIN_SECRET_LENGTH} characters, or
+   *     null with none stored
+   */
   public void configure(String applicationId, String url, String secret) {
+    if (secret != null && secret.length() < MIN_SECRET_LENGTH) {
+      throw new IllegalArgumentException("a webhook secret needs at least " + MIN_SECRET_LENGTH + " characters");
+    }
     db.inTransaction(c -> {
       try (PreparedStatement q = c.prepareStatement(
-          "UPDATE applications SET webhook_url = ?, webhook_secret_encrypted = ? WHERE id = ?")) {
+          "UPDATE applications SET webhook_url = ?, webhook_secret_encrypted = COALESCE(?, webhook_secret_encrypted) "
+              + "WHERE id = ? AND COALESCE(?, webhook_secret_encrypted) IS NOT NULL")) {
+        String sealed = secret == null ? null : box.seal(secret);
         q.setString(1, url);
-        q.setString(2, url == null || secret == null ? null : box.seal(secret));
+        q.setString(2, sealed);
         q.setString(3, applicationId);
+        q.setString(4, sealed);
+        if (q.executeUpdate() != 1) {
+          throw new IllegalArgumentException("no webhook secret is stored for this application: give one");
+        }
+        return null;
+      }
+    });
+  }
+
+  /** Removes the application's webhook and its secret. */
+  public void remove(String applicationId) {
+    db.inTransaction(c -> {
+      try (PreparedStatement q = c.prepareStatement(
+          "UPDATE applications SET webhook_url = NULL, webhook_secret_encrypted = NULL WHERE id = ?")) {
+        q.setString(1, applicationId);
         return q.executeUpdate();
       }
     });
+  }
+
+  /** Whether the application has a signing secret stored. */
+  public boolean hasSecret(String applicationId) {
+    return secret(applicationId) != null;
   }
 
   /** The configured URL, or null. */
@@ -147,14 +181,15 @@ public final class Webhooks {
   /** Null on success, else what went wrong. */
   private String send(Due d) {
     String secret = secret(d.applicationId());
+    if (secret == null) {
+      return "no signing secret: set one (deliveries are never sent unsigned)";
+    }
     long ts = clock.instant().getEpochSecond();
     try {
       HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(d.url())).timeout(Duration.ofSeconds(10))
           .header("Content-Type", "application/json").header("X-Timestamp", Long.toString(ts))
           .POST(HttpRequest.BodyPublishers.ofString(d.body()));
-      if (secret != null) {
-        b.header("X-Signature", WebhookSignature.sign(secret, ts, d.body()));
-      }
+      b.header("X-Signature", WebhookSignature.sign(secret, ts, d.body()));
       HttpResponse<Void> r = http.send(b.build(), HttpResponse.BodyHandlers.discarding());
       return r.statusCode() / 100 == 2 ? null : "HTTP " + r.statusCode();
     } catch (java.io.IOException | IllegalArgumentException e) {

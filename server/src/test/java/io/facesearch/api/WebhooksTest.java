@@ -1,6 +1,8 @@
 package io.facesearch.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,6 +10,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.facesearch.accounts.Application;
 import io.facesearch.pipeline.TestData;
 import io.facesearch.webhooks.WebhookSignature;
+import io.facesearch.webhooks.Webhooks;
 import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -86,6 +89,27 @@ class WebhooksTest {
       Http.send("POST", server.url("/v3/blocklist/add/"), server.apiKey, "{\"session_id\": \"" + session + "\"}");
       server.services.webhooks().deliverDue();
       assertEquals("data.updated", Http.JSON.readTree(received.get(1).body()).get("webhook_type").asText());
+    }
+  }
+
+  @Test
+  void changing_the_url_keeps_the_secret_and_no_webhook_is_ever_set_without_one() throws Exception {
+    try (TestServer server = new TestServer()) {
+      Application app = server.services.accounts().defaultApplication().orElseThrow();
+      Webhooks webhooks = server.services.webhooks();
+      assertThrows(IllegalArgumentException.class, () -> webhooks.configure(app.id(), hookUrl(), null), "no secret");
+      assertThrows(IllegalArgumentException.class, () -> webhooks.configure(app.id(), hookUrl(), "too-short"));
+      webhooks.configure(app.id(), "http://127.0.0.1:9/old-hook", SECRET);
+      webhooks.configure(app.id(), hookUrl(), null); // as the console's settings form does with an empty secret
+      enroll(server);
+      assertEquals(1, webhooks.deliverDue());
+      Received r = received.getFirst();
+      assertEquals(WebhookSignature.sign(SECRET, Long.parseLong(r.timestamp()), r.body()), r.signature());
+
+      webhooks.remove(app.id());
+      assertNull(webhooks.url(app.id()));
+      assertThrows(IllegalArgumentException.class, () -> webhooks.configure(app.id(), hookUrl(), null),
+          "removing the webhook removed its secret");
     }
   }
 
