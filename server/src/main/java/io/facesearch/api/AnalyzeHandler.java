@@ -1,6 +1,7 @@
 package io.facesearch.api;
 
 import io.facesearch.align.FivePoints;
+import io.facesearch.billing.Credits;
 import io.facesearch.detect.Detection;
 import io.facesearch.image.BgrImage;
 import io.facesearch.pipeline.Analysis;
@@ -14,6 +15,9 @@ import java.util.List;
  * {@code POST /v1/analyze}: the faces found in an uploaded photo (multipart field {@code image}, optional
  * {@code rotate_image}). Returns boxes, confidence, age, gender and the five alignment points; never the
  * embedding.
+ *
+ * <p>A diagnostic for the operator: it takes an API key like {@code /v3/*} but is not billed, so applications of
+ * metered (self-registered) organizations get 403 and use {@code /v3/age-estimation/} instead.
  */
 final class AnalyzeHandler {
 
@@ -24,13 +28,19 @@ final class AnalyzeHandler {
 
   private final FacePipeline pipeline;
   private final UploadReader uploads;
+  private final Credits credits;
 
-  AnalyzeHandler(FacePipeline pipeline, UploadReader uploads) {
+  AnalyzeHandler(FacePipeline pipeline, UploadReader uploads, Credits credits) {
     this.pipeline = pipeline;
     this.uploads = uploads;
+    this.credits = credits;
   }
 
   void handle(Context ctx) {
+    if (credits.metered(Gate.application(ctx).organizationId())) {
+      throw ApiException.forbidden("POST /v1/analyze is for the operator's own applications; "
+          + "use POST /v3/age-estimation/.");
+    }
     BgrImage image = uploads.requiredImage(ctx, "image");
     boolean rotate = Forms.booleanField(ctx, "rotate_image", false);
     Analysis analysis = pipeline.analyze(image, rotate);

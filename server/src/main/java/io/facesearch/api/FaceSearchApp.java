@@ -55,7 +55,7 @@ public final class FaceSearchApp {
     AccountsHandler accountsHandler = new AccountsHandler(s.registration(),
         new SlidingWindowLimiter(limits.registrationsPerHour(), Duration.ofHours(1), Clock.systemUTC()), json);
     BillingHandler billing = new BillingHandler(s.credits(), s.prices(), s.topUps(), json, origins);
-    AnalyzeHandler analyze = new AnalyzeHandler(s.pipeline(), uploads);
+    AnalyzeHandler analyze = new AnalyzeHandler(s.pipeline(), uploads, s.credits());
     FaceSearchHandler faceSearch = new FaceSearchHandler(s.search(), uploads, s.urls(), json, origins,
         s.credits(), s.prices());
     SessionHandler sessions = new SessionHandler(s.search(), uploads, s.db(), s.sessions(), json);
@@ -76,7 +76,8 @@ public final class FaceSearchApp {
       // ---- Routes -------------------------------------------------------------------------------
       config.routes.get("/health", ctx -> ctx.json(Map.of("status", "ok", "embedding_model", s.pipeline().embeddingModelId())));
       config.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(OpenApi.document()));
-      config.routes.post("/v1/analyze", analyze::handle);
+      config.routes.before("/v1/*", gate::check); // API key, then rate limits
+      config.routes.post("/v1/analyze", analyze::handle); // operator's diagnostic: unmetered organizations only
 
       config.routes.post("/auth/v2/programmatic/register/", accountsHandler::register);
       config.routes.post("/auth/v2/programmatic/verify-email/", accountsHandler::verify);

@@ -81,6 +81,10 @@ class AccountsAndCreditsTest {
       HttpResponse<String> search = search(apiKey, FaceSearchApiTest.OBAMA);
       assertEquals(200, search.statusCode(), search.body());
       assertEquals(2, balance(apiKey), "a face search costs 1 credit");
+      HttpResponse<String> analyze = Http.post(server.url("/v1/analyze"), apiKey, new Multipart()
+          .file("image", "s.jpg", "image/jpeg", TestData.bytes(FaceSearchApiTest.OBAMA)));
+      assertEquals(403, analyze.statusCode(), "the unbilled diagnostic is not for metered organizations");
+      assertEquals(2, balance(apiKey));
       assertEquals(400, verify("ada@example.com", code).statusCode(), "a used code cannot be replayed");
     } finally {
       System.setErr(realErr);

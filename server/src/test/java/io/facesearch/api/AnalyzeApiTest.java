@@ -42,6 +42,14 @@ class AnalyzeApiTest {
   }
 
   @Test
+  void analyze_needs_an_api_key() {
+    HttpResponse<String> r = Http.post(url("/v1/analyze"), null, new Multipart().file("image", "o.jpg", "image/jpeg",
+        TestData.bytes(FaceSearchApiTest.OBAMA)));
+    assertEquals(401, r.statusCode(), r.body());
+    assertTrue(Http.json(r).has("detail"));
+  }
+
+  @Test
   void analyze_returns_every_face_of_a_two_person_photo() throws Exception {
     HttpResponse<String> r = post(new Multipart().file("image", "two_people.jpg", "image/jpeg",
         TestData.bytes("face_recognition_examples/examples/two_people.jpg")));
@@ -101,7 +109,7 @@ class AnalyzeApiTest {
 
   private static HttpResponse<String> post(Multipart form) throws Exception {
     return HTTP.send(HttpRequest.newBuilder(url("/v1/analyze")).header("Content-Type", form.contentType())
-        .POST(form.publisher()).build(), HttpResponse.BodyHandlers.ofString());
+        .header("x-api-key", server.apiKey).POST(form.publisher()).build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private static URI url(String path) {
