@@ -21,7 +21,8 @@ import java.util.Optional;
  *
  * <p>Every change commits to the database first (the truth), then reaches the gallery; a crash in between is
  * repaired when the gallery is next opened. Erasure removes the session row and, by cascade, its faces
- * (embeddings) and saved answers, then the faces from the gallery, then the image file.
+ * (embeddings) and saved answers, and takes its personal data out of the saved answers that matched it
+ * ({@link ErasedMatches}), then removes the faces from the gallery, then the image file.
  */
 public final class SessionReview {
 
@@ -119,8 +120,12 @@ public final class SessionReview {
       try (PreparedStatement q = c.prepareStatement("DELETE FROM sessions WHERE id = ? AND application_id = ?")) {
         q.setString(1, sessionId);
         q.setString(2, app.id());
-        return q.executeUpdate() > 0;
+        if (q.executeUpdate() == 0) {
+          return false;
+        }
       }
+      ErasedMatches.scrub(c, app.id(), sessionId);
+      return true;
     });
     if (deleted) {
       faceIds.forEach(gallery::remove);

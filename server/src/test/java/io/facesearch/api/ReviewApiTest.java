@@ -8,10 +8,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.facesearch.accounts.Application;
 import io.facesearch.pipeline.TestData;
 import io.facesearch.sessions.Retention;
+import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -73,6 +75,40 @@ class ReviewApiTest {
     assertEquals(404, Http.get(server.url("/v3/session/" + session + "/decision/"), server.apiKey).statusCode());
     assertEquals(404, Http.send("DELETE", server.url("/v3/session/" + session + "/delete/"), server.apiKey, null)
         .statusCode());
+  }
+
+  @Test
+  void erasing_a_session_takes_its_personal_data_out_of_the_saved_searches_that_matched_it() {
+    start();
+    HttpResponse<String> enrolled = Http.post(server.url("/v3/sessions/"), server.apiKey, new Multipart()
+        .file("user_image", "p.jpg", "image/jpeg", TestData.bytes(FaceSearchApiTest.OBAMA))
+        .field("vendor_data", "obama-vendor-1").field("name", "Barack Obama").field("document_number", "PP7654321"));
+    assertEquals(201, enrolled.statusCode(), enrolled.body());
+    String session = Http.json(enrolled).get("session_id").asText();
+    String search = search(FaceSearchApiTest.OBAMA_OTHER_PHOTO, "save_api_request", "true").get("request_id").asText();
+    URI decision = server.url("/v3/session/" + search + "/decision/");
+    assertTrue(Http.get(decision, server.apiKey).body().contains("obama-vendor-1"), "the match copies the data");
+
+    assertEquals(204, Http.send("DELETE", server.url("/v3/session/" + session + "/delete/"), server.apiKey, null)
+        .statusCode());
+    HttpResponse<String> after = Http.get(decision, server.apiKey);
+    assertEquals(200, after.statusCode(), "the search itself is not erased");
+    JsonNode match = Http.json(after).at("/face_search/matches/0");
+    assertEquals(session, match.get("session_id").asText(), "that it matched is kept");
+    assertTrue(match.get("vendor_data").isNull() && match.get("user_details").isNull()
+        && match.get("match_image_url").isNull(), match.toString());
+    for (String personal : List.of("obama-vendor-1", "Barack", "******321")) {
+      assertFalse(after.body().contains(personal), personal + " in " + after.body());
+    }
+    String saved = server.services.db().read(c -> {
+      try (var q = c.prepareStatement("SELECT response_json FROM api_requests WHERE request_id = ?")) {
+        q.setString(1, search);
+        try (var r = q.executeQuery()) {
+          return r.next() ? r.getString(1) : "";
+        }
+      }
+    });
+    assertTrue(saved.contains(session) && !saved.contains("obama-vendor-1") && !saved.contains("Barack"), saved);
   }
 
   @Test
