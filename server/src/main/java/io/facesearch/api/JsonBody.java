@@ -22,4 +22,19 @@ final class JsonBody {
     }
     return node;
   }
+
+  /** An optional string field of at most {@link Forms#MAX_TEXT} characters; null when absent or null. */
+  static String text(JsonNode body, String field) {
+    JsonNode value = body.get(field);
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (!value.isTextual()) {
+      throw ApiException.invalidField(field, "Not a valid string.");
+    }
+    if (value.asText().length() > Forms.MAX_TEXT) {
+      throw ApiException.invalidField(field, "Ensure this field has no more than " + Forms.MAX_TEXT + " characters.");
+    }
+    return value.asText();
+  }
 }

@@ -63,10 +63,7 @@ final class ListsHandler {
     if (encoded.isBlank()) {
       throw ApiException.invalidField("image", "This field is required.");
     }
-    String comment = body.path("comment").asText(null);
-    if (comment != null && comment.length() > Forms.MAX_TEXT) {
-      throw ApiException.invalidField("comment", "Ensure this field has no more than " + Forms.MAX_TEXT + " characters.");
-    }
+    String comment = JsonBody.text(body, "comment");
     byte[] bytes;
     try {
       String data = encoded.startsWith("data:") ? encoded.substring(encoded.indexOf(',') + 1) : encoded;

@@ -50,7 +50,7 @@ final class ReviewHandler {
     int page = intParam(ctx, "page", 1, 1, Integer.MAX_VALUE);
     int size = intParam(ctx, "page_size", 20, 1, MAX_PAGE_SIZE);
     SessionReview.Page p = review.list(app, new SessionReview.Filter(st, ctx.queryParam("vendor_data"),
-        instantParam(ctx, "created_from"), instantParam(ctx, "created_to"), type), page, size);
+        instantParam(ctx, "created_from", false), instantParam(ctx, "created_to", true), type), page, size);
     ctx.json(new PageJson(p.total(), p.page(), p.pageSize(), p.sessions().stream().map(ReviewHandler::json).toList()));
   }
 
@@ -63,7 +63,7 @@ final class ReviewHandler {
       throw ApiException.invalidField("new_status", raw == null ? "This field is required."
           : "\"" + raw + "\" is not a valid choice.");
     }
-    String comment = body.path("comment").asText(null);
+    String comment = JsonBody.text(body, "comment");
     Session s = review.updateStatus(app, ctx.pathParam("session_id"), status, comment)
         .orElseThrow(() -> ApiException.notFound("Session not found."));
     ctx.json(json(s));
@@ -125,14 +125,21 @@ final class ReviewHandler {
     }
   }
 
-  private static Instant instantParam(Context ctx, String name) {
+  /**
+   * A date-time, or a date (UTC): its start, or with {@code wholeDay} the start of the next day, so that a date as
+   * the exclusive upper bound {@code created_to} still counts that day.
+   */
+  private static Instant instantParam(Context ctx, String name, boolean wholeDay) {
     String raw = ctx.queryParam(name);
     if (raw == null || raw.isBlank()) {
       return null;
     }
     try {
-      return raw.length() == 10 ? java.time.LocalDate.parse(raw).atStartOfDay(java.time.ZoneOffset.UTC).toInstant()
-          : java.time.OffsetDateTime.parse(raw).toInstant();
+      if (raw.length() == 10) {
+        java.time.LocalDate day = java.time.LocalDate.parse(raw);
+        return (wholeDay ? day.plusDays(1) : day).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+      }
+      return java.time.OffsetDateTime.parse(raw).toInstant();
     } catch (DateTimeParseException e) {
       throw ApiException.invalidField(name, "Enter a valid ISO 8601 date or date-time.");
     }

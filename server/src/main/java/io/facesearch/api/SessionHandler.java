@@ -10,6 +10,7 @@ import io.facesearch.search.FaceSearchService;
 import io.facesearch.sessions.Session;
 import io.facesearch.sessions.SessionStatus;
 import io.facesearch.sessions.SessionStore;
+import io.facesearch.sessions.SessionType;
 import io.facesearch.store.Database;
 import io.javalin.http.Context;
 
@@ -61,6 +62,7 @@ final class SessionHandler {
     Application app = Gate.application(ctx);
     String id = ctx.pathParam("session_id");
     Session s = db.read(c -> sessions.find(c, app.id(), id))
+        .filter(found -> found.type() != SessionType.LIST_ENTRY) // list entries are read with the list routes
         .orElseThrow(() -> ApiException.notFound("Session not found."));
     JsonNode faceSearch = s.decisionJson() == null ? null : json.readTree(s.decisionJson()).get("face_search");
     ctx.json(new DecisionJson(s.id(), s.sessionNumber(), s.type().dbName(), s.status().wireName(), s.statusReason(),

@@ -8,8 +8,10 @@ import io.facesearch.images.ImageStore;
 import io.facesearch.store.Database;
 import io.facesearch.store.FaceStore;
 import io.facesearch.webhooks.Webhooks;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -59,7 +61,7 @@ public final class SessionReview {
     boolean blocklist = status == SessionStatus.DECLINED && app.settings().autoBlocklistDeclined();
     List<FaceState> changed = new ArrayList<>();
     Optional<Session> updated = db.inTransaction(c -> {
-      if (sessions.find(c, app.id(), sessionId).isEmpty()) {
+      if (reviewable(c, app, sessionId).isEmpty()) {
         return Optional.<Session>empty();
       }
       try (PreparedStatement q = c.prepareStatement(
@@ -88,11 +90,19 @@ public final class SessionReview {
     return updated;
   }
 
+  /**
+   * The application's session, unless it is an entry of a face list: an entry's blocklist or allowlist flag is
+   * its list's, and it has no status of its own to review (it is changed with the list routes).
+   */
+  private Optional<Session> reviewable(Connection c, Application app, String sessionId) throws SQLException {
+    return sessions.find(c, app.id(), sessionId).filter(s -> s.type() != SessionType.LIST_ENTRY);
+  }
+
   /** Puts the session's face on ({@code true}) or off the blocklist; empty when there is no such session. */
   public Optional<Session> setBlocklisted(Application app, String sessionId, boolean blocklisted) {
     List<FaceState> changed = new ArrayList<>();
     Optional<Session> session = db.inTransaction(c -> {
-      Optional<Session> s = sessions.find(c, app.id(), sessionId);
+      Optional<Session> s = reviewable(c, app, sessionId);
       if (s.isEmpty()) {
         return s;
       }

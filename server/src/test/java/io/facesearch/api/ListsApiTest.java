@@ -59,6 +59,20 @@ class ListsApiTest {
   }
 
   @Test
+  void a_list_entry_is_changed_only_with_the_list_routes() {
+    String list = createList("Known fraudsters", "blocklist");
+    String entrySession = upload(list, FaceSearchApiTest.OBAMA, null).get("session_id").asText();
+    HttpResponse<String> unblock = Http.send("POST", server.url("/v3/blocklist/remove/"), server.apiKey,
+        "{\"session_id\": \"" + entrySession + "\", \"unblock_face\": true}");
+    assertEquals(404, unblock.statusCode(), unblock.body());
+    assertEquals(404, Http.send("PATCH", server.url("/v3/session/" + entrySession + "/update-status/"),
+        server.apiKey, "{\"new_status\": \"Approved\"}").statusCode());
+    assertEquals(404, Http.get(server.url("/v3/session/" + entrySession + "/decision/"), server.apiKey).statusCode());
+    JsonNode fs = search(FaceSearchApiTest.OBAMA_OTHER_PHOTO);
+    assertEquals("Declined", fs.get("status").asText(), "the entry is still on its blocklist: " + fs);
+  }
+
+  @Test
   void bad_uploads_get_400_and_unknown_lists_404() {
     String list = createList("L", "blocklist");
     HttpResponse<String> notBase64 = Http.send("POST", server.url("/v3/lists/" + list + "/entries/face-upload/"),

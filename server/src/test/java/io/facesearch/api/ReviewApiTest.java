@@ -112,6 +112,27 @@ class ReviewApiTest {
   }
 
   @Test
+  void a_review_comment_must_be_a_short_string_and_a_date_as_created_to_counts_that_whole_day() {
+    start();
+    String session = enroll(FaceSearchApiTest.OBAMA, "obama");
+    URI update = server.url("/v3/session/" + session + "/update-status/");
+    HttpResponse<String> huge = Http.send("PATCH", update, server.apiKey,
+        "{\"new_status\": \"Declined\", \"comment\": \"" + "c".repeat(5000) + "\"}");
+    assertEquals(400, huge.statusCode(), huge.body());
+    assertTrue(Http.json(huge).has("comment"));
+    HttpResponse<String> object = Http.send("PATCH", update, server.apiKey,
+        "{\"new_status\": \"Declined\", \"comment\": {\"a\": 1}}");
+    assertEquals(400, object.statusCode(), object.body());
+    assertEquals("Approved", Http.json(Http.get(server.url("/v3/session/" + session + "/decision/"), server.apiKey))
+        .get("status").asText(), "refused changes changed nothing");
+
+    String today = clock.instant().atZone(java.time.ZoneOffset.UTC).toLocalDate().toString();
+    JsonNode page = Http.json(Http.get(server.url("/v3/sessions/?created_from=" + today + "&created_to=" + today),
+        server.apiKey));
+    assertEquals(1, page.get("count").asInt(), page.toString());
+  }
+
+  @Test
   void a_reviewer_decision_is_kept_and_with_auto_blocklist_declines_the_next_search() {
     start();
     Application app = server.services.accounts().defaultApplication().orElseThrow();
