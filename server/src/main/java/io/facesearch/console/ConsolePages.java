@@ -18,6 +18,7 @@ import io.facesearch.sessions.Session;
 import io.facesearch.sessions.SessionReview;
 import io.facesearch.sessions.SessionStatus;
 import io.facesearch.sessions.SessionType;
+import io.facesearch.webhooks.WebhookTargets;
 import io.facesearch.webhooks.Webhooks;
 import io.javalin.http.Context;
 import io.javalin.http.UploadedFile;
@@ -211,6 +212,11 @@ final class ConsolePages {
     String secret = trim(ctx.formParam("webhook_secret"), 500);
     if (url != null && !validWebhookUrl(url)) {
       errors.add("Webhook URL: an http(s) URL is required.");
+    } else if (url != null && s.credits().metered(v.app().organizationId())) {
+      String problem = WebhookTargets.problem(URI.create(url));
+      if (problem != null) {
+        errors.add("Webhook URL: must be a public address (" + problem + ").");
+      }
     }
     if (url != null && (secret != null ? secret.length() < Webhooks.MIN_SECRET_LENGTH
         : !s.webhooks().hasSecret(v.app().id()))) {

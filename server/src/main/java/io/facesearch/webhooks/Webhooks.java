@@ -184,6 +184,12 @@ public final class Webhooks {
     if (secret == null) {
       return "no signing secret: set one (deliveries are never sent unsigned)";
     }
+    if (metered(d.applicationId())) {
+      String problem = WebhookTargets.problem(URI.create(d.url()));
+      if (problem != null) {
+        return "not sent: " + problem;
+      }
+    }
     long ts = clock.instant().getEpochSecond();
     try {
       HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(d.url())).timeout(Duration.ofSeconds(10))
@@ -231,6 +237,19 @@ public final class Webhooks {
       LOG.warn("webhook delivery {} attempt {} failed: {}", d.id(), attempts, error);
     }
     return error == null;
+  }
+
+  /** Whether the application's organization is metered (self-registered): see {@link WebhookTargets}. */
+  private boolean metered(String applicationId) {
+    return db.read(c -> {
+      try (PreparedStatement q = c.prepareStatement("SELECT o.metered FROM applications a JOIN organizations o "
+          + "ON o.id = a.organization_id WHERE a.id = ?")) {
+        q.setString(1, applicationId);
+        try (ResultSet r = q.executeQuery()) {
+          return r.next() && r.getInt(1) != 0;
+        }
+      }
+    });
   }
 
   private String secret(String applicationId) {

@@ -1,6 +1,7 @@
 package io.facesearch.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,8 +11,10 @@ import com.sun.net.httpserver.HttpServer;
 import io.facesearch.accounts.Application;
 import io.facesearch.pipeline.TestData;
 import io.facesearch.webhooks.WebhookSignature;
+import io.facesearch.webhooks.WebhookTargets;
 import io.facesearch.webhooks.Webhooks;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -111,6 +114,29 @@ class WebhooksTest {
       assertThrows(IllegalArgumentException.class, () -> webhooks.configure(app.id(), hookUrl(), null),
           "removing the webhook removed its secret");
     }
+  }
+
+  @Test
+  void a_self_registered_organizations_webhook_never_reaches_a_local_address() throws Exception {
+    FaceSearchApiTest.MutableClock clock = new FaceSearchApiTest.MutableClock();
+    try (TestServer server = new TestServer(clock)) {
+      Application app = server.services.accounts().defaultApplication().orElseThrow();
+      server.services.webhooks().configure(app.id(), hookUrl(), SECRET);
+      server.services.credits().setMetered(app.organizationId(), true); // as a registered organization is
+      enroll(server);
+      assertEquals(0, server.services.webhooks().deliverDue());
+      assertEquals(0, received.size(), "127.0.0.1 was not called");
+
+      server.services.credits().setMetered(app.organizationId(), false); // the operator's own: any address
+      clock.advance(Duration.ofSeconds(3));
+      assertEquals(1, server.services.webhooks().deliverDue());
+      assertEquals(1, received.size());
+    }
+    for (String local : List.of("http://127.0.0.1/", "http://169.254.169.254/latest", "http://10.1.2.3/",
+        "http://192.168.0.1/", "http://[::1]/", "http://[fd00::1]/", "http://100.64.0.1/", "http://0.0.0.0/")) {
+      assertNotNull(WebhookTargets.problem(URI.create(local)), local);
+    }
+    assertNull(WebhookTargets.problem(URI.create("http://93.184.215.14/hook")), "a public address");
   }
 
   @Test
