@@ -38,7 +38,7 @@ import java.time.Clock;
  *   data/images/           face images, upright JPEG, per application
  *   data/secret.key        32 random bytes signing image URLs (created at first start, mode 600)
  * </pre>
- * Mail goes through SMTP when {@code FACESEARCH_SMTP_HOST} is set, else into the outbox and the log.
+ * Mail goes through SMTP when {@code FACESEARCH_SMTP_HOST} is set, else into the outbox.
  */
 public record Services(FacePipeline pipeline, Database db, AccountStore accounts, SessionStore sessions,
                        FaceStore faces, Gallery gallery, ImageStore images, SignedUrls urls, Credits credits,
@@ -54,7 +54,7 @@ public record Services(FacePipeline pipeline, Database db, AccountStore accounts
     return open(dataDir, pipeline, clock, prices, SmtpSettings.fromEnvironment());
   }
 
-  /** {@code smtp} null: no SMTP, mail goes to the outbox and the log. */
+  /** {@code smtp} null: no SMTP, mail goes to the outbox. */
   public static Services open(Path dataDir, FacePipeline pipeline, Clock clock, Prices prices, SmtpSettings smtp) {
     return open(dataDir, pipeline, clock, prices, smtp, LuceneGalleryConfig.defaults());
   }

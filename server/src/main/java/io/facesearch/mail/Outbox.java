@@ -4,6 +4,7 @@ import io.facesearch.store.Database;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,12 +14,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The mail of an embedded install without SMTP: every message is kept in {@code email_outbox} (read with
- * {@code facesearch outbox}) and written to the server log, so the operator can pass a verification code on.
- * With SMTP configured it sends through SMTP and keeps the message only when delivery fails.
+ * {@code facesearch outbox}) so the operator can pass a verification code on; the server log says that a message
+ * was kept, never its body (codes are secrets). With SMTP configured it sends through SMTP and keeps the message
+ * only when delivery fails. Messages are deleted after {@link #KEPT_FOR}: a code is valid for 15 minutes.
  */
 public final class Outbox implements Mailer {
 
   private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
+
+  /** How long a kept message stays in the outbox. */
+  static final Duration KEPT_FOR = Duration.ofDays(1);
 
   /** One kept message. */
   public record Letter(String id, String recipient, String subject, String body, Instant createdAt) {}
@@ -44,8 +49,7 @@ public final class Outbox implements Mailer {
         LOG.warn("mail to {} kept in the outbox: {}", to, e.getMessage());
       }
     } else {
-      LOG.info("no SMTP configured; mail to {} kept in the outbox (facesearch outbox): {} | {}", to, subject,
-          body.replace('\n', ' '));
+      LOG.info("no SMTP configured; mail to {} kept in the outbox, read it with ./facesearch outbox: {}", to, subject);
     }
     keep(to, subject, body);
   }
@@ -65,14 +69,19 @@ public final class Outbox implements Mailer {
   }
 
   private void keep(String to, String subject, String body) {
+    Instant now = clock.instant();
     db.inTransaction(c -> {
+      try (PreparedStatement q = c.prepareStatement("DELETE FROM email_outbox WHERE created_at < ?")) {
+        q.setString(1, now.minus(KEPT_FOR).toString());
+        q.executeUpdate();
+      }
       try (PreparedStatement q = c.prepareStatement(
           "INSERT INTO email_outbox (id, recipient, subject, body, created_at) VALUES (?, ?, ?, ?, ?)")) {
         q.setString(1, UUID.randomUUID().toString());
         q.setString(2, to);
         q.setString(3, subject);
         q.setString(4, body);
-        q.setString(5, clock.instant().toString());
+        q.setString(5, now.toString());
         return q.executeUpdate();
       }
     });

@@ -13,6 +13,7 @@ import com.icegreen.greenmail.util.ServerSetupTest;
 import io.facesearch.billing.Credits;
 import io.facesearch.billing.Prices;
 import io.facesearch.console.ConsoleAuth;
+import io.facesearch.mail.Outbox;
 import io.facesearch.mail.SmtpSettings;
 import io.facesearch.pipeline.TestData;
 import jakarta.mail.internet.MimeMessage;
@@ -205,6 +206,25 @@ class AccountsAndCreditsTest {
     assertTrue(Http.json(refused).has("password"));
     ConsoleAuth auth = new ConsoleAuth(server.services.db(), Clock.systemUTC());
     assertNull(auth.signIn("jon@example.com", longPassword).token(), "a sign-in with it fails without a 500");
+  }
+
+  @Test
+  void without_smtp_the_code_waits_in_the_outbox_and_never_in_the_log() {
+    PrintStream realErr = System.err;
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(log, true));
+    try {
+      server = new TestServer(); // no SMTP configured
+      assertEquals(201, register("lea@example.com", PASSWORD).statusCode());
+    } finally {
+      System.setErr(realErr);
+    }
+    List<Outbox.Letter> letters = server.services.outbox().letters();
+    assertEquals(1, letters.size());
+    Matcher m = Pattern.compile("code is (\\d{6})").matcher(letters.getFirst().body());
+    assertTrue(m.find(), letters.getFirst().body());
+    assertTrue(log.toString().contains("kept in the outbox"), log.toString());
+    assertFalse(log.toString().contains(m.group(1)), "the code in the log");
   }
 
   @Test
