@@ -3,11 +3,14 @@ package io.facesearch.ratelimit;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * At most {@code limit} events per key in any window of {@code window} (a sliding log: each key keeps the
  * times of its last {@code limit} accepted events in a ring; an event is accepted when the oldest of them
- * has left the window). Memory: {@code limit} longs per active key.
+ * has left the window). Memory: {@code limit} longs per active key; every {@value #SWEEP_EVERY} events, keys
+ * with no event in the last window are forgotten (registrations are keyed by client address, which a caller
+ * can vary at will). A key forgotten just as it acquires may have that one event uncounted.
  */
 public final class SlidingWindowLimiter {
 
@@ -23,6 +26,9 @@ public final class SlidingWindowLimiter {
   private final long windowMillis;
   private final Clock clock;
   private final ConcurrentHashMap<String, Ring> rings = new ConcurrentHashMap<>();
+  private final AtomicLong events = new AtomicLong();
+
+  static final int SWEEP_EVERY = 4096;
 
   public SlidingWindowLimiter(int limit, Duration window, Clock clock) {
     if (limit < 1) {
@@ -34,8 +40,11 @@ public final class SlidingWindowLimiter {
   }
 
   public Decision acquire(String key) {
-    Ring ring = rings.computeIfAbsent(key, k -> new Ring(limit));
     long now = clock.millis();
+    if (events.incrementAndGet() % SWEEP_EVERY == 0) {
+      forgetIdle(now);
+    }
+    Ring ring = rings.computeIfAbsent(key, k -> new Ring(limit));
     synchronized (ring) {
       long oldest = ring.times[ring.next];
       boolean full = ring.count == limit;
@@ -57,6 +66,19 @@ public final class SlidingWindowLimiter {
       }
       return new Decision(true, limit, limit - inWindow, ceilSeconds(earliest + windowMillis), 0);
     }
+  }
+
+  /** How many keys are tracked. */
+  int trackedKeys() {
+    return rings.size();
+  }
+
+  private void forgetIdle(long now) {
+    rings.values().removeIf(ring -> {
+      synchronized (ring) {
+        return ring.times[(ring.next + limit - 1) % limit] <= now - windowMillis; // its newest event
+      }
+    });
   }
 
   private static long ceilSeconds(long millis) {
