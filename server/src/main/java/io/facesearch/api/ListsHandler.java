@@ -81,7 +81,7 @@ final class ListsHandler {
       FaceLists.Entry entry = lists.addFace(app, ctx.pathParam("list_uuid"), image, comment)
           .orElseThrow(() -> ApiException.notFound("List not found."));
       ctx.status(201).json(json(entry));
-    } catch (FaceSearchService.NoFaceException e) {
+    } catch (FaceSearchService.FaceCountException e) {
       throw ApiException.invalidField("image", e.getMessage());
     }
   }

@@ -53,7 +53,7 @@ final class SessionHandler {
     try {
       Session s = service.enroll(app, image, enrollment);
       ctx.status(201).json(new Created(s.id(), s.sessionNumber()));
-    } catch (FaceSearchService.NoFaceException e) {
+    } catch (FaceSearchService.FaceCountException e) {
       throw ApiException.invalidField("user_image", e.getMessage());
     }
   }

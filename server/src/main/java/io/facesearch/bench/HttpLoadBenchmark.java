@@ -210,7 +210,7 @@ public final class HttpLoadBenchmark {
             "lfw-" + person, SessionStatus.APPROVED, null, person.replace('_', ' '), null, null, FaceSource.SESSION,
             null));
         enrolled++;
-      } catch (ImageRejectedException | FaceSearchService.NoFaceException e) {
+      } catch (ImageRejectedException | FaceSearchService.FaceCountException e) {
         out.printf(Locale.ROOT, "setup: skipped %s: %s%n", photo.getFileName(), e.getMessage());
       }
     }

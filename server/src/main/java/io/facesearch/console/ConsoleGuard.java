@@ -32,7 +32,9 @@ final class ConsoleGuard {
       Map.entry("list", "List created."), Map.entry("face", "Face added to the list."),
       Map.entry("entry", "Entry removed."), Map.entry("saved", "Settings saved; they apply to the next API call."),
       Map.entry("revoked", "Key revoked."), Map.entry("approved", "Top-up approved and credited."),
-      Map.entry("noface", "No face found in that image."), Map.entry("badimage", "That file is not a usable image."));
+      Map.entry("noface", "No face found in that image."),
+      Map.entry("manyfaces", "That image holds more than one face: upload a photo of the one person to list."),
+      Map.entry("badimage", "That file is not a usable image."));
 
   private final ConsoleAuth auth;
   private final ConsoleData data;

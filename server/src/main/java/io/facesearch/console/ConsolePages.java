@@ -178,8 +178,8 @@ final class ConsolePages {
     try {
       s.lists().addFace(v.app(), listId, image, trim(ctx.formParam("comment"), 1000));
       ConsoleGuard.redirect(ctx, "/console/lists?done=face");
-    } catch (FaceSearchService.NoFaceException e) {
-      ConsoleGuard.redirect(ctx, "/console/lists?done=noface");
+    } catch (FaceSearchService.FaceCountException e) {
+      ConsoleGuard.redirect(ctx, "/console/lists?done=" + (e.faces() == 0 ? "noface" : "manyfaces"));
     }
   }
 

@@ -102,7 +102,10 @@ public final class BulkImport {
     try {
       service.enroll(app, decoder.decode(Files.readAllBytes(e.photo())), enrollment);
       return Outcome.ENROLLED;
-    } catch (FaceSearchService.NoFaceException none) {
+    } catch (FaceSearchService.FaceCountException count) {
+      if (count.faces() > 0) {
+        throw new IllegalArgumentException(count.getMessage()); // counted with the errors
+      }
       return Outcome.NO_FACE;
     }
   }

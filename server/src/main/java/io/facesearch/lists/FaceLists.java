@@ -96,7 +96,7 @@ public final class FaceLists {
 
   /** Adds a face to the list; empty when the list does not exist. */
   public Optional<Entry> addFace(Application app, String listId, BgrImage image, String comment)
-      throws FaceSearchService.NoFaceException {
+      throws FaceSearchService.FaceCountException {
     Optional<FaceList> list = find(app, listId);
     if (list.isEmpty()) {
       return Optional.empty();

@@ -57,9 +57,26 @@ public final class FaceSearchService {
                            String documentType, String documentNumber, FaceSource source, String importKey) {}
 
   /** Thrown by {@link #enroll} when the photo has no face. */
-  public static final class NoFaceException extends Exception {
-    public NoFaceException() {
-      super("No face was detected in the image.", null, false, false);
+  /** A photo that cannot be enrolled: no face, or more than one where one is required. */
+  public static final class FaceCountException extends Exception {
+    private final int faces;
+
+    private FaceCountException(int faces, String message) {
+      super(message, null, false, false);
+      this.faces = faces;
+    }
+
+    static FaceCountException none() {
+      return new FaceCountException(0, "No face was detected in the image.");
+    }
+
+    static FaceCountException several(int faces, String advice) {
+      return new FaceCountException(faces, "More than one face was detected in the image (" + faces + "); " + advice);
+    }
+
+    /** How many faces the photo holds: 0, or more than 1. */
+    public int faces() {
+      return faces;
     }
   }
 
@@ -131,10 +148,14 @@ public final class FaceSearchService {
   }
 
   /** Enrolls an existing user: a verified session whose largest face becomes searchable. */
-  public Session enroll(Application app, BgrImage image, Enrollment e) throws NoFaceException {
+  public Session enroll(Application app, BgrImage image, Enrollment e) throws FaceCountException {
     Analysis analysis = pipeline.analyze(image, false);
     if (!analysis.hasFace()) {
-      throw new NoFaceException();
+      throw FaceCountException.none();
+    }
+    if (analysis.faces().size() > 1 && !app.settings().allowMultipleFaces()) {
+      throw FaceCountException.several(analysis.faces().size(),
+          "the application's settings accept one face per photo (allow_multiple_faces).");
     }
     Instant now = clock.instant();
     String sessionId = UUID.randomUUID().toString();
@@ -172,10 +193,13 @@ public final class FaceSearchService {
    * Enrolls a face uploaded to a face list: a hidden session of type list_entry whose face (source list_entry)
    * is blocklisted or allowlisted; {@code step} records the list entry in the same transaction.
    */
-  public Session enrollListEntry(Application app, BgrImage image, boolean blocklist, SqlStep step) throws NoFaceException {
+  public Session enrollListEntry(Application app, BgrImage image, boolean blocklist, SqlStep step) throws FaceCountException {
     Analysis analysis = pipeline.analyze(image, true);
     if (!analysis.hasFace()) {
-      throw new NoFaceException();
+      throw FaceCountException.none();
+    }
+    if (analysis.faces().size() > 1) { // a list entry stands for one person: never guess which
+      throw FaceCountException.several(analysis.faces().size(), "upload a photo of the one person to list.");
     }
     BgrImage upright = image.rotateClockwise(analysis.bestAngle());
     Instant now = clock.instant();

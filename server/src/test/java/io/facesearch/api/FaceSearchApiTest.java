@@ -95,6 +95,12 @@ class FaceSearchApiTest {
     JsonNode declined = search(server.apiKey, GROUP, "save_api_request", "false").get("face_search");
     assertEquals("Declined", declined.get("status").asText());
     assertEquals("error", warning(declined, "MULTIPLE_FACES_DETECTED").get("log_type").asText());
+    long sessions = countSessions();
+    HttpResponse<String> enrolled = Http.post(server.url("/v3/sessions/"), server.apiKey, new Multipart()
+        .file("user_image", "g.jpg", "image/jpeg", TestData.bytes(GROUP)));
+    assertEquals(400, enrolled.statusCode(), "nor is a group photo enrolled then: " + enrolled.body());
+    assertTrue(Http.json(enrolled).get("user_image").get(0).asText().startsWith("More than one face"));
+    assertEquals(sessions, countSessions());
   }
 
   @Test

@@ -82,6 +82,11 @@ class ListsApiTest {
         server.apiKey, "{\"image\": \"" + b64(FaceSearchApiTest.NO_FACE) + "\"}");
     assertEquals(400, noFace.statusCode());
     assertTrue(Http.json(noFace).has("image"));
+    HttpResponse<String> twoPeople = Http.send("POST", server.url("/v3/lists/" + list + "/entries/face-upload/"),
+        server.apiKey, "{\"image\": \"" + b64("face_recognition_examples/examples/two_people.jpg") + "\"}");
+    assertEquals(400, twoPeople.statusCode(), "a list entry is one person: " + twoPeople.body());
+    assertTrue(Http.json(twoPeople).get("image").get(0).asText().startsWith("More than one face"));
+    assertEquals(0, Http.json(Http.get(server.url("/v3/lists/" + list + "/entries/"), server.apiKey)).size());
     assertEquals(404, Http.send("POST", server.url("/v3/lists/nope/entries/face-upload/"), server.apiKey,
         "{\"image\": \"" + b64(FaceSearchApiTest.OBAMA) + "\"}").statusCode());
     assertEquals(400, Http.send("POST", server.url("/v3/lists/"), server.apiKey,
