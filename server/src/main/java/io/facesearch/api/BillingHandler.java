@@ -15,6 +15,10 @@ final class BillingHandler {
 
   record CheckoutJson(String checkout_session_id, String checkout_session_url) {}
 
+  /** What {@code checkout_session_url} shows: the top-up and, while it is pending, what the customer does next. */
+  record CheckoutStateJson(String checkout_session_id, long amount_in_dollars, long credits, String status,
+                           String created_at, String next_step) {}
+
   static final long MIN_TOP_UP_DOLLARS = 50;
   static final long MAX_TOP_UP_DOLLARS = 1_000_000;
 
@@ -53,5 +57,15 @@ final class BillingHandler {
     PaymentProvider.Checkout checkout = payments.start(Gate.caller(ctx).organizationId(), dollars,
         prices.creditsFor(dollars), success, cancel);
     ctx.json(new CheckoutJson(checkout.id(), origins.of(ctx) + checkout.url()));
+  }
+
+  void checkout(Context ctx) {
+    PaymentProvider.CheckoutState state = payments.find(Gate.caller(ctx).organizationId(), ctx.pathParam("checkout_id"))
+        .orElseThrow(() -> ApiException.notFound("Top-up not found."));
+    ctx.json(new CheckoutStateJson(state.id(), state.amountInDollars(), state.credits(), state.status(),
+        state.createdAt().toString(), state.status().equals("pending")
+            ? "Pay the operator of this facesearch install as agreed with them; they confirm the top-up and its "
+                + "credits are added to your balance."
+            : null));
   }
 }

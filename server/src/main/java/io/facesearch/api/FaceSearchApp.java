@@ -102,6 +102,7 @@ public final class FaceSearchApp {
       config.routes.get("/v3/images/{file}", images::handle); // signed URL, no API key
       config.routes.get("/v3/billing/balance/", billing::balance);
       config.routes.post("/v3/billing/top-up/", billing::topUp);
+      config.routes.get("/v3/billing/top-up/{checkout_id}/", billing::checkout); // checkout_session_url
 
       // ---- Console ----
       io.facesearch.console.ConsoleRoutes.register(config.routes, s); // the Business Console at /console/

@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -49,6 +50,12 @@ public final class OperatorApproval implements PaymentProvider {
       }
     });
     return new Checkout(id, "/v3/billing/top-up/" + id + "/");
+  }
+
+  @Override
+  public Optional<CheckoutState> find(String organizationId, String checkoutId) {
+    return list(organizationId).stream().filter(t -> t.id().equals(checkoutId)).findFirst()
+        .map(t -> new CheckoutState(t.id(), t.amountInDollars(), t.credits(), t.status(), t.createdAt()));
   }
 
   /** Confirms a pending top-up and credits it; false when it is not pending (unknown, or already done). */

@@ -19,6 +19,7 @@ import io.facesearch.pipeline.TestData;
 import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -286,11 +287,18 @@ class AccountsAndCreditsTest {
         "{\"amount_in_dollars\": 50, \"success_url\": \"https://x/ok\", \"cancel_url\": \"https://x/no\"}");
     assertEquals(200, r.statusCode(), r.body());
     String id = Http.json(r).get("checkout_session_id").asText();
-    assertTrue(Http.json(r).get("checkout_session_url").asText().contains(id));
+    URI checkout = URI.create(Http.json(r).get("checkout_session_url").asText());
+    assertTrue(checkout.getPath().contains(id));
+    JsonNode pending = Http.json(Http.get(checkout, apiKey));
+    assertEquals("pending", pending.get("status").asText(), pending.toString());
+    assertEquals(500, pending.get("credits").asLong());
+    assertTrue(pending.get("next_step").asText().contains("operator"));
     assertEquals(0, balance(apiKey), "pending until the operator confirms");
     assertTrue(server.services.topUps().confirm(id));
     assertFalse(server.services.topUps().confirm(id), "confirmed once");
     assertEquals(500, balance(apiKey), "$50 at 10 cents a credit");
+    assertEquals("confirmed", Http.json(Http.get(checkout, apiKey)).get("status").asText());
+    assertEquals(404, Http.get(checkout, server.apiKey).statusCode(), "another organization's top-up");
   }
 
   @Test
