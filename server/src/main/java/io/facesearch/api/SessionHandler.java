@@ -13,6 +13,8 @@ import io.facesearch.sessions.SessionStore;
 import io.facesearch.sessions.SessionType;
 import io.facesearch.store.Database;
 import io.javalin.http.Context;
+import java.time.Duration;
+import java.time.Instant;
 
 /**
  * {@code POST /v3/sessions/} (facesearch extension: enroll an existing, verified user) and
@@ -46,8 +48,12 @@ final class SessionHandler {
     if (status == null) {
       throw ApiException.invalidField("status", "\"" + rawStatus + "\" is not a valid choice.");
     }
+    Instant verified = Forms.instant(ctx, "verification_date");
+    if (verified != null && verified.isAfter(Instant.now().plus(Duration.ofDays(1)))) { // a day for time zones
+      throw ApiException.invalidField("verification_date", "The verification date cannot be in the future.");
+    }
     var enrollment = new FaceSearchService.Enrollment(Forms.text(ctx, "vendor_data"), status,
-        Forms.instant(ctx, "verification_date"), Forms.text(ctx, "name"), Forms.text(ctx, "document_type"),
+        verified, Forms.text(ctx, "name"), Forms.text(ctx, "document_type"),
         Forms.text(ctx, "document_number"), FaceSource.SESSION, null);
     BgrImage image = uploads.requiredImage(ctx, "user_image");
     try {

@@ -251,12 +251,17 @@ class FaceSearchApiTest {
   }
 
   @Test
-  void enrolling_a_photo_without_a_face_gives_400_and_creates_nothing() {
+  void enrolling_a_photo_without_a_face_or_verified_in_the_future_gives_400_and_creates_nothing() {
     long sessions = countSessions();
     HttpResponse<String> r = Http.post(server.url("/v3/sessions/"), server.apiKey,
         new Multipart().file("user_image", "f.jpg", "image/jpeg", TestData.bytes(NO_FACE)));
     assertEquals(400, r.statusCode(), r.body());
     assertTrue(Http.json(r).get("user_image").get(0).asText().contains("No face"));
+    assertEquals(sessions, countSessions());
+    HttpResponse<String> future = Http.post(server.url("/v3/sessions/"), server.apiKey, new Multipart()
+        .file("user_image", "o.jpg", "image/jpeg", TestData.bytes(OBAMA)).field("verification_date", "9999-12-31"));
+    assertEquals(400, future.statusCode(), future.body());
+    assertTrue(Http.json(future).has("verification_date"));
     assertEquals(sessions, countSessions());
   }
 
