@@ -25,7 +25,8 @@ import java.util.regex.Pattern;
  * 6-digit code valid 15 minutes; {@link #verify} checks it and creates the user's organization (metered,
  * with the configured free balance), application and first API key, and returns tokens.
  *
- * <p>Password policy: at least 10 characters and at most 72 bytes in UTF-8 (bcrypt's limit), at least one letter and one digit, not the e-mail address.
+ * <p>Password policy: at least 10 characters and at most 72 bytes in UTF-8 (bcrypt's limit), at least one letter
+ * and one digit, not the e-mail address.
  * Registering an address that exists answers the same as a new one: no code is sent for a verified account; an
  * unverified one whose code has not expired gets a fresh code only when the same password is given (else nothing
  * changes and the address is told), and one whose code has expired starts again with the new password. A code
@@ -74,7 +75,7 @@ public final class Registration {
       throw new RegistrationException(errors);
     }
     Instant now = clock.instant();
-    // bcrypt outside the write transaction; the transaction re-checks that the hash it compared is still the one stored
+    // bcrypt outside the write transaction; the transaction re-checks that the hash compared is still the one stored
     Optional<String> pendingHash = db.read(c -> pendingPasswordHash(c, email, now));
     boolean samePassword = pendingHash.isPresent()
         && BCrypt.verifyer().verify(password.toCharArray(), pendingHash.get().toCharArray()).verified;

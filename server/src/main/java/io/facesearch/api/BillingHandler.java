@@ -60,7 +60,8 @@ final class BillingHandler {
   }
 
   void checkout(Context ctx) {
-    PaymentProvider.CheckoutState state = payments.find(Gate.caller(ctx).organizationId(), ctx.pathParam("checkout_id"))
+    String organizationId = Gate.caller(ctx).organizationId();
+    PaymentProvider.CheckoutState state = payments.find(organizationId, ctx.pathParam("checkout_id"))
         .orElseThrow(() -> ApiException.notFound("Top-up not found."));
     ctx.json(new CheckoutStateJson(state.id(), state.amountInDollars(), state.credits(), state.status(),
         state.createdAt().toString(), state.status().equals("pending")

@@ -398,5 +398,5 @@ final class ConsolePages {
     }
     String t = s.strip();
     return t.length() > max ? t.substring(0, max) : t;
-   }
+  }
 }

@@ -56,7 +56,6 @@ public final class FaceSearchService {
   public record Enrollment(String vendorData, SessionStatus status, Instant verificationDate, String name,
                            String documentType, String documentNumber, FaceSource source, String importKey) {}
 
-  /** Thrown by {@link #enroll} when the photo has no face. */
   /** A photo that cannot be enrolled: no face, or more than one where one is required. */
   public static final class FaceCountException extends Exception {
     private final int faces;
@@ -193,7 +192,8 @@ public final class FaceSearchService {
    * Enrolls a face uploaded to a face list: a hidden session of type list_entry whose face (source list_entry)
    * is blocklisted or allowlisted; {@code step} records the list entry in the same transaction.
    */
-  public Session enrollListEntry(Application app, BgrImage image, boolean blocklist, SqlStep step) throws FaceCountException {
+  public Session enrollListEntry(Application app, BgrImage image, boolean blocklist, SqlStep step)
+      throws FaceCountException {
     Analysis analysis = pipeline.analyze(image, true);
     if (!analysis.hasFace()) {
       throw FaceCountException.none();
