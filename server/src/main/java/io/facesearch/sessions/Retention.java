@@ -7,7 +7,10 @@ import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Erases biometric data older than each application's {@code retention_days} (0 keeps it). Run hourly by serve. */
+/**
+ * Erases sessions (their biometric data) older than each application's {@code retention_days} (0 keeps them);
+ * face-list entries stay until removed from their list. Run hourly by serve.
+ */
 public final class Retention {
 
   private static final Logger LOG = LoggerFactory.getLogger(Retention.class);

@@ -144,12 +144,15 @@ public final class SessionReview {
     return deleted;
   }
 
-  /** Erases every session of the application created before {@code cutoff}; returns how many. */
+  /**
+   * Erases every session of the application created before {@code cutoff}, except face-list entries (kept until
+   * removed from their list); returns how many.
+   */
   public int eraseOlderThan(Application app, Instant cutoff) {
     List<String> ids = db.read(c -> {
       List<String> out = new ArrayList<>();
       try (PreparedStatement q = c.prepareStatement(
-          "SELECT id FROM sessions WHERE application_id = ? AND created_at < ?")) {
+          "SELECT id FROM sessions WHERE application_id = ? AND created_at < ? AND session_type <> 'list_entry'")) {
         q.setString(1, app.id());
         q.setString(2, cutoff.toString());
         try (ResultSet r = q.executeQuery()) {

@@ -175,13 +175,20 @@ class ReviewApiTest {
     start();
     Application app = server.services.accounts().defaultApplication().orElseThrow();
     String old = enroll(FaceSearchApiTest.OBAMA, "old");
+    String list = Http.json(Http.send("POST", server.url("/v3/lists/"), server.apiKey,
+        "{\"name\": \"fraud\", \"list_type\": \"blocklist\"}")).get("uuid").asText();
+    assertEquals(201, Http.send("POST", server.url("/v3/lists/" + list + "/entries/face-upload/"), server.apiKey,
+        "{\"image\": \"" + java.util.Base64.getEncoder().encodeToString(TestData.bytes(
+            "deepface_tests/identities/id05/img16.jpg")) + "\"}").statusCode());
     clock.advance(Duration.ofDays(31));
     String recent = enroll(FaceSearchApiTest.BIDEN, "recent");
     server.services.accounts().updateSettings(app.id(), app.settings().withRetentionDays(30));
     assertEquals(1, new Retention(server.services.accounts(), server.services.review(), clock).runOnce());
     assertEquals(404, Http.get(server.url("/v3/session/" + old + "/decision/"), server.apiKey).statusCode());
     assertEquals(200, Http.get(server.url("/v3/session/" + recent + "/decision/"), server.apiKey).statusCode());
-    assertEquals(1, server.services.faces().count(app.id()));
+    assertEquals(2, server.services.faces().count(app.id()), "the recent session's face and the list entry's");
+    assertEquals(1, Http.json(Http.get(server.url("/v3/lists/" + list + "/entries/"), server.apiKey)).size(),
+        "a face list keeps its entries until they are removed");
   }
 
   // ---- helpers -------------------------------------------------------------------------------
