@@ -69,6 +69,7 @@ public final class FaceSearchApp {
       config.startup.showJavalinBanner = false;
       config.jsonMapper(new JavalinJackson(json, false));
       config.http.maxRequestSize = MAX_REQUEST_BYTES;
+      config.http.prefer405over404 = true; // a known path with the wrong method: 405 and Allow
       config.jetty.multipartConfig.maxFileSize(10, SizeUnit.MB);
       config.jetty.multipartConfig.maxTotalRequestSize(12, SizeUnit.MB);
       config.jetty.multipartConfig.maxInMemoryFileSize(12, SizeUnit.MB);
@@ -126,6 +127,7 @@ public final class FaceSearchApp {
         LOG.error("unhandled {} on {} {}: {}", e.getClass().getName(), ctx.method(), ctx.path(), e.getMessage());
         answer(ctx, 500, Map.of("detail", "Internal server error."));
       });
+      config.routes.error(405, ctx -> answer(ctx, 405, Map.of("detail", "Method \"" + ctx.method() + "\" not allowed.")));
       config.routes.error(404, ctx -> {
         if (ctx.result() == null || ctx.result().isEmpty()) {
           answer(ctx, 404, Map.of("detail", "Not found."));

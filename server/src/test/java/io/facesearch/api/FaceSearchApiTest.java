@@ -165,6 +165,14 @@ class FaceSearchApiTest {
   }
 
   @Test
+  void a_wrong_method_gets_405_with_a_detail() {
+    HttpResponse<String> r = Http.get(server.url("/v3/face-search/"), server.apiKey);
+    assertEquals(405, r.statusCode(), r.body());
+    assertEquals("Method \"GET\" not allowed.", Http.json(r).get("detail").asText());
+    assertEquals(404, Http.get(server.url("/v3/no-such-route/"), server.apiKey).statusCode());
+  }
+
+  @Test
   void a_refused_upload_gets_its_401_even_when_the_server_answers_before_reading_it() {
     // The key is checked before the body is read; the answer must still reach a client that is sending megabytes.
     byte[] photo = TestData.bytes(OBAMA);
