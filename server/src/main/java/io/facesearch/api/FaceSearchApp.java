@@ -114,8 +114,8 @@ public final class FaceSearchApp {
         // Jetty's multipart parser refuses bodies over its limits (or malformed) with a wrapped 400.
         if (e.getCause() instanceof org.eclipse.jetty.http.BadMessageException bad) {
           answer(ctx, bad.getCode() >= 400 && bad.getCode() < 500 ? bad.getCode() : 400,
-              Map.of("detail", "Malformed or too large multipart request (files at most 5 MB, text fields at most 1,024 "
-                  + "characters)."));
+              Map.of("detail", "Malformed or too large multipart request (files at most 5 MB, text fields at "
+                  + "most 1,024 characters)."));
         } else {
           LOG.error("unhandled {} on {} {}: {}", e.getClass().getName(), ctx.method(), ctx.path(), e.getMessage());
           answer(ctx, 500, Map.of("detail", "Internal server error."));
@@ -127,7 +127,8 @@ public final class FaceSearchApp {
         LOG.error("unhandled {} on {} {}: {}", e.getClass().getName(), ctx.method(), ctx.path(), e.getMessage());
         answer(ctx, 500, Map.of("detail", "Internal server error."));
       });
-      config.routes.error(405, ctx -> answer(ctx, 405, Map.of("detail", "Method \"" + ctx.method() + "\" not allowed.")));
+      config.routes.error(405,
+          ctx -> answer(ctx, 405, Map.of("detail", "Method \"" + ctx.method() + "\" not allowed.")));
       config.routes.error(404, ctx -> {
         if (ctx.result() == null || ctx.result().isEmpty()) {
           answer(ctx, 404, Map.of("detail", "Not found."));
