@@ -31,10 +31,15 @@ final class Forms {
     if (raw == null) {
       return null;
     }
-    if (raw.length() > MAX_TEXT) {
+    if (tooLong(raw)) {
       throw ApiException.invalidField(name, "Ensure this field has no more than " + MAX_TEXT + " characters.");
     }
     return raw;
+  }
+
+  /** Over {@link #MAX_TEXT} characters, counted as Unicode code points (an emoji is one character). */
+  static boolean tooLong(String text) {
+    return text.length() > MAX_TEXT && text.codePointCount(0, text.length()) > MAX_TEXT;
   }
 
   /** An optional ISO 8601 date-time (or date) field; null when absent. */

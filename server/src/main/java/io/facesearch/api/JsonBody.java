@@ -32,7 +32,7 @@ final class JsonBody {
     if (!value.isTextual()) {
       throw ApiException.invalidField(field, "Not a valid string.");
     }
-    if (value.asText().length() > Forms.MAX_TEXT) {
+    if (Forms.tooLong(value.asText())) {
       throw ApiException.invalidField(field, "Ensure this field has no more than " + Forms.MAX_TEXT + " characters.");
     }
     return value.asText();
