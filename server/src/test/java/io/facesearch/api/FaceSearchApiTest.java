@@ -165,6 +165,18 @@ class FaceSearchApiTest {
   }
 
   @Test
+  void text_fields_count_characters_not_utf16_units() {
+    String emoji = "\uD83D\uDE00".repeat(600); // 600 characters, 1,200 UTF-16 units
+    HttpResponse<String> ok = Http.post(server.url("/v3/sessions/"), server.apiKey, new Multipart()
+        .file("user_image", "o.jpg", "image/jpeg", TestData.bytes(OBAMA)).field("vendor_data", emoji));
+    assertEquals(201, ok.statusCode(), ok.body());
+    HttpResponse<String> tooLong = Http.post(server.url("/v3/sessions/"), server.apiKey, new Multipart()
+        .file("user_image", "o.jpg", "image/jpeg", TestData.bytes(OBAMA)).field("vendor_data", "x".repeat(1025)));
+    assertEquals(400, tooLong.statusCode(), tooLong.body());
+    assertTrue(Http.json(tooLong).has("vendor_data"));
+  }
+
+  @Test
   void a_wrong_method_gets_405_with_a_detail() {
     HttpResponse<String> r = Http.get(server.url("/v3/face-search/"), server.apiKey);
     assertEquals(405, r.statusCode(), r.body());
