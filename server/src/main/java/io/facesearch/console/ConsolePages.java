@@ -200,17 +200,21 @@ final class ConsolePages {
   void saveSettings(Context ctx, Viewer v) {
     List<String> errors = new ArrayList<>();
     AppSettings next = new AppSettings(
-        number(ctx, "similarity_threshold", 0, 100, errors),
+        number(ctx, "similarity_threshold", 100, false, errors),
         ctx.formParam("allow_multiple_faces") != null,
         ctx.formParam("search_api_sessions") != null,
         ctx.formParam("auto_blocklist_declined") != null,
-        (int) number(ctx, "retention_days", 0, 36500, errors),
-        number(ctx, "face_match_decline_threshold", 0, 100, errors),
-        number(ctx, "liveness_decline_threshold", 0, 100, errors),
-        number(ctx, "age_decline_threshold", 0, 150, errors));
-    String url = trim(ctx.formParam("webhook_url"), 2000);
-    String secret = trim(ctx.formParam("webhook_secret"), 500);
-    if (url != null && !validWebhookUrl(url)) {
+        (int) number(ctx, "retention_days", 36500, true, errors),
+        number(ctx, "face_match_decline_threshold", 100, false, errors),
+        number(ctx, "liveness_decline_threshold", 100, false, errors),
+        number(ctx, "age_decline_threshold", 150, false, errors));
+    String url = trim(ctx.formParam("webhook_url"), Integer.MAX_VALUE);
+    String secret = trim(ctx.formParam("webhook_secret"), Integer.MAX_VALUE);
+    if (url != null && url.length() > 2000) {
+      errors.add("Webhook URL: at most 2,000 characters.");
+    } else if (secret != null && secret.length() > 500) {
+      errors.add("Webhook secret: at most 500 characters.");
+    } else if (url != null && !validWebhookUrl(url)) {
       errors.add("Webhook URL: an http(s) URL is required.");
     } else if (url != null && s.credits().metered(v.app().organizationId())) {
       String problem = WebhookTargets.problem(URI.create(url));
@@ -222,9 +226,13 @@ final class ConsolePages {
         : !s.webhooks().hasSecret(v.app().id()))) {
       errors.add("Webhook secret: at least " + Webhooks.MIN_SECRET_LENGTH + " characters are required.");
     }
-    if (!errors.isEmpty()) {
+    if (!errors.isEmpty()) { // shown again as typed, so that a second Save cannot store a replaced value
       ctx.status(400);
-      guard.render(ctx, "settings.jte", settingsPage(ctx, v, next, errors));
+      guard.render(ctx, "settings.jte", new Views.SettingsPage(guard.frame(ctx, v, "Settings", "settings"),
+          v.app().name(), typed(ctx, "similarity_threshold"), next.allowMultipleFaces(), next.searchApiSessions(),
+          next.autoBlocklistDeclined(), typed(ctx, "face_match_decline_threshold"),
+          typed(ctx, "liveness_decline_threshold"), typed(ctx, "age_decline_threshold"), typed(ctx, "retention_days"),
+          typed(ctx, "webhook_url"), errors));
       return;
     }
     s.accounts().updateSettings(v.app().id(), next);
@@ -241,7 +249,11 @@ final class ConsolePages {
     return new Views.SettingsPage(guard.frame(ctx, v, "Settings", "settings"), v.app().name(),
         plain(a.similarityThreshold()), a.allowMultipleFaces(), a.searchApiSessions(), a.autoBlocklistDeclined(),
         plain(a.faceMatchDeclineThreshold()), plain(a.livenessDeclineThreshold()), plain(a.ageDeclineThreshold()),
-        a.retentionDays(), Optional.ofNullable(s.webhooks().url(v.app().id())).orElse(""), errors);
+        Integer.toString(a.retentionDays()), Optional.ofNullable(s.webhooks().url(v.app().id())).orElse(""), errors);
+  }
+
+  private static String typed(Context ctx, String field) {
+    return Optional.ofNullable(ctx.formParam(field)).orElse("");
   }
 
   // ---- API keys ---------------------------------------------------------------------------------
@@ -357,18 +369,17 @@ final class ConsolePages {
     };
   }
 
-  private static double number(Context ctx, String field, double min, double max, List<String> errors) {
-    String raw = Optional.ofNullable(ctx.formParam(field)).orElse("").strip();
-    try {
+  /** A number from 0 to {@code max} written plainly ({@code 70}, {@code 70.5}; whole when {@code whole}). */
+  private static double number(Context ctx, String field, double max, boolean whole, List<String> errors) {
+    String raw = typed(ctx, field).strip();
+    if (raw.matches(whole ? "\\d{1,9}" : "\\d{1,9}(\\.\\d{1,6})?")) {
       double d = Double.parseDouble(raw);
-      if (Double.isFinite(d) && d >= min && d <= max) {
+      if (d <= max) {
         return d;
       }
-    } catch (NumberFormatException e) {
-      // reported below
     }
-    errors.add(field + ": a number from " + plain(min) + " to " + plain(max) + " is required.");
-    return min;
+    errors.add(field + ": " + (whole ? "a whole number" : "a number") + " from 0 to " + plain(max) + " is required.");
+    return 0;
   }
 
   private static boolean validWebhookUrl(String url) {

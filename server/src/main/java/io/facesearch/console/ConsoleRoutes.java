@@ -17,8 +17,8 @@ public final class ConsoleRoutes {
     ConsoleGuard guard = new ConsoleGuard(auth, new ConsoleData(s.db(), s.accounts()), s.accounts(), new Templates());
     ConsolePages pages = new ConsolePages(s, guard, new ConsoleData(s.db(), s.accounts()));
 
-    routes.get("/console", ctx -> ctx.status(303).header("Location", "/console/"));
-    routes.get("/console/", ctx -> ctx.status(303).header("Location", "/console/sessions"));
+    // Javalin ignores trailing slashes: this one route is /console and /console/ (the address README gives)
+    routes.get("/console", ctx -> ctx.status(303).header("Location", "/console/sessions"));
     routes.get("/console/static/{file}", ConsoleStatic::serve);
     routes.get("/console/sign-in", guard::signInForm);
     routes.post("/console/sign-in", guard::signIn);

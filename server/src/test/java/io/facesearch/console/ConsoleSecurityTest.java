@@ -33,6 +33,43 @@ class ConsoleSecurityTest {
   }
 
   @Test
+  void the_console_address_leads_to_the_sessions_page() {
+    Api api = new Api(server);
+    for (String path : java.util.List.of("/console", "/console/")) {
+      HttpResponse<String> r = api.consoleGet(path);
+      assertEquals(303, r.statusCode(), path);
+      assertEquals("/console/sessions", r.headers().firstValue("Location").orElseThrow(), path + " (it looped)");
+    }
+  }
+
+  @Test
+  void settings_refuse_malformed_numbers_and_show_them_as_typed() throws Exception {
+    Api api = new Api(server);
+    String key = api.newAccount(SMTP, "uma@example.com");
+    assertEquals(303, api.consoleSignIn("uma@example.com", Api.PASSWORD).statusCode());
+    String csrf = Api.csrfOf(api.consoleGet("/console/settings").body());
+    java.util.function.Function<Map<String, String>, HttpResponse<String>> save = changes -> {
+      Map<String, String> form = new java.util.HashMap<>(Map.of("_csrf", csrf, "similarity_threshold", "75",
+          "retention_days", "0", "face_match_decline_threshold", "30", "liveness_decline_threshold", "30",
+          "age_decline_threshold", "18"));
+      form.putAll(changes);
+      return api.consolePost("/console/settings", form);
+    };
+    for (Map<String, String> bad : java.util.List.of(Map.of("similarity_threshold", "101"),
+        Map.of("similarity_threshold", "70.5d"), Map.of("retention_days", "1.9"),
+        Map.of("webhook_url", "https://example.com/" + "a".repeat(2100)))) {
+      HttpResponse<String> r = save.apply(bad);
+      assertEquals(400, r.statusCode(), bad.toString());
+      String typed = bad.values().iterator().next();
+      assertTrue(r.body().contains("value=\"" + typed + "\""), "shown as typed: " + bad);
+    }
+    double before = server.services.accounts().authenticate(key).orElseThrow().settings().similarityThreshold();
+    assertEquals(70, before, "nothing refused was stored");
+    assertEquals(303, save.apply(Map.of("similarity_threshold", "72.5")).statusCode());
+    assertEquals(72.5, server.services.accounts().authenticate(key).orElseThrow().settings().similarityThreshold());
+  }
+
+  @Test
   void posts_without_the_csrf_token_are_refused_and_another_organizations_session_is_404() throws Exception {
     Api api = new Api(server);
     String key = api.newAccount(SMTP, "ivy@example.com");
