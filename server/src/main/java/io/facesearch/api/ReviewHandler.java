@@ -99,8 +99,11 @@ final class ReviewHandler {
       ctx.json(Map.of("message", "Nothing to change."));
       return;
     }
-    review.setBlocklisted(app, sessionId, blocklisted).orElseThrow(() -> ApiException.notFound("Session not found."));
-    ctx.json(Map.of("message", message));
+    switch (review.setBlocklisted(app, sessionId, blocklisted)) {
+      case NO_SUCH_SESSION -> throw ApiException.notFound("Session not found.");
+      case NO_FACE -> throw ApiException.invalidField("session_id", "This session has no face to blocklist.");
+      case DONE -> ctx.json(Map.of("message", message));
+    }
   }
 
   static SessionJson json(Session s) {

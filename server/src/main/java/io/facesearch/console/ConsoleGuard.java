@@ -33,6 +33,7 @@ final class ConsoleGuard {
       Map.entry("entry", "Entry removed."), Map.entry("saved", "Settings saved; they apply to the next API call."),
       Map.entry("revoked", "Key revoked."), Map.entry("approved", "Top-up approved and credited."),
       Map.entry("noface", "No face found in that image."),
+      Map.entry("nofacetoblock", "This session stored no face (its photo had none): there is nothing to blocklist."),
       Map.entry("manyfaces", "That image holds more than one face: upload a photo of the one person to list."),
       Map.entry("badimage", "That file is not a usable image."));
 

@@ -27,6 +27,8 @@ import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -36,6 +38,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** The console's pages and actions. Each reads or changes only the signed-in organization's application. */
 final class ConsolePages {
@@ -50,6 +53,14 @@ final class ConsolePages {
   private final ConsoleGuard guard;
   private final ConsoleData data;
   private final ImageDecoder decoder = new ImageDecoder();
+  /**
+   * New API keys waiting to be shown once (Post/Redirect/Get, so that reloading the page cannot create another):
+   * the POST keeps the key under a random token for {@link #FRESH_KEY_LIFETIME}, the GET it redirects to takes it.
+   */
+  private final Map<String, FreshKey> freshKeys = new ConcurrentHashMap<>();
+  private static final Duration FRESH_KEY_LIFETIME = Duration.ofMinutes(5);
+
+  private record FreshKey(String applicationId, String key, Instant until) {}
 
   ConsolePages(Services s, ConsoleGuard guard, ConsoleData data) {
     this.s = s;
@@ -120,12 +131,16 @@ final class ConsolePages {
 
   void blocklist(Context ctx, Viewer v) {
     boolean add = "add".equals(ctx.formParam("action"));
-    if (s.review().setBlocklisted(v.app(), ctx.pathParam("id"), add).isEmpty()) {
+    String done = switch (s.review().setBlocklisted(v.app(), ctx.pathParam("id"), add)) {
+      case NO_SUCH_SESSION -> null;
+      case NO_FACE -> "nofacetoblock";
+      case DONE -> add ? "blocklisted" : "unblocklisted";
+    };
+    if (done == null) {
       guard.notFound(ctx, v);
       return;
     }
-    ConsoleGuard.redirect(ctx, "/console/sessions/" + ctx.pathParam("id") + "?done="
-        + (add ? "blocklisted" : "unblocklisted"));
+    ConsoleGuard.redirect(ctx, "/console/sessions/" + ctx.pathParam("id") + "?done=" + done);
   }
 
   void delete(Context ctx, Viewer v) {
@@ -259,12 +274,20 @@ final class ConsolePages {
   // ---- API keys ---------------------------------------------------------------------------------
 
   void keys(Context ctx, Viewer v) {
-    guard.render(ctx, "keys.jte", keysPage(ctx, v, null));
+    String token = ctx.queryParam("new");
+    FreshKey fresh = token == null ? null : freshKeys.remove(token);
+    String shown = fresh != null && fresh.applicationId().equals(v.app().id()) && fresh.until().isAfter(Instant.now())
+        ? fresh.key() : null;
+    guard.render(ctx, "keys.jte", keysPage(ctx, v, shown));
   }
 
   void createKey(Context ctx, Viewer v) {
     AccountStore.NewKey key = s.accounts().createKey(v.app().id());
-    guard.render(ctx, "keys.jte", keysPage(ctx, v, key.key()));
+    Instant now = Instant.now();
+    freshKeys.values().removeIf(f -> f.until().isBefore(now));
+    String token = ConsoleAuth.random(24);
+    freshKeys.put(token, new FreshKey(v.app().id(), key.key(), now.plus(FRESH_KEY_LIFETIME)));
+    ConsoleGuard.redirect(ctx, "/console/keys?new=" + token);
   }
 
   void revokeKey(Context ctx, Viewer v) {

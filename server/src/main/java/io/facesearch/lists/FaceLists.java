@@ -138,6 +138,6 @@ public final class FaceLists {
   /** Removes an entry and erases its face; false when unknown. */
   public boolean removeEntry(Application app, String listId, String entryId) {
     Optional<Entry> entry = entries(app, listId).stream().filter(e -> e.id().equals(entryId)).findFirst();
-    return entry.isPresent() && review.erase(app, entry.get().sessionId());
+    return entry.isPresent() && review.eraseListEntry(app, entry.get().sessionId());
   }
 }

@@ -98,32 +98,58 @@ public final class SessionReview {
     return sessions.find(c, app.id(), sessionId).filter(s -> s.type() != SessionType.LIST_ENTRY);
   }
 
-  /** Puts the session's face on ({@code true}) or off the blocklist; empty when there is no such session. */
-  public Optional<Session> setBlocklisted(Application app, String sessionId, boolean blocklisted) {
+  /** What {@link #setBlocklisted} did. */
+  public enum BlocklistChange {
+    DONE,
+    /** Unknown to the application, or an entry of a face list. */
+    NO_SUCH_SESSION,
+    /** The session stored no face (its photo had none): nothing to blocklist. */
+    NO_FACE
+  }
+
+  /** Puts the session's face on ({@code true}) or off the blocklist. */
+  public BlocklistChange setBlocklisted(Application app, String sessionId, boolean blocklisted) {
     List<FaceState> changed = new ArrayList<>();
-    Optional<Session> session = db.inTransaction(c -> {
+    BlocklistChange outcome = db.inTransaction(c -> {
       Optional<Session> s = reviewable(c, app, sessionId);
       if (s.isEmpty()) {
-        return s;
+        return BlocklistChange.NO_SUCH_SESSION;
       }
-      for (FaceState f : faces.ofSession(c, sessionId)) {
+      List<FaceState> sessionFaces = faces.ofSession(c, sessionId);
+      if (sessionFaces.isEmpty()) {
+        return BlocklistChange.NO_FACE;
+      }
+      for (FaceState f : sessionFaces) {
         FaceFlags old = f.flags();
         FaceFlags flags = new FaceFlags(blocklisted, old.allowlisted(), old.approved(), old.searchable());
         faces.updateFlags(c, f.faceId(), flags);
         changed.add(new FaceState(f.faceId(), flags, f.modelId()));
       }
       webhooks.enqueue(c, "data.updated", s.get());
-      return s;
+      return BlocklistChange.DONE;
     });
     changed.forEach(f -> gallery.update(f.faceId(), f.flags()));
-    return session;
+    return outcome;
   }
 
-  /** Erases the session: row, faces and embeddings, saved answers, gallery entries, image. False if unknown. */
+  /**
+   * Erases the session: row, faces and embeddings, saved answers, gallery entries, image. False if unknown or an
+   * entry of a face list (those go with {@link #eraseListEntry}, called by their list).
+   */
   public boolean erase(Application app, String sessionId) {
+    return erase(app, sessionId, false);
+  }
+
+  /** Erases the hidden session of a face-list entry, as {@link #erase} does a session. */
+  public boolean eraseListEntry(Application app, String sessionId) {
+    return erase(app, sessionId, true);
+  }
+
+  private boolean erase(Application app, String sessionId, boolean listEntry) {
     List<String> faceIds = new ArrayList<>();
     boolean deleted = db.inTransaction(c -> {
-      if (sessions.find(c, app.id(), sessionId).isEmpty()) {
+      Optional<Session> found = sessions.find(c, app.id(), sessionId);
+      if (found.isEmpty() || (found.get().type() == SessionType.LIST_ENTRY) != listEntry) {
         return false;
       }
       faces.ofSession(c, sessionId).forEach(f -> faceIds.add(f.faceId()));

@@ -68,6 +68,8 @@ class ListsApiTest {
     assertEquals(404, Http.send("PATCH", server.url("/v3/session/" + entrySession + "/update-status/"),
         server.apiKey, "{\"new_status\": \"Approved\"}").statusCode());
     assertEquals(404, Http.get(server.url("/v3/session/" + entrySession + "/decision/"), server.apiKey).statusCode());
+    assertEquals(404, Http.send("DELETE", server.url("/v3/session/" + entrySession + "/delete/"), server.apiKey, null)
+        .statusCode());
     JsonNode fs = search(FaceSearchApiTest.OBAMA_OTHER_PHOTO);
     assertEquals("Declined", fs.get("status").asText(), "the entry is still on its blocklist: " + fs);
   }

@@ -55,6 +55,11 @@ class ReviewApiTest {
     assertEquals("In Review", status(search(FaceSearchApiTest.OBAMA_OTHER_PHOTO)));
     assertEquals(404, Http.send("POST", server.url("/v3/blocklist/add/"), server.apiKey,
         "{\"session_id\": \"nope\", \"blocklist_face\": true}").statusCode());
+    String faceless = search(FaceSearchApiTest.NO_FACE, "save_api_request", "true").get("request_id").asText();
+    HttpResponse<String> nothing = Http.send("POST", server.url("/v3/blocklist/add/"), server.apiKey,
+        "{\"session_id\": \"" + faceless + "\", \"blocklist_face\": true}");
+    assertEquals(400, nothing.statusCode(), "a session without a face has nothing to blocklist: " + nothing.body());
+    assertTrue(Http.json(nothing).has("session_id"));
   }
 
   @Test

@@ -146,6 +146,10 @@ class ConsoleEndToEndTest {
     assertTrue(fresh.startsWith("fsk_"));
     assertEquals(200, api.balanceStatus(fresh));
     shot("keys");
+    int keyRows = browser.findElements(By.cssSelector("tr[data-prefix]")).size();
+    browser.navigate().refresh();
+    assertFalse(browser.getPageSource().contains(fresh), "a reload does not show the key again");
+    assertEquals(keyRows, browser.findElements(By.cssSelector("tr[data-prefix]")).size(), "nor create another");
     open("/console/keys");
     assertFalse(browser.getPageSource().contains(fresh), "a key is shown once");
     browser.findElement(By.cssSelector("tr[data-prefix='" + key.substring(0, 12) + "'] button.revoke")).click();
