@@ -2,7 +2,6 @@ package io.facesearch.cli;
 
 import io.facesearch.accounts.AccountStore;
 import io.facesearch.accounts.Application;
-import io.facesearch.store.Database;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -10,7 +9,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code facesearch apikey create|list|revoke}: API keys of the data folder's applications. */
-@Command(name = "apikey", description = "Manage API keys (stored hashed; a key is shown once).",
+@Command(name = "apikey", mixinStandardHelpOptions = true, description = "Manage API keys (stored hashed; a key is shown once).",
     subcommands = {ApiKeyCommand.Create.class, ApiKeyCommand.ListKeys.class, ApiKeyCommand.Rotate.class,
         ApiKeyCommand.Revoke.class})
 final class ApiKeyCommand {
@@ -26,7 +25,7 @@ final class ApiKeyCommand {
 
     @Override
     public Integer call() {
-      AccountStore accounts = new AccountStore(Database.sqlite(dataOptions.data));
+      AccountStore accounts = new AccountStore(dataOptions.database());
       accounts.bootstrapIfEmpty();
       Application app = applicationId == null
           ? accounts.defaultApplication().orElseThrow()
@@ -49,7 +48,7 @@ final class ApiKeyCommand {
 
     @Override
     public Integer call() {
-      AccountStore accounts = new AccountStore(Database.sqlite(dataOptions.data));
+      AccountStore accounts = new AccountStore(dataOptions.database());
       System.out.printf("%-36s  %-12s  %-36s  %-24s  %s%n", "id", "prefix", "application", "created", "state");
       for (AccountStore.KeyInfo k : accounts.listKeys()) {
         System.out.printf("%-36s  %-12s  %-36s  %-24s  %s%n", k.id(), k.prefix(), k.applicationId(), k.createdAt(),
@@ -69,7 +68,7 @@ final class ApiKeyCommand {
 
     @Override
     public Integer call() {
-      boolean revoked = new AccountStore(Database.sqlite(dataOptions.data)).revokeKey(idOrPrefix);
+      boolean revoked = new AccountStore(dataOptions.database()).revokeKey(idOrPrefix);
       System.out.println(revoked ? "revoked " + idOrPrefix : "no active key " + idOrPrefix);
       return revoked ? 0 : 1;
     }
@@ -87,7 +86,7 @@ final class ApiKeyCommand {
 
     @Override
     public Integer call() {
-      AccountStore accounts = new AccountStore(Database.sqlite(dataOptions.data));
+      AccountStore accounts = new AccountStore(dataOptions.database());
       AccountStore.KeyInfo old = accounts.listKeys().stream()
           .filter(k -> k.active() && (k.id().equals(idOrPrefix) || k.prefix().equals(idOrPrefix)))
           .findFirst().orElse(null);

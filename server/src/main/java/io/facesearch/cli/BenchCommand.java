@@ -18,7 +18,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code facesearch bench ...}: benchmarks (never run as tests). */
-@Command(name = "bench", description = "Benchmarks.", subcommands = {BenchCommand.Pipeline.class, GalleryBenchCommand.class, HttpBenchCommand.class})
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.",
+    subcommands = {BenchCommand.Pipeline.class, GalleryBenchCommand.class, HttpBenchCommand.class})
 final class BenchCommand {
 
   @Command(name = "pipeline", mixinStandardHelpOptions = true,

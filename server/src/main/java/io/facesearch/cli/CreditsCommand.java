@@ -12,28 +12,42 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code facesearch credits ...}: the operator's side of prepaid credits. Every change is a ledger entry. */
-@Command(name = "credits", description = "Balances, grants, top-up approval and metering of organizations.",
+@Command(name = "credits", mixinStandardHelpOptions = true, description = "Balances, grants, top-up approval and metering of organizations.",
     subcommands = {CreditsCommand.Balance.class, CreditsCommand.Grant.class, CreditsCommand.Confirm.class,
         CreditsCommand.TopUps.class, CreditsCommand.Metering.class})
 final class CreditsCommand {
 
-  /** Default: the operator's own organization (the default application's). */
+  /** Largest grant: far below where a ledger's sum could overflow. */
+  static final long MAX_GRANT = 1_000_000_000L;
+
+  /** The given organization, which must exist; by default the operator's own (the default application's). */
   static String organization(String given, Database db) {
     if (given != null) {
+      boolean exists = db.read(c -> {
+        try (var q = c.prepareStatement("SELECT 1 FROM organizations WHERE id = ?")) {
+          q.setString(1, given);
+          try (var r = q.executeQuery()) {
+            return r.next();
+          }
+        }
+      });
+      if (!exists) {
+        throw new UserError("no organization " + given);
+      }
       return given;
     }
     return new AccountStore(db).defaultApplication().orElseThrow(
-        () -> new IllegalStateException("no organization yet; start the server once")).organizationId();
+        () -> new UserError("no organization yet; start the server once")).organizationId();
   }
 
   @Command(name = "balance", mixinStandardHelpOptions = true, description = "Balance and ledger of an organization.")
   static final class Balance implements Callable<Integer> {
     @Mixin DataOptions data;
-    @Option(names = "--organization") String organization;
+    @Option(names = "--organization", description = "Organization id (default: the operator's own).") String organization;
 
     @Override
     public Integer call() {
-      Database db = Database.sqlite(data.data);
+      Database db = data.database();
       Credits credits = new Credits(db, Clock.systemUTC());
       String org = organization(organization, db);
       for (Credits.Entry e : credits.ledger(org)) {
@@ -48,13 +62,16 @@ final class CreditsCommand {
   @Command(name = "grant", mixinStandardHelpOptions = true, description = "Add credits (a 'grant' ledger entry).")
   static final class Grant implements Callable<Integer> {
     @Mixin DataOptions data;
-    @Option(names = "--organization") String organization;
-    @Option(names = "--amount", required = true) long amount;
+    @Option(names = "--organization", description = "Organization id (default: the operator's own).") String organization;
+    @Option(names = "--amount", required = true, description = "Credits to add, 1 to 1000000000.") long amount;
     @Option(names = "--note", description = "Kept in the ledger entry.") String note;
 
     @Override
     public Integer call() {
-      Database db = Database.sqlite(data.data);
+      if (amount < 1 || amount > MAX_GRANT) {
+        throw new UserError("--amount must be from 1 to " + MAX_GRANT);
+      }
+      Database db = data.database();
       Credits credits = new Credits(db, Clock.systemUTC());
       String org = organization(organization, db);
       credits.add(org, amount, "grant", note);
@@ -70,7 +87,7 @@ final class CreditsCommand {
 
     @Override
     public Integer call() {
-      Database db = Database.sqlite(data.data);
+      Database db = data.database();
       Credits credits = new Credits(db, Clock.systemUTC());
       boolean done = new OperatorApproval(db, credits, Clock.systemUTC()).confirm(id);
       System.out.println(done ? "confirmed " + id : "no pending top-up " + id);
@@ -84,7 +101,7 @@ final class CreditsCommand {
 
     @Override
     public Integer call() {
-      Database db = Database.sqlite(data.data);
+      Database db = data.database();
       for (OperatorApproval.TopUp t : new OperatorApproval(db, new Credits(db, Clock.systemUTC()), Clock.systemUTC())
           .list(null)) {
         System.out.printf("%s  %s  $%d  %d credits  %s  %s%n", t.id(), t.organizationId(), t.amountInDollars(),
@@ -97,12 +114,15 @@ final class CreditsCommand {
   @Command(name = "metering", mixinStandardHelpOptions = true, description = "Turn metering on or off for an organization.")
   static final class Metering implements Callable<Integer> {
     @Mixin DataOptions data;
-    @Option(names = "--organization") String organization;
+    @Option(names = "--organization", description = "Organization id (default: the operator's own).") String organization;
     @Parameters(paramLabel = "on|off") String state;
 
     @Override
     public Integer call() {
-      Database db = Database.sqlite(data.data);
+      if (!state.equalsIgnoreCase("on") && !state.equalsIgnoreCase("off")) {
+        throw new UserError("metering is 'on' or 'off', not '" + state + "'");
+      }
+      Database db = data.database();
       String org = organization(organization, db);
       new Credits(db, Clock.systemUTC()).setMetered(org, state.equalsIgnoreCase("on"));
       System.out.println("metering " + (state.equalsIgnoreCase("on") ? "on" : "off") + " for " + org);

@@ -1,5 +1,7 @@
 package io.facesearch.cli;
 
+import io.facesearch.store.Database;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -8,4 +10,21 @@ final class DataOptions {
 
   @Option(names = "--data", description = "Data folder (default: ${DEFAULT-VALUE}).", defaultValue = "data")
   Path data;
+
+  /**
+   * The data folder, which {@code serve} must have created: every other command refuses a folder without a
+   * database rather than start an empty one (a mistyped {@code --data} would otherwise look like an empty install).
+   */
+  Path existing() {
+    if (!Files.isRegularFile(data.resolve("facesearch.db"))) {
+      throw new UserError("not a facesearch data folder: " + data.toAbsolutePath()
+          + " (no facesearch.db; ./facesearch serve --data " + data + " creates one)");
+    }
+    return data;
+  }
+
+  /** The database of the {@link #existing} data folder. */
+  Database database() {
+    return Database.sqlite(existing());
+  }
 }

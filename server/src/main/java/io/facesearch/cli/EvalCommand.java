@@ -11,7 +11,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code facesearch eval lfw --images DIR --pairs FILE}: verification accuracy on an LFW-style benchmark. */
-@Command(name = "eval", description = "Measure accuracy.", subcommands = {EvalCommand.Lfw.class, EvalCommand.Calibrate.class})
+@Command(name = "eval", mixinStandardHelpOptions = true, description = "Measure accuracy.",
+    subcommands = {EvalCommand.Lfw.class, EvalCommand.Calibrate.class})
 final class EvalCommand {
 
   @Command(name = "lfw", mixinStandardHelpOptions = true,

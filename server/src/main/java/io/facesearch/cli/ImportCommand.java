@@ -42,7 +42,7 @@ final class ImportCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     List<ImportEntry> entries = Files.isDirectory(source) ? ImportSource.folder(source) : ImportSource.csv(source);
     try (FacePipeline pipeline = pipelineOptions.load();
-         Services services = Services.open(dataOptions.data, pipeline, Clock.systemUTC())) {
+         Services services = Services.open(dataOptions.existing(), pipeline, Clock.systemUTC())) {
       services.accounts().bootstrapIfEmpty().ifPresent(b -> System.out.println(
           "Created the default application " + b.application().id() + "; its API key (shown once): " + b.key().key()));
       Application app = applicationId == null ? services.accounts().defaultApplication().orElseThrow()

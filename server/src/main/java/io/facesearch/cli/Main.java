@@ -20,7 +20,31 @@ public final class Main implements Runnable {
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true)
-        .setDefaultValueProvider(ConfigDefaults.load()).execute(args));
+        .setDefaultValueProvider(ConfigDefaults.load()).setExecutionExceptionHandler(Main::oneLine).execute(args));
+  }
+
+  /**
+   * A command's failure as one line on stderr: the person's mistake ({@link UserError}, exit 2), a data folder held
+   * by a running server, or else the exception's class and message (exit 1). {@code FACESEARCH_DEBUG=1} adds the
+   * stack trace.
+   */
+  private static int oneLine(Exception e, CommandLine command, CommandLine.ParseResult parsed) {
+    if (System.getenv("FACESEARCH_DEBUG") != null) {
+      e.printStackTrace(command.getErr());
+    }
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof UserError user) {
+        command.getErr().println("error: " + user.getMessage());
+        return 2;
+      }
+      if (t.getClass().getSimpleName().equals("LockObtainFailedException")) {
+        command.getErr().println("error: the data folder's gallery is in use by a running ./facesearch serve; "
+            + "stop it first");
+        return 2;
+      }
+    }
+    command.getErr().println("error: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+    return 1;
   }
 
   @Override

@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
  * {@code facesearch operator create --email E}: a console user for the operator's own organization (the one
  * created at first start), who can also approve top-ups. The password is read from standard input.
  */
-@Command(name = "operator", description = "Console users of the operator's organization.",
+@Command(name = "operator", mixinStandardHelpOptions = true, description = "Console users of the operator's organization.",
     subcommands = {OperatorCommand.Create.class})
 final class OperatorCommand {
 
@@ -29,26 +29,35 @@ final class OperatorCommand {
     @Mixin
     DataOptions data;
 
-    @Option(names = "--email", required = true)
+    @Option(names = "--email", required = true, description = "The operator's e-mail address (their sign-in).")
     String email;
 
     @Override
     public Integer call() throws Exception {
-      Database db = Database.sqlite(data.data);
+      Database db = data.database();
       AccountStore accounts = new AccountStore(db);
       accounts.bootstrapIfEmpty().ifPresent(b -> System.out.println(
           "Created the default application; its API key (shown once): " + b.key().key()));
       String org = accounts.defaultApplication().orElseThrow().organizationId();
-      System.err.print("Password (10+ characters, a letter and a digit): ");
-      String password = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+      String prompt = "Password (10+ characters, a letter and a digit): ";
+      java.io.Console console = System.console();
+      String password;
+      if (console != null) { // a terminal: not echoed
+        char[] typed = console.readPassword("%s", prompt);
+        password = typed == null ? null : new String(typed);
+      } else {
+        System.err.print(prompt);
+        password = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+      }
       Clock clock = Clock.systemUTC();
       try {
         new Registration(db, new Outbox(db, null, clock), new Credits(db, clock), 0, clock)
             .createUser(email, password == null ? "" : password.strip(), org);
       } catch (RegistrationException e) {
         System.err.println();
-        System.err.println(e.fieldErrors());
-        return 1;
+        e.fieldErrors().forEach((field, problems) -> System.err.println("error: " + field + ": "
+            + String.join(" ", problems)));
+        return 2;
       }
       System.err.println();
       System.out.println("operator " + email + " can sign in at /console/");

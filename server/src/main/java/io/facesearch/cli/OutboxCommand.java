@@ -1,7 +1,6 @@
 package io.facesearch.cli;
 
 import io.facesearch.mail.Outbox;
-import io.facesearch.store.Database;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -17,7 +16,7 @@ final class OutboxCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    for (Outbox.Letter l : new Outbox(Database.sqlite(data.data), null, Clock.systemUTC()).letters()) {
+    for (Outbox.Letter l : new Outbox(data.database(), null, Clock.systemUTC()).letters()) {
       System.out.printf("--- %s  to %s%nSubject: %s%n%s%n", l.createdAt(), l.recipient(), l.subject(), l.body());
     }
     return 0;

@@ -1,7 +1,6 @@
 package io.facesearch.cli;
 
 import io.facesearch.gallery.LuceneGallery;
-import io.facesearch.store.Database;
 import io.facesearch.store.FaceStore;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -17,7 +16,7 @@ final class ReindexCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    FaceStore faces = new FaceStore(Database.sqlite(dataOptions.data));
+    FaceStore faces = new FaceStore(dataOptions.database());
     long start = System.nanoTime();
     try (LuceneGallery gallery = LuceneGallery.open(dataOptions.data.resolve("gallery"), faces)) {
       gallery.rebuild(faces);

@@ -34,16 +34,19 @@ final class WebhookCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Database db = Database.sqlite(data.data);
+    Database db = data.database();
     AccountStore accounts = new AccountStore(db);
     Application app = applicationId == null ? accounts.defaultApplication().orElseThrow()
-        : accounts.application(applicationId).orElseThrow();
+        : accounts.application(applicationId).orElseThrow(() -> new UserError("no application " + applicationId));
     byte[] serverSecret = Files.readAllBytes(data.data.resolve("secret.key"));
     Webhooks webhooks = new Webhooks(db, new SecretBox(serverSecret), Clock.systemUTC());
     if (clear) {
       webhooks.remove(app.id());
       System.out.println("webhook removed for " + app.id());
       return 0;
+    }
+    if (url != null && !url.matches("(?i)https?://[^/\\s]+.*")) {
+      throw new UserError("--url must be an http(s) URL with a host, not '" + url + "'");
     }
     if (url == null || secret == null || secret.length() < Webhooks.MIN_SECRET_LENGTH) {
       System.err.println("give --url and a --secret of at least " + Webhooks.MIN_SECRET_LENGTH + " characters");

@@ -40,7 +40,8 @@ public final class ImportSource {
     if (lines.isEmpty()) {
       return List.of();
     }
-    List<String> header = split(lines.getFirst()).stream().map(h -> h.strip().toLowerCase(Locale.ROOT)).toList();
+    String first = lines.getFirst().startsWith("\uFEFF") ? lines.getFirst().substring(1) : lines.getFirst(); // Excel's BOM
+    List<String> header = split(first).stream().map(h -> h.strip().toLowerCase(Locale.ROOT)).toList();
     if (!header.contains("path")) {
       throw new IOException(file + ": the header has no 'path' column");
     }

@@ -21,7 +21,7 @@ class BulkImportTest {
   void imports_a_csv_reports_no_face_and_errors_and_resumes_without_duplicates(@TempDir Path tmp) throws Exception {
     Path csv = tmp.resolve("users.csv");
     Files.writeString(csv, String.join("\n",
-        "path,vendor_data,name,document_number,status",
+        "\uFEFFpath,vendor_data,name,document_number,status", // as Excel saves UTF-8
         TestData.file("face_recognition_examples/examples/obama.jpg") + ",user-1,\"Obama, Barack\",X1234567,Approved",
         TestData.file("face_recognition_examples/examples/biden.jpg") + ",user-2,Joe Biden,,",
         TestData.file("opencv-doc_examples/no_face/fruits.jpg") + ",user-3,,,",

@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -50,7 +49,8 @@ import org.apache.lucene.util.VectorUtil;
  * <li>recall@10: mean share of the exact top 10 (by face id) found in the gallery's top 10;</li>
  * <li>rank-1 mate: among probes whose mate exact search ranks first, the share the gallery ranks first.</li>
  * </ul>
- * The last line printed is the key=value summary of {@link GalleryBenchmarkResult#summaryLine()}.
+ * Its callers (this class's {@code main}, {@code facesearch bench gallery}) print the key=value summary of
+ * {@link GalleryBenchmarkResult#summaryLine()} as their last line.
  */
 public final class GalleryBenchmark {
 
@@ -144,8 +144,7 @@ public final class GalleryBenchmark {
             GalleryBenchmarkResult result = new GalleryBenchmarkResult(cfg.faces(), buildSeconds,
                     cfg.faces() / buildSeconds, heapPerFace, residentPerFace, heapPerFace + residentPerFace,
                     diskPerFace, galleryConfig.searchCandidates(), headline, exactP50, exactP99, List.copyOf(sweep));
-            out.println(result.summaryLine());
-            return result;
+            return result; // the caller prints result.summaryLine() last
         }
     }
 
@@ -283,13 +282,28 @@ public final class GalleryBenchmark {
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
+    /**
+     * Empties the index folder of an earlier run. Only a folder that holds nothing but Lucene index files is
+     * emptied: a mistyped {@code --dir} (a data folder, a home folder) is refused, not wiped.
+     */
     private static void deleteRecursively(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
+        try (Stream<Path> paths = Files.list(dir)) {
+            for (Path p : paths.toList()) {
+                String name = p.getFileName().toString();
+                boolean indexFile = Files.isRegularFile(p) && (name.startsWith("_") || name.startsWith("segments")
+                    || name.startsWith("pending_segments") || name.equals("write.lock"));
+                if (!indexFile) {
+                    throw new IllegalArgumentException(dir + " holds " + name + ", which is not a Lucene index file: "
+                        + "give a new or empty folder (or one an earlier run made) as --dir");
+                }
+            }
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path p : files.toList()) {
+                    Files.delete(p);
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot empty " + dir, e);
@@ -423,7 +437,7 @@ public final class GalleryBenchmark {
         }
         GalleryBenchmarkConfig cfg = new GalleryBenchmarkConfig(faces, seed, dir, gallery, queries,
                 defaults.exactLatencyQueries(), sweep, defaults.matchThreshold(), reuse);
-        run(cfg, mated, background, System.out);
+        System.out.println(run(cfg, mated, background, System.out).summaryLine());
     }
 
     /** Pairs whose cosine similarity is about {@code similarity}: mate = normalize(probe + noise). */
