@@ -19,8 +19,13 @@ public final class Main implements Runnable {
   CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true)
-        .setDefaultValueProvider(ConfigDefaults.load()).setExecutionExceptionHandler(Main::oneLine).execute(args));
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line as {@code main} runs it. */
+  static CommandLine commandLine() {
+    return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true)
+        .setDefaultValueProvider(ConfigDefaults.load()).setExecutionExceptionHandler(Main::oneLine);
   }
 
   /**
