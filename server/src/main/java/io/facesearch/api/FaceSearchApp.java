@@ -1,6 +1,7 @@
 package io.facesearch.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.facesearch.console.ConsoleErrorPage;
 import io.facesearch.image.ImageDecoder;
 import io.facesearch.search.Companions;
 import io.javalin.Javalin;
@@ -145,6 +146,11 @@ public final class FaceSearchApp {
    */
   private static void answer(Context ctx, int status, Map<String, ?> body) {
     discardUnreadBody(ctx);
+    if (ctx.path().startsWith("/console")) { // a person in a browser: a page, not JSON
+      ctx.status(status).html(ConsoleErrorPage.html(status, body.get("detail") instanceof String detail ? detail
+          : "That request could not be handled."));
+      return;
+    }
     ctx.status(status).json(body);
   }
 

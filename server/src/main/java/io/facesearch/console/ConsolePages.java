@@ -108,9 +108,10 @@ final class ConsolePages {
         matches.add(new Views.MatchView(id, m.path("session_number").asLong(),
             String.format(Locale.ROOT, "%.1f%%", m.path("similarity_percentage").asDouble()),
             other.filter(o -> o.imageFile() != null).map(o -> s.urls().sign(v.app().id(), o.id())).orElse(null),
-            other.map(o -> o.status().wireName()).orElse("deleted"),
+            other.map(o -> o.status().wireName()).orElse("erased"),
             other.isPresent() && data.blocklisted(s.faces(), id),
-            other.filter(o -> o.type() != SessionType.LIST_ENTRY).isPresent()));
+            other.filter(o -> o.type() != SessionType.LIST_ENTRY).isPresent(),
+            other.isPresent() ? "list entry" : "Session " + m.path("session_number").asLong()));
       }
     }
     guard.render(ctx, "session.jte", new Views.SessionPage(guard.frame(ctx, v, "Session " + x.sessionNumber(),

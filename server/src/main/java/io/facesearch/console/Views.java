@@ -27,8 +27,9 @@ public final class Views {
 
   public record WarningView(String risk, String description) {}
 
+  /** One match; {@code label} names it where there is no session page to link to (an entry, an erased session). */
   public record MatchView(String sessionId, long number, String similarity, String imageUrl, String status,
-                          boolean blocklisted, boolean linkable) {}
+                          boolean blocklisted, boolean linkable, String label) {}
 
   public record SessionPage(Frame frame, String id, long number, String status, String statusClass, String type,
                             String vendorData, String date, String imageUrl, String decision, String reason,

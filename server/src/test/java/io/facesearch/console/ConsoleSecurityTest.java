@@ -40,6 +40,10 @@ class ConsoleSecurityTest {
       assertEquals(303, r.statusCode(), path);
       assertEquals("/console/sessions", r.headers().firstValue("Location").orElseThrow(), path + " (it looped)");
     }
+    HttpResponse<String> unknown = api.consoleGet("/console/no-such-page");
+    assertEquals(404, unknown.statusCode());
+    assertTrue(unknown.body().startsWith("<!doctype html>") && unknown.body().contains("Back to the console"),
+        "an HTML page, not the API's JSON: " + unknown.body());
   }
 
   @Test
