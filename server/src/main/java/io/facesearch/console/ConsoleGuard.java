@@ -35,7 +35,11 @@ final class ConsoleGuard {
       Map.entry("noface", "No face found in that image."),
       Map.entry("nofacetoblock", "This session stored no face (its photo had none): there is nothing to blocklist."),
       Map.entry("manyfaces", "That image holds more than one face: upload a photo of the one person to list."),
-      Map.entry("badimage", "That file is not a usable image."));
+      Map.entry("badimage", "That file is not a usable image."),
+      Map.entry("badlist", "A list needs a name and a type (blocklist or allowlist)."));
+  /** The {@link #FLASH} messages that report a refusal (shown in the error style). */
+  private static final java.util.Set<String> REFUSALS = java.util.Set.of("noface", "nofacetoblock", "manyfaces",
+      "badimage", "badlist");
 
   private final ConsoleAuth auth;
   private final ConsoleData data;
@@ -142,8 +146,9 @@ final class ConsoleGuard {
   Views.Frame frame(Context ctx, Viewer v, String title, String nav) {
     List<Views.AppOption> apps = v.apps().stream()
         .map(a -> new Views.AppOption(a.id(), a.name(), a.id().equals(v.app().id()))).toList();
-    String flash = FLASH.get(Optional.ofNullable(ctx.queryParam("done")).orElse(""));
-    return new Views.Frame(title, nav, v.session().csrfToken(), v.session().email(), apps, v.operator(), flash);
+    String done = Optional.ofNullable(ctx.queryParam("done")).orElse("");
+    return new Views.Frame(title, nav, v.session().csrfToken(), v.session().email(), apps, v.operator(),
+        FLASH.get(done), REFUSALS.contains(done));
   }
 
   void render(Context ctx, String template, Record model) {

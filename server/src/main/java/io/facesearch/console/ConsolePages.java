@@ -73,8 +73,13 @@ final class ConsolePages {
   void sessions(Context ctx, Viewer v) {
     SessionStatus status = SessionStatus.fromWire(ctx.queryParam("status"));
     int page = Math.max(1, parseInt(ctx.queryParam("page"), 1));
-    SessionReview.Page p = s.review().list(v.app(), new SessionReview.Filter(status, null, null, null, null), page,
-        PAGE_SIZE);
+    SessionReview.Filter which = new SessionReview.Filter(status, null, null, null, null);
+    SessionReview.Page p = s.review().list(v.app(), which, page, PAGE_SIZE);
+    long lastPage = Math.max(1, (p.total() + PAGE_SIZE - 1) / PAGE_SIZE);
+    if (page > lastPage) { // past the end (an old link, a typed number): the last page
+      page = (int) lastPage;
+      p = s.review().list(v.app(), which, page, PAGE_SIZE);
+    }
     List<Views.SessionRow> rows = p.sessions().stream().map(x -> new Views.SessionRow(x.id(), x.sessionNumber(),
         x.status().wireName(), statusClass(x.status()), x.vendorData(), DATE.format(x.createdAt()), typeName(x.type()),
         x.imageFile() == null ? null : s.urls().sign(v.app().id(), x.id()))).toList();
@@ -166,7 +171,7 @@ final class ConsolePages {
     String name = trim(ctx.formParam("name"), 200);
     FaceLists.ListType type = FaceLists.ListType.fromWire(Optional.ofNullable(ctx.formParam("type")).orElse(""));
     if (name == null || type == null) {
-      ConsoleGuard.redirect(ctx, "/console/lists");
+      ConsoleGuard.redirect(ctx, "/console/lists?done=badlist");
       return;
     }
     s.lists().create(v.app(), name, type);

@@ -8,8 +8,9 @@ public final class Views {
   private Views() {}
 
   /** What every signed-in page shows around its content. */
+  /** What every page shares; {@code flash} is the outcome of the last action, {@code flashIsError} its style. */
   public record Frame(String title, String nav, String csrf, String email, List<AppOption> apps, boolean operator,
-                      String flash) {}
+                      String flash, boolean flashIsError) {}
 
   public record AppOption(String id, String name, boolean selected) {}
 
