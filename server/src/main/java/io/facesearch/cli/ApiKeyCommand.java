@@ -9,7 +9,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code facesearch apikey create|list|revoke}: API keys of the data folder's applications. */
-@Command(name = "apikey", mixinStandardHelpOptions = true, description = "Manage API keys (stored hashed; a key is shown once).",
+@Command(name = "apikey", mixinStandardHelpOptions = true,
+    description = "Manage API keys (stored hashed; a key is shown once).",
     subcommands = {ApiKeyCommand.Create.class, ApiKeyCommand.ListKeys.class, ApiKeyCommand.Rotate.class,
         ApiKeyCommand.Revoke.class})
 final class ApiKeyCommand {

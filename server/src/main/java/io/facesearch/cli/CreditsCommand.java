@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code facesearch credits ...}: the operator's side of prepaid credits. Every change is a ledger entry. */
-@Command(name = "credits", mixinStandardHelpOptions = true, description = "Balances, grants, top-up approval and metering of organizations.",
+@Command(name = "credits", mixinStandardHelpOptions = true,
+    description = "Balances, grants, top-up approval and metering of organizations.",
     subcommands = {CreditsCommand.Balance.class, CreditsCommand.Grant.class, CreditsCommand.Confirm.class,
         CreditsCommand.TopUps.class, CreditsCommand.Metering.class})
 final class CreditsCommand {
@@ -43,7 +44,8 @@ final class CreditsCommand {
   @Command(name = "balance", mixinStandardHelpOptions = true, description = "Balance and ledger of an organization.")
   static final class Balance implements Callable<Integer> {
     @Mixin DataOptions data;
-    @Option(names = "--organization", description = "Organization id (default: the operator's own).") String organization;
+    @Option(names = "--organization", description = "Organization id (default: the operator's own).")
+    String organization;
 
     @Override
     public Integer call() {
@@ -62,7 +64,8 @@ final class CreditsCommand {
   @Command(name = "grant", mixinStandardHelpOptions = true, description = "Add credits (a 'grant' ledger entry).")
   static final class Grant implements Callable<Integer> {
     @Mixin DataOptions data;
-    @Option(names = "--organization", description = "Organization id (default: the operator's own).") String organization;
+    @Option(names = "--organization", description = "Organization id (default: the operator's own).")
+    String organization;
     @Option(names = "--amount", required = true, description = "Credits to add, 1 to 1000000000.") long amount;
     @Option(names = "--note", description = "Kept in the ledger entry.") String note;
 
@@ -114,7 +117,8 @@ final class CreditsCommand {
   @Command(name = "metering", mixinStandardHelpOptions = true, description = "Turn metering on or off for an organization.")
   static final class Metering implements Callable<Integer> {
     @Mixin DataOptions data;
-    @Option(names = "--organization", description = "Organization id (default: the operator's own).") String organization;
+    @Option(names = "--organization", description = "Organization id (default: the operator's own).")
+    String organization;
     @Parameters(paramLabel = "on|off") String state;
 
     @Override

@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
  * {@code facesearch operator create --email E}: a console user for the operator's own organization (the one
  * created at first start), who can also approve top-ups. The password is read from standard input.
  */
-@Command(name = "operator", mixinStandardHelpOptions = true, description = "Console users of the operator's organization.",
+@Command(name = "operator", mixinStandardHelpOptions = true,
+    description = "Console users of the operator's organization.",
     subcommands = {OperatorCommand.Create.class})
 final class OperatorCommand {
 

@@ -46,7 +46,8 @@ public final class Views {
   public record SettingsPage(Frame frame, String applicationName, String similarityThreshold,
                              boolean allowMultipleFaces, boolean searchApiSessions, boolean autoBlocklistDeclined,
                              String faceMatchDeclineThreshold, String livenessDeclineThreshold,
-                             String ageDeclineThreshold, String retentionDays, String webhookUrl, List<String> errors) {}
+                             String ageDeclineThreshold, String retentionDays, String webhookUrl,
+                             List<String> errors) {}
 
   public record KeyView(String id, String prefix, String created, String revoked, boolean active) {}
 

@@ -40,7 +40,10 @@ public final class ImportSource {
     if (lines.isEmpty()) {
       return List.of();
     }
-    String first = lines.getFirst().startsWith("\uFEFF") ? lines.getFirst().substring(1) : lines.getFirst(); // Excel's BOM
+    String first = lines.getFirst();
+    if (first.startsWith("\uFEFF")) { // the byte-order mark Excel writes before UTF-8 CSV
+      first = first.substring(1);
+    }
     List<String> header = split(first).stream().map(h -> h.strip().toLowerCase(Locale.ROOT)).toList();
     if (!header.contains("path")) {
       throw new IOException(file + ": the header has no 'path' column");
