@@ -51,7 +51,14 @@ public final class BulkImport {
     AtomicInteger finished = new AtomicInteger();
     long start = System.nanoTime();
     ExecutorService pool = Executors.newFixedThreadPool(threads);
+    java.util.Set<String> seen = new java.util.HashSet<>();
     for (ImportEntry e : entries) {
+      if (!seen.add(e.key())) { // the same photo twice in one file: the first row counts, as a rerun would
+        errors.incrementAndGet();
+        finished.incrementAndGet();
+        problems.println("error: " + e.key() + ": a second row for the same photo; the first row is imported");
+        continue;
+      }
       pool.submit(() -> {
         try {
           switch (importOne(app, e)) {

@@ -25,7 +25,8 @@ class BulkImportTest {
         TestData.file("face_recognition_examples/examples/obama.jpg") + ",user-1,\"Obama, Barack\",X1234567,Approved",
         TestData.file("face_recognition_examples/examples/biden.jpg") + ",user-2,Joe Biden,,",
         TestData.file("opencv-doc_examples/no_face/fruits.jpg") + ",user-3,,,",
-        tmp.resolve("missing.jpg") + ",user-4,,,") + "\n");
+        tmp.resolve("missing.jpg") + ",user-4,,,",
+        TestData.file("face_recognition_examples/examples/obama.jpg") + ",user-5,Someone Else,,") + "\n");
     List<ImportEntry> entries = ImportSource.csv(csv);
     assertEquals("Obama, Barack", entries.getFirst().name());
 
@@ -36,13 +37,27 @@ class BulkImportTest {
       BulkImport.Summary first = new BulkImport(s.search()).run(app, entries, 2, quiet, quiet);
       assertEquals(2, first.enrolled());
       assertEquals(1, first.noFace());
-      assertEquals(1, first.errors());
+      assertEquals(2, first.errors(), "the missing photo, and the second row of obama.jpg");
       assertEquals(2, s.faces().count(app.id()));
+      int firstRow = s.db().read(c -> countVendor(c, app.id(), "user-1"));
+      assertEquals(1, firstRow, "the first row of a photo is the one imported");
 
       BulkImport.Summary again = new BulkImport(s.search()).run(app, entries, 2, quiet, quiet);
       assertEquals(0, again.enrolled());
       assertEquals(2, again.alreadyDone());
       assertEquals(2, s.faces().count(app.id()), "a resumed import enrolls nothing twice");
+    }
+  }
+
+  private static int countVendor(java.sql.Connection c, String applicationId, String vendorData)
+      throws java.sql.SQLException {
+    try (var q = c.prepareStatement("SELECT COUNT(*) FROM sessions WHERE application_id = ? AND vendor_data = ?")) {
+      q.setString(1, applicationId);
+      q.setString(2, vendorData);
+      try (var r = q.executeQuery()) {
+        r.next();
+        return r.getInt(1);
+      }
     }
   }
 }
