@@ -46,7 +46,9 @@ final class BillingHandler {
     if (amount == null || amount.isNull()) {
       throw ApiException.invalidField("amount_in_dollars", "This field is required.");
     }
-    if (!amount.canConvertToLong() || !amount.isIntegralNumber() || amount.asLong() < MIN_TOP_UP_DOLLARS
+    boolean whole = amount.isIntegralNumber()
+        || (amount.isNumber() && amount.asDouble() == Math.rint(amount.asDouble())); // 50, 50.0, 5e1
+    if (!whole || !amount.canConvertToLong() || amount.asLong() < MIN_TOP_UP_DOLLARS
         || amount.asLong() > MAX_TOP_UP_DOLLARS) {
       throw ApiException.invalidField("amount_in_dollars", "Ensure this value is a whole number from "
           + MIN_TOP_UP_DOLLARS + " to " + MAX_TOP_UP_DOLLARS + ".");

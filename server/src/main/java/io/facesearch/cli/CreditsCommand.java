@@ -93,8 +93,11 @@ final class CreditsCommand {
       Database db = data.database();
       Credits credits = new Credits(db, Clock.systemUTC());
       boolean done = new OperatorApproval(db, credits, Clock.systemUTC()).confirm(id);
-      System.out.println(done ? "confirmed " + id : "no pending top-up " + id);
-      return done ? 0 : 1;
+      if (!done) {
+        throw new UserError("no pending top-up " + id + " (./facesearch credits top-ups lists them)");
+      }
+      System.out.println("confirmed " + id);
+      return 0;
     }
   }
 

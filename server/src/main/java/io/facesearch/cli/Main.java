@@ -25,7 +25,13 @@ public final class Main implements Runnable {
   /** The command line as {@code main} runs it. */
   static CommandLine commandLine() {
     return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true)
-        .setDefaultValueProvider(ConfigDefaults.load()).setExecutionExceptionHandler(Main::oneLine);
+        .setDefaultValueProvider(ConfigDefaults.load()).setExecutionExceptionHandler(Main::oneLine)
+        .setParameterExceptionHandler((e, args) -> { // a malformed or missing option: one line and where help is
+          CommandLine command = e.getCommandLine();
+          String help = command.getCommandSpec().qualifiedName(" ").replaceFirst("^facesearch", "./facesearch");
+          command.getErr().println("error: " + e.getMessage() + " (" + help + " --help)");
+          return 2;
+        });
   }
 
   /**

@@ -49,8 +49,7 @@ final class WebhookCommand implements Callable<Integer> {
       throw new UserError("--url must be an http(s) URL with a host, not '" + url + "'");
     }
     if (url == null || secret == null || secret.length() < Webhooks.MIN_SECRET_LENGTH) {
-      System.err.println("give --url and a --secret of at least " + Webhooks.MIN_SECRET_LENGTH + " characters");
-      return 2;
+      throw new UserError("give --url and a --secret of at least " + Webhooks.MIN_SECRET_LENGTH + " characters");
     }
     webhooks.configure(app.id(), url, secret);
     System.out.println("webhook set for " + app.id() + ": " + url);

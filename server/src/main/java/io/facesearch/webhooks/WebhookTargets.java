@@ -44,11 +44,29 @@ public final class WebhookTargets {
     }
     byte[] b = a.getAddress();
     if (a instanceof Inet6Address) {
-      return (b[0] & 0xFE) != 0xFC; // fc00::/7, unique local
+      if ((b[0] & 0xFE) == 0xFC) { // fc00::/7, unique local
+        return false;
+      }
+      if ((b[0] & 0xFF) == 0x20 && (b[1] & 0xFF) == 0x02) { // 2002::/16, 6to4: judge the IPv4 inside
+        return isPublic(ipv4(b[2], b[3], b[4], b[5]));
+      }
+      boolean nat64 = (b[0] & 0xFF) == 0x00 && (b[1] & 0xFF) == 0x64 && (b[2] & 0xFF) == 0xFF
+          && (b[3] & 0xFF) == 0x9B; // 64:ff9b::/96, NAT64: judge the IPv4 inside
+      return !nat64 || isPublic(ipv4(b[12], b[13], b[14], b[15]));
     }
     int first = b[0] & 0xFF;
     int second = b[1] & 0xFF;
     return first != 0 // 0.0.0.0/8
-        && !(first == 100 && second >= 64 && second < 128); // 100.64.0.0/10, carrier-grade NAT
+        && !(first == 100 && second >= 64 && second < 128) // 100.64.0.0/10, carrier-grade NAT
+        && !(first == 198 && (second == 18 || second == 19)) // 198.18.0.0/15, benchmarking
+        && first < 240; // 240.0.0.0/4, reserved, and the broadcast address
+  }
+
+  private static InetAddress ipv4(byte a, byte b, byte c, byte d) {
+    try {
+      return InetAddress.getByAddress(new byte[] {a, b, c, d});
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException(e); // four bytes are always an address
+    }
   }
 }

@@ -283,6 +283,9 @@ class AccountsAndCreditsTest {
         "{\"amount_in_dollars\": 9223372036854775807}");
     assertEquals(400, absurd.statusCode(), "an amount whose credits would overflow is refused: " + absurd.body());
     assertTrue(Http.json(absurd).has("amount_in_dollars"));
+    assertEquals(200, postJson(apiKey, "/v3/billing/top-up/", "{\"amount_in_dollars\": 60.0}").statusCode(),
+        "a whole number written with a decimal point");
+    assertEquals(400, postJson(apiKey, "/v3/billing/top-up/", "{\"amount_in_dollars\": 60.5}").statusCode());
     HttpResponse<String> r = postJson(apiKey, "/v3/billing/top-up/",
         "{\"amount_in_dollars\": 50, \"success_url\": \"https://x/ok\", \"cancel_url\": \"https://x/no\"}");
     assertEquals(200, r.statusCode(), r.body());

@@ -133,7 +133,8 @@ class WebhooksTest {
       assertEquals(1, received.size());
     }
     for (String local : List.of("http://127.0.0.1/", "http://169.254.169.254/latest", "http://10.1.2.3/",
-        "http://192.168.0.1/", "http://[::1]/", "http://[fd00::1]/", "http://100.64.0.1/", "http://0.0.0.0/")) {
+        "http://192.168.0.1/", "http://[::1]/", "http://[fd00::1]/", "http://100.64.0.1/", "http://0.0.0.0/",
+        "http://[64:ff9b::7f00:1]/", "http://[2002:7f00:1::]/", "http://198.18.0.1/", "http://[::ffff:127.0.0.1]/")) {
       assertNotNull(WebhookTargets.problem(URI.create(local)), local);
     }
     assertNull(WebhookTargets.problem(URI.create("http://93.184.215.14/hook")), "a public address");
