@@ -81,4 +81,9 @@ final class ConsoleData {
   boolean blocklisted(io.facesearch.store.FaceStore faces, String sessionId) {
     return db.read(c -> faces.ofSession(c, sessionId).stream().anyMatch(f -> f.flags().blocklisted()));
   }
+
+  /** Whether the session stored a face (a photo without one stores none: nothing to blocklist). */
+  boolean hasFace(io.facesearch.store.FaceStore faces, String sessionId) {
+    return db.read(c -> !faces.ofSession(c, sessionId).isEmpty());
+  }
 }

@@ -122,7 +122,8 @@ final class ConsolePages {
     guard.render(ctx, "session.jte", new Views.SessionPage(guard.frame(ctx, v, "Session " + x.sessionNumber(),
         "sessions"), x.id(), x.sessionNumber(), x.status().wireName(), statusClass(x.status()), typeName(x.type()),
         x.vendorData(), DATE.format(x.createdAt()), x.imageFile() == null ? null : s.urls().sign(v.app().id(), x.id()),
-        decision, x.statusReason(), data.blocklisted(s.faces(), x.id()), warnings, matches, statuses(x.status())));
+        decision, x.statusReason(), data.blocklisted(s.faces(), x.id()), data.hasFace(s.faces(), x.id()), warnings,
+        matches, statuses(x.status())));
   }
 
   void updateStatus(Context ctx, Viewer v) {

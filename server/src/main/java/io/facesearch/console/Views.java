@@ -34,7 +34,7 @@ public final class Views {
 
   public record SessionPage(Frame frame, String id, long number, String status, String statusClass, String type,
                             String vendorData, String date, String imageUrl, String decision, String reason,
-                            boolean blocklisted, List<WarningView> warnings, List<MatchView> matches,
+                            boolean blocklisted, boolean hasFace, List<WarningView> warnings, List<MatchView> matches,
                             List<StatusOption> statuses) {}
 
   public record EntryView(String id, String comment, String date, String imageUrl) {}
