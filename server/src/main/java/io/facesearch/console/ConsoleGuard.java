@@ -7,6 +7,7 @@ import io.javalin.http.Handler;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Who may see what: the session cookie, the CSRF check on every POST, the organization's applications and the
@@ -38,7 +39,7 @@ final class ConsoleGuard {
       Map.entry("badimage", "That file is not a usable image."),
       Map.entry("badlist", "A list needs a name and a type (blocklist or allowlist)."));
   /** The {@link #FLASH} messages that report a refusal (shown in the error style). */
-  private static final java.util.Set<String> REFUSALS = java.util.Set.of("noface", "nofacetoblock", "manyfaces",
+  private static final Set<String> REFUSALS = Set.of("noface", "nofacetoblock", "manyfaces",
       "badimage", "badlist");
 
   private final ConsoleAuth auth;

@@ -9,8 +9,10 @@ import io.facesearch.sessions.SessionStatus;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -51,7 +53,7 @@ public final class BulkImport {
     AtomicInteger finished = new AtomicInteger();
     long start = System.nanoTime();
     ExecutorService pool = Executors.newFixedThreadPool(threads);
-    java.util.Set<String> seen = new java.util.HashSet<>();
+    Set<String> seen = new HashSet<>();
     for (ImportEntry e : entries) {
       if (!seen.add(e.key())) { // the same photo twice in one file: the first row counts, as a rerun would
         errors.incrementAndGet();
