@@ -59,7 +59,7 @@ public final class FaceSearchApp {
     AnalyzeHandler analyze = new AnalyzeHandler(s.pipeline(), uploads, s.credits());
     FaceSearchHandler faceSearch = new FaceSearchHandler(s.search(), uploads, s.urls(), json, origins,
         s.credits(), s.prices());
-    SessionHandler sessions = new SessionHandler(s.search(), uploads, s.db(), s.sessions(), json);
+    SessionHandler sessions = new SessionHandler(s.search(), uploads, s.review(), json);
     ImageHandler images = new ImageHandler(s.images(), s.urls());
     ReviewHandler review = new ReviewHandler(s.review(), json);
     ListsHandler lists = new ListsHandler(s.lists(), new ImageDecoder(), json);

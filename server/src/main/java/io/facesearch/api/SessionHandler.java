@@ -8,10 +8,8 @@ import io.facesearch.gallery.FaceSource;
 import io.facesearch.image.BgrImage;
 import io.facesearch.search.FaceSearchService;
 import io.facesearch.sessions.Session;
+import io.facesearch.sessions.SessionReview;
 import io.facesearch.sessions.SessionStatus;
-import io.facesearch.sessions.SessionStore;
-import io.facesearch.sessions.SessionType;
-import io.facesearch.store.Database;
 import io.javalin.http.Context;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,15 +27,13 @@ final class SessionHandler {
 
   private final FaceSearchService service;
   private final UploadReader uploads;
-  private final Database db;
-  private final SessionStore sessions;
+  private final SessionReview review;
   private final ObjectMapper json;
 
-  SessionHandler(FaceSearchService service, UploadReader uploads, Database db, SessionStore sessions, ObjectMapper json) {
+  SessionHandler(FaceSearchService service, UploadReader uploads, SessionReview review, ObjectMapper json) {
     this.service = service;
     this.uploads = uploads;
-    this.db = db;
-    this.sessions = sessions;
+    this.review = review;
     this.json = json;
   }
 
@@ -67,9 +63,7 @@ final class SessionHandler {
   void decision(Context ctx) throws JsonProcessingException {
     Application app = Gate.application(ctx);
     String id = ctx.pathParam("session_id");
-    Session s = db.read(c -> sessions.find(c, app.id(), id))
-        .filter(found -> found.type() != SessionType.LIST_ENTRY) // list entries are read with the list routes
-        .orElseThrow(() -> ApiException.notFound("Session not found."));
+    Session s = review.find(app, id).orElseThrow(() -> ApiException.notFound("Session not found."));
     JsonNode faceSearch = s.decisionJson() == null ? null : json.readTree(s.decisionJson()).get("face_search");
     ctx.json(new DecisionJson(s.id(), s.sessionNumber(), s.type().dbName(), s.status().wireName(), s.statusReason(),
         s.vendorData(),

@@ -1,5 +1,6 @@
 package io.facesearch.cli;
 
+import org.apache.lucene.store.LockObtainFailedException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -48,7 +49,7 @@ public final class Main implements Runnable {
         command.getErr().println("error: " + user.getMessage());
         return 2;
       }
-      if (t.getClass().getSimpleName().equals("LockObtainFailedException")) {
+      if (t instanceof LockObtainFailedException) {
         command.getErr().println("error: the data folder's gallery is in use by a running ./facesearch serve; "
             + "stop it first");
         return 2;

@@ -18,7 +18,6 @@ import io.facesearch.sessions.Session;
 import io.facesearch.sessions.SessionReview;
 import io.facesearch.sessions.SessionStatus;
 import io.facesearch.sessions.SessionType;
-import io.facesearch.webhooks.WebhookTargets;
 import io.facesearch.webhooks.Webhooks;
 import io.javalin.http.Context;
 import io.javalin.http.UploadedFile;
@@ -92,8 +91,8 @@ final class ConsolePages {
   }
 
   void session(Context ctx, Viewer v) throws IOException {
-    Optional<Session> found = find(v.app(), ctx.pathParam("id"));
-    if (found.isEmpty() || found.get().type() == SessionType.LIST_ENTRY) {
+    Optional<Session> found = s.review().find(v.app(), ctx.pathParam("id"));
+    if (found.isEmpty()) {
       guard.notFound(ctx, v);
       return;
     }
@@ -238,8 +237,8 @@ final class ConsolePages {
       errors.add("Webhook secret: at most 500 characters.");
     } else if (url != null && !validWebhookUrl(url)) {
       errors.add("Webhook URL: an http(s) URL is required.");
-    } else if (url != null && s.credits().metered(v.app().organizationId())) {
-      String problem = WebhookTargets.problem(URI.create(url));
+    } else if (url != null) {
+      String problem = s.webhooks().targetProblem(v.app().id(), url);
       if (problem != null) {
         errors.add("Webhook URL: must be a public address (" + problem + ").");
       }

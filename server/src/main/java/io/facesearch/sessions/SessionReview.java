@@ -98,6 +98,11 @@ public final class SessionReview {
     return sessions.find(c, app.id(), sessionId).filter(s -> s.type() != SessionType.LIST_ENTRY);
   }
 
+  /** The application's session as the session routes see it: empty when unknown or an entry of a face list. */
+  public Optional<Session> find(Application app, String sessionId) {
+    return db.read(c -> reviewable(c, app, sessionId));
+  }
+
   /** What {@link #setBlocklisted} did. */
   public enum BlocklistChange {
     DONE,

@@ -184,11 +184,9 @@ public final class Webhooks {
     if (secret == null) {
       return "no signing secret: set one (deliveries are never sent unsigned)";
     }
-    if (metered(d.applicationId())) {
-      String problem = WebhookTargets.problem(URI.create(d.url()));
-      if (problem != null) {
-        return "not sent: " + problem;
-      }
+    String problem = targetProblem(d.applicationId(), d.url());
+    if (problem != null) {
+      return "not sent: " + problem;
     }
     long ts = clock.instant().getEpochSecond();
     try {
@@ -239,7 +237,15 @@ public final class Webhooks {
     return error == null;
   }
 
-  /** Whether the application's organization is metered (self-registered): see {@link WebhookTargets}. */
+  /**
+   * Why the application may not send to {@code url} (null when it may): an application of a metered
+   * (self-registered) organization reaches only public addresses, see {@link WebhookTargets}. Checked when the URL is
+   * saved and before each delivery.
+   */
+  public String targetProblem(String applicationId, String url) {
+    return metered(applicationId) ? WebhookTargets.problem(URI.create(url)) : null;
+  }
+
   private boolean metered(String applicationId) {
     return db.read(c -> {
       try (PreparedStatement q = c.prepareStatement("SELECT o.metered FROM applications a JOIN organizations o "

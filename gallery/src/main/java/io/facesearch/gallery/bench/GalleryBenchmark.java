@@ -72,7 +72,7 @@ public final class GalleryBenchmark {
                 background.describe(), ImpostorScores.of(background, 2000).describe());
         SyntheticGalleryTruth truth = new SyntheticGalleryTruth(cfg.faces(), mated, cfg.seed(), background);
         if (!cfg.reuseIndex()) {
-            deleteRecursively(cfg.indexDir());
+            emptyIndexFolder(cfg.indexDir());
         }
 
         long heapBefore = usedHeapAfterGc();
@@ -286,7 +286,7 @@ public final class GalleryBenchmark {
      * Empties the index folder of an earlier run. Only a folder that holds nothing but Lucene index files is
      * emptied: a mistyped {@code --dir} (a data folder, a home folder) is refused, not wiped.
      */
-    private static void deleteRecursively(Path dir) {
+    private static void emptyIndexFolder(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }
