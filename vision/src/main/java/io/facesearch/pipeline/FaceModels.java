@@ -19,13 +19,18 @@ public record FaceModels(OnnxModel detect, OnnxModel landmark, OnnxModel feature
 
   /** Loads every model from {@code dir}; {@code intraOpThreads} per model call (1 = single-threaded). */
   public static FaceModels load(Path dir, int intraOpThreads) throws IOException {
+    return load(dir, intraOpThreads, OnnxModel.Denormals.FLUSH);
+  }
+
+  /** As {@link #load(Path, int)}, choosing what happens to denormal weights (the product always flushes). */
+  public static FaceModels load(Path dir, int intraOpThreads, OnnxModel.Denormals denormals) throws IOException {
     return new FaceModels(
-        OnnxModel.load(file(dir, "fr_detect"), intraOpThreads),
-        OnnxModel.load(file(dir, "fr_landmark"), intraOpThreads),
-        OnnxModel.load(file(dir, "fr_feature"), intraOpThreads),
-        OnnxModel.load(file(dir, "fr_age"), intraOpThreads),
-        OnnxModel.load(file(dir, "fr_gender"), intraOpThreads),
-        OnnxModel.load(file(dir, "fr_liveness"), intraOpThreads));
+        OnnxModel.load(file(dir, "fr_detect"), intraOpThreads, denormals),
+        OnnxModel.load(file(dir, "fr_landmark"), intraOpThreads, denormals),
+        OnnxModel.load(file(dir, "fr_feature"), intraOpThreads, denormals),
+        OnnxModel.load(file(dir, "fr_age"), intraOpThreads, denormals),
+        OnnxModel.load(file(dir, "fr_gender"), intraOpThreads, denormals),
+        OnnxModel.load(file(dir, "fr_liveness"), intraOpThreads, denormals));
   }
 
   /** The folder holding the model files, per the lookup order above. */
