@@ -4,7 +4,9 @@ import io.facesearch.bench.PipelineBenchmark;
 import io.facesearch.image.BgrImage;
 import io.facesearch.image.ImageDecoder;
 import io.facesearch.image.Warp;
+import io.facesearch.onnx.NewThread;
 import io.facesearch.pipeline.FacePipeline;
+import io.facesearch.pipeline.ModelSpeedCheck;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.io.ByteArrayOutputStream;
@@ -47,7 +49,21 @@ final class BenchCommand {
       System.out.printf(Locale.ROOT, "machine: %d cores, load average before: %s%n",
           Runtime.getRuntime().availableProcessors(), MachineLoad.loadAverage());
       try (FacePipeline pipeline = pipelineOptions.load()) {
-        PipelineBenchmark.Result r = new PipelineBenchmark(pipeline).run(jpeg, warmup, iterations, System.out);
+        PipelineBenchmark.Result r = NewThread.call("bench-pipeline",
+            () -> new PipelineBenchmark(pipeline).run(jpeg, warmup, iterations, System.out));
+        ModelSpeedCheck.Report check = ModelSpeedCheck.measure(pipeline.models(), warmup, iterations);
+        System.out.printf(Locale.ROOT, "%nper model, thread CPU per call (median, one thread, seeded random input) "
+            + "against the figure expected on %s:%n", check.cpu());
+        System.out.printf(Locale.ROOT, "%-12s %10s %12s %7s%n", "model", "cpu_ms", "expected_ms", "ratio");
+        for (ModelSpeedCheck.ModelTiming t : check.timings()) {
+          System.out.printf(Locale.ROOT, "%-12s %10.2f %12.2f %6.1fx%s%n", t.model(), t.cpuMs(), t.expectedMs(),
+              t.cpuMs() / t.expectedMs(), t.slow() ? "  SLOW: more than " + (int) ModelSpeedCheck.SLOW_FACTOR
+                  + "x the expected time" : "");
+        }
+        System.out.println(check.anySlow()
+            ? "SLOW: at least one model runs more than " + (int) ModelSpeedCheck.SLOW_FACTOR + "x slower than "
+                + "expected on this machine; see docs/performance.md"
+            : "every model within " + (int) ModelSpeedCheck.SLOW_FACTOR + "x of its expected time");
         System.out.printf(Locale.ROOT, "load average after: %s%n", MachineLoad.loadAverage());
         System.out.printf(Locale.ROOT,
             "decode_ms=%.2f detect_ms=%.2f landmarks_ms=%.2f align_ms=%.2f embed_ms=%.2f age_gender_ms=%.2f "

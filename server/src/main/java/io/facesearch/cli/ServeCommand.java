@@ -8,6 +8,7 @@ import io.facesearch.mail.SmtpSettings;
 import io.facesearch.billing.Prices;
 import io.facesearch.sessions.Retention;
 import io.facesearch.pipeline.FacePipeline;
+import io.facesearch.pipeline.ModelSpeedCheck;
 import io.javalin.Javalin;
 import java.time.Clock;
 import java.time.Duration;
@@ -74,6 +75,12 @@ final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     FacePipeline pipeline = pipelineOptions.load();
+    ModelSpeedCheck.Report speed = ModelSpeedCheck.measure(pipeline.models(), 2, 5);
+    if (speed.anySlow()) {
+      LoggerFactory.getLogger(ServeCommand.class).warn(speed.oneLine());
+    } else {
+      LoggerFactory.getLogger(ServeCommand.class).info(speed.oneLine());
+    }
     Services services = Services.open(dataOptions.data, pipeline, Clock.systemUTC(),
         new Prices(priceFaceSearch, creditPriceCents, freeCredits), SmtpSettings.fromEnvironment(),
         LuceneGalleryConfig.defaults().withSearchCandidates(searchCandidates));

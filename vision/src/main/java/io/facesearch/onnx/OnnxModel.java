@@ -5,6 +5,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
@@ -75,6 +76,24 @@ public final class OnnxModel implements AutoCloseable {
   /** File name without extension, {@code @sha256:}, and the first 12 hex digits of the file's SHA-256. */
   public String id() {
     return id;
+  }
+
+  /** The shape of the model's input, with a free dimension (the batch) taken as 1. */
+  public long[] inputShape() {
+    try {
+      long[] shape = ((TensorInfo) session.getInputInfo().get("input").getInfo()).getShape().clone();
+      for (int i = 0; i < shape.length; i++) {
+        shape[i] = Math.max(shape[i], 1);
+      }
+      return shape;
+    } catch (OrtException e) {
+      throw new IllegalStateException("cannot read the input shape of " + id + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The names of the model's outputs, in the model's order. */
+  public String[] outputNames() {
+    return session.getOutputNames().toArray(String[]::new);
   }
 
   /** How many denormal weights were zeroed at load (0 with {@link Denormals#KEEP}). */

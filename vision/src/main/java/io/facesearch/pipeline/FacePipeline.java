@@ -97,6 +97,11 @@ public final class FacePipeline implements AutoCloseable {
     return liveness.score(image, face);
   }
 
+  /** The loaded models, for checks that time them one by one ({@link ModelSpeedCheck}). */
+  public FaceModels models() {
+    return models;
+  }
+
   public FaceDetector detector() {
     return detector;
   }
