@@ -12,8 +12,11 @@ import java.awt.image.DataBufferByte;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,6 +35,11 @@ final class BenchCommand {
         + "(default: ../shared/data/face_recognition_examples/examples/obama.jpg).")
     Path image = Path.of("../shared/data/face_recognition_examples/examples/obama.jpg");
 
+    @Option(names = "--images", description = "Instead: analyse every JPEG under this folder (all faces, as a "
+        + "search does) once on one thread and report photos per second and faces found; the photos that "
+        + "tools/peer-bench/run.sh gives face-api.js.")
+    Path images;
+
     @Option(names = "--iterations", description = "Timed iterations (default: 200).")
     int iterations = 200;
 
@@ -43,6 +51,9 @@ final class BenchCommand {
 
     @Override
     public Integer call() throws Exception {
+      if (images != null) {
+        return overPhotos();
+      }
       byte[] jpeg = jpeg640x480(Files.readAllBytes(image));
       System.out.printf(Locale.ROOT, "photo: %s as a 640x480 JPEG of %d bytes; %d warm-up + %d timed iterations, 1 thread%n",
           image, jpeg.length, warmup, iterations);
@@ -70,6 +81,32 @@ final class BenchCommand {
                 + "total_ms=%.2f total_cpu_ms=%.2f load1=%s%n",
             r.decode(), r.detect(), r.landmarks(), r.align(), r.embed(), r.ageGender(), r.total(), r.totalCpu(),
             MachineLoad.loadAverage().split(" ")[0]);
+      }
+      return 0;
+    }
+
+    private int overPhotos() throws Exception {
+      List<byte[]> photos = new ArrayList<>();
+      try (Stream<Path> files = Files.walk(images)) {
+        for (Path file : files.filter(f -> f.toString().toLowerCase(Locale.ROOT).matches(".*\\.jpe?g")).sorted()
+            .toList()) {
+          photos.add(Files.readAllBytes(file));
+        }
+      }
+      if (photos.isEmpty()) {
+        throw new UserError("no JPEG under " + images);
+      }
+      System.out.printf(Locale.ROOT, "photos: %d JPEGs under %s, analysed once each on 1 thread after %d warm-up%n",
+          photos.size(), images, Math.min(5, photos.size()));
+      System.out.printf(Locale.ROOT, "machine: %d cores, load average before: %s%n",
+          Runtime.getRuntime().availableProcessors(), MachineLoad.loadAverage());
+      try (FacePipeline pipeline = pipelineOptions.load()) {
+        PipelineBenchmark.PhotosResult r = NewThread.call("bench-pipeline",
+            () -> new PipelineBenchmark(pipeline).runOverPhotos(photos, 5));
+        System.out.printf(Locale.ROOT, "%d photos, %d faces, %.1f s (decode %.1f s); load average after: %s%n",
+            r.photos(), r.faces(), r.seconds(), r.decodeSeconds(), MachineLoad.loadAverage());
+        System.out.printf(Locale.ROOT, "photos=%d faces=%d seconds=%.2f photos_per_s=%.2f%n", r.photos(), r.faces(),
+            r.seconds(), r.photosPerSecond());
       }
       return 0;
     }
