@@ -10,7 +10,7 @@ import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import io.facesearch.api.TempFolders;
 import io.facesearch.pipeline.TestData;
-import java.io.File;
+import io.facesearch.testing.OptionalTool;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,17 +52,20 @@ class ConsoleEndToEndTest {
 
   @BeforeAll
   static void start() throws IOException {
+    String install = "the browser test is skipped; install Debian's chromium and chromium-driver (.ci/run does)";
+    Path driver = OptionalTool.executable("facesearch.chromedriver", "/usr/bin/chromedriver", "chromedriver", install);
+    Path chromium = OptionalTool.executable("facesearch.chromium", "/usr/bin/chromium", "Chromium", install);
     server = new ConsoleTestServer(SMTP.getSmtp().getPort());
     Files.createDirectories(SHOTS);
     profile = TempFolders.create("console-chromium");
-    System.setProperty("webdriver.chrome.driver", "/usr/bin/chromedriver");
+    System.setProperty("webdriver.chrome.driver", driver.toString());
     ChromeOptions options = new ChromeOptions();
-    options.setBinary("/usr/bin/chromium");
+    options.setBinary(chromium.toString());
     options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
         "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--user-data-dir=" + profile.toAbsolutePath());
     ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
+        .usingDriverExecutable(driver.toFile()).usingAnyFreePort().build();
     browser = new ChromeDriver(service, options);
     browser.manage().window().setSize(new Dimension(1280, 900));
     browser.manage().timeouts().implicitlyWait(Duration.ofSeconds(2));
