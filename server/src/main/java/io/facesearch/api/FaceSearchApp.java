@@ -65,8 +65,8 @@ public final class FaceSearchApp {
     ListsHandler lists = new ListsHandler(s.lists(), new ImageDecoder(), json);
     MetricsHandler metrics = new MetricsHandler(s);
     WebhookDestinationsHandler destinations = new WebhookDestinationsHandler(s.webhooks(), json);
-    CompanionHandler companions = new CompanionHandler(new Companions(s.pipeline(), s.gallery()), uploads, s.credits(),
-        s.prices(), Clock.systemUTC());
+    CompanionHandler companions = new CompanionHandler(new Companions(s.pipeline(), s.gallery()), s.search(), uploads,
+        s.credits(), s.prices(), json, Clock.systemUTC());
 
     java.util.concurrent.atomic.AtomicReference<Javalin> self = new java.util.concurrent.atomic.AtomicReference<>();
     Javalin created = Javalin.create(config -> {
