@@ -61,7 +61,7 @@ public final class FaceSearchApp {
         s.credits(), s.prices());
     SessionHandler sessions = new SessionHandler(s.search(), uploads, s.review(), json);
     ImageHandler images = new ImageHandler(s.images(), s.urls());
-    ReviewHandler review = new ReviewHandler(s.review(), json);
+    ReviewHandler review = new ReviewHandler(s.review(), s.lists(), json);
     ListsHandler lists = new ListsHandler(s.lists(), new ImageDecoder(), json);
     MetricsHandler metrics = new MetricsHandler(s);
     WebhookDestinationsHandler destinations = new WebhookDestinationsHandler(s.webhooks(), json);
@@ -112,8 +112,14 @@ public final class FaceSearchApp {
       config.routes.post("/v3/blocklist/remove/", review::blocklistRemove);
       config.routes.get("/v3/lists/", lists::all);
       config.routes.post("/v3/lists/", lists::create);
+      config.routes.get("/v3/lists/{list_uuid}/", lists::get);
+      config.routes.patch("/v3/lists/{list_uuid}/", lists::update);
+      config.routes.delete("/v3/lists/{list_uuid}/", lists::delete);
       config.routes.get("/v3/lists/{list_uuid}/entries/", lists::entries);
+      config.routes.post("/v3/lists/{list_uuid}/entries/", lists::createEntry);
       config.routes.post("/v3/lists/{list_uuid}/entries/face-upload/", lists::faceUpload);
+      config.routes.get("/v3/lists/{list_uuid}/entries/{entry_uuid}/", lists::entry);
+      config.routes.patch("/v3/lists/{list_uuid}/entries/{entry_uuid}/", lists::updateEntry);
       config.routes.delete("/v3/lists/{list_uuid}/entries/{entry_uuid}/", lists::removeEntry);
       config.routes.get("/v3/images/{file}", images::handle); // signed URL, no API key
       config.routes.get("/v3/billing/balance/", billing::balance);

@@ -3,6 +3,7 @@ package io.facesearch.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.facesearch.accounts.Application;
+import io.facesearch.lists.FaceLists;
 import io.facesearch.sessions.DecisionDocument;
 import io.facesearch.sessions.Session;
 import io.facesearch.sessions.SessionReview;
@@ -35,10 +36,12 @@ final class ReviewHandler {
   static final int DEFAULT_LIMIT = 50;
 
   private final SessionReview review;
+  private final FaceLists lists;
   private final ObjectMapper json;
 
-  ReviewHandler(SessionReview review, ObjectMapper json) {
+  ReviewHandler(SessionReview review, FaceLists lists, ObjectMapper json) {
     this.review = review;
+    this.lists = lists;
     this.json = json;
   }
 
@@ -88,8 +91,11 @@ final class ReviewHandler {
     ctx.json(json(s));
   }
 
+  /** Erasure; a blocklisted face first goes to the system face blocklist, as Didit keeps it blocked. */
   void erase(Context ctx) {
-    if (!review.erase(Gate.application(ctx), ctx.pathParam("session_id"))) {
+    Application app = Gate.application(ctx);
+    lists.keepBlocklistedFace(app, ctx.pathParam("session_id"));
+    if (!review.erase(app, ctx.pathParam("session_id"))) {
       throw ApiException.notFound("Session not found.");
     }
     ctx.status(204);

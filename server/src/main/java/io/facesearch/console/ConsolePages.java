@@ -150,6 +150,9 @@ final class ConsolePages {
   }
 
   void delete(Context ctx, Viewer v) {
+    if ("yes".equals(ctx.formParam("confirm"))) {
+      s.lists().keepBlocklistedFace(v.app(), ctx.pathParam("id")); // as the API's delete: the face stays blocked
+    }
     if (!"yes".equals(ctx.formParam("confirm")) || !s.review().erase(v.app(), ctx.pathParam("id"))) {
       guard.notFound(ctx, v);
       return;

@@ -228,9 +228,33 @@ public final class FaceSearchService {
     return persist(app, upright, draft, stored, null, null, Credits.Hold.NONE, step, "face-search");
   }
 
+  /**
+   * Puts a copy of a stored face (an enrolled session's) into a face list: a hidden list_entry session without an
+   * image, whose face is blocklisted or allowlisted; {@code step} records the list entry in the same transaction.
+   * Empty when the session has no face.
+   */
+  public java.util.Optional<Session> enrollListEntryFrom(Application app, String sourceSessionId, boolean blocklist,
+                                                         SqlStep step) {
+    List<String> faceIds = db.read(c -> faces.ofSession(c, sourceSessionId).stream()
+        .map(io.facesearch.gallery.FaceState::faceId).toList());
+    List<StoredFace> found = new ArrayList<>();
+    faces.forEachFace(faceIds, found::add);
+    if (found.isEmpty() || !found.getFirst().applicationId().equals(app.id())) {
+      return java.util.Optional.empty();
+    }
+    StoredFace source = found.getFirst();
+    Instant now = clock.instant();
+    String sessionId = UUID.randomUUID().toString();
+    Session draft = new Session(sessionId, app.id(), 0, SessionType.LIST_ENTRY, SessionStatus.APPROVED, null, null, null,
+        null, now, null, null, now);
+    StoredFace stored = new StoredFace(UUID.randomUUID().toString(), app.id(), sessionId, FaceSource.LIST_ENTRY,
+        blocklist, !blocklist, false, true, source.modelId(), now, source.embedding().clone());
+    return java.util.Optional.of(persist(app, null, draft, stored, null, null, Credits.Hold.NONE, step, "face-search"));
+  }
+
   private Session persist(Application app, BgrImage image, Session draft, StoredFace face, String importKey,
                           String savedAnswer, Credits.Hold hold, SqlStep step, String endpoint) {
-    String file = images.save(app.id(), draft.id(), image);
+    String file = image == null ? null : images.save(app.id(), draft.id(), image); // null: a copied list entry
     Session withFile = draft.withImageFile(file);
     Session stored;
     try {

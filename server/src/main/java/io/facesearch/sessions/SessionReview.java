@@ -108,6 +108,12 @@ public final class SessionReview {
     return db.read(c -> reviewable(c, app, sessionId));
   }
 
+  /** Whether the application's (reviewable) session has a blocklisted face. */
+  public boolean faceBlocklisted(Application app, String sessionId) {
+    return db.read(c -> reviewable(c, app, sessionId).isPresent()
+        && faces.ofSession(c, sessionId).stream().anyMatch(f -> f.flags().blocklisted()));
+  }
+
   /** What {@link #setBlocklisted} did. */
   public enum BlocklistChange {
     DONE,
