@@ -97,6 +97,9 @@ public final class FaceSearchApp {
 
       config.routes.post("/auth/v2/programmatic/register/", accountsHandler::register);
       config.routes.post("/auth/v2/programmatic/verify-email/", accountsHandler::verify);
+      config.routes.post("/auth/v2/programmatic/login/", accountsHandler::login);
+      config.routes.post("/auth/v2/programmatic/resend-otp/", accountsHandler::resend);
+      config.routes.post("/auth/v2/programmatic/refresh/", accountsHandler::refresh);
 
       config.routes.before("/v3/*", gate::check); // API key or access token, then rate limits
       config.routes.post("/v3/face-search/", faceSearch::handle);

@@ -32,7 +32,7 @@ final class Api {
   static final String OBAMA = "face_recognition_examples/examples/obama.jpg";
   static final String OBAMA_OTHER_PHOTO = "face_recognition_examples/examples/obama2.jpg";
   static final String BIDEN = "face_recognition_examples/examples/biden.jpg";
-  static final String PASSWORD = "correct-horse-42";
+  static final String PASSWORD = "Correct-horse-42";
 
   private final ConsoleTestServer server;
   /** A browser-like client: keeps cookies, does not follow redirects. */
