@@ -76,6 +76,13 @@ final class Api {
     return json(r).get("face_search");
   }
 
+  /** A saved passive liveness call; returns its answer. */
+  JsonNode passiveLiveness(String key, String photo) {
+    HttpResponse<String> r = multipart("/v3/passive-liveness/", key, Map.of("vendor_data", "liveness-probe"), photo);
+    assertEquals(200, r.statusCode(), r.body());
+    return json(r);
+  }
+
   /** Starts a $50 top-up; returns its id. */
   String topUp(String key) {
     HttpResponse<String> r = send(CLIENT, HttpRequest.newBuilder(server.url("/v3/billing/top-up/"))
