@@ -10,7 +10,7 @@ import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import io.facesearch.api.TempFolders;
 import io.facesearch.pipeline.TestData;
-import io.facesearch.testing.OptionalTool;
+import io.facesearch.testing.ChromiumCondition;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +19,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
@@ -39,6 +40,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * and see the next API search Declined, raise the similarity threshold and see the match go, revoke a key and see
  * the API refuse it, sign out. Screenshots of the main pages land in target/console-screenshots/.
  */
+@ExtendWith(ChromiumCondition.class)
 class ConsoleEndToEndTest {
 
   @RegisterExtension
@@ -52,9 +54,8 @@ class ConsoleEndToEndTest {
 
   @BeforeAll
   static void start() throws IOException {
-    String install = "the browser test is skipped; install Debian's chromium and chromium-driver (.ci/run does)";
-    Path driver = OptionalTool.executable("facesearch.chromedriver", "/usr/bin/chromedriver", "chromedriver", install);
-    Path chromium = OptionalTool.executable("facesearch.chromium", "/usr/bin/chromium", "Chromium", install);
+    Path driver = ChromiumCondition.driver(); // present: ChromiumCondition skipped the class otherwise
+    Path chromium = ChromiumCondition.chromium();
     server = new ConsoleTestServer(SMTP.getSmtp().getPort());
     Files.createDirectories(SHOTS);
     profile = TempFolders.create("console-chromium");

@@ -2,8 +2,6 @@ package io.facesearch.testing;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
@@ -12,8 +10,8 @@ import org.junit.jupiter.api.Assumptions;
  * test is skipped with a loud notice on the console, so a developer sees what did not run and how to get it; under CI
  * ({@code CI=true}, set by {@code .ci/run}) a missing tool fails the test instead, so CI never skips silently.
  *
- * <p>Tests look the tool up where a system property says ({@code -Dfacesearch.chromium=/nowhere} simulates a machine
- * without Chromium), falling back to the Debian location.
+ * <p>{@code -Dfacesearch.python.absent=1} simulates a machine without Python's requests; {@link ChromiumCondition}
+ * does the same for the browser tests as a class condition, so that they are reported as skipped.
  */
 public final class OptionalTool {
 
@@ -22,13 +20,6 @@ public final class OptionalTool {
   /** True when running under CI, where every optional tool must be present. */
   public static boolean underCi() {
     return "true".equalsIgnoreCase(System.getenv("CI")) || Boolean.getBoolean("facesearch.ci");
-  }
-
-  /** The executable at the path named by {@code property} (default {@code fallback}); skips or fails when absent. */
-  public static Path executable(String property, String fallback, String what, String install) {
-    Path p = Path.of(System.getProperty(property, fallback));
-    require(Files.isExecutable(p), what + " (" + p + ")", install);
-    return p;
   }
 
   /** Skips the calling test (or fails it under CI) unless {@code present}. */
@@ -40,10 +31,15 @@ public final class OptionalTool {
     if (underCi()) {
       fail("CI must run every test, but " + notice);
     }
+    notice(notice);
+    Assumptions.abort("SKIPPED: " + notice);
+  }
+
+  /** Prints a boxed {@code *** SKIPPED: ...} line on the console. */
+  static void notice(String notice) {
     String bar = "*".repeat(Math.min(110, notice.length() + 20));
     System.out.println("\n" + bar + "\n*** SKIPPED: " + notice + "\n" + bar + "\n");
     System.out.flush();
-    Assumptions.abort("SKIPPED: " + notice);
   }
 
   /** Whether {@code python3} can import {@code module}. */
