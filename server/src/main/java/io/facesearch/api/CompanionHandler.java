@@ -24,8 +24,8 @@ import java.util.UUID;
  * {@code POST /v3/face-match/}, {@code POST /v3/passive-liveness/}, {@code POST /v3/age-estimation/}. Multipart,
  * like face search, with Didit's {@code save_api_request} (default true: the call becomes an API session whose id is
  * the {@code request_id}, known to the decision route, the console and webhooks), {@code vendor_data} and
- * {@code metadata} (echoed). A saved passive liveness call also enrolls its face into the face search gallery, as
- * Didit does. {@code entities[].age} is a number here (Didit's companion pages), a string on face search (its page).
+ * {@code metadata} (echoed). A saved passive liveness call that is Approved (a live face, not blocklisted) also enrolls
+ * its face into the face search gallery, as Didit does. {@code entities[].age} is a number here (Didit's companion pages), a string on face search (its page).
  */
 final class CompanionHandler {
 
@@ -110,8 +110,9 @@ final class CompanionHandler {
       LivenessResponse answer = new LivenessResponse(call.requestId(), new Liveness(l.status().wireName(), "PASSIVE",
           l.score(), l.faceQuality(), l.faceLuminance(), image(l.user()), FaceSearchJson.warnings(l.warnings())),
           call.vendorData(), call.metadata(), call.createdAt().toString());
+      // Only a live face joins the gallery: a declined call (a spoof, a blocklisted face) is saved but not enrolled.
       return new Outcome(answer, l.status(), image.rotateClockwise(l.user().bestAngle()),
-          l.user().hasFace() ? l.user().largestFace() : null);
+          l.status() == SessionStatus.APPROVED && l.user().hasFace() ? l.user().largestFace() : null);
     });
   }
 

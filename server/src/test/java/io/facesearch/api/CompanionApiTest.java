@@ -200,6 +200,11 @@ class CompanionApiTest {
       assertEquals(404, Http.get(server.url("/v3/session/" + unsaved.get("request_id").asText() + "/decision/"),
           server.apiKey).statusCode(), "save_api_request=false stores nothing");
       assertEquals(1L, server.services.faces().count(app().id()), "only the saved liveness face was enrolled");
+      JsonNode spoof = post("/v3/passive-liveness/", form(PRINT_ATTACK));
+      assertEquals("Declined", spoof.at("/liveness/status").asText());
+      assertEquals(200, Http.get(server.url("/v3/session/" + spoof.get("request_id").asText() + "/decision/"),
+          server.apiKey).statusCode(), "a declined call is saved");
+      assertEquals(1L, server.services.faces().count(app().id()), "but a spoofed face is not enrolled");
     } finally {
       receiver.stop(0);
     }
