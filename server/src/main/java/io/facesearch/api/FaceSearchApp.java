@@ -81,8 +81,8 @@ public final class FaceSearchApp {
       config.requestLogger.http((ctx, ms) -> {
         String route = routeOf(ctx, self.get());
         s.metrics().request(ctx.method().name(), route, ctx.statusCode(), Duration.ofNanos((long) (ms * 1e6)));
-        if (ctx.statusCode() == 429 && route.startsWith("/auth/")) {
-          s.metrics().rateLimitRefusal("registrations");
+        if (ctx.statusCode() == 429 && route.startsWith("/auth/")) { // the /v3 limits count themselves in Gate
+          s.metrics().rateLimitRefusal(route.endsWith("/register/") ? "registrations" : "sign-ins");
         }
       });
 
