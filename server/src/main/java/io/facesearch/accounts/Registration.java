@@ -40,7 +40,9 @@ public final class Registration {
 
   static final int MAX_TRIES = 5;
   static final Duration CODE_LIFETIME = Duration.ofMinutes(15);
-  static final Duration ACCESS_LIFETIME = Duration.ofHours(1);
+  static final Duration ACCESS_LIFETIME = Duration.ofHours(24); // Didit's expires_in: 86400
+  /** Didit's wait between two resent codes. */
+  static final Duration RESEND_COOLDOWN = Duration.ofSeconds(60);
   static final Duration REFRESH_LIFETIME = Duration.ofDays(30);
   private static final int BCRYPT_COST = 12;
   private static final Pattern EMAIL = Pattern.compile("^[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]{2,}$");
@@ -264,6 +266,130 @@ public final class Registration {
     }
   }
 
+  /** Tokens of a signed-in user. */
+  public record Tokens(String accessToken, String refreshToken, long expiresIn, String organizationId,
+                       String organizationName) {}
+
+  /**
+   * Didit's programmatic login: new tokens for a verified user's e-mail and password.
+   *
+   * @throws RegistrationException ({@code detail}) when the pair is wrong or the address is not verified yet
+   */
+  public Tokens login(String rawEmail, String password) throws RegistrationException {
+    String email = rawEmail == null ? "" : rawEmail.strip().toLowerCase(Locale.ROOT);
+    if (password == null || password.isEmpty() || tooLongForBcrypt(password)) {
+      throw RegistrationException.of("detail", "Invalid email or password.");
+    }
+    record User(String id, String hash, String organizationId) {}
+    Optional<User> user = db.read(c -> {
+      try (PreparedStatement q = c.prepareStatement(
+          "SELECT id, password_hash, organization_id FROM users WHERE email = ?")) {
+        q.setString(1, email);
+        try (ResultSet r = q.executeQuery()) {
+          return r.next() ? Optional.of(new User(r.getString(1), r.getString(2), r.getString(3)))
+              : Optional.<User>empty();
+        }
+      }
+    });
+    // a hash is checked even for an unknown address, so that timing does not tell which addresses exist
+    String hash = user.map(User::hash).orElse("$2a$12$C6UzMDM.H6dfI/f/IKxGhuUwbsCsnL1gRS4KbMcQ0kDr1mJcyoHqe");
+    boolean ok = BCrypt.verifyer().verify(password.toCharArray(), hash.toCharArray()).verified && user.isPresent();
+    if (!ok) {
+      throw RegistrationException.of("detail", "Invalid email or password.");
+    }
+    if (user.get().organizationId() == null) {
+      throw RegistrationException.of("detail", "Verify the email address first (verify-email, or resend-otp).");
+    }
+    Instant now = clock.instant();
+    return db.inTransaction(c -> tokens(c, user.get().id(), user.get().organizationId(), now));
+  }
+
+  /** New tokens for an unexpired, unrevoked refresh token, which is used up (rotation); empty when it is not one. */
+  public Optional<Tokens> refresh(String refreshToken) {
+    if (refreshToken == null || refreshToken.isBlank()) {
+      return Optional.empty();
+    }
+    Instant now = clock.instant();
+    return db.inTransaction(c -> {
+      String userId;
+      String organizationId;
+      try (PreparedStatement q = c.prepareStatement("SELECT user_id, organization_id, expires_at FROM access_tokens "
+          + "WHERE token_sha256 = ? AND kind = 'refresh' AND revoked_at IS NULL")) {
+        q.setString(1, Secrets.sha256(refreshToken.strip()));
+        try (ResultSet r = q.executeQuery()) {
+          if (!r.next() || !Instant.parse(r.getString(3)).isAfter(now)) {
+            return Optional.<Tokens>empty();
+          }
+          userId = r.getString(1);
+          organizationId = r.getString(2);
+        }
+      }
+      try (PreparedStatement q = c.prepareStatement(
+          "UPDATE access_tokens SET revoked_at = ? WHERE token_sha256 = ?")) {
+        q.setString(1, now.toString());
+        q.setString(2, Secrets.sha256(refreshToken.strip()));
+        q.executeUpdate();
+      }
+      return Optional.of(tokens(c, userId, organizationId, now));
+    });
+  }
+
+  private Tokens tokens(Connection c, String userId, String organizationId, Instant now) throws SQLException {
+    String access = issueToken(c, "access", userId, organizationId, now.plus(ACCESS_LIFETIME));
+    String refresh = issueToken(c, "refresh", userId, organizationId, now.plus(REFRESH_LIFETIME));
+    String name = null;
+    try (PreparedStatement q = c.prepareStatement("SELECT name FROM organizations WHERE id = ?")) {
+      q.setString(1, organizationId);
+      try (ResultSet r = q.executeQuery()) {
+        name = r.next() ? r.getString(1) : null;
+      }
+    }
+    return new Tokens(access, refresh, ACCESS_LIFETIME.toSeconds(), organizationId, name);
+  }
+
+  /**
+   * Didit's resend-otp: a fresh code for an address that awaits verification, at most one a minute; nothing (and no
+   * sign of it) for an unknown or verified address. The earlier code dies.
+   */
+  public void resendCode(String rawEmail) {
+    String email = rawEmail == null ? "" : rawEmail.strip().toLowerCase(Locale.ROOT);
+    Instant now = clock.instant();
+    String code = Secrets.digits(6);
+    boolean sent = db.inTransaction(c -> {
+      String userId = userId(c, email);
+      if (userId == null || verified(c, userId)) {
+        return false;
+      }
+      try (PreparedStatement q = c.prepareStatement("SELECT MAX(created_at) FROM email_codes WHERE user_id = ?")) {
+        q.setString(1, userId);
+        try (ResultSet r = q.executeQuery()) {
+          String last = r.next() ? r.getString(1) : null;
+          if (last != null && Instant.parse(last).plus(RESEND_COOLDOWN).isAfter(now)) {
+            return false;
+          }
+        }
+      }
+      try (PreparedStatement q = c.prepareStatement("DELETE FROM email_codes WHERE user_id = ?")) {
+        q.setString(1, userId);
+        q.executeUpdate();
+      }
+      try (PreparedStatement q = c.prepareStatement("INSERT INTO email_codes (id, user_id, code_sha256, expires_at, "
+          + "created_at) VALUES (?, ?, ?, ?, ?)")) {
+        q.setString(1, UUID.randomUUID().toString());
+        q.setString(2, userId);
+        q.setString(3, Secrets.sha256(code));
+        q.setString(4, now.plus(CODE_LIFETIME).toString());
+        q.setString(5, now.toString());
+        q.executeUpdate();
+      }
+      return true;
+    });
+    if (sent) {
+      mailer.send(email, "Your facesearch verification code",
+          "Your verification code is " + code + ". It is valid for 15 minutes.\n");
+    }
+  }
+
   /** The organization an unexpired, unrevoked access token acts for, or null. */
   public String organizationForAccessToken(String token) {
     if (token == null || token.isBlank()) {
@@ -305,14 +431,16 @@ public final class Registration {
     if (password == null || password.isEmpty()) {
       return "This field is required.";
     }
-    if (password.length() < 10) {
-      return "The password must be at least 10 characters long.";
+    if (password.length() < 8) {
+      return "The password must be at least 8 characters long.";
     }
     if (tooLongForBcrypt(password)) {
       return "The password must be at most 72 bytes long in UTF-8 (72 letters and digits without accents).";
     }
-    if (!password.chars().anyMatch(Character::isLetter) || !password.chars().anyMatch(Character::isDigit)) {
-      return "The password must contain at least one letter and one digit.";
+    if (!password.chars().anyMatch(Character::isUpperCase) || !password.chars().anyMatch(Character::isLowerCase)
+        || !password.chars().anyMatch(Character::isDigit)
+        || password.chars().allMatch(Character::isLetterOrDigit)) {
+      return "The password must contain an uppercase letter, a lowercase letter, a digit and a special character.";
     }
     if (password.equalsIgnoreCase(email)) {
       return "The password must not be the email address.";

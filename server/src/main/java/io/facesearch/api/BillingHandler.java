@@ -10,8 +10,12 @@ import io.javalin.http.Context;
 /** {@code GET /v3/billing/balance/} and {@code POST /v3/billing/top-up/}, for an API key or an access token. */
 final class BillingHandler {
 
-  /** Auto-refill is not offered by the self-hosted provider: always off. */
-  record BalanceJson(long balance, boolean auto_refill_enabled, long auto_refill_amount, long auto_refill_threshold) {}
+  /**
+   * Didit's balance: {@code balance} in US dollars as a fixed-point string ({@code "50.0000"}); auto-refill is not
+   * offered by the self-hosted provider (off, amounts null). {@code balance_credits} is facesearch's unit beside it.
+   */
+  record BalanceJson(String balance, boolean auto_refill_enabled, String auto_refill_amount,
+                     String auto_refill_threshold, long balance_credits, String credit_price) {}
 
   record CheckoutJson(String checkout_session_id, String checkout_session_url) {}
 
@@ -37,7 +41,9 @@ final class BillingHandler {
   }
 
   void balance(Context ctx) {
-    ctx.json(new BalanceJson(credits.balance(Gate.caller(ctx).organizationId()), false, 0, 0));
+    long balance = credits.balance(Gate.caller(ctx).organizationId());
+    ctx.json(new BalanceJson(dollars(balance * prices.creditPriceCents()), false, null, null, balance,
+        dollars(prices.creditPriceCents())));
   }
 
   void topUp(Context ctx) {
@@ -59,6 +65,11 @@ final class BillingHandler {
     PaymentProvider.Checkout checkout = payments.start(Gate.caller(ctx).organizationId(), dollars,
         prices.creditsFor(dollars), success, cancel);
     ctx.json(new CheckoutJson(checkout.id(), origins.of(ctx) + checkout.url()));
+  }
+
+  /** Cents as Didit writes dollars: a string with four decimals. */
+  static String dollars(long cents) {
+    return java.math.BigDecimal.valueOf(cents, 2).setScale(4, java.math.RoundingMode.UNNECESSARY).toPlainString();
   }
 
   void checkout(Context ctx) {

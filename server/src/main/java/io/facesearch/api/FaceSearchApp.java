@@ -52,7 +52,7 @@ public final class FaceSearchApp {
     Origins origins = new Origins(publicUrl);
     Gate gate = new Gate(s.accounts(), s.registration(),
         new SlidingWindowLimiter(limits.writesPerMinute(), Duration.ofMinutes(1), Clock.systemUTC()),
-        new SlidingWindowLimiter(limits.readsPerMinute(), Duration.ofMinutes(1), Clock.systemUTC()));
+        new SlidingWindowLimiter(limits.readsPerMinute(), Duration.ofMinutes(1), Clock.systemUTC()), s.metrics());
     AccountsHandler accountsHandler = new AccountsHandler(s.registration(),
         new SlidingWindowLimiter(limits.registrationsPerHour(), Duration.ofHours(1), Clock.systemUTC()), json);
     BillingHandler billing = new BillingHandler(s.credits(), s.prices(), s.topUps(), json, origins);
@@ -61,12 +61,15 @@ public final class FaceSearchApp {
         s.credits(), s.prices());
     SessionHandler sessions = new SessionHandler(s.search(), uploads, s.review(), json);
     ImageHandler images = new ImageHandler(s.images(), s.urls());
-    ReviewHandler review = new ReviewHandler(s.review(), json);
+    ReviewHandler review = new ReviewHandler(s.review(), s.lists(), json);
     ListsHandler lists = new ListsHandler(s.lists(), new ImageDecoder(), json);
-    CompanionHandler companions = new CompanionHandler(new Companions(s.pipeline(), s.gallery()), uploads, s.credits(),
-        s.prices(), Clock.systemUTC());
+    MetricsHandler metrics = new MetricsHandler(s);
+    WebhookDestinationsHandler destinations = new WebhookDestinationsHandler(s.webhooks(), json);
+    CompanionHandler companions = new CompanionHandler(new Companions(s.pipeline(), s.gallery()), s.search(), uploads,
+        s.credits(), s.prices(), json, Clock.systemUTC());
 
-    return Javalin.create(config -> {
+    java.util.concurrent.atomic.AtomicReference<Javalin> self = new java.util.concurrent.atomic.AtomicReference<>();
+    Javalin created = Javalin.create(config -> {
       config.startup.showJavalinBanner = false;
       config.jsonMapper(new JavalinJackson(json, false));
       config.http.maxRequestSize = MAX_REQUEST_BYTES;
@@ -75,14 +78,28 @@ public final class FaceSearchApp {
       config.jetty.multipartConfig.maxTotalRequestSize(12, SizeUnit.MB);
       config.jetty.multipartConfig.maxInMemoryFileSize(12, SizeUnit.MB);
 
+      config.requestLogger.http((ctx, ms) -> {
+        String route = routeOf(ctx, self.get());
+        s.metrics().request(ctx.method().name(), route, ctx.statusCode(), Duration.ofNanos((long) (ms * 1e6)));
+        if (ctx.statusCode() == 429 && route.startsWith("/auth/")) { // the /v3 limits count themselves in Gate
+          s.metrics().rateLimitRefusal(route.endsWith("/register/") ? "registrations" : "sign-ins");
+        }
+      });
+
       // ---- Routes -------------------------------------------------------------------------------
       config.routes.get("/health", ctx -> ctx.json(Map.of("status", "ok", "embedding_model", s.pipeline().embeddingModelId())));
+      config.routes.get("/system/healthcheck", // Didit's health route, an alias
+          ctx -> ctx.json(Map.of("status", "ok", "embedding_model", s.pipeline().embeddingModelId())));
+      config.routes.get("/metrics", metrics::handle); // Prometheus: loopback, or an operator's API key
       config.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(OpenApi.document()));
       config.routes.before("/v1/*", gate::check); // API key, then rate limits
       config.routes.post("/v1/analyze", analyze::handle); // operator's diagnostic: unmetered organizations only
 
       config.routes.post("/auth/v2/programmatic/register/", accountsHandler::register);
       config.routes.post("/auth/v2/programmatic/verify-email/", accountsHandler::verify);
+      config.routes.post("/auth/v2/programmatic/login/", accountsHandler::login);
+      config.routes.post("/auth/v2/programmatic/resend-otp/", accountsHandler::resend);
+      config.routes.post("/auth/v2/programmatic/refresh/", accountsHandler::refresh);
 
       config.routes.before("/v3/*", gate::check); // API key or access token, then rate limits
       config.routes.post("/v3/face-search/", faceSearch::handle);
@@ -98,13 +115,24 @@ public final class FaceSearchApp {
       config.routes.post("/v3/blocklist/remove/", review::blocklistRemove);
       config.routes.get("/v3/lists/", lists::all);
       config.routes.post("/v3/lists/", lists::create);
+      config.routes.get("/v3/lists/{list_uuid}/", lists::get);
+      config.routes.patch("/v3/lists/{list_uuid}/", lists::update);
+      config.routes.delete("/v3/lists/{list_uuid}/", lists::delete);
       config.routes.get("/v3/lists/{list_uuid}/entries/", lists::entries);
+      config.routes.post("/v3/lists/{list_uuid}/entries/", lists::createEntry);
       config.routes.post("/v3/lists/{list_uuid}/entries/face-upload/", lists::faceUpload);
+      config.routes.get("/v3/lists/{list_uuid}/entries/{entry_uuid}/", lists::entry);
+      config.routes.patch("/v3/lists/{list_uuid}/entries/{entry_uuid}/", lists::updateEntry);
       config.routes.delete("/v3/lists/{list_uuid}/entries/{entry_uuid}/", lists::removeEntry);
       config.routes.get("/v3/images/{file}", images::handle); // signed URL, no API key
       config.routes.get("/v3/billing/balance/", billing::balance);
       config.routes.post("/v3/billing/top-up/", billing::topUp);
       config.routes.get("/v3/billing/top-up/{checkout_id}/", billing::checkout); // checkout_session_url
+      config.routes.get("/v3/webhook/destinations/", destinations::list);
+      config.routes.post("/v3/webhook/destinations/", destinations::create);
+      config.routes.get("/v3/webhook/destinations/{destination_uuid}/", destinations::get);
+      config.routes.patch("/v3/webhook/destinations/{destination_uuid}/", destinations::update);
+      config.routes.delete("/v3/webhook/destinations/{destination_uuid}/", destinations::delete);
 
       // ---- Console ----
       io.facesearch.console.ConsoleRoutes.register(config.routes, s); // the Business Console at /console/
@@ -136,6 +164,8 @@ public final class FaceSearchApp {
         }
       });
     });
+    self.set(created);
+    return created;
   }
 
   /**
@@ -152,6 +182,24 @@ public final class FaceSearchApp {
       return;
     }
     ctx.status(status).json(body);
+  }
+
+  /**
+   * The route template a request matched (never the raw path, which holds ids), also for a request a before-handler
+   * refused (a wrong key, a rate limit); "unmatched" for paths no route has, so that labels stay few.
+   */
+  private static String routeOf(Context ctx, Javalin app) {
+    try {
+      io.javalin.router.Endpoint e = ctx.endpoints().matchedHttpEndpoint();
+      if (e != null) {
+        return e.path;
+      }
+      io.javalin.router.ParsedEndpoint p = app.unsafe.internalRouter.findFirstHttpHandlerEntry(ctx.method(),
+          ctx.path());
+      return p == null ? "unmatched" : p.endpoint.path;
+    } catch (RuntimeException none) {
+      return "unmatched";
+    }
   }
 
   private static void discardUnreadBody(Context ctx) {

@@ -50,7 +50,7 @@ final class FaceSearchHandler {
     boolean rotate = Forms.booleanField(ctx, "rotate_image", false);
     boolean save = Forms.booleanField(ctx, "save_api_request", true);
     String vendorData = Forms.text(ctx, "vendor_data");
-    JsonNode metadata = metadata(ctx);
+    JsonNode metadata = metadata(ctx, json);
     if (ctx.uploadedFile("user_image") == null) {
       throw ApiException.invalidField("user_image", "This field is required.");
     }
@@ -80,7 +80,8 @@ final class FaceSearchHandler {
     }
   }
 
-  private JsonNode metadata(Context ctx) {
+  /** The multipart field {@code metadata} parsed as JSON, or null; the companion endpoints read it the same way. */
+  static JsonNode metadata(Context ctx, ObjectMapper json) {
     String raw = Forms.text(ctx, "metadata");
     if (raw == null || raw.isBlank()) {
       return null;

@@ -1,5 +1,6 @@
 package io.facesearch.api;
 
+import io.facesearch.metrics.Metrics;
 import io.facesearch.accounts.AccountStore;
 import io.facesearch.accounts.ApiKey;
 import io.facesearch.accounts.Application;
@@ -23,12 +24,15 @@ final class Gate {
 
   private static final String CALLER = "facesearch.caller";
 
+  private final Metrics metrics;
   private final AccountStore accounts;
   private final Registration registration;
   private final SlidingWindowLimiter writes;
   private final SlidingWindowLimiter reads;
 
-  Gate(AccountStore accounts, Registration registration, SlidingWindowLimiter writes, SlidingWindowLimiter reads) {
+  Gate(AccountStore accounts, Registration registration, SlidingWindowLimiter writes, SlidingWindowLimiter reads,
+       Metrics metrics) {
+    this.metrics = metrics;
     this.accounts = accounts;
     this.registration = registration;
     this.writes = writes;
@@ -47,6 +51,7 @@ final class Gate {
     SlidingWindowLimiter.Decision d = (write ? writes : reads).acquire(caller.rateKey());
     RateLimitHeaders.set(ctx, d);
     if (!d.allowed()) {
+      metrics.rateLimitRefusal(write ? "writes" : "reads");
       throw ApiException.tooManyRequests("Request was throttled. Expected available in " + d.retryAfterSeconds()
           + " seconds.");
     }

@@ -3,6 +3,8 @@ package io.facesearch.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.facesearch.accounts.Application;
+import io.facesearch.lists.FaceLists;
+import io.facesearch.sessions.DecisionDocument;
 import io.facesearch.sessions.Session;
 import io.facesearch.sessions.SessionReview;
 import io.facesearch.sessions.SessionStatus;
@@ -20,38 +22,58 @@ import java.util.Map;
  */
 final class ReviewHandler {
 
-  record SessionJson(String session_id, long session_number, String session_type, String status, String status_reason,
-                     String vendor_data, String verification_date, String created_at) {}
+  /**
+   * A row of Didit's session list ({@code session_kind} "user"; no hosted flow, portrait URL, country or document
+   * check here: those are null), plus facesearch's {@code session_type}, {@code status_reason} and
+   * {@code verification_date}.
+   */
+  record SessionJson(String session_id, String session_kind, long session_number, String session_url,
+                     String portrait_image, String document_type, String full_name, String country, String status,
+                     String vendor_data, String created_at, List<String> features, String session_type,
+                     String status_reason, String verification_date) {}
 
-  record PageJson(long count, int page, int page_size, List<SessionJson> results) {}
-
-  static final int MAX_PAGE_SIZE = 100;
+  /** Didit's default page size of the session list. */
+  static final int DEFAULT_LIMIT = 50;
 
   private final SessionReview review;
+  private final FaceLists lists;
   private final ObjectMapper json;
 
-  ReviewHandler(SessionReview review, ObjectMapper json) {
+  ReviewHandler(SessionReview review, FaceLists lists, ObjectMapper json) {
     this.review = review;
+    this.lists = lists;
     this.json = json;
   }
 
+  /**
+   * Didit's {@code GET /v3/sessions/}: {@code limit} (50) / {@code offset}, {@code {count, next, previous, results}},
+   * filters {@code vendor_data}, {@code status} (a comma-separated list, e.g. {@code Approved,In Review}),
+   * {@code date_from} / {@code date_to} (ISO date-times, or dates: {@code date_to} a date counts that whole day), and
+   * facesearch's {@code session_type} ({@code api} or {@code enrolled}).
+   */
   void list(Context ctx) {
     Application app = Gate.application(ctx);
+    java.util.Set<SessionStatus> statuses = new java.util.LinkedHashSet<>();
     String status = ctx.queryParam("status");
-    SessionStatus st = status == null ? null : SessionStatus.fromWire(status);
-    if (status != null && st == null) {
-      throw ApiException.invalidField("status", "\"" + status + "\" is not a valid choice.");
+    if (status != null && !status.isBlank()) {
+      for (String one : status.split(",")) {
+        SessionStatus st = SessionStatus.fromWire(one);
+        if (st == null) {
+          throw ApiException.invalidField("status", "\"" + one.strip() + "\" is not a valid choice.");
+        }
+        statuses.add(st);
+      }
     }
     String source = ctx.queryParam("session_type");
     SessionType type = source == null ? null : SessionType.fromDb(source);
     if (source != null && (type == null || type == SessionType.LIST_ENTRY)) {
       throw ApiException.invalidField("session_type", "\"" + source + "\" is not a valid choice.");
     }
-    int page = intParam(ctx, "page", 1, 1, Integer.MAX_VALUE);
-    int size = intParam(ctx, "page_size", 20, 1, MAX_PAGE_SIZE);
-    SessionReview.Page p = review.list(app, new SessionReview.Filter(st, ctx.queryParam("vendor_data"),
-        instantParam(ctx, "created_from", false), instantParam(ctx, "created_to", true), type), page, size);
-    ctx.json(new PageJson(p.total(), p.page(), p.pageSize(), p.sessions().stream().map(ReviewHandler::json).toList()));
+    Pagination.Window w = Pagination.window(ctx, DEFAULT_LIMIT);
+    SessionReview.Page p = review.listFrom(app, new SessionReview.Filter(null, ctx.queryParam("vendor_data"),
+        instantParam(ctx, "date_from", false), instantParam(ctx, "date_to", true), type, statuses), w.offset(),
+        w.limit());
+    ctx.json(Pagination.page(ctx, w, p.total(), p.sessions().stream().map(ReviewHandler::json).toList()));
   }
 
   void updateStatus(Context ctx) {
@@ -69,8 +91,11 @@ final class ReviewHandler {
     ctx.json(json(s));
   }
 
+  /** Erasure; a blocklisted face first goes to the system face blocklist, as Didit keeps it blocked. */
   void erase(Context ctx) {
-    if (!review.erase(Gate.application(ctx), ctx.pathParam("session_id"))) {
+    Application app = Gate.application(ctx);
+    lists.keepBlocklistedFace(app, ctx.pathParam("session_id"));
+    if (!review.erase(app, ctx.pathParam("session_id"))) {
       throw ApiException.notFound("Session not found.");
     }
     ctx.status(204);
@@ -95,7 +120,7 @@ final class ReviewHandler {
     if (flag != null && !flag.isBoolean()) {
       throw ApiException.invalidField(flagField, "Must be a valid boolean.");
     }
-    if (flag != null && !flag.asBoolean()) {
+    if (flag == null || !flag.asBoolean()) { // Didit's default: false
       ctx.json(Map.of("message", "Nothing to change."));
       return;
     }
@@ -107,25 +132,16 @@ final class ReviewHandler {
   }
 
   static SessionJson json(Session s) {
-    return new SessionJson(s.id(), s.sessionNumber(), s.type().dbName(), s.status().wireName(), s.statusReason(),
-        s.vendorData(), s.verificationDate().toString(), s.createdAt().toString());
+    return new SessionJson(s.id(), "user", s.sessionNumber(), null, null, s.documentType(), s.name(), null,
+        s.status().wireName(), s.vendorData(), s.createdAt().toString(),
+        features(s),
+        s.type().dbName(), s.statusReason(), s.verificationDate().toString());
   }
 
-
-  private static int intParam(Context ctx, String name, int fallback, int min, int max) {
-    String raw = ctx.queryParam(name);
-    if (raw == null || raw.isBlank()) {
-      return fallback;
-    }
-    try {
-      int v = Integer.parseInt(raw.strip());
-      if (v < min || v > max) {
-        throw ApiException.invalidField(name, "Ensure this value is between " + min + " and " + max + ".");
-      }
-      return v;
-    } catch (NumberFormatException e) {
-      throw ApiException.invalidField(name, "A valid integer is required.");
-    }
+  private static List<String> features(Session s) {
+    List<String> out = new java.util.ArrayList<>();
+    DecisionDocument.of(s).get("features").forEach(f -> out.add(f.asText()));
+    return out;
   }
 
   /**

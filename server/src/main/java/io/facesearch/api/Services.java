@@ -16,6 +16,8 @@ import io.facesearch.images.SignedUrls;
 import io.facesearch.pipeline.FacePipeline;
 import io.facesearch.search.FaceSearchService;
 import io.facesearch.lists.FaceLists;
+import io.facesearch.metrics.Metrics;
+import io.facesearch.metrics.TimedGallery;
 import io.facesearch.webhooks.SecretBox;
 import io.facesearch.webhooks.Webhooks;
 import io.facesearch.sessions.SessionReview;
@@ -43,7 +45,8 @@ import java.time.Clock;
 public record Services(FacePipeline pipeline, Database db, AccountStore accounts, SessionStore sessions,
                        FaceStore faces, Gallery gallery, ImageStore images, SignedUrls urls, Credits credits,
                        Prices prices, OperatorApproval topUps, Outbox outbox, Registration registration,
-                       SessionReview review, FaceLists lists, Webhooks webhooks, FaceSearchService search)
+                       SessionReview review, FaceLists lists, Webhooks webhooks, FaceSearchService search,
+                       Metrics metrics)
     implements AutoCloseable {
 
   public static Services open(Path dataDir, FacePipeline pipeline, Clock clock) {
@@ -64,11 +67,13 @@ public record Services(FacePipeline pipeline, Database db, AccountStore accounts
     Database db = Database.sqlite(dataDir);
     FaceStore faces = new FaceStore(db);
     SessionStore sessions = new SessionStore();
-    Gallery gallery = LuceneGallery.open(dataDir.resolve("gallery"), faces, galleryConfig);
+    Metrics metrics = new Metrics();
+    Gallery gallery = new TimedGallery(LuceneGallery.open(dataDir.resolve("gallery"), faces, galleryConfig), metrics);
+    pipeline.observe(metrics);
     ImageStore images = new ImageStore(dataDir);
     byte[] serverSecret = secret(dataDir);
     SignedUrls urls = new SignedUrls(serverSecret, clock);
-    Webhooks webhooks = new Webhooks(db, new SecretBox(serverSecret), clock);
+    Webhooks webhooks = new Webhooks(db, new SecretBox(serverSecret), clock, metrics);
     Credits credits = new Credits(db, clock);
     SessionReview review = new SessionReview(db, sessions, faces, gallery, images, webhooks, clock);
     FaceSearchService search = new FaceSearchService(pipeline, gallery, db, sessions, faces, images, credits, webhooks,
@@ -77,7 +82,7 @@ public record Services(FacePipeline pipeline, Database db, AccountStore accounts
     return new Services(pipeline, db, new AccountStore(db), sessions, faces, gallery, images, urls, credits, prices,
         new OperatorApproval(db, credits, clock), outbox,
         new Registration(db, outbox, credits, prices.freeCredits(), clock),
-        review, new FaceLists(db, search, review, clock), webhooks, search);
+        review, new FaceLists(db, search, review, clock), webhooks, search, metrics);
   }
 
   private static byte[] secret(Path dataDir) {
@@ -104,6 +109,7 @@ public record Services(FacePipeline pipeline, Database db, AccountStore accounts
   /** Closes the gallery and the database connections (the pipeline belongs to the caller). */
   @Override
   public void close() {
+    pipeline.unobserve(metrics);
     gallery.close();
     db.close();
   }

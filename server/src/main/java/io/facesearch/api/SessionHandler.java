@@ -1,12 +1,11 @@
 package io.facesearch.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.facesearch.accounts.Application;
 import io.facesearch.gallery.FaceSource;
 import io.facesearch.image.BgrImage;
 import io.facesearch.search.FaceSearchService;
+import io.facesearch.sessions.DecisionDocument;
 import io.facesearch.sessions.Session;
 import io.facesearch.sessions.SessionReview;
 import io.facesearch.sessions.SessionStatus;
@@ -21,9 +20,6 @@ import java.time.Instant;
 final class SessionHandler {
 
   record Created(String session_id, long session_number) {}
-
-  record DecisionJson(String session_id, long session_number, String session_type, String status, String status_reason,
-                      String vendor_data, String verification_date, String created_at, JsonNode face_search) {}
 
   private final FaceSearchService service;
   private final UploadReader uploads;
@@ -60,13 +56,11 @@ final class SessionHandler {
     }
   }
 
-  void decision(Context ctx) throws JsonProcessingException {
+  /** The session's decision object ({@link DecisionDocument}), the same one its webhooks carry. */
+  void decision(Context ctx) {
     Application app = Gate.application(ctx);
     String id = ctx.pathParam("session_id");
     Session s = review.find(app, id).orElseThrow(() -> ApiException.notFound("Session not found."));
-    JsonNode faceSearch = s.decisionJson() == null ? null : json.readTree(s.decisionJson()).get("face_search");
-    ctx.json(new DecisionJson(s.id(), s.sessionNumber(), s.type().dbName(), s.status().wireName(), s.statusReason(),
-        s.vendorData(),
-        s.verificationDate().toString(), s.createdAt().toString(), faceSearch));
+    ctx.json(DecisionDocument.of(s));
   }
 }

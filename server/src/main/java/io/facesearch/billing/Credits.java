@@ -106,6 +106,22 @@ public final class Credits {
     });
   }
 
+  /** Credits charged per endpoint over the whole ledger (for metrics). */
+  public java.util.Map<String, Long> chargedByEndpoint() {
+    return db.read(c -> {
+      java.util.Map<String, Long> out = new java.util.TreeMap<>();
+      try (PreparedStatement q = c.prepareStatement("SELECT COALESCE(endpoint, ''), -SUM(amount) FROM credit_ledger "
+          + "WHERE kind = 'charge' GROUP BY endpoint")) {
+        try (java.sql.ResultSet r = q.executeQuery()) {
+          while (r.next()) {
+            out.put(r.getString(1), r.getLong(2));
+          }
+        }
+      }
+      return out;
+    });
+  }
+
   /** Gives back a hold (the call failed). */
   public void release(Hold hold) {
     if (hold.none()) {

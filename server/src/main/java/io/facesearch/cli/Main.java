@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
     version = "facesearch 0.1.0",
     description = "Self-hosted face search speaking Didit's Face Search API (v3).",
     subcommands = {ServeCommand.class, ApiKeyCommand.class, CreditsCommand.class, OutboxCommand.class, ImportCommand.class,
-        OperatorCommand.class, ReindexCommand.class, WebhookCommand.class, EvalCommand.class,
+        OperatorCommand.class, ReindexCommand.class, WebhookCommand.class, EvalCommand.class, SearchCommand.class,
         BenchCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
@@ -24,7 +24,7 @@ public final class Main implements Runnable {
   }
 
   /** The command line as {@code main} runs it. */
-  static CommandLine commandLine() {
+  public static CommandLine commandLine() {
     return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true)
         .setDefaultValueProvider(ConfigDefaults.load()).setExecutionExceptionHandler(Main::oneLine)
         .setParameterExceptionHandler((e, args) -> { // a malformed or missing option: one line and where help is

@@ -101,7 +101,11 @@ final class ConsolePages {
     List<Views.MatchView> matches = new ArrayList<>();
     String decision = x.status().wireName();
     if (x.decisionJson() != null) {
-      JsonNode fs = JSON.readTree(x.decisionJson()).path("face_search");
+      JsonNode saved = JSON.readTree(x.decisionJson());
+      JsonNode fs = saved.path("face_search"); // or a saved companion call's object, which has no matches
+      for (String companion : List.of("face_match", "liveness", "age_estimation")) {
+        fs = fs.isMissingNode() ? saved.path(companion) : fs;
+      }
       decision = fs.path("status").asText(decision);
       for (JsonNode w : fs.path("warnings")) {
         warnings.add(new Views.WarningView(w.path("risk").asText(), w.path("short_description").asText("")));
@@ -150,6 +154,9 @@ final class ConsolePages {
   }
 
   void delete(Context ctx, Viewer v) {
+    if ("yes".equals(ctx.formParam("confirm"))) {
+      s.lists().keepBlocklistedFace(v.app(), ctx.pathParam("id")); // as the API's delete: the face stays blocked
+    }
     if (!"yes".equals(ctx.formParam("confirm")) || !s.review().erase(v.app(), ctx.pathParam("id"))) {
       guard.notFound(ctx, v);
       return;

@@ -17,7 +17,7 @@ import java.util.Set;
 
 /**
  * The companion checks of the recommended flow (passive liveness -> face search -> face match), and age
- * estimation. None of them enrolls anything.
+ * estimation. They decide only; saving a call (and enrolling a live face) is the caller's.
  */
 public final class Companions {
 
@@ -30,7 +30,8 @@ public final class Companions {
                                 Analysis user, List<Warning> warnings) {}
 
   /** Estimated age of the largest face. */
-  public record AgeOutcome(SessionStatus status, Double age, Analysis user, List<Warning> warnings) {}
+  public record AgeOutcome(SessionStatus status, Double age, Double livenessScore, Analysis user,
+                           List<Warning> warnings) {}
 
   /** Below this liveness score (0-100) the face is reported as an attack, whatever the threshold. */
   static final double ATTACK_SCORE = 10;
@@ -44,30 +45,28 @@ public final class Companions {
   }
 
   /**
-   * Declined with {@code NO_REFERENCE_IMAGE} without a reference, {@code NO_FACE_DETECTED} when either photo
-   * has no face, {@code LOW_FACE_MATCH_SIMILARITY} when the score (the calibrated similarity_percentage) is
-   * below the threshold; otherwise Approved.
+   * As Didit's face match: Approved only when the score (the calibrated similarity_percentage) is strictly above the
+   * threshold, else Declined with {@code LOW_FACE_MATCH_SIMILARITY}; a pair that cannot be scored (no reference, or
+   * no face in either photo; {@code additional_data.image} names which) is Declined with {@code NO_REFERENCE_IMAGE}
+   * and a null score.
    */
-  public MatchOutcome match(BgrImage user, BgrImage reference, boolean rotate, double declineBelow) {
+  public MatchOutcome match(BgrImage user, BgrImage reference, boolean rotate, double declineAtOrBelow) {
     Analysis u = pipeline.analyze(user, rotate);
     Analysis r = reference == null ? null : pipeline.analyze(reference, rotate);
     List<Warning> warnings = new ArrayList<>();
-    if (r == null) {
-      warnings.add(new Warning("NO_REFERENCE_IMAGE", null, "error", "No reference image",
-          "No reference image was provided to compare the face with.", "FACE_MATCH"));
-      return new MatchOutcome(SessionStatus.DECLINED, null, u, null, warnings);
-    }
-    if (!u.hasFace() || !r.hasFace()) {
-      warnings.add(new Warning("NO_FACE_DETECTED", Map.of("image", !u.hasFace() ? "user_image" : "ref_image"), "error",
-          "No face detected", "No face was found in the " + (!u.hasFace() ? "user" : "reference") + " image.",
-          "FACE_MATCH"));
+    if (r == null || !u.hasFace() || !r.hasFace()) {
+      String missing = r == null || !r.hasFace() ? "ref_image" : "user_image";
+      warnings.add(new Warning("NO_REFERENCE_IMAGE", Map.of("image", missing), "error", "No reference image",
+          r == null ? "No reference image was provided to compare the face with."
+              : "No face was found in the " + (missing.equals("user_image") ? "user" : "reference")
+                  + " image, so the faces could not be compared.", "FACE_MATCH"));
       return new MatchOutcome(SessionStatus.DECLINED, null, u, r, warnings);
     }
     double score = SimilarityScale.rounded(u.largestFace().embedding().similarity(r.largestFace().embedding()));
-    if (score < declineBelow) {
+    if (score <= declineAtOrBelow) {
       warnings.add(new Warning("LOW_FACE_MATCH_SIMILARITY", Map.of("score", Double.toString(score)), "error",
-          "Low face match similarity", "The faces are less similar than the decline threshold (" + declineBelow + ").",
-          "FACE_MATCH"));
+          "Low face match similarity", "The faces are not more similar than the decline threshold ("
+              + declineAtOrBelow + ").", "FACE_MATCH"));
       return new MatchOutcome(SessionStatus.DECLINED, score, u, r, warnings);
     }
     return new MatchOutcome(SessionStatus.APPROVED, score, u, r, warnings);
@@ -88,18 +87,8 @@ public final class Companions {
     }
     BgrImage upright = image.rotateClockwise(a.bestAngle());
     Face face = a.largestFace();
-    double score = Math.round(pipeline.liveness(upright, face.detection()) * 1000) / 10.0;
-    SessionStatus status = SessionStatus.APPROVED;
-    if (score < declineBelow) {
-      warnings.add(new Warning("LOW_LIVENESS_SCORE", Map.of("score", Double.toString(score)), "error",
-          "Low liveness score", "The liveness score is below the decline threshold (" + declineBelow + ").", "LIVENESS"));
-      status = SessionStatus.DECLINED;
-    }
-    if (score < ATTACK_SCORE) {
-      warnings.add(new Warning("LIVENESS_FACE_ATTACK", Map.of("score", Double.toString(score)), "error",
-          "Possible presentation attack", "The face looks like a printed photo, a screen or a mask.", "LIVENESS"));
-      status = SessionStatus.DECLINED;
-    }
+    double score = livenessScore(upright, face, declineBelow, warnings);
+    SessionStatus status = warnings.isEmpty() ? SessionStatus.APPROVED : SessionStatus.DECLINED;
     List<GalleryMatch> blocklisted = gallery.search(new GalleryQuery(face.embedding().vector(), 1,
         SimilarityScale.cosine(app.settings().similarityThreshold()),
         new GalleryFilter(app.id(), true, Set.of())));
@@ -115,21 +104,48 @@ public final class Companions {
         FaceQuality.luminance(upright, face.detection()), a, warnings);
   }
 
-  /** {@code AGE_NOT_DETECTED} without a face; {@code AGE_BELOW_MINIMUM} (Declined) under the threshold. */
-  public AgeOutcome age(BgrImage image, boolean rotate, double declineBelow) {
+  /**
+   * As Didit's age estimation, which includes a passive liveness check: {@code AGE_NOT_DETECTED} and
+   * {@code NO_FACE_DETECTED} without a face; {@code AGE_BELOW_MINIMUM} under the age threshold (0: never);
+   * {@code LOW_LIVENESS_SCORE} / {@code LIVENESS_FACE_ATTACK} as in {@link #liveness}. Any warning declines.
+   */
+  public AgeOutcome age(BgrImage image, boolean rotate, double declineBelow, double livenessDeclineAtOrBelow) {
     Analysis a = pipeline.analyze(image, rotate);
     List<Warning> warnings = new ArrayList<>();
     if (!a.hasFace()) {
       warnings.add(new Warning("AGE_NOT_DETECTED", null, "error", "Age not detected",
           "No face was found, so no age could be estimated.", "AGE_ESTIMATION"));
-      return new AgeOutcome(SessionStatus.DECLINED, null, a, warnings);
+      warnings.add(new Warning("NO_FACE_DETECTED", null, "error", "No face detected",
+          "No face was found in the image.", "LIVENESS"));
+      return new AgeOutcome(SessionStatus.DECLINED, null, null, a, warnings);
     }
-    double age = Math.round(a.largestFace().ageGender().age() * 10) / 10.0;
+    Face face = a.largestFace();
+    double score = livenessScore(image.rotateClockwise(a.bestAngle()), face, livenessDeclineAtOrBelow, warnings);
+    double age = Math.round(face.ageGender().age() * 100) / 100.0;
     if (age < declineBelow) {
       warnings.add(new Warning("AGE_BELOW_MINIMUM", Map.of("estimated_age", Double.toString(age)), "error",
           "Age below minimum", "The estimated age is below the minimum (" + declineBelow + ").", "AGE_ESTIMATION"));
-      return new AgeOutcome(SessionStatus.DECLINED, age, a, warnings);
     }
-    return new AgeOutcome(SessionStatus.APPROVED, age, a, warnings);
+    return new AgeOutcome(warnings.isEmpty() ? SessionStatus.APPROVED : SessionStatus.DECLINED, age, score, a,
+        warnings);
+  }
+
+  /**
+   * The liveness score (100 x the model's probability of a live face, one decimal) of {@code face}; adds
+   * {@code LOW_LIVENESS_SCORE} when it is at or below {@code declineAtOrBelow} (Didit's boundary) and
+   * {@code LIVENESS_FACE_ATTACK} below {@value #ATTACK_SCORE}.
+   */
+  private double livenessScore(BgrImage upright, Face face, double declineAtOrBelow, List<Warning> warnings) {
+    double score = Math.round(pipeline.liveness(upright, face.detection()) * 1000) / 10.0;
+    if (score <= declineAtOrBelow) {
+      warnings.add(new Warning("LOW_LIVENESS_SCORE", Map.of("score", Double.toString(score)), "error",
+          "Low liveness score", "The liveness score is at or below the decline threshold (" + declineAtOrBelow + ").",
+          "LIVENESS"));
+    }
+    if (score < ATTACK_SCORE) {
+      warnings.add(new Warning("LIVENESS_FACE_ATTACK", Map.of("score", Double.toString(score)), "error",
+          "Possible presentation attack", "The face looks like a printed photo, a screen or a mask.", "LIVENESS"));
+    }
+    return score;
   }
 }

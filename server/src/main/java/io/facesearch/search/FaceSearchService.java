@@ -143,7 +143,23 @@ public final class FaceSearchService {
         ? storedFace(app, sessionId, result.analysis().largestFace(), FaceSource.API, result.outcome().status(),
             app.settings().searchApiSessions(), result.createdAt())
         : null;
-    return persist(app, uprightImage, draft, face, null, answerJson, hold, null);
+    return persist(app, uprightImage, draft, face, null, answerJson, hold, null, "face-search");
+  }
+
+  /**
+   * Saves a companion call ({@code endpoint}: face-match, passive-liveness, age-estimation) as an API session whose
+   * id is its request id, with its answer and image, charged in the same transaction. {@code enroll} (may be null)
+   * is the face to enroll, searchable, with source "session": Didit grows the face search gallery from saved passive
+   * liveness calls.
+   */
+  public Session saveCompanionCall(Application app, BgrImage uprightImage, String requestId, Instant createdAt,
+                                   SessionStatus status, String vendorData, String answerJson, Face enroll,
+                                   Credits.Hold hold, String endpoint) {
+    Session draft = new Session(requestId, app.id(), 0, SessionType.API, status, vendorData, null, null, null,
+        createdAt, null, answerJson, createdAt, null);
+    StoredFace face = enroll == null ? null
+        : storedFace(app, requestId, enroll, FaceSource.SESSION, status, true, createdAt);
+    return persist(app, uprightImage, draft, face, null, answerJson, hold, null, endpoint);
   }
 
   /** Enrolls an existing user: a verified session whose largest face becomes searchable. */
@@ -162,7 +178,7 @@ public final class FaceSearchService {
         e.documentType(), e.documentNumber(), e.verificationDate() == null ? now : e.verificationDate(), null, null, now,
         null);
     return persist(app, image, draft, storedFace(app, sessionId, analysis.largestFace(), e.source(), e.status(), true, now),
-        e.importKey(), null, Credits.Hold.NONE, null);
+        e.importKey(), null, Credits.Hold.NONE, null, "face-search");
   }
 
   /** True when a bulk import already enrolled this key for the application. */
@@ -209,12 +225,36 @@ public final class FaceSearchService {
     Face face = analysis.largestFace();
     StoredFace stored = new StoredFace(UUID.randomUUID().toString(), app.id(), sessionId, FaceSource.LIST_ENTRY,
         blocklist, !blocklist, false, true, face.embedding().modelId(), now, face.embedding().vector());
-    return persist(app, upright, draft, stored, null, null, Credits.Hold.NONE, step);
+    return persist(app, upright, draft, stored, null, null, Credits.Hold.NONE, step, "face-search");
+  }
+
+  /**
+   * Puts a copy of a stored face (an enrolled session's) into a face list: a hidden list_entry session without an
+   * image, whose face is blocklisted or allowlisted; {@code step} records the list entry in the same transaction.
+   * Empty when the session has no face.
+   */
+  public java.util.Optional<Session> enrollListEntryFrom(Application app, String sourceSessionId, boolean blocklist,
+                                                         SqlStep step) {
+    List<String> faceIds = db.read(c -> faces.ofSession(c, sourceSessionId).stream()
+        .map(io.facesearch.gallery.FaceState::faceId).toList());
+    List<StoredFace> found = new ArrayList<>();
+    faces.forEachFace(faceIds, found::add);
+    if (found.isEmpty() || !found.getFirst().applicationId().equals(app.id())) {
+      return java.util.Optional.empty();
+    }
+    StoredFace source = found.getFirst();
+    Instant now = clock.instant();
+    String sessionId = UUID.randomUUID().toString();
+    Session draft = new Session(sessionId, app.id(), 0, SessionType.LIST_ENTRY, SessionStatus.APPROVED, null, null, null,
+        null, now, null, null, now);
+    StoredFace stored = new StoredFace(UUID.randomUUID().toString(), app.id(), sessionId, FaceSource.LIST_ENTRY,
+        blocklist, !blocklist, false, true, source.modelId(), now, source.embedding().clone());
+    return java.util.Optional.of(persist(app, null, draft, stored, null, null, Credits.Hold.NONE, step, "face-search"));
   }
 
   private Session persist(Application app, BgrImage image, Session draft, StoredFace face, String importKey,
-                          String savedAnswer, Credits.Hold hold, SqlStep step) {
-    String file = images.save(app.id(), draft.id(), image);
+                          String savedAnswer, Credits.Hold hold, SqlStep step, String endpoint) {
+    String file = image == null ? null : images.save(app.id(), draft.id(), image); // null: a copied list entry
     Session withFile = draft.withImageFile(file);
     Session stored;
     try {
@@ -224,15 +264,16 @@ public final class FaceSearchService {
         if (face != null) {
           faces.insert(c, face);
         }
-        credits.charge(c, hold, "face-search", s.id());
+        credits.charge(c, hold, endpoint, s.id());
         if (savedAnswer != null) {
           try (var q = c.prepareStatement("INSERT INTO api_requests (request_id, application_id, session_id, endpoint, "
-              + "response_json, created_at) VALUES (?, ?, ?, 'face-search', ?, ?)")) {
+              + "response_json, created_at) VALUES (?, ?, ?, ?, ?, ?)")) {
             q.setString(1, s.id());
             q.setString(2, app.id());
             q.setString(3, s.id());
-            q.setString(4, savedAnswer);
-            q.setString(5, s.createdAt().toString());
+            q.setString(4, endpoint);
+            q.setString(5, savedAnswer);
+            q.setString(6, s.createdAt().toString());
             q.executeUpdate();
           }
         }

@@ -31,8 +31,13 @@ public final class SessionReview {
   /** A page of sessions, newest first. */
   public record Page(List<Session> sessions, long total, int page, int pageSize) {}
 
-  /** Which sessions to list; null fields do not filter. */
-  public record Filter(SessionStatus status, String vendorData, Instant from, Instant to, SessionType type) {}
+  /** Which sessions to list; null fields do not filter; {@code anyStatus} (may be empty) filters like Didit's list. */
+  public record Filter(SessionStatus status, String vendorData, Instant from, Instant to, SessionType type,
+                       java.util.Set<SessionStatus> anyStatus) {
+    public Filter(SessionStatus status, String vendorData, Instant from, Instant to, SessionType type) {
+      this(status, vendorData, from, to, type, java.util.Set.of());
+    }
+  }
 
   private final Database db;
   private final SessionStore sessions;
@@ -101,6 +106,12 @@ public final class SessionReview {
   /** The application's session as the session routes see it: empty when unknown or an entry of a face list. */
   public Optional<Session> find(Application app, String sessionId) {
     return db.read(c -> reviewable(c, app, sessionId));
+  }
+
+  /** Whether the application's (reviewable) session has a blocklisted face. */
+  public boolean faceBlocklisted(Application app, String sessionId) {
+    return db.read(c -> reviewable(c, app, sessionId).isPresent()
+        && faces.ofSession(c, sessionId).stream().anyMatch(f -> f.flags().blocklisted()));
   }
 
   /** What {@link #setBlocklisted} did. */
@@ -203,12 +214,23 @@ public final class SessionReview {
 
   /** Sessions of the application, newest first, filtered; {@code page} counts from 1. List entries are excluded. */
   public Page list(Application app, Filter f, int page, int pageSize) {
+    Page p = listFrom(app, f, (long) (page - 1) * pageSize, pageSize);
+    return new Page(p.sessions(), p.total(), page, pageSize);
+  }
+
+  /** As {@link #list(Application, Filter, int, int)} from the {@code offset}-th session (Didit's limit/offset). */
+  public Page listFrom(Application app, Filter f, long offset, int pageSize) {
     StringBuilder where = new StringBuilder(" WHERE application_id = ? AND session_type <> 'list_entry'");
     List<String> args = new ArrayList<>();
     args.add(app.id());
     if (f.status() != null) {
       where.append(" AND status = ?");
       args.add(f.status().wireName());
+    }
+    if (!f.anyStatus().isEmpty()) {
+      where.append(" AND status IN (").append(String.join(", ", java.util.Collections.nCopies(f.anyStatus().size(), "?")))
+          .append(")");
+      f.anyStatus().forEach(st -> args.add(st.wireName()));
     }
     if (f.vendorData() != null) {
       where.append(" AND vendor_data = ?");
@@ -244,7 +266,7 @@ public final class SessionReview {
           q.setString(i + 1, args.get(i));
         }
         q.setInt(args.size() + 1, pageSize);
-        q.setLong(args.size() + 2, (long) (page - 1) * pageSize);
+        q.setLong(args.size() + 2, offset);
         try (ResultSet r = q.executeQuery()) {
           while (r.next()) {
             ids.add(r.getString(1));
@@ -255,7 +277,7 @@ public final class SessionReview {
       for (String id : ids) {
         sessions.find(c, app.id(), id).ifPresent(found::add);
       }
-      return new Page(found, total, page, pageSize);
+      return new Page(found, total, (int) (offset / pageSize) + 1, pageSize);
     });
   }
 }

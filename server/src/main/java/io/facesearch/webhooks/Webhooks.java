@@ -2,8 +2,13 @@ package io.facesearch.webhooks;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.facesearch.metrics.Metrics;
+import io.facesearch.sessions.DecisionDocument;
 import io.facesearch.sessions.Session;
 import io.facesearch.store.Database;
+import io.facesearch.store.WebhookDestinationStore;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,9 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,28 +31,38 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #enqueue} runs inside the transaction of the change it reports, so an event exists exactly when
  * its change committed, and survives restarts. {@link #deliverDue} (run every second by serve) POSTs due
- * deliveries: a 2xx answer marks them delivered; anything else schedules a retry after 2^attempts seconds
- * (capped at one hour), and after {@value #MAX_ATTEMPTS} attempts the delivery is marked failed. Events:
- * {@code status.updated} (a session got or changed its status) and {@code data.updated} (its face's blocklist
- * state changed). Body: {@code {"webhook_type", "session_id", "session_number", "status", "vendor_data",
- * "created_at", "timestamp"}}; signature: {@link WebhookSignature}.
+ * deliveries: a 2xx answer marks them delivered; as Didit, a 5xx, a 404, a timeout or a refused connection is
+ * retried about 1 and then 4 minutes later (three attempts in all), any other answer fails the delivery at once.
+ * Events: {@code status.updated} (a session got or changed its status) and {@code data.updated} (its face's
+ * blocklist state changed). Signatures: {@link WebhookSignature}.
  */
 public final class Webhooks {
 
   private static final Logger LOG = LoggerFactory.getLogger(Webhooks.class);
-  static final int MAX_ATTEMPTS = 10;
-  static final Duration MAX_BACKOFF = Duration.ofHours(1);
+  /** Didit's schedule: the first attempt and two retries, about 1 and 4 minutes later. */
+  static final int MAX_ATTEMPTS = 3;
+  static final List<Duration> RETRY_AFTER = List.of(Duration.ofMinutes(1), Duration.ofMinutes(4), Duration.ofMinutes(4));
+  static final String USER_AGENT = "facesearch-webhook/1.0";
+  private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
   private final Database db;
   private final SecretBox box;
   private final Clock clock;
   private final ObjectMapper json = new ObjectMapper();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final WebhookDestinationStore destinationStore;
+  private final Metrics metrics;
 
   public Webhooks(Database db, SecretBox box, Clock clock) {
+    this(db, box, clock, new Metrics());
+  }
+
+  public Webhooks(Database db, SecretBox box, Clock clock, Metrics metrics) {
     this.db = db;
     this.box = box;
     this.clock = clock;
+    this.metrics = metrics;
+    this.destinationStore = new WebhookDestinationStore(db);
   }
 
   /** Shortest signing secret accepted. */
@@ -111,60 +124,88 @@ public final class Webhooks {
     });
   }
 
-  /** Records an event about {@code s} in the caller's transaction; nothing when no webhook is configured. */
+  /**
+   * Records an event about {@code s} in the caller's transaction: one delivery to the application's own webhook (CLI,
+   * console) and one to each enabled destination subscribed to {@code type}; nothing when there is none. The body is
+   * Didit's: {@code webhook_type, event_id, session_id, session_number, status, created_at} (Unix seconds), {@code
+   * vendor_data} and {@code metadata} when set, and {@code decision} (the session's decision object); {@code
+   * timestamp} is added at each attempt.
+   */
   public void enqueue(Connection c, String type, Session s) throws SQLException {
     if (s.type() == io.facesearch.sessions.SessionType.LIST_ENTRY) {
       return; // list entries are not sessions an integrator tracks
     }
-    String url;
+    List<Target> targets = new ArrayList<>();
     try (PreparedStatement q = c.prepareStatement("SELECT webhook_url FROM applications WHERE id = ?")) {
       q.setString(1, s.applicationId());
       try (ResultSet r = q.executeQuery()) {
-        url = r.next() ? r.getString(1) : null;
+        String url = r.next() ? r.getString(1) : null;
+        if (url != null && !url.isBlank()) {
+          targets.add(new Target(null, url));
+        }
       }
     }
-    if (url == null || url.isBlank()) {
+    for (WebhookDestinationStore.Row d : WebhookDestinationStore.all(c, s.applicationId())) {
+      if (d.enabled() && events(d.subscribedEvents()).contains(type)) {
+        targets.add(new Target(d.id(), d.url()));
+      }
+    }
+    if (targets.isEmpty()) {
       return;
     }
-    Map<String, Object> body = new LinkedHashMap<>();
+    String eventId = UUID.randomUUID().toString();
+    ObjectNode body = json.createObjectNode();
     body.put("webhook_type", type);
+    body.put("event_id", eventId);
     body.put("session_id", s.id());
     body.put("session_number", s.sessionNumber());
     body.put("status", s.status().wireName());
-    body.put("vendor_data", s.vendorData());
-    body.put("created_at", s.createdAt().toString());
-    body.put("timestamp", clock.instant().getEpochSecond());
-    String text;
-    try {
-      text = json.writeValueAsString(body);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
+    body.put("created_at", s.createdAt().getEpochSecond());
+    if (s.vendorData() != null) {
+      body.put("vendor_data", s.vendorData());
     }
-    try (PreparedStatement q = c.prepareStatement("INSERT INTO webhook_deliveries (id, application_id, webhook_type, "
-        + "url, body, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-      q.setString(1, UUID.randomUUID().toString());
-      q.setString(2, s.applicationId());
-      q.setString(3, type);
-      q.setString(4, url);
-      q.setString(5, text);
-      q.setString(6, clock.instant().toString());
-      q.setString(7, clock.instant().toString());
-      q.executeUpdate();
+    JsonNode metadata = DecisionDocument.metadata(s);
+    if (metadata != null) {
+      body.set("metadata", metadata);
+    }
+    body.set("decision", DecisionDocument.of(s));
+    String text = text(body);
+    for (Target t : targets) {
+      try (PreparedStatement q = c.prepareStatement("INSERT INTO webhook_deliveries (id, application_id, webhook_type, "
+          + "url, body, next_attempt_at, created_at, destination_id, event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        q.setString(1, UUID.randomUUID().toString());
+        q.setString(2, s.applicationId());
+        q.setString(3, type);
+        q.setString(4, t.url());
+        q.setString(5, text);
+        q.setString(6, clock.instant().toString());
+        q.setString(7, clock.instant().toString());
+        q.setString(8, t.destinationId());
+        q.setString(9, eventId);
+        q.executeUpdate();
+      }
     }
   }
 
-  private record Due(String id, String applicationId, String url, String body, int attempts) {}
+  private record Target(String destinationId, String url) {}
+
+  private record Due(String id, String applicationId, String destinationId, String url, String body, int attempts) {}
+
+  /** What one attempt came to: null error when delivered; {@code retry} when Didit's rules retry it. */
+  private record Attempt(String error, boolean retry) {}
 
   /** Sends every due delivery once; returns how many were delivered. */
   public int deliverDue() {
     List<Due> due = db.read(c -> {
       List<Due> out = new ArrayList<>();
-      try (PreparedStatement q = c.prepareStatement("SELECT id, application_id, url, body, attempts FROM webhook_deliveries "
-          + "WHERE delivered_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ? ORDER BY created_at LIMIT 100")) {
+      try (PreparedStatement q = c.prepareStatement("SELECT id, application_id, destination_id, url, body, attempts "
+          + "FROM webhook_deliveries WHERE delivered_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ? "
+          + "ORDER BY created_at LIMIT 100")) {
         q.setString(1, clock.instant().toString());
         try (ResultSet r = q.executeQuery()) {
           while (r.next()) {
-            out.add(new Due(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getInt(5)));
+            out.add(new Due(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5),
+                r.getInt(6)));
           }
         }
       }
@@ -172,43 +213,59 @@ public final class Webhooks {
     });
     int delivered = 0;
     for (Due d : due) {
-      String error = send(d);
-      delivered += record(d, error) ? 1 : 0;
+      Attempt a = send(d);
+      delivered += record(d, a) ? 1 : 0;
     }
     return delivered;
   }
 
-  /** Null on success, else what went wrong. */
-  private String send(Due d) {
-    String secret = secret(d.applicationId());
+  private Attempt send(Due d) {
+    String secret = d.destinationId() == null ? secret(d.applicationId()) : destinationSecret(d);
     if (secret == null) {
-      return "no signing secret: set one (deliveries are never sent unsigned)";
+      return new Attempt("no signing secret: set one (deliveries are never sent unsigned)", false);
     }
     String problem = targetProblem(d.applicationId(), d.url());
     if (problem != null) {
-      return "not sent: " + problem;
+      return new Attempt("not sent: " + problem, true);
     }
     long ts = clock.instant().getEpochSecond();
+    String body;
+    try {
+      ObjectNode event = (ObjectNode) json.readTree(d.body());
+      event.put("timestamp", ts);
+      body = text(event);
+    } catch (JsonProcessingException | ClassCastException e) {
+      return new Attempt("stored event is not a JSON object", false);
+    }
+    String signature = WebhookSignature.hmac(secret, body);
     try {
       HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(d.url())).timeout(Duration.ofSeconds(10))
-          .header("Content-Type", "application/json").header("X-Timestamp", Long.toString(ts))
-          .POST(HttpRequest.BodyPublishers.ofString(d.body()));
-      b.header("X-Signature", WebhookSignature.sign(secret, ts, d.body()));
+          .header("Content-Type", "application/json").header("User-Agent", USER_AGENT)
+          .header("X-Timestamp", Long.toString(ts))
+          .header("X-Signature", signature) // of the raw body
+          .header("X-Signature-V2", WebhookSignature.hmac(secret, WebhookSignature.canonical(json.readTree(body))))
+          .header("X-Signature-Simple", WebhookSignature.hmac(secret,
+              WebhookSignature.simpleMessage(json.readTree(body))))
+          .POST(HttpRequest.BodyPublishers.ofString(body));
       HttpResponse<Void> r = http.send(b.build(), HttpResponse.BodyHandlers.discarding());
-      return r.statusCode() / 100 == 2 ? null : "HTTP " + r.statusCode();
-    } catch (java.io.IOException | IllegalArgumentException e) {
-      return e.getClass().getSimpleName() + ": " + e.getMessage();
+      int code = r.statusCode();
+      return code / 100 == 2 ? new Attempt(null, false) : new Attempt("HTTP " + code, code >= 500 || code == 404);
+    } catch (java.io.IOException | IllegalArgumentException e) { // timeouts and refused connections included
+      return new Attempt(e.getClass().getSimpleName() + ": " + e.getMessage(), true);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return "interrupted";
+      return new Attempt("interrupted", true);
     }
   }
 
-  private boolean record(Due d, String error) {
+  private boolean record(Due d, Attempt a) {
     Instant now = clock.instant();
     int attempts = d.attempts() + 1;
+    boolean delivered = a.error() == null;
+    boolean failed = !delivered && (!a.retry() || attempts >= MAX_ATTEMPTS);
+    metrics.webhookAttempt(delivered ? "delivered" : failed ? "failed" : "retrying");
     db.inTransaction(c -> {
-      if (error == null) {
+      if (delivered) {
         try (PreparedStatement q = c.prepareStatement(
             "UPDATE webhook_deliveries SET attempts = ?, delivered_at = ?, last_error = NULL WHERE id = ?")) {
           q.setInt(1, attempts);
@@ -217,24 +274,108 @@ public final class Webhooks {
           return q.executeUpdate();
         }
       }
-      Duration backoff = Duration.ofSeconds(1L << Math.min(attempts, 12));
-      if (backoff.compareTo(MAX_BACKOFF) > 0) {
-        backoff = MAX_BACKOFF;
-      }
+      Duration backoff = RETRY_AFTER.get(Math.min(attempts, RETRY_AFTER.size()) - 1);
       try (PreparedStatement q = c.prepareStatement("UPDATE webhook_deliveries SET attempts = ?, last_error = ?, "
           + "next_attempt_at = ?, failed_at = ? WHERE id = ?")) {
         q.setInt(1, attempts);
-        q.setString(2, error);
+        q.setString(2, a.error());
         q.setString(3, now.plus(backoff).toString());
-        q.setString(4, attempts >= MAX_ATTEMPTS ? now.toString() : null);
+        q.setString(4, failed ? now.toString() : null);
         q.setString(5, d.id());
         return q.executeUpdate();
       }
     });
-    if (error != null) {
-      LOG.warn("webhook delivery {} attempt {} failed: {}", d.id(), attempts, error);
+    if (!delivered) {
+      LOG.warn("webhook delivery {} attempt {} failed{}: {}", d.id(), attempts, failed ? " for good" : "", a.error());
     }
-    return error == null;
+    return delivered;
+  }
+
+  // ---- Destinations (Didit's /v3/webhook/destinations/) -------------------------------------------------------
+
+  /** The events a destination may subscribe to. */
+  public static final List<String> EVENTS = List.of("status.updated", "data.updated");
+
+  /** A destination as the API shows it, with its signing secret (Didit's {@code secret_shared_key}). */
+  public record Destination(String uuid, String label, String url, boolean enabled, String webhookVersion,
+                            List<String> subscribedEvents, String secretSharedKey, Instant createdAt,
+                            Instant updatedAt) {}
+
+  /** The changes of a create or update; null fields keep the current value (or take the default). */
+  public record DestinationChange(String label, String url, Boolean enabled, String webhookVersion,
+                                  List<String> subscribedEvents) {}
+
+  public List<Destination> destinations(String applicationId) {
+    return destinationStore.all(applicationId).stream().map(this::destination).toList();
+  }
+
+  public java.util.Optional<Destination> destination(String applicationId, String id) {
+    return destinationStore.find(applicationId, id).map(this::destination);
+  }
+
+  /** A new destination with a fresh 32-byte signing secret; {@code change.url()} is required. */
+  public Destination createDestination(String applicationId, DestinationChange change) {
+    byte[] raw = new byte[32];
+    RANDOM.nextBytes(raw);
+    Instant now = clock.instant();
+    WebhookDestinationStore.Row row = new WebhookDestinationStore.Row(UUID.randomUUID().toString(), applicationId,
+        change.label(), change.url(), change.enabled() == null || change.enabled(),
+        change.webhookVersion() == null ? "v3" : change.webhookVersion(),
+        eventsJson(change.subscribedEvents() == null ? EVENTS : change.subscribedEvents()),
+        box.seal(java.util.HexFormat.of().formatHex(raw)), now, now);
+    destinationStore.insert(row);
+    return destination(row);
+  }
+
+  public java.util.Optional<Destination> updateDestination(String applicationId, String id, DestinationChange change) {
+    return destinationStore.find(applicationId, id).map(old -> {
+      WebhookDestinationStore.Row row = new WebhookDestinationStore.Row(old.id(), applicationId,
+          change.label() == null ? old.label() : change.label(), change.url() == null ? old.url() : change.url(),
+          change.enabled() == null ? old.enabled() : change.enabled(),
+          change.webhookVersion() == null ? old.webhookVersion() : change.webhookVersion(),
+          change.subscribedEvents() == null ? old.subscribedEvents() : eventsJson(change.subscribedEvents()),
+          old.secretSealed(), old.createdAt(), clock.instant());
+      destinationStore.update(row);
+      return destination(row);
+    });
+  }
+
+  public boolean deleteDestination(String applicationId, String id) {
+    return destinationStore.delete(applicationId, id);
+  }
+
+  private Destination destination(WebhookDestinationStore.Row r) {
+    return new Destination(r.id(), r.label(), r.url(), r.enabled(), r.webhookVersion(), events(r.subscribedEvents()),
+        box.open(r.secretSealed()), r.createdAt(), r.updatedAt());
+  }
+
+  private String destinationSecret(Due d) {
+    return destinationStore.find(d.applicationId(), d.destinationId()).map(r -> box.open(r.secretSealed()))
+        .orElse(null);
+  }
+
+  private String text(JsonNode node) {
+    try {
+      return json.writeValueAsString(node);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private List<String> events(String stored) {
+    try {
+      return List.of(json.readValue(stored, String[].class));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("subscribed_events is not a JSON array", e);
+    }
+  }
+
+  private String eventsJson(List<String> events) {
+    try {
+      return json.writeValueAsString(events);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /**

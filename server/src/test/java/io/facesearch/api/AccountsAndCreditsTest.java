@@ -42,7 +42,7 @@ class AccountsAndCreditsTest {
   @RegisterExtension
   static final GreenMailExtension SMTP = new GreenMailExtension(ServerSetupTest.SMTP);
 
-  static final String PASSWORD = "correct-horse-42";
+  static final String PASSWORD = "Correct-horse-42";
   private TestServer server;
 
   @AfterEach
@@ -73,13 +73,13 @@ class AccountsAndCreditsTest {
       account = Http.json(verified);
       String apiKey = account.at("/application/api_key").asText();
       assertTrue(apiKey.startsWith("fsk_"));
-      assertEquals(3600, account.get("expires_in").asLong());
+      assertEquals(86400, account.get("expires_in").asLong(), "Didit's token lifetime");
       assertNotNull(account.at("/organization/uuid").asText(null));
       assertNotNull(account.at("/application/client_id").asText(null));
 
       assertEquals(3, balance(apiKey));
       assertEquals(3, Http.json(Http.getBearer(server.url("/v3/billing/balance/"), account.get("access_token").asText()))
-          .get("balance").asLong(), "the access token acts for the organization");
+          .get("balance_credits").asLong(), "the access token acts for the organization");
       HttpResponse<String> search = search(apiKey, FaceSearchApiTest.OBAMA);
       assertEquals(200, search.statusCode(), search.body());
       assertEquals(2, balance(apiKey), "a face search costs 1 credit");
@@ -168,7 +168,8 @@ class AccountsAndCreditsTest {
     HttpResponse<String> again = register("erin@example.com", PASSWORD);
     HttpResponse<String> fresh = register("frank@example.com", PASSWORD);
     assertEquals(fresh.statusCode(), again.statusCode());
-    assertEquals(Http.json(fresh), Http.json(again), "same answer for an existing address");
+    assertEquals(Http.json(fresh).get("message"), Http.json(again).get("message"), "same answer for an existing address");
+    assertEquals("erin@example.com", Http.json(again).get("email").asText(), "Didit echoes the address");
 
     HttpResponse<String> invalid = register("not-an-email", "short");
     assertEquals(400, invalid.statusCode());
@@ -176,16 +177,65 @@ class AccountsAndCreditsTest {
   }
 
   @Test
+  void didits_auth_api_register_login_resend_and_refresh() throws Exception {
+    start(new Prices(1, 10, 0), FaceSearchApp.Limits.DEFAULTS);
+    HttpResponse<String> weak = register("lee@example.com", "lowercase-only-1");
+    assertEquals(400, weak.statusCode(), "Didit's rule: an uppercase letter too");
+    HttpResponse<String> shortOk = register("lee@example.com", "Ab1!efgh"); // 8 characters: Didit accepts it
+    assertEquals(201, shortOk.statusCode(), shortOk.body());
+    JsonNode registered = Http.json(shortOk);
+    assertEquals("lee@example.com", registered.get("email").asText());
+    assertTrue(registered.get("message").asText().startsWith("Registration successful"));
+
+    HttpResponse<String> early = Http.postJson(server.url("/auth/v2/programmatic/login/"),
+        "{\"email\": \"lee@example.com\", \"password\": \"Ab1!efgh\"}");
+    assertEquals(401, early.statusCode(), "not verified yet: " + early.body());
+    assertTrue(Http.json(early).get("detail").isTextual());
+
+    HttpResponse<String> resent = Http.postJson(server.url("/auth/v2/programmatic/resend-otp/"),
+        "{\"email\": \"lee@example.com\"}");
+    assertEquals(200, resent.statusCode(), resent.body());
+    assertTrue(Http.json(resent).get("message").isTextual());
+    assertEquals(1, mailsTo("lee@example.com", 1).length, "a resend within 60 seconds sends nothing");
+    String code = codeFromMail("lee@example.com");
+    assertEquals(200, verify("lee@example.com", code).statusCode());
+
+    HttpResponse<String> login = Http.postJson(server.url("/auth/v2/programmatic/login/"),
+        "{\"email\": \"LEE@example.com\", \"password\": \"Ab1!efgh\"}");
+    assertEquals(200, login.statusCode(), login.body());
+    JsonNode tokens = Http.json(login);
+    assertTrue(tokens.get("message").isTextual());
+    assertTrue(tokens.get("access_token").isTextual() && tokens.get("refresh_token").isTextual());
+    assertEquals(86400, tokens.get("expires_in").asLong());
+    assertTrue(tokens.at("/organization/uuid").isTextual());
+    assertEquals(200, Http.getBearer(server.url("/v3/billing/balance/"), tokens.get("access_token").asText())
+        .statusCode(), "the new access token works");
+    assertEquals(401, Http.postJson(server.url("/auth/v2/programmatic/login/"),
+        "{\"email\": \"lee@example.com\", \"password\": \"Wrong-pass-1\"}").statusCode());
+    assertEquals(401, Http.postJson(server.url("/auth/v2/programmatic/login/"),
+        "{\"email\": \"nobody@example.com\", \"password\": \"Wrong-pass-1\"}").statusCode());
+
+    HttpResponse<String> refreshed = Http.postJson(server.url("/auth/v2/programmatic/refresh/"),
+        "{\"refresh_token\": \"" + tokens.get("refresh_token").asText() + "\"}");
+    assertEquals(200, refreshed.statusCode(), refreshed.body());
+    String access = Http.json(refreshed).get("access_token").asText();
+    assertEquals(200, Http.getBearer(server.url("/v3/billing/balance/"), access).statusCode());
+    assertEquals(401, Http.postJson(server.url("/auth/v2/programmatic/refresh/"),
+        "{\"refresh_token\": \"" + tokens.get("refresh_token").asText() + "\"}").statusCode(),
+        "a refresh token is used once");
+  }
+
+  @Test
   void a_second_registration_cannot_set_the_password_of_one_waiting_for_its_code() throws Exception {
     start(new Prices(1, 10, 0), FaceSearchApp.Limits.DEFAULTS);
     assertEquals(201, register("ivy@example.com", PASSWORD).statusCode());
     String code = codeFromMail("ivy@example.com");
-    HttpResponse<String> other = register("ivy@example.com", "someone-elses-77");
+    HttpResponse<String> other = register("ivy@example.com", "Someone-elses-77");
     assertEquals(201, other.statusCode(), "answers as any registration does");
     assertTrue(GreenMailUtil.getBody(mailsTo("ivy@example.com", 2)[1]).contains("Nothing was changed"));
     assertEquals(200, verify("ivy@example.com", code).statusCode(), "the owner's code still works");
     ConsoleAuth auth = new ConsoleAuth(server.services.db(), Clock.systemUTC());
-    assertNull(auth.signIn("ivy@example.com", "someone-elses-77").token(), "the second password was not taken");
+    assertNull(auth.signIn("ivy@example.com", "Someone-elses-77").token(), "the second password was not taken");
     assertNotNull(auth.signIn("ivy@example.com", PASSWORD).token());
   }
 
@@ -201,7 +251,7 @@ class AccountsAndCreditsTest {
     }
     assertEquals(200, verify("jon@example.com", second).statusCode());
 
-    String longPassword = "a1" + "é".repeat(40); // 42 characters, 82 bytes in UTF-8: over bcrypt's 72
+    String longPassword = "A1-" + "é".repeat(40); // 42 characters, 82 bytes in UTF-8: over bcrypt's 72
     HttpResponse<String> refused = register("kim@example.com", longPassword);
     assertEquals(400, refused.statusCode(), refused.body());
     assertTrue(Http.json(refused).has("password"));
@@ -352,7 +402,13 @@ class AccountsAndCreditsTest {
     assertEquals(200, r.statusCode(), r.body());
     JsonNode b = Http.json(r);
     assertFalse(b.get("auto_refill_enabled").asBoolean());
-    return b.get("balance").asLong();
+    assertTrue(b.get("auto_refill_amount").isNull() && b.get("auto_refill_threshold").isNull(), b.toString());
+    long credits = b.get("balance_credits").asLong();
+    assertTrue(b.get("balance").isTextual(), "Didit's balance is a decimal string: " + b);
+    assertEquals(new java.math.BigDecimal(b.get("credit_price").asText()).multiply(java.math.BigDecimal.valueOf(credits))
+        .setScale(4), new java.math.BigDecimal(b.get("balance").asText()), "dollars beside credits: " + b);
+    assertTrue(b.get("balance").asText().matches("-?[0-9]+\\.[0-9]{4}"), b.toString());
+    return credits;
   }
 
   private String organizationOf(String key) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.facesearch.pipeline.TestData;
+import io.facesearch.testing.OptionalTool;
 import java.net.URISyntaxException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -39,6 +40,8 @@ class DiditClientsTest {
 
   @Test
   void didits_python_requests_call_works_against_facesearch() throws Exception {
+    OptionalTool.require(OptionalTool.pythonHas("requests"), "Python's requests",
+        "the Python client test is skipped; install Debian's python3-requests (.ci/run does)");
     assertFindsTheEnrolledFace(run("python3", script("didit_face_search.py")));
   }
 

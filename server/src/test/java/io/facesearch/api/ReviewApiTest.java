@@ -63,6 +63,20 @@ class ReviewApiTest {
   }
 
   @Test
+  void blocklist_flags_default_to_false_as_didits() {
+    start();
+    String session = enroll(FaceSearchApiTest.OBAMA, "obama");
+    HttpResponse<String> add = Http.send("POST", server.url("/v3/blocklist/add/"), server.apiKey,
+        "{\"session_id\": \"" + session + "\", \"blocklist_document\": true}");
+    assertEquals(200, add.statusCode(), add.body());
+    assertEquals("In Review", status(search(FaceSearchApiTest.OBAMA_OTHER_PHOTO)), "blocklist_face absent: false");
+    Http.send("POST", server.url("/v3/blocklist/add/"), server.apiKey,
+        "{\"session_id\": \"" + session + "\", \"blocklist_face\": true}");
+    Http.send("POST", server.url("/v3/blocklist/remove/"), server.apiKey, "{\"session_id\": \"" + session + "\"}");
+    assertEquals("Declined", status(search(FaceSearchApiTest.OBAMA_OTHER_PHOTO)), "unblock_face absent: false");
+  }
+
+  @Test
   void erasing_a_session_removes_its_face_from_search_and_its_files_from_disk() throws Exception {
     start();
     String session = enroll(FaceSearchApiTest.OBAMA, "obama");
@@ -117,7 +131,7 @@ class ReviewApiTest {
   }
 
   @Test
-  void a_review_comment_must_be_a_short_string_and_a_date_as_created_to_counts_that_whole_day() {
+  void a_review_comment_must_be_a_short_string_and_a_date_as_date_to_counts_that_whole_day() {
     start();
     String session = enroll(FaceSearchApiTest.OBAMA, "obama");
     URI update = server.url("/v3/session/" + session + "/update-status/");
@@ -132,7 +146,7 @@ class ReviewApiTest {
         .get("status").asText(), "refused changes changed nothing");
 
     String today = clock.instant().atZone(java.time.ZoneOffset.UTC).toLocalDate().toString();
-    JsonNode page = Http.json(Http.get(server.url("/v3/sessions/?created_from=" + today + "&created_to=" + today),
+    JsonNode page = Http.json(Http.get(server.url("/v3/sessions/?date_from=" + today + "&date_to=" + today),
         server.apiKey));
     assertEquals(1, page.get("count").asInt(), page.toString());
   }
@@ -169,10 +183,23 @@ class ReviewApiTest {
     assertEquals(1, list("?status=Declined").get("count").asInt());
     assertEquals("user-b", list("?vendor_data=user-b").at("/results/0/vendor_data").asText());
     assertEquals(2, list("?session_type=enrolled").get("count").asInt());
-    JsonNode page2 = list("?page=2&page_size=2");
+    assertEquals(2, list("?status=Approved,In%20Review").get("count").asInt(), "Didit's comma-separated statuses");
+    assertEquals(400, Http.get(server.url("/v3/sessions/?status=Approved,Maybe"), server.apiKey).statusCode());
+    JsonNode first = list("?limit=2");
+    assertTrue(first.get("previous").isNull());
+    assertTrue(first.get("next").asText().endsWith("/v3/sessions/?limit=2&offset=2"), first.toString());
+    JsonNode page2 = list("?limit=2&offset=2");
+    assertEquals(3, page2.get("count").asInt());
+    assertTrue(page2.get("next").isNull());
+    assertTrue(page2.get("previous").asText().endsWith("/v3/sessions/?limit=2"), page2.toString());
     assertEquals(1, page2.get("results").size());
-    assertEquals("user-a", page2.at("/results/0/vendor_data").asText());
-    assertEquals(400, Http.get(server.url("/v3/sessions/?page_size=1000"), server.apiKey).statusCode());
+    JsonNode row = page2.at("/results/0");
+    assertEquals("user-a", row.get("vendor_data").asText());
+    assertTrue(row.get("session_number").isIntegralNumber());
+    assertEquals("user", row.get("session_kind").asText());
+    assertTrue(row.get("features").isArray() && row.has("session_url") && row.has("full_name")
+        && row.has("portrait_image") && row.has("document_type") && row.has("country"), row.toString());
+    assertEquals(400, Http.get(server.url("/v3/sessions/?limit=x"), server.apiKey).statusCode());
   }
 
   @Test
@@ -192,7 +219,7 @@ class ReviewApiTest {
     assertEquals(404, Http.get(server.url("/v3/session/" + old + "/decision/"), server.apiKey).statusCode());
     assertEquals(200, Http.get(server.url("/v3/session/" + recent + "/decision/"), server.apiKey).statusCode());
     assertEquals(2, server.services.faces().count(app.id()), "the recent session's face and the list entry's");
-    assertEquals(1, Http.json(Http.get(server.url("/v3/lists/" + list + "/entries/"), server.apiKey)).size(),
+    assertEquals(1, Http.json(Http.get(server.url("/v3/lists/" + list + "/entries/"), server.apiKey)).get("count").asInt(),
         "a face list keeps its entries until they are removed");
   }
 

@@ -36,6 +36,8 @@ class WebhooksTest {
   private HttpServer receiver;
   private final List<Received> received = new CopyOnWriteArrayList<>();
   private final AtomicInteger failuresLeft = new AtomicInteger();
+  private final AtomicInteger failStatus = new AtomicInteger(500);
+  private final AtomicInteger calls = new AtomicInteger();
 
   @BeforeEach
   void startReceiver() throws Exception {
@@ -43,8 +45,9 @@ class WebhooksTest {
     receiver.createContext("/hook", exchange -> {
       byte[] body = exchange.getRequestBody().readAllBytes();
       int status;
+      calls.incrementAndGet();
       if (failuresLeft.getAndDecrement() > 0) {
-        status = 500;
+        status = failStatus.get();
       } else {
         status = 200;
         received.add(new Received(new String(body, StandardCharsets.UTF_8),
@@ -77,21 +80,64 @@ class WebhooksTest {
       assertEquals(0, server.services.webhooks().deliverDue(), "the receiver fails the first attempt");
       assertEquals(0, received.size());
       assertEquals(0, server.services.webhooks().deliverDue(), "not due again before its backoff");
-      clock.advance(Duration.ofSeconds(3));
+      clock.advance(Duration.ofSeconds(59));
+      assertEquals(0, server.services.webhooks().deliverDue(), "Didit retries about a minute later");
+      clock.advance(Duration.ofSeconds(2));
       assertEquals(1, server.services.webhooks().deliverDue());
 
       assertEquals(1, received.size());
       Received r = received.getFirst();
-      assertEquals(WebhookSignature.sign(SECRET, Long.parseLong(r.timestamp()), r.body()), r.signature(),
-          "HMAC-SHA256 over timestamp.body");
+      assertEquals(WebhookSignature.hmac(SECRET, r.body()), r.signature(),
+          "Didit's X-Signature: HMAC-SHA256 over the raw body");
       JsonNode body = Http.JSON.readTree(r.body());
       assertEquals("status.updated", body.get("webhook_type").asText());
       assertEquals(session, body.get("session_id").asText());
       assertEquals("Approved", body.get("status").asText());
 
-      Http.send("POST", server.url("/v3/blocklist/add/"), server.apiKey, "{\"session_id\": \"" + session + "\"}");
+      Http.send("POST", server.url("/v3/blocklist/add/"), server.apiKey,
+          "{\"session_id\": \"" + session + "\", \"blocklist_face\": true}");
       server.services.webhooks().deliverDue();
       assertEquals("data.updated", Http.JSON.readTree(received.get(1).body()).get("webhook_type").asText());
+    }
+  }
+
+  @Test
+  void a_failing_receiver_gets_didits_three_attempts_a_minute_then_four_minutes_apart() throws Exception {
+    FaceSearchApiTest.MutableClock clock = new FaceSearchApiTest.MutableClock();
+    try (TestServer server = new TestServer(clock)) {
+      Application app = server.services.accounts().defaultApplication().orElseThrow();
+      Webhooks webhooks = server.services.webhooks();
+      webhooks.configure(app.id(), hookUrl(), SECRET);
+      failuresLeft.set(100);
+      enroll(server);
+      webhooks.deliverDue();
+      assertEquals(1, calls.get());
+      clock.advance(Duration.ofSeconds(61));
+      webhooks.deliverDue();
+      assertEquals(2, calls.get(), "first retry after about a minute");
+      clock.advance(Duration.ofSeconds(200));
+      webhooks.deliverDue();
+      assertEquals(2, calls.get(), "the second retry waits about four minutes");
+      clock.advance(Duration.ofSeconds(41));
+      webhooks.deliverDue();
+      assertEquals(3, calls.get());
+      clock.advance(Duration.ofHours(2));
+      webhooks.deliverDue();
+      assertEquals(3, calls.get(), "an initial attempt and two retries, then the delivery has failed");
+
+      failStatus.set(400); // not a 5xx, 404 or timeout: Didit does not retry it
+      enroll(server);
+      webhooks.deliverDue();
+      clock.advance(Duration.ofHours(2));
+      webhooks.deliverDue();
+      assertEquals(4, calls.get());
+
+      failStatus.set(404); // a 404 is retried
+      enroll(server);
+      webhooks.deliverDue();
+      clock.advance(Duration.ofSeconds(61));
+      webhooks.deliverDue();
+      assertEquals(6, calls.get());
     }
   }
 
@@ -107,7 +153,7 @@ class WebhooksTest {
       enroll(server);
       assertEquals(1, webhooks.deliverDue());
       Received r = received.getFirst();
-      assertEquals(WebhookSignature.sign(SECRET, Long.parseLong(r.timestamp()), r.body()), r.signature());
+      assertEquals(WebhookSignature.hmac(SECRET, r.body()), r.signature());
 
       webhooks.remove(app.id());
       assertNull(webhooks.url(app.id()));
@@ -128,7 +174,7 @@ class WebhooksTest {
       assertEquals(0, received.size(), "127.0.0.1 was not called");
 
       server.services.credits().setMetered(app.organizationId(), false); // the operator's own: any address
-      clock.advance(Duration.ofSeconds(3));
+      clock.advance(Duration.ofSeconds(61));
       assertEquals(1, server.services.webhooks().deliverDue());
       assertEquals(1, received.size());
     }
@@ -159,7 +205,7 @@ class WebhooksTest {
     JsonNode last = Http.JSON.readTree(received.get(1).body());
     assertEquals("Declined", last.get("status").asText());
     assertTrue(received.stream().allMatch(r ->
-        WebhookSignature.sign(SECRET, Long.parseLong(r.timestamp()), r.body()).equals(r.signature())));
+        WebhookSignature.hmac(SECRET, r.body()).equals(r.signature())));
   }
 
   private static String enroll(TestServer s) {

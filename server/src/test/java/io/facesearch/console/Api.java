@@ -32,7 +32,7 @@ final class Api {
   static final String OBAMA = "face_recognition_examples/examples/obama.jpg";
   static final String OBAMA_OTHER_PHOTO = "face_recognition_examples/examples/obama2.jpg";
   static final String BIDEN = "face_recognition_examples/examples/biden.jpg";
-  static final String PASSWORD = "correct-horse-42";
+  static final String PASSWORD = "Correct-horse-42";
 
   private final ConsoleTestServer server;
   /** A browser-like client: keeps cookies, does not follow redirects. */
@@ -74,6 +74,13 @@ final class Api {
     HttpResponse<String> r = multipart("/v3/face-search/", key, Map.of("vendor_data", "probe"), photo);
     assertEquals(200, r.statusCode(), r.body());
     return json(r).get("face_search");
+  }
+
+  /** A saved passive liveness call; returns its answer. */
+  JsonNode passiveLiveness(String key, String photo) {
+    HttpResponse<String> r = multipart("/v3/passive-liveness/", key, Map.of("vendor_data", "liveness-probe"), photo);
+    assertEquals(200, r.statusCode(), r.body());
+    return json(r);
   }
 
   /** Starts a $50 top-up; returns its id. */

@@ -10,7 +10,7 @@ import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import io.facesearch.api.TempFolders;
 import io.facesearch.pipeline.TestData;
-import java.io.File;
+import io.facesearch.testing.ChromiumCondition;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +19,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
@@ -39,6 +40,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * and see the next API search Declined, raise the similarity threshold and see the match go, revoke a key and see
  * the API refuse it, sign out. Screenshots of the main pages land in target/console-screenshots/.
  */
+@ExtendWith(ChromiumCondition.class)
 class ConsoleEndToEndTest {
 
   @RegisterExtension
@@ -52,17 +54,19 @@ class ConsoleEndToEndTest {
 
   @BeforeAll
   static void start() throws IOException {
+    Path driver = ChromiumCondition.driver(); // present: ChromiumCondition skipped the class otherwise
+    Path chromium = ChromiumCondition.chromium();
     server = new ConsoleTestServer(SMTP.getSmtp().getPort());
     Files.createDirectories(SHOTS);
     profile = TempFolders.create("console-chromium");
-    System.setProperty("webdriver.chrome.driver", "/usr/bin/chromedriver");
+    System.setProperty("webdriver.chrome.driver", driver.toString());
     ChromeOptions options = new ChromeOptions();
-    options.setBinary("/usr/bin/chromium");
+    options.setBinary(chromium.toString());
     options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
         "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--user-data-dir=" + profile.toAbsolutePath());
     ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
+        .usingDriverExecutable(driver.toFile()).usingAnyFreePort().build();
     browser = new ChromeDriver(service, options);
     browser.manage().window().setSize(new Dimension(1280, 900));
     browser.manage().timeouts().implicitlyWait(Duration.ofSeconds(2));

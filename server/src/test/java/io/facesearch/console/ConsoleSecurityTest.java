@@ -1,5 +1,6 @@
 package io.facesearch.console;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -44,6 +45,20 @@ class ConsoleSecurityTest {
     assertEquals(404, unknown.statusCode());
     assertTrue(unknown.body().startsWith("<!doctype html>") && unknown.body().contains("Back to the console"),
         "an HTML page, not the API's JSON: " + unknown.body());
+  }
+
+  @Test
+  void a_saved_companion_call_is_a_session_the_console_lists_and_shows() throws Exception {
+    Api api = new Api(server);
+    String key = api.newAccount(SMTP, "liv@example.com");
+    JsonNode answer = api.passiveLiveness(key, "silent_face_antispoofing/image_F1.jpg"); // a print attack
+    String id = answer.get("request_id").asText();
+    assertEquals(303, api.consoleSignIn("liv@example.com", Api.PASSWORD).statusCode());
+    assertTrue(api.consoleGet("/console/sessions").body().contains(id.substring(0, 8))
+        || api.consoleGet("/console/sessions").body().contains("liveness-probe"), "listed");
+    HttpResponse<String> page = api.consoleGet("/console/sessions/" + id);
+    assertEquals(200, page.statusCode());
+    assertTrue(page.body().contains("LOW_LIVENESS_SCORE"), "the liveness warnings are shown");
   }
 
   @Test

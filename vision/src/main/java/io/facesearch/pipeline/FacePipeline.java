@@ -31,6 +31,8 @@ public final class FacePipeline implements AutoCloseable {
   private final FaceEmbedder embedder;
   private final AgeGenderEstimator ageGender;
   private final LivenessScorer liveness;
+  private final java.util.concurrent.CopyOnWriteArrayList<StageObserver> observers =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public FacePipeline(FaceModels models, FaceEmbedder.ChannelOrder order, boolean flip) {
     this.models = models;
@@ -61,6 +63,7 @@ public final class FacePipeline implements AutoCloseable {
    */
   public Analysis analyze(BgrImage image, boolean searchRotation) {
     BgrImage upright = image;
+    long start = System.nanoTime();
     List<Detection> detections = detector.detect(image);
     int bestAngle = 0;
     if (searchRotation) {
@@ -78,6 +81,7 @@ public final class FacePipeline implements AutoCloseable {
         }
       }
     }
+    observe(StageObserver.Stage.DETECT, start);
     List<Face> faces = new ArrayList<>();
     for (Detection d : detections.subList(0, Math.min(MAX_FACES, detections.size()))) {
       faces.add(describe(upright, d));
@@ -87,14 +91,41 @@ public final class FacePipeline implements AutoCloseable {
 
   /** Landmarks, embedding and age/gender of one detected face. */
   public Face describe(BgrImage image, Detection detection) {
+    long start = System.nanoTime();
     Landmarks landmarks = locator.locate(image, detection);
     BgrImage aligned = aligner.align(image, landmarks.fivePoints());
-    return new Face(detection, landmarks, embedder.embed(aligned), ageGender.estimate(image, detection));
+    start = observe(StageObserver.Stage.ALIGN, start);
+    var embedding = embedder.embed(aligned);
+    start = observe(StageObserver.Stage.EMBED, start);
+    var attributes = ageGender.estimate(image, detection);
+    observe(StageObserver.Stage.ATTRIBUTES, start);
+    return new Face(detection, landmarks, embedding, attributes);
   }
 
   /** Probability 0..1 that {@code face} (found in {@code image}) is a live person. */
   public float liveness(BgrImage image, Detection face) {
-    return liveness.score(image, face);
+    long start = System.nanoTime();
+    float score = liveness.score(image, face);
+    observe(StageObserver.Stage.LIVENESS, start);
+    return score;
+  }
+
+  /** Adds an observer of stage times (metrics); {@link #unobserve} removes it. */
+  public void observe(StageObserver o) {
+    observers.add(o);
+  }
+
+  public void unobserve(StageObserver o) {
+    observers.remove(o);
+  }
+
+  /** Tells the observers the stage that began at {@code start} and returns now (the next stage's start). */
+  private long observe(StageObserver.Stage stage, long start) {
+    long now = System.nanoTime();
+    for (StageObserver o : observers) {
+      o.took(stage, now - start);
+    }
+    return now;
   }
 
   /** The loaded models, for checks that time them one by one ({@link ModelSpeedCheck}). */
