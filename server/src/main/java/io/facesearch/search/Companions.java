@@ -2,9 +2,7 @@ package io.facesearch.search;
 
 import io.facesearch.accounts.Application;
 import io.facesearch.gallery.Gallery;
-import io.facesearch.gallery.GalleryFilter;
 import io.facesearch.gallery.GalleryMatch;
-import io.facesearch.gallery.GalleryQuery;
 import io.facesearch.image.BgrImage;
 import io.facesearch.pipeline.Analysis;
 import io.facesearch.pipeline.Face;
@@ -13,7 +11,6 @@ import io.facesearch.sessions.SessionStatus;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The companion checks of the recommended flow (passive liveness -> face search -> face match), and age
@@ -100,11 +97,11 @@ public final class Companions {
           "Possible presentation attack", "The face looks like a printed photo, a screen or a mask.", "LIVENESS"));
       status = SessionStatus.DECLINED;
     }
-    List<GalleryMatch> blocklisted = gallery.search(new GalleryQuery(face.embedding().vector(), 1,
-        SimilarityScale.cosine(app.settings().similarityThreshold()),
-        new GalleryFilter(app.id(), true, Set.of())));
-    for (GalleryMatch m : blocklisted) {
-      if (m.blocklisted()) {
+    // The blocklist searched on its own: its best face at or above the threshold, whatever else looks closer.
+    List<GalleryMatch> blocklisted = new GallerySearch(gallery).blocklisted(app.id(), app.settings(),
+        face.embedding().vector()).matches();
+    for (GalleryMatch m : blocklisted.subList(0, Math.min(1, blocklisted.size()))) {
+      {
         Warning w = Warning.inBlocklist(m.sessionId(), SimilarityScale.percentage(m.similarity()) >= Decision.CERTAIN_PERCENTAGE);
         warnings.add(new Warning(w.risk(), w.additionalData(), w.logType(), w.shortDescription(), w.longDescription(),
             "LIVENESS"));
