@@ -42,8 +42,9 @@ public final class Companions {
 
   /**
    * Declined with {@code NO_REFERENCE_IMAGE} without a reference, {@code NO_FACE_DETECTED} when either photo
-   * has no face, {@code LOW_FACE_MATCH_SIMILARITY} when the score (the calibrated similarity_percentage) is
-   * below the threshold; otherwise Approved.
+   * has no face, {@code LOW_FACE_MATCH_SIMILARITY} when the score (the 1:1 verification score of
+   * {@link FaceMatchScale}, where the default 30 is the best-accuracy threshold on LFW) is below the threshold;
+   * otherwise Approved.
    */
   public MatchOutcome match(BgrImage user, BgrImage reference, boolean rotate, double declineBelow) {
     Analysis u = pipeline.analyze(user, rotate);
@@ -60,7 +61,7 @@ public final class Companions {
           "FACE_MATCH"));
       return new MatchOutcome(SessionStatus.DECLINED, null, u, r, warnings);
     }
-    double score = SimilarityScale.rounded(u.largestFace().embedding().similarity(r.largestFace().embedding()));
+    double score = FaceMatchScale.rounded(u.largestFace().embedding().similarity(r.largestFace().embedding()));
     if (score < declineBelow) {
       warnings.add(new Warning("LOW_FACE_MATCH_SIMILARITY", Map.of("score", Double.toString(score)), "error",
           "Low face match similarity", "The faces are less similar than the decline threshold (" + declineBelow + ").",
