@@ -32,7 +32,7 @@ class MatchThresholdTest {
   @Test
   void a_thousand_faces_need_pairwise_fmr_1e5_which_is_similarity_90() {
     MatchThreshold t = MatchThreshold.of(Double.NaN, 0.01, 1000);
-    assertEquals(90.0, t.percentage(), 0.2, t.toString());
+    assertEquals(90.0, t.percentage(), 0.5, t.toString()); // the curve is measured, SimilarityScale rounded
   }
 
   @Test
