@@ -226,8 +226,10 @@ final class ConsolePages {
     // An empty similarity threshold: it follows the number of candidate faces (the default).
     double threshold = typed(ctx, "similarity_threshold").isBlank() ? AppSettings.AUTOMATIC
         : number(ctx, "similarity_threshold", 100, false, errors);
-    double targetPercent = number(ctx, "target_review_percent", 50, false, errors);
-    if (errors.isEmpty() && targetPercent < 0.01) {
+    // An empty target keeps the current one.
+    double targetPercent = typed(ctx, "target_review_percent").isBlank() ? v.app().settings().targetReviewRate() * 100
+        : number(ctx, "target_review_percent", 50, false, errors);
+    if (targetPercent < 0.01) {
       errors.add("target_review_percent: a number from 0.01 to 50 is required.");
     }
     AppSettings next = new AppSettings(
