@@ -101,13 +101,13 @@ public final class Companions {
     // The blocklist searched on its own: its best face at or above the threshold, whatever else looks closer.
     List<GalleryMatch> blocklisted = new GallerySearch(gallery).blocklisted(app.id(), app.settings(),
         face.embedding().vector()).matches();
-    for (GalleryMatch m : blocklisted.subList(0, Math.min(1, blocklisted.size()))) {
-      {
-        Warning w = Warning.inBlocklist(m.sessionId(), SimilarityScale.percentage(m.similarity()) >= Decision.CERTAIN_PERCENTAGE);
-        warnings.add(new Warning(w.risk(), w.additionalData(), w.logType(), w.shortDescription(), w.longDescription(),
-            "LIVENESS"));
-        status = SessionStatus.DECLINED;
-      }
+    if (!blocklisted.isEmpty()) {
+      GalleryMatch m = blocklisted.getFirst();
+      Warning w = Warning.inBlocklist(m.sessionId(),
+          SimilarityScale.percentage(m.similarity()) >= Decision.CERTAIN_PERCENTAGE);
+      warnings.add(new Warning(w.risk(), w.additionalData(), w.logType(), w.shortDescription(), w.longDescription(),
+          "LIVENESS"));
+      status = SessionStatus.DECLINED;
     }
     return new LivenessOutcome(status, score, FaceQuality.sharpness(upright, face.detection()),
         FaceQuality.luminance(upright, face.detection()), a, warnings);
