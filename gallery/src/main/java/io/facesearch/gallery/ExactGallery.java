@@ -138,7 +138,7 @@ public final class ExactGallery implements Gallery {
                     continue;
                 }
                 if (filter.scope() != GalleryFilter.Scope.SEARCHABLE
-                        && !filter.scope().accepts(FaceFlags.fromBits(bits))) {
+                        && !filter.scope().accepts(FaceFlags.fromBits(bits), faces[slot].source())) {
                     continue;
                 }
                 if (!filter.excludedSources().isEmpty() && filter.excludedSources().contains(faces[slot].source())) {

@@ -22,14 +22,23 @@ public record GalleryFilter(String applicationId, Scope scope, Set<FaceSource> e
         /** Searchable blocklisted faces only: the blocklist searched on its own. */
         BLOCKLISTED,
         /** Searchable allowlisted faces only: the allowlist searched on its own. */
-        ALLOWLISTED;
+        ALLOWLISTED,
+        /**
+         * A face search's default candidates: searchable faces that are blocklisted, or approved and not from a saved
+         * API search ({@link FaceSource#API}).
+         */
+        APPROVED_NOT_API,
+        /** Searchable faces that are blocklisted or not from a saved API search, whatever their session's status. */
+        NOT_API;
 
-        boolean accepts(FaceFlags flags) {
+        boolean accepts(FaceFlags flags, FaceSource source) {
             return switch (this) {
                 case SEARCHABLE -> true;
                 case BLOCKLISTED_OR_APPROVED -> flags.blocklistedOrApproved();
                 case BLOCKLISTED -> flags.blocklisted();
                 case ALLOWLISTED -> flags.allowlisted();
+                case APPROVED_NOT_API -> flags.blocklisted() || (flags.approved() && source != FaceSource.API);
+                case NOT_API -> flags.blocklisted() || source != FaceSource.API;
             };
         }
     }
@@ -72,7 +81,7 @@ public record GalleryFilter(String applicationId, Scope scope, Set<FaceSource> e
     public boolean accepts(String faceApplicationId, FaceSource source, FaceFlags flags) {
         return flags.searchable()
                 && applicationId.equals(faceApplicationId)
-                && scope.accepts(flags)
+                && scope.accepts(flags, source)
                 && !excludedSources.contains(source);
     }
 }

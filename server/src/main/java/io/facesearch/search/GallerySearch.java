@@ -1,7 +1,6 @@
 package io.facesearch.search;
 
 import io.facesearch.accounts.AppSettings;
-import io.facesearch.gallery.FaceSource;
 import io.facesearch.gallery.Gallery;
 import io.facesearch.gallery.GalleryFilter;
 import io.facesearch.gallery.GalleryMatch;
@@ -41,9 +40,13 @@ public final class GallerySearch {
 
   /** The candidate filter of a search of {@code type} with these settings. */
   public static GalleryFilter candidates(String applicationId, AppSettings settings, SearchType type) {
-    GalleryFilter.Scope scope = settings.searchUnapprovedSessions() && type != SearchType.BLOCKLISTED_OR_APPROVED
-        ? GalleryFilter.Scope.SEARCHABLE : GalleryFilter.Scope.BLOCKLISTED_OR_APPROVED;
-    return new GalleryFilter(applicationId, scope, settings.searchApiSessions() ? Set.of() : Set.of(FaceSource.API));
+    boolean anyStatus = settings.searchUnapprovedSessions() && type != SearchType.BLOCKLISTED_OR_APPROVED;
+    GalleryFilter.Scope scope = settings.searchApiSessions()
+        ? (anyStatus ? GalleryFilter.Scope.SEARCHABLE : GalleryFilter.Scope.BLOCKLISTED_OR_APPROVED)
+        : (anyStatus ? GalleryFilter.Scope.NOT_API : GalleryFilter.Scope.APPROVED_NOT_API);
+    // One scope term each, never a clause per excluded source: the filter of the common case (every face an
+    // approved enrolled one) is then no filter at all for Lucene, and counting it reads one document frequency.
+    return new GalleryFilter(applicationId, scope, Set.of());
   }
 
   /** The threshold of a search with these settings among the application's current candidates. */
