@@ -137,7 +137,8 @@ public final class ExactGallery implements Gallery {
                 if (tenants[slot] != tenant || (bits & required) == 0) {
                     continue;
                 }
-                if (filter.onlyBlocklistedOrApproved() && (bits & (FaceFlags.BLOCKLISTED | FaceFlags.APPROVED)) == 0) {
+                if (filter.scope() != GalleryFilter.Scope.SEARCHABLE
+                        && !filter.scope().accepts(FaceFlags.fromBits(bits), faces[slot].source())) {
                     continue;
                 }
                 if (!filter.excludedSources().isEmpty() && filter.excludedSources().contains(faces[slot].source())) {
@@ -228,6 +229,23 @@ public final class ExactGallery implements Gallery {
             long count = 0;
             for (int slot = 0; slot < size; slot++) {
                 if (tenants[slot] == tenant) {
+                    count++;
+                }
+            }
+            return count;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public long count(GalleryFilter filter) {
+        lock.readLock().lock();
+        try {
+            long count = 0;
+            for (int slot = 0; slot < size; slot++) {
+                StoredFace face = faces[slot];
+                if (filter.accepts(face.applicationId(), face.source(), FaceFlags.fromBits(flagBits[slot]))) {
                     count++;
                 }
             }

@@ -27,6 +27,9 @@ public interface Gallery extends AutoCloseable {
     /** The number of faces of a tenant, searchable or not. */
     long count(String applicationId);
 
+    /** The number of faces a search with this filter compares against (its candidates). */
+    long count(GalleryFilter filter);
+
     /** Replaces the whole content by the truth's faces. Writes wait while a rebuild runs; searches do not. */
     void rebuild(GalleryTruth truth);
 

@@ -33,7 +33,11 @@ import org.apache.lucene.util.BytesRef;
  *     updates and deletes</td></tr>
  * <tr><td>{@code scope}</td><td>indexed terms, several per face, not stored</td><td>{@code t:<applicationId>}
  *     for every face (counting), {@code s:<applicationId>} for a searchable face, {@code b:<applicationId>} for a
- *     searchable face that is blocklisted or whose session is approved. The filter of every search is one of
+ *     searchable face that is blocklisted or whose session is approved, {@code l:<applicationId>} for a searchable
+ *     blocklisted face, {@code w:<applicationId>} for a searchable allowlisted face, {@code c:<applicationId>} for a
+ *     searchable face that is blocklisted or approved and not from a saved API search (a face search's default
+ *     candidates), {@code n:<applicationId>} for a searchable face that is blocklisted or not from a saved API
+ *     search. The filter of every search is one of
  *     these terms, so the tenant and searchability are a single postings list.</td></tr>
  * <tr><td>{@code source}</td><td>indexed term</td><td>{@link FaceSource#wireName()}; excluded sources are
  *     {@code MUST_NOT} clauses</td></tr>
@@ -66,9 +70,11 @@ final class GalleryIndexLayout {
 
     /**
      * 1: int7 quantised HNSW; 2: binary-quantised (BBQ) HNSW; 3: sketch scan by default, vectors key; 4: the sketch
-     * format keeps byte vectors too (its version 1); 5: and their 4-bit residuals (its version 2).
+     * format keeps byte vectors too (its version 1); 5: and their 4-bit residuals (its version 2); 6: scope terms of the blocklisted and of the
+     * allowlisted faces (the lists are searched on their own) and of a face search's candidates without saved API
+     * searches.
      */
-    static final int LAYOUT_VERSION = 5;
+    static final int LAYOUT_VERSION = 6;
     static final String LAYOUT_VERSION_KEY = "facesearch.gallery.layout";
     static final String DIMENSIONS_KEY = "facesearch.gallery.dims";
     static final String VECTORS_KEY = "facesearch.gallery.vectors";
@@ -86,6 +92,10 @@ final class GalleryIndexLayout {
     private static final String ALL_PREFIX = "t:";
     private static final String SEARCHABLE_PREFIX = "s:";
     private static final String BLOCKLISTED_OR_APPROVED_PREFIX = "b:";
+    private static final String BLOCKLISTED_PREFIX = "l:";
+    private static final String ALLOWLISTED_PREFIX = "w:";
+    private static final String APPROVED_NOT_API_PREFIX = "c:";
+    private static final String NOT_API_PREFIX = "n:";
     private static final int FLAG_MASK = 0xF;
     private static final int SOURCE_SHIFT = 8;
 
@@ -137,7 +147,14 @@ final class GalleryIndexLayout {
 
     /** The scope term of a search: the tenant's searchable, or searchable and blocklisted-or-approved, faces. */
     static Term scopeTerm(GalleryFilter filter) {
-        String prefix = filter.onlyBlocklistedOrApproved() ? BLOCKLISTED_OR_APPROVED_PREFIX : SEARCHABLE_PREFIX;
+        String prefix = switch (filter.scope()) {
+            case SEARCHABLE -> SEARCHABLE_PREFIX;
+            case BLOCKLISTED_OR_APPROVED -> BLOCKLISTED_OR_APPROVED_PREFIX;
+            case BLOCKLISTED -> BLOCKLISTED_PREFIX;
+            case ALLOWLISTED -> ALLOWLISTED_PREFIX;
+            case APPROVED_NOT_API -> APPROVED_NOT_API_PREFIX;
+            case NOT_API -> NOT_API_PREFIX;
+        };
         return new Term(SCOPE, prefix + filter.applicationId());
     }
 
@@ -165,6 +182,18 @@ final class GalleryIndexLayout {
             doc.add(new StringField(SCOPE, SEARCHABLE_PREFIX + app, Field.Store.NO));
             if (flags.blocklistedOrApproved()) {
                 doc.add(new StringField(SCOPE, BLOCKLISTED_OR_APPROVED_PREFIX + app, Field.Store.NO));
+            }
+            if (flags.blocklisted()) {
+                doc.add(new StringField(SCOPE, BLOCKLISTED_PREFIX + app, Field.Store.NO));
+            }
+            if (flags.allowlisted()) {
+                doc.add(new StringField(SCOPE, ALLOWLISTED_PREFIX + app, Field.Store.NO));
+            }
+            if (GalleryFilter.Scope.APPROVED_NOT_API.accepts(flags, face.source())) {
+                doc.add(new StringField(SCOPE, APPROVED_NOT_API_PREFIX + app, Field.Store.NO));
+            }
+            if (GalleryFilter.Scope.NOT_API.accepts(flags, face.source())) {
+                doc.add(new StringField(SCOPE, NOT_API_PREFIX + app, Field.Store.NO));
             }
         }
         doc.add(new StringField(SOURCE, face.source().wireName(), Field.Store.NO));

@@ -516,6 +516,18 @@ public final class LuceneGallery implements Gallery {
         }
     }
 
+    @Override
+    public long count(GalleryFilter filter) {
+        IndexSearcher searcher = acquire();
+        try {
+            return searcher.count(GalleryIndexLayout.filterQuery(filter));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            release(searcher);
+        }
+    }
+
     /** All faces, all tenants. */
     public long size() {
         IndexSearcher searcher = acquire();

@@ -101,6 +101,31 @@ class GalleryFilterTest {
     }
 
     @Test
+    void the_blocklist_and_the_allowlist_are_searched_on_their_own_and_counted_alike() {
+        for (GalleryFilter.Scope scope : GalleryFilter.Scope.values()) {
+            GalleryFilter filter = new GalleryFilter("app-a", scope, Set.of());
+            long[] counted = {0};
+            truth.forEachFace(f -> counted[0] += filter.accepts(f.applicationId(), f.source(), f.flags()) ? 1 : 0);
+            long expected = counted[0];
+            assertEquals(expected, lucene.count(filter), scope.name());
+            assertEquals(expected, exact.count(filter), scope.name());
+            int returned = 0;
+            for (List<GalleryMatch> matches : searchBoth(filter)) {
+                for (GalleryMatch match : matches) {
+                    StoredFace face = truth.get(match.faceId());
+                    assertTrue(filter.accepts(face.applicationId(), face.source(), face.flags()), face.toString());
+                    returned++;
+                }
+                assertEquals(expected, matches.size(), scope.name() + ": k exceeds the candidates");
+            }
+            assertTrue(returned > 0, scope.name());
+        }
+        GalleryFilter noApi = new GalleryFilter("app-a", GalleryFilter.Scope.BLOCKLISTED_OR_APPROVED,
+                Set.of(FaceSource.API));
+        assertEquals(exact.count(noApi), lucene.count(noApi));
+    }
+
+    @Test
     void faces_from_excluded_sources_are_never_returned() {
         GalleryFilter filter = new GalleryFilter("app-c", false, EnumSet.of(FaceSource.IMPORTED, FaceSource.API));
         int returned = 0;

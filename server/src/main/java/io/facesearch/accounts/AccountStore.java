@@ -144,8 +144,9 @@ public final class AccountStore {
     db.inTransaction(c -> {
       try (PreparedStatement s = c.prepareStatement("UPDATE applications SET similarity_threshold = ?, "
           + "allow_multiple_faces = ?, search_api_sessions = ?, auto_blocklist_declined = ?, retention_days = ?, "
-          + "face_match_decline_threshold = ?, liveness_decline_threshold = ?, age_decline_threshold = ? WHERE id = ?")) {
-        s.setDouble(1, settings.similarityThreshold());
+          + "face_match_decline_threshold = ?, liveness_decline_threshold = ?, age_decline_threshold = ?, "
+          + "threshold_automatic = ?, target_review_rate = ?, search_unapproved_sessions = ? WHERE id = ?")) {
+        s.setDouble(1, settings.operatorThreshold() ? settings.similarityThreshold() : 70);
         s.setInt(2, settings.allowMultipleFaces() ? 1 : 0);
         s.setInt(3, settings.searchApiSessions() ? 1 : 0);
         s.setInt(4, settings.autoBlocklistDeclined() ? 1 : 0);
@@ -157,7 +158,10 @@ public final class AccountStore {
         s.setDouble(6, settings.faceMatchDeclineThreshold());
         s.setDouble(7, settings.livenessDeclineThreshold());
         s.setDouble(8, settings.ageDeclineThreshold());
-        s.setString(9, applicationId);
+        s.setInt(9, settings.operatorThreshold() ? 0 : 1);
+        s.setDouble(10, settings.targetReviewRate());
+        s.setInt(11, settings.searchUnapprovedSessions() ? 1 : 0);
+        s.setString(12, applicationId);
         return s.executeUpdate();
       }
     });
@@ -181,7 +185,7 @@ public final class AccountStore {
       s.setString(2, orgId);
       s.setString(3, applicationName);
       s.setString(4, app.clientId());
-      s.setDouble(5, AppSettings.DEFAULTS.similarityThreshold());
+      s.setDouble(5, 70); // unused while threshold_automatic is 1 (its default)
       s.setInt(6, AppSettings.DEFAULTS.allowMultipleFaces() ? 1 : 0);
       s.setInt(7, AppSettings.DEFAULTS.searchApiSessions() ? 1 : 0);
       s.setString(8, now);
@@ -214,15 +218,17 @@ public final class AccountStore {
   private static Optional<Application> findApplication(Connection c, String id) throws SQLException {
     try (PreparedStatement s = c.prepareStatement("SELECT id, organization_id, name, client_id, similarity_threshold, "
         + "allow_multiple_faces, search_api_sessions, auto_blocklist_declined, COALESCE(retention_days, 0), "
-        + "face_match_decline_threshold, liveness_decline_threshold, age_decline_threshold FROM applications WHERE id = ?")) {
+        + "face_match_decline_threshold, liveness_decline_threshold, age_decline_threshold, threshold_automatic, "
+        + "target_review_rate, search_unapproved_sessions FROM applications WHERE id = ?")) {
       s.setString(1, id);
       try (ResultSet r = s.executeQuery()) {
         if (!r.next()) {
           return Optional.empty();
         }
         return Optional.of(new Application(r.getString(1), r.getString(2), r.getString(3), r.getString(4),
-            new AppSettings(r.getDouble(5), r.getInt(6) == 1, r.getInt(7) == 1, r.getInt(8) == 1, r.getInt(9),
-                r.getDouble(10), r.getDouble(11), r.getDouble(12))));
+            new AppSettings(r.getInt(13) == 1 ? AppSettings.AUTOMATIC : r.getDouble(5), r.getInt(6) == 1,
+                r.getInt(7) == 1, r.getInt(8) == 1, r.getInt(9), r.getDouble(10), r.getDouble(11), r.getDouble(12),
+                r.getDouble(14), r.getInt(15) == 1)));
       }
     }
   }

@@ -5,6 +5,7 @@ import io.facesearch.detect.Detection;
 import io.facesearch.images.SignedUrls;
 import io.facesearch.pipeline.Face;
 import io.facesearch.search.FaceSearchService;
+import io.facesearch.search.MatchThreshold;
 import io.facesearch.search.Warning;
 import io.facesearch.sessions.Session;
 import java.util.List;
@@ -21,7 +22,14 @@ final class FaceSearchJson {
   record Response(String request_id, FaceSearch face_search, String vendor_data, JsonNode metadata, String created_at) {}
 
   record FaceSearch(String status, int total_matches, List<MatchJson> matches, UserImage user_image,
-                    List<WarningJson> warnings) {}
+                    List<WarningJson> warnings, ThresholdJson threshold) {}
+
+  /**
+   * facesearch extension: the match threshold of this search. {@code origin} is {@code gallery_size} (it follows
+   * the number of candidate faces, the default) or {@code operator} (the application's similarity_threshold);
+   * {@code expected_review_rate} is the share of people who are not enrolled that it is expected to send to review.
+   */
+  record ThresholdJson(double similarity_threshold, String origin, long candidate_faces, double expected_review_rate) {}
 
   record MatchJson(String session_id, long session_number, double similarity_percentage, String vendor_data,
                    String verification_date, UserDetails user_details, String match_image_url, String status,
@@ -42,8 +50,14 @@ final class FaceSearchJson {
     List<Entity> entities = r.analysis().faces().stream().map(FaceSearchJson::entity).toList();
     return new Response(r.requestId(),
         new FaceSearch(r.outcome().status().wireName(), r.totalMatches(), matches,
-            new UserImage(entities, r.analysis().bestAngle()), warnings(r.outcome().warnings())),
+            new UserImage(entities, r.analysis().bestAngle()), warnings(r.outcome().warnings()),
+            threshold(r.threshold())),
         vendorData, metadata, r.createdAt().toString());
+  }
+
+  static ThresholdJson threshold(MatchThreshold t) {
+    return new ThresholdJson(t.percentage(), t.operatorSet() ? "operator" : "gallery_size", t.candidateFaces(),
+        Math.round(t.expectedReviewRate() * 1e6) / 1e6);
   }
 
   static List<WarningJson> warnings(List<Warning> warnings) {

@@ -84,7 +84,8 @@ public final class SearchStageProfiler {
     long faces = 0;
     FacePipeline pipeline = services.pipeline();
     GalleryFilter filter = new GalleryFilter(app.id(), false, Set.of());
-    float minCosine = SimilarityScale.cosine(app.settings().similarityThreshold());
+    float minCosine = new io.facesearch.search.GallerySearch(services.gallery()).threshold(app.id(), app.settings(),
+        io.facesearch.search.SearchType.MOST_SIMILAR).cosine();
     for (int i = -warmup; i < samples; i++) {
       byte[] jpeg = jpegs.get(Math.floorMod(i, jpegs.size()));
       long t0 = System.nanoTime();

@@ -6,6 +6,9 @@ import io.facesearch.accounts.AccountStore;
 import io.facesearch.accounts.AppSettings;
 import io.facesearch.accounts.Application;
 import io.facesearch.api.Services;
+import io.facesearch.search.GallerySearch;
+import io.facesearch.search.MatchThreshold;
+import io.facesearch.search.SearchType;
 import io.facesearch.billing.Credits;
 import io.facesearch.billing.OperatorApproval;
 import io.facesearch.console.ConsoleGuard.Viewer;
@@ -227,15 +230,26 @@ final class ConsolePages {
 
   void saveSettings(Context ctx, Viewer v) {
     List<String> errors = new ArrayList<>();
+    // An empty similarity threshold: it follows the number of candidate faces (the default).
+    double threshold = typed(ctx, "similarity_threshold").isBlank() ? AppSettings.AUTOMATIC
+        : number(ctx, "similarity_threshold", 100, false, errors);
+    // An empty target keeps the current one.
+    double targetPercent = typed(ctx, "target_review_percent").isBlank() ? v.app().settings().targetReviewRate() * 100
+        : number(ctx, "target_review_percent", 50, false, errors);
+    if (targetPercent < 0.01) {
+      errors.add("target_review_percent: a number from 0.01 to 50 is required.");
+    }
     AppSettings next = new AppSettings(
-        number(ctx, "similarity_threshold", 100, false, errors),
+        threshold,
         ctx.formParam("allow_multiple_faces") != null,
         ctx.formParam("search_api_sessions") != null,
         ctx.formParam("auto_blocklist_declined") != null,
         (int) number(ctx, "retention_days", 36500, true, errors),
         number(ctx, "face_match_decline_threshold", 100, false, errors),
         number(ctx, "liveness_decline_threshold", 100, false, errors),
-        number(ctx, "age_decline_threshold", 150, false, errors));
+        number(ctx, "age_decline_threshold", 150, false, errors),
+        targetPercent / 100.0,
+        ctx.formParam("search_unapproved_sessions") != null);
     String url = trim(ctx.formParam("webhook_url"), Integer.MAX_VALUE);
     String secret = trim(ctx.formParam("webhook_secret"), Integer.MAX_VALUE);
     if (url != null && url.length() > 2000) {
@@ -257,8 +271,9 @@ final class ConsolePages {
     if (!errors.isEmpty()) { // shown again as typed, so that a second Save cannot store a replaced value
       ctx.status(400);
       guard.render(ctx, "settings.jte", new Views.SettingsPage(guard.frame(ctx, v, "Settings", "settings"),
-          v.app().name(), typed(ctx, "similarity_threshold"), next.allowMultipleFaces(), next.searchApiSessions(),
-          next.autoBlocklistDeclined(), typed(ctx, "face_match_decline_threshold"),
+          v.app().name(), typed(ctx, "similarity_threshold"), typed(ctx, "target_review_percent"),
+          effective(v, v.app().settings()), next.allowMultipleFaces(), next.searchApiSessions(),
+          next.searchUnapprovedSessions(), next.autoBlocklistDeclined(), typed(ctx, "face_match_decline_threshold"),
           typed(ctx, "liveness_decline_threshold"), typed(ctx, "age_decline_threshold"), typed(ctx, "retention_days"),
           typed(ctx, "webhook_url"), errors));
       return;
@@ -275,9 +290,20 @@ final class ConsolePages {
 
   private Views.SettingsPage settingsPage(Context ctx, Viewer v, AppSettings a, List<String> errors) {
     return new Views.SettingsPage(guard.frame(ctx, v, "Settings", "settings"), v.app().name(),
-        plain(a.similarityThreshold()), a.allowMultipleFaces(), a.searchApiSessions(), a.autoBlocklistDeclined(),
+        a.operatorThreshold() ? plain(a.similarityThreshold()) : "", plain(a.targetReviewRate() * 100),
+        effective(v, a), a.allowMultipleFaces(), a.searchApiSessions(), a.searchUnapprovedSessions(),
+        a.autoBlocklistDeclined(),
         plain(a.faceMatchDeclineThreshold()), plain(a.livenessDeclineThreshold()), plain(a.ageDeclineThreshold()),
         Integer.toString(a.retentionDays()), Optional.ofNullable(s.webhooks().url(v.app().id())).orElse(""), errors);
+  }
+
+  /** The threshold a search would use now, and the share of new people it is expected to send to review. */
+  private Views.EffectiveThreshold effective(Viewer v, AppSettings a) {
+    MatchThreshold t = new GallerySearch(s.gallery()).threshold(v.app().id(), a, SearchType.MOST_SIMILAR);
+    return new Views.EffectiveThreshold(String.format(Locale.ROOT, "%.1f", t.percentage()),
+        t.operatorSet() ? "set by you" : "follows the gallery",
+        String.format(Locale.ROOT, "%,d", t.candidateFaces()),
+        String.format(Locale.ROOT, "%.2f %%", t.expectedReviewRate() * 100));
   }
 
   private static String typed(Context ctx, String field) {

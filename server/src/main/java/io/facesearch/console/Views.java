@@ -43,8 +43,13 @@ public final class Views {
 
   public record ListsPage(Frame frame, List<ListView> lists) {}
 
+  /** The match threshold a search uses now: percentage, where it comes from, candidate faces, expected review rate. */
+  public record EffectiveThreshold(String percentage, String origin, String candidateFaces, String expectedReviewRate) {}
+
   public record SettingsPage(Frame frame, String applicationName, String similarityThreshold,
-                             boolean allowMultipleFaces, boolean searchApiSessions, boolean autoBlocklistDeclined,
+                             String targetReviewPercent, EffectiveThreshold effective,
+                             boolean allowMultipleFaces, boolean searchApiSessions, boolean searchUnapprovedSessions,
+                             boolean autoBlocklistDeclined,
                              String faceMatchDeclineThreshold, String livenessDeclineThreshold,
                              String ageDeclineThreshold, String retentionDays, String webhookUrl,
                              List<String> errors) {}

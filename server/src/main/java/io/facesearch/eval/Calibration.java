@@ -3,13 +3,11 @@ package io.facesearch.eval;
 import io.facesearch.pipeline.FacePipeline;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 
 /**
  * Measures the false-match rate of cosine thresholds over every impostor image pair of an LFW-style folder
@@ -37,19 +35,53 @@ public final class Calibration {
 
   private final LfwEvaluation evaluation;
 
+  /** The {@code count} highest impostor pairs: their people and cosine (names only, never embeddings). */
+  public static List<String> topImpostorPairs(List<String> images, float[][] embeddings, int count,
+                                              boolean cleanImpostors) {
+    record Pair(float score, String a, String b) {}
+    java.util.PriorityQueue<Pair> best = new java.util.PriorityQueue<>(java.util.Comparator.comparingDouble(Pair::score));
+    for (int i = 0; i < images.size(); i++) {
+      for (int j = i + 1; j < images.size(); j++) {
+        String pa = LfwPairs.person(images.get(i));
+        String pb = LfwPairs.person(images.get(j));
+        if (embeddings[i] == null || embeddings[j] == null || pa.equals(pb)
+            || (cleanImpostors && NameVariants.sameName(pa, pb))) {
+          continue;
+        }
+        float s = 0;
+        for (int k = 0; k < embeddings[i].length; k++) {
+          s += embeddings[i][k] * embeddings[j][k];
+        }
+        if (best.size() < count || s > best.peek().score()) {
+          best.add(new Pair(s, images.get(i), images.get(j)));
+          if (best.size() > count) {
+            best.poll();
+          }
+        }
+      }
+    }
+    List<Pair> sorted = new ArrayList<>(best);
+    sorted.sort(java.util.Comparator.comparingDouble((Pair p) -> -p.score()));
+    return sorted.stream().map(p -> String.format(Locale.ROOT, "%.4f %s %s", p.score(), p.a(), p.b())).toList();
+  }
+
   public Calibration(FacePipeline pipeline, int threads) {
     this.evaluation = new LfwEvaluation(pipeline, threads);
   }
 
   public Result run(Path imageDir, PrintStream log) throws IOException, InterruptedException {
-    List<String> images = new ArrayList<>();
-    try (Stream<Path> files = Files.walk(imageDir, 2)) {
-      files.filter(p -> p.toString().endsWith(".jpg")).sorted()
-          .forEach(p -> images.add(imageDir.relativize(p).toString().replace('\\', '/')));
-    }
-    float[][] embeddings = evaluation.embedAll(imageDir, images, log);
+    List<String> images = FaceSamples.listImages(imageDir);
+    return run(images, evaluation.embedAll(imageDir, images, log), false);
+  }
+
+  /**
+   * The figures from embeddings made before; with {@code cleanImpostors}, pairs of two people that LFW files under
+   * {@link NameVariants} of one name are left out of the impostors (they are often the same person).
+   */
+  public static Result run(List<String> images, float[][] embeddings, boolean cleanImpostors) {
     int failures = (int) Arrays.stream(embeddings).filter(e -> e == null).count();
-    float[] impostors = LfwEvaluation.allImpostorScores(images, embeddings);
+    float[] impostors = LfwEvaluation.allImpostorScores(images, embeddings,
+        cleanImpostors ? NameVariants::sameName : (a, b) -> false);
     Arrays.sort(impostors);
     List<Float> genuine = new ArrayList<>();
     for (int i = 0; i < images.size(); i++) {

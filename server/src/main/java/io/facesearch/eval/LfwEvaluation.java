@@ -4,6 +4,7 @@ import io.facesearch.image.ImageDecoder;
 import io.facesearch.image.ImageRejectedException;
 import io.facesearch.pipeline.Analysis;
 import io.facesearch.pipeline.FacePipeline;
+import io.facesearch.search.FaceMatchScale;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -31,7 +32,8 @@ public final class LfwEvaluation {
   /** The figures of one run. */
   public record Result(VerificationMetrics.FoldAccuracy accuracy, double tarAtFar1e2, double tarAtFar1e3,
                        float thresholdAtFar1e3, float thresholdAtFar1e2, double eer, int images, int failures,
-                       double imagesPerSecond, long impostorPairs, float[] sortedImpostorScores) {
+                       double imagesPerSecond, long impostorPairs, float[] sortedImpostorScores,
+                       FaceMatchDefault faceMatch) {
 
     public String summaryLine() {
       return String.format(Locale.ROOT,
@@ -41,6 +43,14 @@ public final class LfwEvaluation {
           imagesPerSecond);
     }
   }
+
+  /**
+   * The face-match endpoint at its default decline threshold 30 ({@link FaceMatchScale}) on the file's pairs:
+   * accuracy, FMR over the file's impostor pairs and over every impostor image pair, TMR over the genuine pairs;
+   * and the single cosine threshold with the best accuracy over all the file's pairs (what score 30 is set to).
+   */
+  public record FaceMatchDefault(float cosineAt30, double accuracy, double fmr, double fmrAllImpostors, double tmr,
+                                 float bestCosine, double bestAccuracy) {}
 
   private final FacePipeline pipeline;
   private final ImageDecoder decoder = new ImageDecoder();
@@ -56,6 +66,20 @@ public final class LfwEvaluation {
     long start = System.nanoTime();
     float[][] embeddings = embedAll(imageDir, images, log);
     double seconds = (System.nanoTime() - start) / 1e9;
+    return score(pairs, images, embeddings, images.size() / seconds);
+  }
+
+  /** The figures from embeddings made before (e.g. {@link FaceSamples}' cache): {@code embedding} by image path. */
+  public static Result run(LfwPairs pairs, java.util.function.Function<String, float[]> embedding) {
+    List<String> images = new ArrayList<>(pairs.images());
+    float[][] embeddings = new float[images.size()][];
+    for (int i = 0; i < images.size(); i++) {
+      embeddings[i] = embedding.apply(images.get(i));
+    }
+    return score(pairs, images, embeddings, Double.NaN);
+  }
+
+  private static Result score(LfwPairs pairs, List<String> images, float[][] embeddings, double imagesPerSecond) {
     int failures = 0;
     for (float[] e : embeddings) {
       if (e == null) {
@@ -93,8 +117,33 @@ public final class LfwEvaluation {
     float t3 = VerificationMetrics.thresholdAtFar(impostors, 1e-3);
     float[] g = toArray(genuineScores);
     double eer = VerificationMetrics.equalErrorRate(g, toArray(impostorPairScores));
+    float[] filePairImpostors = toArray(impostorPairScores);
+    Arrays.sort(filePairImpostors);
+    Arrays.sort(g);
+    float c30 = FaceMatchScale.cosine(30);
+    int right = 0;
+    float best = -1f;
+    int bestRight = -1;
+    for (int i = 0; i < n; i++) {
+      right += (scores[i] >= c30) == genuine[i] && !failed[i] ? 1 : 0;
+    }
+    for (int step = 0; step <= 600; step++) {
+      float t = step / 1000f;
+      int r = 0;
+      for (int i = 0; i < n; i++) {
+        r += (scores[i] >= t) == genuine[i] && !failed[i] ? 1 : 0;
+      }
+      if (r > bestRight) {
+        bestRight = r;
+        best = t;
+      }
+    }
+    FaceMatchDefault faceMatch = new FaceMatchDefault(c30, (double) right / n,
+        VerificationMetrics.acceptRate(filePairImpostors, c30),
+        VerificationMetrics.acceptRate(impostors, c30), VerificationMetrics.acceptRate(g, c30), best,
+        (double) bestRight / n);
     return new Result(accuracy, VerificationMetrics.acceptRate(g, t2), VerificationMetrics.acceptRate(g, t3), t3, t2,
-        eer, images.size(), failures, images.size() / seconds, impostors.length, impostors);
+        eer, images.size(), failures, imagesPerSecond, impostors.length, impostors, faceMatch);
   }
 
   float[][] embedAll(Path dir, List<String> images, PrintStream log) throws InterruptedException {
@@ -135,6 +184,12 @@ public final class LfwEvaluation {
   }
 
   static float[] allImpostorScores(List<String> images, float[][] embeddings) {
+    return allImpostorScores(images, embeddings, (a, b) -> false);
+  }
+
+  /** Every pair of images of two different people, less the pairs of people that {@code skip} names. */
+  static float[] allImpostorScores(List<String> images, float[][] embeddings,
+                                   java.util.function.BiPredicate<String, String> skip) {
     int m = images.size();
     String[] person = new String[m];
     for (int i = 0; i < m; i++) {
@@ -143,7 +198,8 @@ public final class LfwEvaluation {
     int count = 0;
     for (int i = 0; i < m; i++) {
       for (int j = i + 1; j < m; j++) {
-        if (embeddings[i] != null && embeddings[j] != null && !person[i].equals(person[j])) {
+        if (embeddings[i] != null && embeddings[j] != null && !person[i].equals(person[j])
+            && !skip.test(person[i], person[j])) {
           count++;
         }
       }
@@ -152,7 +208,8 @@ public final class LfwEvaluation {
     int k = 0;
     for (int i = 0; i < m; i++) {
       for (int j = i + 1; j < m; j++) {
-        if (embeddings[i] != null && embeddings[j] != null && !person[i].equals(person[j])) {
+        if (embeddings[i] != null && embeddings[j] != null && !person[i].equals(person[j])
+            && !skip.test(person[i], person[j])) {
           scores[k++] = dot(embeddings[i], embeddings[j]);
         }
       }

@@ -2,9 +2,7 @@ package io.facesearch.search;
 
 import io.facesearch.accounts.Application;
 import io.facesearch.gallery.Gallery;
-import io.facesearch.gallery.GalleryFilter;
 import io.facesearch.gallery.GalleryMatch;
-import io.facesearch.gallery.GalleryQuery;
 import io.facesearch.image.BgrImage;
 import io.facesearch.pipeline.Analysis;
 import io.facesearch.pipeline.Face;
@@ -13,7 +11,6 @@ import io.facesearch.sessions.SessionStatus;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The companion checks of the recommended flow (passive liveness -> face search -> face match), and age
@@ -45,10 +42,10 @@ public final class Companions {
   }
 
   /**
-   * As Didit's face match: Approved only when the score (the calibrated similarity_percentage) is strictly above the
-   * threshold, else Declined with {@code LOW_FACE_MATCH_SIMILARITY}; a pair that cannot be scored (no reference, or
-   * no face in either photo; {@code additional_data.image} names which) is Declined with {@code NO_REFERENCE_IMAGE}
-   * and a null score.
+   * As Didit's face match: Approved only when the score (the 1:1 verification score of {@link FaceMatchScale},
+   * where the default 30 is the best-accuracy threshold on LFW) is strictly above the threshold, else Declined with
+   * {@code LOW_FACE_MATCH_SIMILARITY}; a pair that cannot be scored (no reference, or no face in either photo;
+   * {@code additional_data.image} names which) is Declined with {@code NO_REFERENCE_IMAGE} and a null score.
    */
   public MatchOutcome match(BgrImage user, BgrImage reference, boolean rotate, double declineAtOrBelow) {
     Analysis u = pipeline.analyze(user, rotate);
@@ -62,7 +59,7 @@ public final class Companions {
                   + " image, so the faces could not be compared.", "FACE_MATCH"));
       return new MatchOutcome(SessionStatus.DECLINED, null, u, r, warnings);
     }
-    double score = SimilarityScale.rounded(u.largestFace().embedding().similarity(r.largestFace().embedding()));
+    double score = FaceMatchScale.rounded(u.largestFace().embedding().similarity(r.largestFace().embedding()));
     if (score <= declineAtOrBelow) {
       warnings.add(new Warning("LOW_FACE_MATCH_SIMILARITY", Map.of("score", Double.toString(score)), "error",
           "Low face match similarity", "The faces are not more similar than the decline threshold ("
@@ -89,16 +86,16 @@ public final class Companions {
     Face face = a.largestFace();
     double score = livenessScore(upright, face, declineBelow, warnings);
     SessionStatus status = warnings.isEmpty() ? SessionStatus.APPROVED : SessionStatus.DECLINED;
-    List<GalleryMatch> blocklisted = gallery.search(new GalleryQuery(face.embedding().vector(), 1,
-        SimilarityScale.cosine(app.settings().similarityThreshold()),
-        new GalleryFilter(app.id(), true, Set.of())));
-    for (GalleryMatch m : blocklisted) {
-      if (m.blocklisted()) {
-        Warning w = Warning.inBlocklist(m.sessionId(), SimilarityScale.percentage(m.similarity()) >= Decision.CERTAIN_PERCENTAGE);
-        warnings.add(new Warning(w.risk(), w.additionalData(), w.logType(), w.shortDescription(), w.longDescription(),
-            "LIVENESS"));
-        status = SessionStatus.DECLINED;
-      }
+    // The blocklist searched on its own: its best face at or above the threshold, whatever else looks closer.
+    List<GalleryMatch> blocklisted = new GallerySearch(gallery).blocklisted(app.id(), app.settings(),
+        face.embedding().vector()).matches();
+    if (!blocklisted.isEmpty()) {
+      GalleryMatch m = blocklisted.getFirst();
+      Warning w = Warning.inBlocklist(m.sessionId(),
+          SimilarityScale.percentage(m.similarity()) >= Decision.CERTAIN_PERCENTAGE);
+      warnings.add(new Warning(w.risk(), w.additionalData(), w.logType(), w.shortDescription(), w.longDescription(),
+          "LIVENESS"));
+      status = SessionStatus.DECLINED;
     }
     return new LivenessOutcome(status, score, FaceQuality.sharpness(upright, face.detection()),
         FaceQuality.luminance(upright, face.detection()), a, warnings);

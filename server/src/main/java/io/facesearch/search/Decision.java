@@ -18,7 +18,9 @@ import java.util.List;
  *   <li>otherwise Approved.</li>
  * </ol>
  * The strictest outcome wins (Declined over In Review over Approved). Matches arrive best first and are
- * already at or above the threshold.
+ * already at or above the threshold ({@link MatchThreshold}: by default it follows the number of candidate faces).
+ * They hold the blocklist's and the allowlist's own best matches whatever ranks above them
+ * ({@link GallerySearch}), so a blocklisted face at or above the threshold always declines.
  */
 public final class Decision {
 

@@ -9,11 +9,36 @@ import io.facesearch.image.Warp;
  * {@link #sharpness} is the variance of the Laplacian of the face resized to 96x96, mapped so that 100 is
  * a crisp portrait (variance >= 500) and 0 a flat blur.
  */
-final class FaceQuality {
+public final class FaceQuality {
 
   private static final int SIZE = 96;
 
+  /**
+   * The measures a quality gate looks at.
+   *
+   * @param faceWidth  width of the detection box in pixels
+   * @param sharpness  {@link #sharpness}, 0-100
+   * @param yaw        how far the head is turned, from the landmarks: (nose-to-left-jaw minus nose-to-right-jaw)
+   *                   over their sum, 0 for a frontal face, towards +-1 for a profile
+   * @param confidence the detector's face probability
+   */
+  public record Measures(float faceWidth, float sharpness, float yaw, float confidence) {}
+
   private FaceQuality() {}
+
+  /** The measures of one face found in {@code image} (the upright image it was analysed in). */
+  public static Measures measure(BgrImage image, io.facesearch.pipeline.Face face) {
+    Detection d = face.detection();
+    return new Measures(d.width(), (float) sharpness(image, d), yaw(face.landmarks()), d.confidence());
+  }
+
+  /** Head turn from the 68 landmarks: the nose tip's horizontal distance to each side of the jaw. */
+  static float yaw(io.facesearch.align.Landmarks l) {
+    float left = Math.abs(l.x(30) - l.x(0));
+    float right = Math.abs(l.x(16) - l.x(30));
+    float sum = left + right;
+    return sum <= 0 ? 0f : (left - right) / sum;
+  }
 
   static double luminance(BgrImage image, Detection face) {
     float[] grey = grey(image, face);

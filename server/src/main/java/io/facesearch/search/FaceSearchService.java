@@ -4,9 +4,7 @@ import io.facesearch.accounts.Application;
 import io.facesearch.billing.Credits;
 import io.facesearch.gallery.FaceSource;
 import io.facesearch.gallery.Gallery;
-import io.facesearch.gallery.GalleryFilter;
 import io.facesearch.gallery.GalleryMatch;
-import io.facesearch.gallery.GalleryQuery;
 import io.facesearch.gallery.StoredFace;
 import io.facesearch.image.BgrImage;
 import io.facesearch.images.ImageStore;
@@ -25,7 +23,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -39,15 +36,13 @@ public final class FaceSearchService {
 
   /** Matches returned at most. */
   public static final int MAX_MATCHES = 5;
-  /** Matches counted at most for total_matches. */
-  static final int MAX_COUNTED = 100;
 
   /** One match with the matched session. */
   public record Match(GalleryMatch face, Session session, double percentage) {}
 
   /** The outcome of one search, before anything is saved. */
   public record Result(String requestId, Instant createdAt, Analysis analysis, Decision.Outcome outcome,
-                       List<Match> matches, int totalMatches) {}
+                       List<Match> matches, int totalMatches, MatchThreshold threshold) {}
 
   /**
    * A session to enroll through {@link #enroll}. {@code importKey}, when not null, is recorded in
@@ -81,6 +76,7 @@ public final class FaceSearchService {
 
   private final FacePipeline pipeline;
   private final Gallery gallery;
+  private final GallerySearch gallerySearch;
   private final Database db;
   private final SessionStore sessions;
   private final FaceStore faces;
@@ -95,6 +91,7 @@ public final class FaceSearchService {
     this.webhooks = webhooks;
     this.pipeline = pipeline;
     this.gallery = gallery;
+    this.gallerySearch = new GallerySearch(gallery);
     this.db = db;
     this.sessions = sessions;
     this.faces = faces;
@@ -102,37 +99,51 @@ public final class FaceSearchService {
     this.clock = clock;
   }
 
-  /** Analyses the photo, searches the application's gallery and decides; stores nothing. */
+  /**
+   * Analyses the photo, searches the application's candidates, blocklist and allowlist (see {@link GallerySearch})
+   * and decides; stores nothing. The answer lists the best {@value #MAX_MATCHES} matches, and also the blocklisted
+   * or allowlisted match that decided when it ranks lower.
+   */
   public Result search(Application app, BgrImage image, SearchType type, boolean rotate) {
     Instant now = clock.instant();
     Analysis analysis = pipeline.analyze(image, rotate);
     List<Match> matches = new ArrayList<>();
+    List<GalleryMatch> reported = new ArrayList<>();
     int total = 0;
+    MatchThreshold threshold;
     if (analysis.hasFace()) {
-      GalleryFilter filter = new GalleryFilter(app.id(), type == SearchType.BLOCKLISTED_OR_APPROVED, Set.of());
-      float minCosine = SimilarityScale.cosine(app.settings().similarityThreshold());
-      List<GalleryMatch> found = gallery.search(new GalleryQuery(analysis.largestFace().embedding().vector(),
-          MAX_COUNTED, minCosine, filter));
-      Map<String, Session> bySession = found.isEmpty() ? Map.of() : db.read(c -> sessions.findAll(c, app.id(),
-          found.stream().map(GalleryMatch::sessionId).distinct().toList()));
-      for (GalleryMatch m : found) {
+      GallerySearch.Found found = gallerySearch.search(app.id(), app.settings(), type,
+          analysis.largestFace().embedding().vector());
+      threshold = found.threshold();
+      Map<String, Session> bySession = found.matches().isEmpty() ? Map.of() : db.read(c -> sessions.findAll(c, app.id(),
+          found.matches().stream().map(GalleryMatch::sessionId).distinct().toList()));
+      boolean blocklistShown = false;
+      boolean allowlistShown = false;
+      for (GalleryMatch m : found.matches()) {
         Session s = bySession.get(m.sessionId());
-        if (s != null) { // a session erased since the search started is not reported
-          total++;
-          if (matches.size() < MAX_MATCHES) {
-            matches.add(new Match(m, s, SimilarityScale.rounded(m.similarity())));
-          }
+        if (s == null) { // a session erased since the search started is not reported
+          continue;
+        }
+        total++;
+        reported.add(m);
+        boolean decides = (m.blocklisted() && !blocklistShown) || (m.allowlisted() && !allowlistShown);
+        if (matches.size() < MAX_MATCHES || decides) {
+          matches.add(new Match(m, s, SimilarityScale.rounded(m.similarity())));
+          blocklistShown |= m.blocklisted();
+          allowlistShown |= m.allowlisted();
         }
       }
+    } else {
+      threshold = gallerySearch.threshold(app.id(), app.settings(), type);
     }
-    List<GalleryMatch> accepted = matches.stream().map(Match::face).toList();
-    Decision.Outcome outcome = Decision.decide(analysis.faces().size(), app.settings().allowMultipleFaces(), accepted);
-    return new Result(UUID.randomUUID().toString(), now, analysis, outcome, List.copyOf(matches), total);
+    Decision.Outcome outcome = Decision.decide(analysis.faces().size(), app.settings().allowMultipleFaces(), reported);
+    return new Result(UUID.randomUUID().toString(), now, analysis, outcome, List.copyOf(matches), total, threshold);
   }
 
   /**
    * Saves a search as an API session whose id is the request id: the image, the session with its decision
-   * and answer, and (when the application searches API sessions) its largest face, enrolled with source "api".
+   * and answer, and its largest face with source "api" (a candidate of later searches only while the
+   * application's search_api_sessions is on).
    */
   public Session saveAsApiSession(Application app, BgrImage uprightImage, Result result, String vendorData,
                                   String answerJson, Credits.Hold hold) {
@@ -141,7 +152,7 @@ public final class FaceSearchService {
         null, null, result.createdAt(), null, answerJson, result.createdAt(), null);
     StoredFace face = result.analysis().hasFace()
         ? storedFace(app, sessionId, result.analysis().largestFace(), FaceSource.API, result.outcome().status(),
-            app.settings().searchApiSessions(), result.createdAt())
+            true, result.createdAt()) // searched only while the application's search_api_sessions is on
         : null;
     return persist(app, uprightImage, draft, face, null, answerJson, hold, null, "face-search");
   }

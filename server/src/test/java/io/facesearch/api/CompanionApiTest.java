@@ -50,7 +50,7 @@ class CompanionApiTest {
     JsonNode match = post("/v3/face-match/", form(FaceSearchApiTest.OBAMA_OTHER_PHOTO)
         .file("ref_image", "ref.jpg", "image/jpeg", TestData.bytes(FaceSearchApiTest.OBAMA))).get("face_match");
     assertEquals("Approved", match.get("status").asText(), match.toString());
-    assertTrue(match.get("score").asDouble() >= 90, match.toString());
+    assertTrue(match.get("score").asDouble() >= 70, "pairwise FMR 1e-5 or less: " + match);
     assertEquals(1, match.at("/ref_image/entities").size());
     assertEquals(enrolled, server.services.faces().count(app().id()), "face match never enrolls");
   }
@@ -100,6 +100,42 @@ class CompanionApiTest {
         form(FaceSearchApiTest.OBAMA).field("face_match_score_decline_threshold", "150")
             .file("ref_image", "r.jpg", "image/jpeg", TestData.bytes(FaceSearchApiTest.OBAMA)));
     assertEquals(400, bad.statusCode());
+  }
+
+  @Test
+  void face_match_at_its_default_threshold_tells_lfw_same_person_pairs_from_different_person_pairs()
+      throws java.io.IOException {
+    // The first 25 same-person and 25 different-person pairs of each of LFW's first two dev folds (100 pairs).
+    List<String> lines = java.nio.file.Files.readAllLines(TestData.file("lfw-dev/pairs-dev.txt"));
+    List<String[]> pairs = new ArrayList<>();
+    for (int fold = 0; fold < 2; fold++) {
+      int start = 1 + fold * 600;
+      for (int i = 0; i < 25; i++) {
+        pairs.add(lines.get(start + i).split("\t"));
+        pairs.add(lines.get(start + 300 + i).split("\t"));
+      }
+    }
+    int right = 0;
+    List<String> wrong = new ArrayList<>();
+    for (String[] p : pairs) {
+      boolean same = p.length == 3;
+      String a = lfw(p[0], p[1]);
+      String b = same ? lfw(p[0], p[2]) : lfw(p[2], p[3]);
+      JsonNode fm = post("/v3/face-match/", form(a).file("ref_image", "r.jpg", "image/jpeg", TestData.bytes(b)))
+          .get("face_match");
+      boolean approved = fm.get("status").asText().equals("Approved");
+      if (approved == same) {
+        right++;
+      } else {
+        wrong.add(String.join(" ", p) + " score " + fm.get("score").asDouble());
+      }
+    }
+    // 99.3 % right on all 3,000 lfw-dev pairs (docs/accuracy.md); with the old scale (30 = cosine 0) 78.5 %.
+    assertTrue(right >= 99, right + " of " + pairs.size() + " right; wrong: " + wrong);
+  }
+
+  private static String lfw(String name, String number) {
+    return String.format("lfw-dev/images/%s/%s_%04d.jpg", name, name, Integer.parseInt(number));
   }
 
   @Test

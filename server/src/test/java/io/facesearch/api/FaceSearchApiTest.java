@@ -216,7 +216,7 @@ class FaceSearchApiTest {
   }
 
   @Test
-  void a_saved_search_becomes_an_api_session_that_later_searches_find() {
+  void a_saved_search_becomes_an_api_session_that_later_searches_do_not_match_by_default() {
     JsonNode first = search(server.apiKey, OBAMA, "vendor_data", "user-1");
     String sessionId = first.get("request_id").asText();
     assertEquals("user-1", first.get("vendor_data").asText());
@@ -228,11 +228,47 @@ class FaceSearchApiTest {
     assertEquals(1, d.get("session_number").asLong());
     assertEquals(first.get("face_search"), d.get("face_search"));
 
+    // The same person searching again is not his own duplicate (as Didit: saved API searches are not candidates).
+    JsonNode again = search(server.apiKey, OBAMA_OTHER_PHOTO, "save_api_request", "false").get("face_search");
+    assertEquals("Approved", again.get("status").asText(), again.toString());
+    assertEquals(0, again.get("total_matches").asInt(), again.toString());
+
+    // With the application setting search_api_sessions, the saved searches are candidates.
+    server.services.accounts().updateSettings(defaultApp().id(), defaultApp().settings().withSearchApiSessions(true));
     JsonNode second = search(server.apiKey, OBAMA_OTHER_PHOTO, "save_api_request", "false");
     JsonNode match = second.get("face_search").get("matches").get(0);
     assertEquals(sessionId, match.get("session_id").asText());
     assertEquals("api", match.get("source").asText());
     assertEquals("user-1", match.get("vendor_data").asText());
+  }
+
+  @Test
+  void sessions_in_review_are_candidates_only_when_the_application_says_so() {
+    HttpResponse<String> r = Http.post(server.url("/v3/sessions/"), server.apiKey, new Multipart()
+        .file("user_image", "photo.jpg", "image/jpeg", TestData.bytes(OBAMA)).field("status", "In Review"));
+    assertEquals(201, r.statusCode(), r.body());
+    JsonNode fs = search(server.apiKey, OBAMA_OTHER_PHOTO, "save_api_request", "false").get("face_search");
+    assertEquals("Approved", fs.get("status").asText(), fs.toString());
+    assertEquals(0, fs.get("threshold").get("candidate_faces").asInt(), fs.toString());
+
+    server.services.accounts().updateSettings(defaultApp().id(),
+        defaultApp().settings().withSearchUnapprovedSessions(true));
+    fs = search(server.apiKey, OBAMA_OTHER_PHOTO, "save_api_request", "false").get("face_search");
+    assertEquals("In Review", fs.get("status").asText(), fs.toString());
+    assertEquals(Http.json(r).get("session_id").asText(), fs.get("matches").get(0).get("session_id").asText());
+  }
+
+  @Test
+  void an_operator_threshold_wins_over_the_gallery_size_threshold() {
+    enroll(server.apiKey, OBAMA, "Barack Obama", null);
+    JsonNode automatic = search(server.apiKey, BIDEN, "save_api_request", "false").get("face_search");
+    assertEquals("gallery_size", automatic.get("threshold").get("origin").asText());
+    assertEquals(70.0, automatic.get("threshold").get("similarity_threshold").asDouble(), "the floor for one face");
+    server.services.accounts().updateSettings(defaultApp().id(), defaultApp().settings().withSimilarityThreshold(95));
+    JsonNode set = search(server.apiKey, OBAMA_OTHER_PHOTO, "save_api_request", "false").get("face_search");
+    assertEquals("operator", set.get("threshold").get("origin").asText());
+    assertEquals(95.0, set.get("threshold").get("similarity_threshold").asDouble());
+    assertEquals(1, set.get("threshold").get("candidate_faces").asInt());
   }
 
   @Test

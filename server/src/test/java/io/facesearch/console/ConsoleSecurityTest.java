@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetupTest;
+import io.facesearch.accounts.AppSettings;
 import java.net.http.HttpResponse;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -82,10 +83,21 @@ class ConsoleSecurityTest {
       String typed = bad.values().iterator().next();
       assertTrue(r.body().contains("value=\"" + typed + "\""), "shown as typed: " + bad);
     }
+    HttpResponse<String> zeroTarget = save.apply(Map.of("target_review_percent", "0"));
+    assertEquals(400, zeroTarget.statusCode(), "a target of 0 % would need an infinite threshold");
     double before = server.services.accounts().authenticate(key).orElseThrow().settings().similarityThreshold();
-    assertEquals(70, before, "nothing refused was stored");
-    assertEquals(303, save.apply(Map.of("similarity_threshold", "72.5")).statusCode());
-    assertEquals(72.5, server.services.accounts().authenticate(key).orElseThrow().settings().similarityThreshold());
+    assertTrue(Double.isNaN(before), "nothing refused was stored: the threshold still follows the gallery");
+    String page = api.consoleGet("/console/settings").body();
+    assertTrue(page.contains("follows the gallery") && page.contains("70.0") && page.contains("0 candidate faces"),
+        "the effective threshold is shown for the current gallery");
+    assertEquals(303, save.apply(Map.of("similarity_threshold", "72.5", "target_review_percent", "2")).statusCode());
+    AppSettings saved = server.services.accounts().authenticate(key).orElseThrow().settings();
+    assertEquals(72.5, saved.similarityThreshold());
+    assertEquals(0.02, saved.targetReviewRate(), 1e-9);
+    assertTrue(api.consoleGet("/console/settings").body().contains("set by you"));
+    assertEquals(303, save.apply(Map.of("similarity_threshold", "")).statusCode());
+    assertFalse(server.services.accounts().authenticate(key).orElseThrow().settings().operatorThreshold(),
+        "an empty threshold: it follows the gallery again");
   }
 
   @Test
