@@ -87,9 +87,17 @@ final class ServeCommand implements Callable<Integer> {
     Retention retention = new Retention(services.accounts(), services.review(), Clock.systemUTC());
     every(background, "webhook delivery", Duration.ofSeconds(1), services.webhooks()::deliverDue);
     every(background, "retention", Duration.ofHours(1), retention::runOnce);
+    // Erasures (API, console, retention) become physical within a minute: WAL truncated, gallery segments rewritten.
+    every(background, "erasure purge", Duration.ofMinutes(1), services.review()::purgeErased);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      background.shutdownNow();
+      // Let a running pass finish: an interrupted gallery merge could close the index's files under it.
+      background.shutdown();
+      try {
+        background.awaitTermination(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       app.stop();
       services.close();
       pipeline.close();
