@@ -28,11 +28,12 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--port", description = "TCP port (default: ${DEFAULT-VALUE}).", defaultValue = "8080")
   int port;
 
-  @Option(names = "--host", description = "Address to listen on (default: ${DEFAULT-VALUE}).", defaultValue = "0.0.0.0")
+  @Option(names = "--host", description = "Address to listen on (default: ${DEFAULT-VALUE}, this machine only; "
+      + "0.0.0.0 for every interface, which needs --public-url).", defaultValue = "127.0.0.1")
   String host;
 
-  @Option(names = "--public-url", description = "Origin clients reach this server at, e.g. https://faces.example.com "
-      + "(default: the request's Host).")
+  @Option(names = "--public-url", description = "Origin clients reach this server at, e.g. https://faces.example.com; "
+      + "required when --host is not a loopback address (default: the address the request arrived at).")
   String publicUrl;
 
   @Option(names = "--writes-per-minute", description = "Per API key: POST/PATCH/DELETE in any 60 s (default: ${DEFAULT-VALUE}).",
@@ -73,6 +74,10 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if ((publicUrl == null || publicUrl.isBlank()) && !loopback(host)) {
+      throw new UserError("--public-url is required when listening on " + host + " (beyond this machine): image URLs "
+          + "in answers are built from it, never from a caller's Host header");
+    }
     FacePipeline pipeline = pipelineOptions.load();
     Services services = Services.open(dataOptions.data, pipeline, Clock.systemUTC(),
         new Prices(priceFaceSearch, creditPriceCents, freeCredits), SmtpSettings.fromEnvironment(),
@@ -108,6 +113,14 @@ final class ServeCommand implements Callable<Integer> {
         dataOptions.data.toAbsolutePath(), pipeline.embeddingModelId());
     stopped.await();
     return 0;
+  }
+
+  private static boolean loopback(String host) {
+    try {
+      return java.net.InetAddress.getByName(host).isLoopbackAddress();
+    } catch (java.net.UnknownHostException e) {
+      throw new UserError("unknown --host " + host);
+    }
   }
 
   /** Runs {@code task} repeatedly, first after one period; a failed pass is logged and the next one still runs. */

@@ -36,6 +36,7 @@ public final class OnnxModel implements AutoCloseable {
 
   /** Loads {@code file}; {@code intraOpThreads} is ONNX Runtime's thread count within one call (1 = one core). */
   public static OnnxModel load(Path file, int intraOpThreads) throws IOException {
+    OnnxNativeLibraries.prepare(); // a fixed folder for the native library, not a new /tmp folder per start
     OrtEnvironment env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       options.setIntraOpNumThreads(intraOpThreads);
