@@ -75,8 +75,10 @@ public final class FaceSearchApp {
       config.jetty.multipartConfig.maxTotalRequestSize(12, SizeUnit.MB);
       config.jetty.multipartConfig.maxInMemoryFileSize(12, SizeUnit.MB);
       // Slow clients (a header line or a body byte every few seconds) are answered 408 and cut within ~10 s.
-      config.jetty.modifyServer(server -> server.addBean(
-          new SlowClientGuard(server, SlowClientGuard.Limits.DEFAULTS, Duration.ofSeconds(1))));
+      config.jetty.modifyServer(server -> {
+        server.addBean(new SlowClientGuard(server, SlowClientGuard.Limits.DEFAULTS, Duration.ofSeconds(1)));
+        server.setErrorHandler(new ProtocolErrorHandler()); // Jetty's own answers to malformed HTTP: JSON, 4xx
+      });
 
       // ---- Routes -------------------------------------------------------------------------------
       config.routes.get("/health", ctx -> ctx.json(Map.of("status", "ok", "embedding_model", s.pipeline().embeddingModelId())));
@@ -132,6 +134,11 @@ public final class FaceSearchApp {
       config.routes.exception(HttpResponseException.class,
           (e, ctx) -> answer(ctx, e.getStatus(), Map.of("detail", e.getMessage())));
       config.routes.exception(Exception.class, (e, ctx) -> {
+        if (e instanceof java.nio.charset.UnsupportedCharsetException
+            || e instanceof java.nio.charset.IllegalCharsetNameException) {
+          answer(ctx, 400, Map.of("detail", "Unsupported charset in Content-Type."));
+          return;
+        }
         if (clientWentAway(e)) {
           LOG.info("request on {} {} ended: the client connection failed while its body was read", ctx.method(),
               ctx.path());

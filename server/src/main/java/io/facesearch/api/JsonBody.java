@@ -15,7 +15,8 @@ final class JsonBody {
     JsonNode node;
     try {
       // Trailing content after the object ({"a":1} garbage) is malformed, not ignored.
-      node = json.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(ctx.body());
+      // The raw bytes: JSON is UTF-8 (RFC 8259), whatever charset the Content-Type claims (a bogus one was a 500).
+      node = json.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(ctx.bodyAsBytes());
     } catch (IOException e) {
       throw ApiException.badRequest("Malformed JSON.");
     }
