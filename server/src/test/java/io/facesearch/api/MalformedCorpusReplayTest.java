@@ -5,11 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.facesearch.billing.Prices;
 import io.facesearch.pipeline.TestData;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.management.ManagementFactory;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -112,39 +109,12 @@ class MalformedCorpusReplayTest {
     }
   }
 
-  /** Sends one request on a fresh connection; the answer's status, or -1 when the server closed without one. */
   private static int exchange(TestServer server, MalformedRequests.Case c) throws IOException {
-    byte[] request;
-    if (c.raw() != null) {
-      request = new String(c.raw(), StandardCharsets.ISO_8859_1).replace("x-api-key: KEY", "x-api-key: " + server.apiKey)
-          .getBytes(StandardCharsets.ISO_8859_1);
-    } else {
-      ByteArrayOutputStream r = new ByteArrayOutputStream();
-      r.writeBytes((c.method() + " " + c.path() + " HTTP/1.1\r\nHost: 127.0.0.1\r\nx-api-key: " + server.apiKey
-          + "\r\nContent-Type: " + c.contentType() + "\r\nContent-Length: " + c.body().length
-          + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-      r.writeBytes(c.body());
-      request = r.toByteArray();
-    }
-    try (Socket s = new Socket("127.0.0.1", server.app.port())) {
-      s.setSoTimeout(HANG_MS);
-      try {
-        s.getOutputStream().write(request);
-        s.getOutputStream().flush();
-        s.shutdownOutput(); // raw requests may end mid-message: the server sees the end of input
-      } catch (IOException refusedMidWrite) {
-        // the server answered and closed before the whole body was sent: read its answer
-      }
-      InputStream in = s.getInputStream();
-      byte[] head = new byte[12];
-      int n = 0;
-      for (int r; n < head.length && (r = in.read(head, n, head.length - n)) > 0; ) {
-        n += r;
-      }
-      in.transferTo(java.io.OutputStream.nullOutputStream());
-      String line = new String(head, 0, n, StandardCharsets.ISO_8859_1);
-      return line.startsWith("HTTP/1.1 ") && n == 12 ? Integer.parseInt(line.substring(9, 12)) : -1;
-    }
+    byte[] request = c.raw() != null
+        ? new String(c.raw(), StandardCharsets.ISO_8859_1).replace("x-api-key: KEY", "x-api-key: " + server.apiKey)
+            .getBytes(StandardCharsets.ISO_8859_1)
+        : RawHttp.request(c.method(), c.path(), server.apiKey, c.contentType(), c.body());
+    return RawHttp.exchange(server.app.port(), request, HANG_MS);
   }
 
   private static long heapAfterGc() {
