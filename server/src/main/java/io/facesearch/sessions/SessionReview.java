@@ -42,8 +42,12 @@ public final class SessionReview {
   private final Webhooks webhooks;
   private final Clock clock;
 
-  /** Set by every erasure until {@link #purgeErased} has made it physical. */
-  private final java.util.concurrent.atomic.AtomicBoolean purgePending = new java.util.concurrent.atomic.AtomicBoolean();
+  /**
+   * Set by every erasure until {@link #purgeErased} has made it physical. True at start: erasures acknowledged
+   * before a kill -9 may still sit in the WAL and in deleted gallery documents, so the first pass purges anyway.
+   */
+  private final java.util.concurrent.atomic.AtomicBoolean purgePending =
+      new java.util.concurrent.atomic.AtomicBoolean(true);
 
   public SessionReview(Database db, SessionStore sessions, FaceStore faces, Gallery gallery, ImageStore images,
                        Webhooks webhooks, Clock clock) {

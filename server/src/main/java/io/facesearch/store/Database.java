@@ -51,8 +51,10 @@ public final class Database {
     SQLiteConfig config = new SQLiteConfig();
     config.setJournalMode(SQLiteConfig.JournalMode.WAL);
     // FULL: the WAL is synced at every commit, so an acknowledged enrollment or charge survives power loss
-    // (NORMAL only survives a process crash); measured in docs/reliability.md.
-    config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+    // (NORMAL only survives a process crash); measured in docs/reliability.md. An operator who accepts that risk
+    // can choose NORMAL with -Dfacesearch.sqlite.synchronous=NORMAL.
+    config.setSynchronous(SQLiteConfig.SynchronousMode.valueOf(
+        System.getProperty("facesearch.sqlite.synchronous", "FULL").toUpperCase(java.util.Locale.ROOT)));
     // Erasure is physical: freed rows and pages are overwritten with zeros instead of being left as they were.
     config.setPragma(SQLiteConfig.Pragma.SECURE_DELETE, "true");
     config.enforceForeignKeys(true);
