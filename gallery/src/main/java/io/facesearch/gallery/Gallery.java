@@ -33,6 +33,12 @@ public interface Gallery extends AutoCloseable {
     /** Replaces the whole content by the truth's faces. Writes wait while a rebuild runs; searches do not. */
     void rebuild(GalleryTruth truth);
 
+    /**
+     * Makes removed faces physically gone from storage (an index may keep deleted entries until a merge).
+     * Costs a rewrite of what holds them; called after erasures, not after every one.
+     */
+    default void purgeRemoved() {}
+
     @Override
     void close();
 }

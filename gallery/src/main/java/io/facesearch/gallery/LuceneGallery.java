@@ -209,6 +209,7 @@ public final class LuceneGallery implements Gallery {
         iwc.setRAMBufferSizeMB(config.ramBufferMb());
         TieredMergePolicy mergePolicy = new TieredMergePolicy();
         mergePolicy.setNoCFSRatio(0.0); // plain files: few fields, and sizes per file type stay measurable
+        mergePolicy.setForceMergeDeletesPctAllowed(0.0); // purgeRemoved rewrites a segment with any deletion
         iwc.setMergePolicy(mergePolicy);
         iwc.setUseCompoundFile(false);
         iwc.setCommitOnClose(true);
@@ -658,6 +659,27 @@ public final class LuceneGallery implements Gallery {
             }
         } finally {
             searchers.release(searcher);
+        }
+    }
+
+    /**
+     * Rewrites every segment that holds deleted documents without them and commits, so that Lucene's files keep no
+     * trace of removed faces (a deleted document otherwise stays in its segment until a merge picks it).
+     */
+    @Override
+    public void purgeRemoved() {
+        writesLock.readLock().lock();
+        try {
+            if (closed.get() || !writer.isOpen()) {
+                return;
+            }
+            writer.forceMergeDeletes(true);
+            writer.commit(); // the old segments' files are deleted once no commit references them
+            searchers.maybeRefreshBlocking();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            writesLock.readLock().unlock();
         }
     }
 

@@ -77,6 +77,11 @@ public final class FaceSearchApp {
       config.jetty.multipartConfig.maxFileSize(10, SizeUnit.MB);
       config.jetty.multipartConfig.maxTotalRequestSize(12, SizeUnit.MB);
       config.jetty.multipartConfig.maxInMemoryFileSize(12, SizeUnit.MB);
+      // Slow clients (a header line or a body byte every few seconds) are answered 408 and cut within ~10 s.
+      config.jetty.modifyServer(server -> {
+        server.addBean(new SlowClientGuard(server, SlowClientGuard.Limits.DEFAULTS, Duration.ofSeconds(1)));
+        server.setErrorHandler(new ProtocolErrorHandler()); // Jetty's own answers to malformed HTTP: JSON, 4xx
+      });
 
       config.requestLogger.http((ctx, ms) -> {
         String route = routeOf(ctx, self.get());
@@ -145,6 +150,10 @@ public final class FaceSearchApp {
           answer(ctx, bad.getCode() >= 400 && bad.getCode() < 500 ? bad.getCode() : 400,
               Map.of("detail", "Malformed or too large multipart request (files at most 5 MB, text fields at "
                   + "most 1,024 characters)."));
+        } else if (clientWentAway(e)) {
+          LOG.info("request on {} {} ended: the client connection failed while its body was read", ctx.method(),
+              ctx.path());
+          answer(ctx, 408, Map.of("detail", "Request timeout: the request was sent too slowly."));
         } else {
           LOG.error("unhandled {} on {} {}: {}", e.getClass().getName(), ctx.method(), ctx.path(), e.getMessage());
           answer(ctx, 500, Map.of("detail", "Internal server error."));
@@ -153,6 +162,17 @@ public final class FaceSearchApp {
       config.routes.exception(HttpResponseException.class,
           (e, ctx) -> answer(ctx, e.getStatus(), Map.of("detail", e.getMessage())));
       config.routes.exception(Exception.class, (e, ctx) -> {
+        if (e instanceof java.nio.charset.UnsupportedCharsetException
+            || e instanceof java.nio.charset.IllegalCharsetNameException) {
+          answer(ctx, 400, Map.of("detail", "Unsupported charset in Content-Type."));
+          return;
+        }
+        if (clientWentAway(e)) {
+          LOG.info("request on {} {} ended: the client connection failed while its body was read", ctx.method(),
+              ctx.path());
+          answer(ctx, 408, Map.of("detail", "Request timeout: the request was sent too slowly."));
+          return;
+        }
         LOG.error("unhandled {} on {} {}: {}", e.getClass().getName(), ctx.method(), ctx.path(), e.getMessage());
         answer(ctx, 500, Map.of("detail", "Internal server error."));
       });
@@ -200,6 +220,17 @@ public final class FaceSearchApp {
     } catch (RuntimeException none) {
       return "unmatched";
     }
+  }
+
+  /** The request body could not be read because the connection failed (cut as too slow, or closed by the client). */
+  private static boolean clientWentAway(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof org.eclipse.jetty.io.EofException || t instanceof java.util.concurrent.TimeoutException
+          || t instanceof java.nio.channels.ClosedChannelException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static void discardUnreadBody(Context ctx) {

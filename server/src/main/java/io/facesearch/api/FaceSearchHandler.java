@@ -86,10 +86,16 @@ final class FaceSearchHandler {
     if (raw == null || raw.isBlank()) {
       return null;
     }
+    JsonNode node;
     try {
-      return json.readTree(raw);
-    } catch (JsonProcessingException e) {
+      node = json.reader().with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .readTree(raw);
+    } catch (java.io.IOException e) {
       throw ApiException.invalidField("metadata", "Value must be valid JSON.");
     }
+    if (node == null || !node.isObject()) { // Didit documents metadata as a JSON object
+      throw ApiException.invalidField("metadata", "Value must be a JSON object.");
+    }
+    return node;
   }
 }

@@ -44,10 +44,22 @@ final class Gate {
     if (ctx.path().startsWith("/v3/images/")) {
       return;
     }
-    Caller caller = identify(ctx);
-    ctx.attribute(CALLER, caller);
     boolean write = ctx.method() == HandlerType.POST || ctx.method() == HandlerType.PATCH
         || ctx.method() == HandlerType.DELETE || ctx.method() == HandlerType.PUT;
+    Caller caller;
+    try {
+      caller = identify(ctx);
+    } catch (ApiException unauthorized) {
+      // Unauthenticated calls count against their client address, and carry the headers as every answer does.
+      SlidingWindowLimiter.Decision d = (write ? writes : reads).acquire("ip:" + ctx.ip());
+      RateLimitHeaders.set(ctx, d);
+      if (!d.allowed()) {
+        throw ApiException.tooManyRequests("Request was throttled. Expected available in " + d.retryAfterSeconds()
+            + " seconds.");
+      }
+      throw unauthorized;
+    }
+    ctx.attribute(CALLER, caller);
     SlidingWindowLimiter.Decision d = (write ? writes : reads).acquire(caller.rateKey());
     RateLimitHeaders.set(ctx, d);
     if (!d.allowed()) {

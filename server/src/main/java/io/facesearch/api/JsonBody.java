@@ -1,5 +1,6 @@
 package io.facesearch.api;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
@@ -13,7 +14,9 @@ final class JsonBody {
   static JsonNode object(Context ctx, ObjectMapper json) {
     JsonNode node;
     try {
-      node = json.readTree(ctx.body());
+      // Trailing content after the object ({"a":1} garbage) is malformed, not ignored.
+      // The raw bytes: JSON is UTF-8 (RFC 8259), whatever charset the Content-Type claims (a bogus one was a 500).
+      node = json.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(ctx.bodyAsBytes());
     } catch (IOException e) {
       throw ApiException.badRequest("Malformed JSON.");
     }

@@ -4,7 +4,9 @@ import io.javalin.http.Context;
 
 /**
  * The scheme://host[:port] clients reach this server at, for absolute URLs in answers: the configured public
- * URL ({@code --public-url}, needed behind a proxy), else the request's own Host.
+ * URL ({@code --public-url}, required by serve when it listens beyond loopback), else the address and port the
+ * request arrived at. Never the caller's {@code Host} header: a URL built from it is saved in sessions and shown
+ * to others, so a forged Host would plant links to another site.
  */
 final class Origins {
 
@@ -18,7 +20,10 @@ final class Origins {
     if (publicUrl != null) {
       return publicUrl;
     }
-    String host = ctx.header("Host");
-    return ctx.scheme() + "://" + (host == null || host.isBlank() ? ctx.host() : host);
+    String address = ctx.req().getLocalAddr();
+    if (address.indexOf(':') >= 0) {
+      address = "[" + address + "]"; // IPv6 literal
+    }
+    return ctx.scheme() + "://" + address + ":" + ctx.req().getLocalPort();
   }
 }

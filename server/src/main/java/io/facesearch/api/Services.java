@@ -106,10 +106,18 @@ public record Services(FacePipeline pipeline, Database db, AccountStore accounts
     }
   }
 
-  /** Closes the gallery and the database connections (the pipeline belongs to the caller). */
+  /**
+   * Makes pending erasures physical, then closes the gallery and the database connections (the pipeline belongs
+   * to the caller).
+   */
   @Override
   public void close() {
     pipeline.unobserve(metrics);
+    try {
+      review.purgeErased();
+    } catch (RuntimeException e) {
+      org.slf4j.LoggerFactory.getLogger(Services.class).warn("erasure purge at close failed: {}", e.getMessage());
+    }
     gallery.close();
     db.close();
   }

@@ -40,6 +40,7 @@ final class SessionHandler {
     if (status == null) {
       throw ApiException.invalidField("status", "\"" + rawStatus + "\" is not a valid choice.");
     }
+    boolean rotate = Forms.booleanField(ctx, "rotate_image", false); // refused when malformed, as on every route
     Instant verified = Forms.instant(ctx, "verification_date");
     if (verified != null && verified.isAfter(Instant.now().plus(Duration.ofDays(1)))) { // a day for time zones
       throw ApiException.invalidField("verification_date", "The verification date cannot be in the future.");
@@ -49,7 +50,7 @@ final class SessionHandler {
         Forms.text(ctx, "document_number"), FaceSource.SESSION, null);
     BgrImage image = uploads.requiredImage(ctx, "user_image");
     try {
-      Session s = service.enroll(app, image, enrollment);
+      Session s = service.enroll(app, image, enrollment, rotate);
       ctx.status(201).json(new Created(s.id(), s.sessionNumber()));
     } catch (FaceSearchService.FaceCountException e) {
       throw ApiException.invalidField("user_image", e.getMessage());

@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
 
 /** {@code facesearch bench ...}: benchmarks (never run as tests). */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.",
-    subcommands = {BenchCommand.Pipeline.class, GalleryBenchCommand.class, HttpBenchCommand.class})
+    subcommands = {BenchCommand.Pipeline.class, GalleryBenchCommand.class, HttpBenchCommand.class,
+        SoakCommand.class})
 final class BenchCommand {
 
   @Command(name = "pipeline", mixinStandardHelpOptions = true,

@@ -29,11 +29,12 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--port", description = "TCP port (default: ${DEFAULT-VALUE}).", defaultValue = "8080")
   int port;
 
-  @Option(names = "--host", description = "Address to listen on (default: ${DEFAULT-VALUE}).", defaultValue = "0.0.0.0")
+  @Option(names = "--host", description = "Address to listen on (default: ${DEFAULT-VALUE}, this machine only; "
+      + "0.0.0.0 for every interface, which needs --public-url).", defaultValue = "127.0.0.1")
   String host;
 
-  @Option(names = "--public-url", description = "Origin clients reach this server at, e.g. https://faces.example.com "
-      + "(default: the request's Host).")
+  @Option(names = "--public-url", description = "Origin clients reach this server at, e.g. https://faces.example.com; "
+      + "required when --host is not a loopback address (default: the address the request arrived at).")
   String publicUrl;
 
   @Option(names = "--writes-per-minute", description = "Per API key: POST/PATCH/DELETE in any 60 s (default: ${DEFAULT-VALUE}).",
@@ -74,6 +75,10 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if ((publicUrl == null || publicUrl.isBlank()) && !loopback(host)) {
+      throw new UserError("--public-url is required when listening on " + host + " (beyond this machine): image URLs "
+          + "in answers are built from it, never from a caller's Host header");
+    }
     FacePipeline pipeline = pipelineOptions.load();
     ModelSpeedCheck.Report speed = ModelSpeedCheck.measure(pipeline.models(), 2, 5);
     if (speed.anySlow()) {
@@ -94,9 +99,17 @@ final class ServeCommand implements Callable<Integer> {
     Retention retention = new Retention(services.accounts(), services.review(), Clock.systemUTC());
     every(background, "webhook delivery", Duration.ofSeconds(1), services.webhooks()::deliverDue);
     every(background, "retention", Duration.ofHours(1), retention::runOnce);
+    // Erasures (API, console, retention) become physical within a minute: WAL truncated, gallery segments rewritten.
+    every(background, "erasure purge", Duration.ofMinutes(1), services.review()::purgeErased);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      background.shutdownNow();
+      // Let a running pass finish: an interrupted gallery merge could close the index's files under it.
+      background.shutdown();
+      try {
+        background.awaitTermination(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       app.stop();
       services.close();
       pipeline.close();
@@ -107,6 +120,14 @@ final class ServeCommand implements Callable<Integer> {
         dataOptions.data.toAbsolutePath(), pipeline.embeddingModelId());
     stopped.await();
     return 0;
+  }
+
+  private static boolean loopback(String host) {
+    try {
+      return java.net.InetAddress.getByName(host).isLoopbackAddress();
+    } catch (java.net.UnknownHostException e) {
+      throw new UserError("unknown --host " + host);
+    }
   }
 
   /** Runs {@code task} repeatedly, first after one period; a failed pass is logged and the next one still runs. */

@@ -11,7 +11,8 @@ import java.nio.file.Path;
 
 /**
  * The jte templates under {@code console/} on the class path, compiled on first use into a private temporary
- * folder (deleted at exit); {@link ContentType#Html} escapes every expression for its context.
+ * folder {@code facesearch-jte-<pid>-*} (deleted at exit; folders of processes no longer alive, left by a kill -9,
+ * are deleted at the next start); {@link ContentType#Html} escapes every expression for its context.
  */
 final class Templates {
 
@@ -20,7 +21,9 @@ final class Templates {
   Templates() {
     Path classes;
     try {
-      classes = Files.createTempDirectory("facesearch-jte");
+      Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+      deleteFoldersOfDeadProcesses(tmp);
+      classes = Files.createTempDirectory(tmp, PREFIX + ProcessHandle.current().pid() + "-");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -35,6 +38,22 @@ final class Templates {
     StringOutput out = new StringOutput();
     engine.render(name, model, out);
     return out.toString();
+  }
+
+  private static final String PREFIX = "facesearch-jte-";
+
+  private static void deleteFoldersOfDeadProcesses(Path tmp) {
+    try (var folders = Files.list(tmp)) {
+      for (Path f : folders.toList()) {
+        String name = f.getFileName().toString();
+        String pid = name.startsWith(PREFIX) ? name.substring(PREFIX.length()).replaceFirst("-.*", "") : "";
+        if (pid.matches("\\d{1,10}") && ProcessHandle.of(Long.parseLong(pid)).isEmpty()) {
+          deleteTree(f);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // best effort
+    }
   }
 
   private static void deleteTree(Path root) {

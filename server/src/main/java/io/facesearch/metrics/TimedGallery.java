@@ -2,6 +2,7 @@ package io.facesearch.metrics;
 
 import io.facesearch.gallery.FaceFlags;
 import io.facesearch.gallery.Gallery;
+import io.facesearch.gallery.GalleryFilter;
 import io.facesearch.gallery.GalleryMatch;
 import io.facesearch.gallery.GalleryQuery;
 import io.facesearch.gallery.GalleryTruth;
@@ -47,6 +48,16 @@ public final class TimedGallery implements Gallery {
   @Override
   public long count(String applicationId) {
     return inner.count(applicationId);
+  }
+
+  @Override
+  public long count(GalleryFilter filter) {
+    return inner.count(filter);
+  }
+
+  @Override
+  public void purgeRemoved() {
+    inner.purgeRemoved();
   }
 
   @Override

@@ -175,7 +175,15 @@ public final class FaceSearchService {
 
   /** Enrolls an existing user: a verified session whose largest face becomes searchable. */
   public Session enroll(Application app, BgrImage image, Enrollment e) throws FaceCountException {
-    Analysis analysis = pipeline.analyze(image, false);
+    return enroll(app, image, e, false);
+  }
+
+  /**
+   * As {@link #enroll(Application, BgrImage, Enrollment)}; with {@code rotate} the photo is also tried at 90, 180
+   * and 270 degrees (as a search's {@code rotate_image}) and stored upright.
+   */
+  public Session enroll(Application app, BgrImage image, Enrollment e, boolean rotate) throws FaceCountException {
+    Analysis analysis = pipeline.analyze(image, rotate);
     if (!analysis.hasFace()) {
       throw FaceCountException.none();
     }
@@ -188,7 +196,8 @@ public final class FaceSearchService {
     Session draft = new Session(sessionId, app.id(), 0, SessionType.ENROLLED, e.status(), e.vendorData(), e.name(),
         e.documentType(), e.documentNumber(), e.verificationDate() == null ? now : e.verificationDate(), null, null, now,
         null);
-    return persist(app, image, draft, storedFace(app, sessionId, analysis.largestFace(), e.source(), e.status(), true, now),
+    BgrImage upright = rotate ? image.rotateClockwise(analysis.bestAngle()) : image;
+    return persist(app, upright, draft, storedFace(app, sessionId, analysis.largestFace(), e.source(), e.status(), true, now),
         e.importKey(), null, Credits.Hold.NONE, null, "face-search");
   }
 

@@ -47,6 +47,13 @@ public final class SessionReview {
   private final Webhooks webhooks;
   private final Clock clock;
 
+  /**
+   * Set by every erasure until {@link #purgeErased} has made it physical. True at start: erasures acknowledged
+   * before a kill -9 may still sit in the WAL and in deleted gallery documents, so the first pass purges anyway.
+   */
+  private final java.util.concurrent.atomic.AtomicBoolean purgePending =
+      new java.util.concurrent.atomic.AtomicBoolean(true);
+
   public SessionReview(Database db, SessionStore sessions, FaceStore faces, Gallery gallery, ImageStore images,
                        Webhooks webhooks, Clock clock) {
     this.webhooks = webhooks;
@@ -182,8 +189,31 @@ public final class SessionReview {
     if (deleted) {
       faceIds.forEach(gallery::remove);
       images.delete(app.id(), sessionId);
+      purgePending.set(true);
     }
     return deleted;
+  }
+
+  /**
+   * Makes the erasures since the last pass physical: the SQLite WAL (which still holds the rows' earlier
+   * versions) is checkpointed and truncated, and the gallery's segments holding removed faces are rewritten.
+   * Freed SQLite pages are zeroed at once (secure_delete). Run every minute by serve and at a clean stop;
+   * returns whether there was anything to do.
+   */
+  public boolean purgeErased() {
+    if (!purgePending.getAndSet(false)) {
+      return false;
+    }
+    try {
+      gallery.purgeRemoved();
+      if (!db.checkpoint()) {
+        purgePending.set(true); // a long read kept the WAL: next pass
+      }
+    } catch (RuntimeException e) {
+      purgePending.set(true);
+      throw e;
+    }
+    return true;
   }
 
   /**

@@ -50,14 +50,72 @@ public final class Database {
     }
     SQLiteConfig config = new SQLiteConfig();
     config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-    config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+    // FULL: the WAL is synced at every commit, so an acknowledged enrollment or charge survives power loss
+    // (NORMAL only survives a process crash); measured in docs/reliability.md. An operator who accepts that risk
+    // can choose NORMAL with -Dfacesearch.sqlite.synchronous=NORMAL.
+    config.setSynchronous(SQLiteConfig.SynchronousMode.valueOf(
+        System.getProperty("facesearch.sqlite.synchronous", "FULL").toUpperCase(java.util.Locale.ROOT)));
+    // Erasure is physical: freed rows and pages are overwritten with zeros instead of being left as they were.
+    config.setPragma(SQLiteConfig.Pragma.SECURE_DELETE, "true");
     config.enforceForeignKeys(true);
     config.setBusyTimeout(10_000);
     config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
     SQLiteDataSource ds = new SQLiteDataSource(config);
     ds.setUrl("jdbc:sqlite:" + dataDir.resolve("facesearch.db").toAbsolutePath());
     Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
-    return new Database(ds);
+    Database db = new Database(ds);
+    db.scrubFreedPagesOnce();
+    return db;
+  }
+
+  /** {@code PRAGMA user_version} from which freed pages are known to hold zeros (secure_delete on since). */
+  private static final int SCRUBBED_VERSION = 1;
+
+  /**
+   * Data folders written before secure_delete was on keep erased rows in free pages: rewrite the file once
+   * ({@code VACUUM}) and truncate the WAL, then mark it so that later starts skip this.
+   */
+  private void scrubFreedPagesOnce() {
+    try (Connection c = dataSource.getConnection(); java.sql.Statement st = c.createStatement()) {
+      int version;
+      try (java.sql.ResultSet r = st.executeQuery("PRAGMA user_version")) {
+        version = r.next() ? r.getInt(1) : 0;
+      }
+      if (version >= SCRUBBED_VERSION) {
+        return;
+      }
+      st.execute("VACUUM");
+      st.execute("PRAGMA user_version = " + SCRUBBED_VERSION);
+      st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+    } catch (SQLException e) {
+      throw new StoreException("cannot scrub freed pages: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Copies the WAL into the database file and truncates it to zero bytes, so that no earlier version of an erased
+   * row stays in the WAL. Waits for the writer; readers are not blocked. False when a reader kept it from
+   * completing (try again later).
+   */
+  public boolean checkpoint() {
+    writeLock.lock();
+    try {
+      if (closed) {
+        return false;
+      }
+      if (writer == null || writer.isClosed()) {
+        writer = dataSource.getConnection();
+        opened.add(writer);
+      }
+      try (java.sql.Statement st = writer.createStatement();
+           java.sql.ResultSet r = st.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
+        return r.next() && r.getInt(1) == 0; // busy = 0: every frame copied and the WAL truncated
+      }
+    } catch (SQLException e) {
+      throw new StoreException(e.getMessage(), e);
+    } finally {
+      writeLock.unlock();
+    }
   }
 
   /** Runs read-only work on this thread's read connection. */

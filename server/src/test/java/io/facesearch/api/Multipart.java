@@ -11,7 +11,10 @@ final class Multipart {
   private final String boundary = "----facesearch" + UUID.randomUUID().toString().replace("-", "");
   private final ByteArrayOutputStream body = new ByteArrayOutputStream();
 
+  private final java.util.Set<String> names = new java.util.HashSet<>();
+
   Multipart field(String name, String value) {
+    names.add(name);
     write("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value + "\r\n");
     return this;
   }
@@ -29,10 +32,19 @@ final class Multipart {
   }
 
   HttpRequest.BodyPublisher publisher() {
+    return HttpRequest.BodyPublishers.ofByteArray(bytes());
+  }
+
+  boolean hasField(String name) {
+    return names.contains(name);
+  }
+
+  /** The whole body, closing boundary included. */
+  byte[] bytes() {
     ByteArrayOutputStream copy = new ByteArrayOutputStream();
     copy.writeBytes(body.toByteArray());
     copy.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-    return HttpRequest.BodyPublishers.ofByteArray(copy.toByteArray());
+    return copy.toByteArray();
   }
 
   private void write(String s) {

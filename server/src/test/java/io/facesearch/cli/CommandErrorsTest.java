@@ -28,6 +28,18 @@ class CommandErrorsTest {
   }
 
   @Test
+  void serve_beyond_loopback_needs_a_public_url(@TempDir Path tmp) {
+    StringWriter err = new StringWriter();
+    CommandLine cli = Main.commandLine();
+    cli.setErr(new PrintWriter(err, true));
+    Path data = tmp.resolve("data");
+    assertEquals(2, cli.execute("serve", "--host", "0.0.0.0", "--port", "0", "--data", data.toString()));
+    assertTrue(err.toString().startsWith("error: --public-url is required"), err.toString());
+    assertEquals(1, err.toString().strip().lines().count(), err.toString());
+    assertFalse(Files.exists(data), "nothing started");
+  }
+
+  @Test
   void group_commands_take_help() {
     StringWriter out = new StringWriter();
     CommandLine cli = Main.commandLine();

@@ -53,6 +53,7 @@ public final class OnnxModel implements AutoCloseable {
 
   /** As {@link #load(Path, int)}, choosing what happens to denormal weights. */
   public static OnnxModel load(Path file, int intraOpThreads, Denormals denormals) throws IOException {
+    OnnxNativeLibraries.prepare(); // a fixed folder for the native library, not a new /tmp folder per start
     OrtEnvironment env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       options.setIntraOpNumThreads(intraOpThreads);
