@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.facesearch.billing.Prices;
 import io.facesearch.pipeline.TestData;
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -30,7 +31,8 @@ class DecisionsAtScaleTest {
 
   @BeforeEach
   void start() {
-    server = new TestServer();
+    // 300 enrollments and 21 searches can come faster than the default 300 writes a minute on an idle machine.
+    server = TestServer.with(Prices.DEFAULTS, null, new FaceSearchApp.Limits(10_000, 10_000, 5));
   }
 
   @AfterEach
