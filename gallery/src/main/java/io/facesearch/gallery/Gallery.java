@@ -39,6 +39,9 @@ public interface Gallery extends AutoCloseable {
      */
     default void purgeRemoved() {}
 
+    /** Makes every acknowledged write durable in storage now (an index may otherwise batch its commits). */
+    default void commit() {}
+
     @Override
     void close();
 }

@@ -684,6 +684,7 @@ public final class LuceneGallery implements Gallery {
     }
 
     /** Commits pending writes now (also done in the background and on close). */
+    @Override
     public void commit() {
         writesLock.readLock().lock();
         try {

@@ -61,6 +61,11 @@ public final class TimedGallery implements Gallery {
   }
 
   @Override
+  public void commit() {
+    inner.commit();
+  }
+
+  @Override
   public void rebuild(GalleryTruth truth) {
     inner.rebuild(truth);
   }

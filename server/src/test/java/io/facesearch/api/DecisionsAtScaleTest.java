@@ -47,7 +47,7 @@ class DecisionsAtScaleTest {
     }
     String blocked = enroll(POWELL_2);
     HttpResponse<String> add = Http.send("POST", server.url("/v3/blocklist/add/"), server.apiKey,
-        "{\"session_id\": \"" + blocked + "\"}");
+        "{\"session_id\": \"" + blocked + "\", \"blocklist_face\": true}");
     assertEquals(200, add.statusCode(), add.body());
 
     JsonNode fs = search(POWELL_1).get("face_search");

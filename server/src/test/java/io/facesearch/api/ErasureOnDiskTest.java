@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.facesearch.gallery.FaceState;
-import io.facesearch.gallery.LuceneGallery;
 import io.facesearch.gallery.StoredFace;
 import io.facesearch.pipeline.TestData;
 import java.io.IOException;
@@ -54,7 +53,7 @@ class ErasureOnDiskTest {
         (erased.size() < 20 ? erased : kept).add(e);
       }
       assertTrue(erased.size() == 20 && kept.size() >= 5, "enrolled " + erased.size() + " + " + kept.size());
-      ((LuceneGallery) server.services.gallery()).commit();
+      server.services.gallery().commit();
       // The scan finds what is there: every template and vendor_data before the erasure.
       assertEquals(0, missing(server.data, erased), "before erasure, the scan finds every session");
 
