@@ -35,9 +35,12 @@ public interface Gallery extends AutoCloseable {
 
     /**
      * Makes removed faces physically gone from storage (an index may keep deleted entries until a merge).
-     * Costs a rewrite of what holds them; called after erasures, not after every one.
+     * Costs a rewrite of what holds them; called after erasures, not after every one. False when some removed
+     * faces may still be in storage (try again later).
      */
-    default void purgeRemoved() {}
+    default boolean purgeRemoved() {
+        return true;
+    }
 
     /** Makes every acknowledged write durable in storage now (an index may otherwise batch its commits). */
     default void commit() {}

@@ -664,20 +664,32 @@ public final class LuceneGallery implements Gallery {
 
     /**
      * Rewrites every segment that holds deleted documents without them and commits, so that Lucene's files keep no
-     * trace of removed faces (a deleted document otherwise stays in its segment until a merge picks it).
+     * trace of removed faces (a deleted document otherwise stays in its segment until a merge picks it). A merge
+     * already running when this starts carries the deletions made meanwhile into its new segment, so this repeats
+     * (up to 20 times, 100 ms apart) until no segment has deletions; false when some still had.
      */
     @Override
-    public void purgeRemoved() {
+    public boolean purgeRemoved() {
         writesLock.readLock().lock();
         try {
-            if (closed.get() || !writer.isOpen()) {
-                return;
+            for (int attempt = 0; attempt < 20; attempt++) {
+                if (closed.get() || !writer.isOpen()) {
+                    return false;
+                }
+                writer.forceMergeDeletes(true);
+                writer.commit(); // old segment files go once no commit and no open reader references them
+                searchers.maybeRefreshBlocking(); // releases the reader that still referenced them
+                if (!writer.hasDeletions()) {
+                    return true;
+                }
+                Thread.sleep(100); // a running merge will finish and leave a segment with carried-over deletions
             }
-            writer.forceMergeDeletes(true);
-            writer.commit(); // the old segments' files are deleted once no commit references them
-            searchers.maybeRefreshBlocking();
+            return false;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         } finally {
             writesLock.readLock().unlock();
         }

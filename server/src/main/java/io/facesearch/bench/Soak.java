@@ -42,7 +42,7 @@ public final class Soak {
 
   /** Operations, with their share of the traffic. */
   enum Op {
-    SEARCH(45), ENROLL(15), ERASE(25), LIST_UPLOAD(8), LIST_REMOVE(2), LIST_SESSIONS(5);
+    SEARCH(45), ENROLL(15), ERASE(25), LIST_UPLOAD(5), LIST_REMOVE(5), LIST_SESSIONS(5);
 
     final int weight;
 

@@ -56,8 +56,8 @@ public final class TimedGallery implements Gallery {
   }
 
   @Override
-  public void purgeRemoved() {
-    inner.purgeRemoved();
+  public boolean purgeRemoved() {
+    return inner.purgeRemoved();
   }
 
   @Override

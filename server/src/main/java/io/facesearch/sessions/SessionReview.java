@@ -205,9 +205,9 @@ public final class SessionReview {
       return false;
     }
     try {
-      gallery.purgeRemoved();
-      if (!db.checkpoint()) {
-        purgePending.set(true); // a long read kept the WAL: next pass
+      boolean galleryClean = gallery.purgeRemoved();
+      if (!db.checkpoint() || !galleryClean) {
+        purgePending.set(true); // a long read kept the WAL, or merges kept deletions: next pass
       }
     } catch (RuntimeException e) {
       purgePending.set(true);

@@ -53,6 +53,7 @@ class HardeningApiTest {
         long t0 = System.nanoTime();
         HttpResponse<String> r = upload(route, listId, webp, "image/webp");
         long ms = (System.nanoTime() - t0) / 1_000_000;
+        System.out.printf("truncated lossless WebP, %d bytes, %s: %d in %d ms%n", cut, route, r.statusCode(), ms);
         assertEquals(400, r.statusCode(), route + " " + cut + " bytes: " + r.body());
         assertTrue(ms < 1000, route + " " + cut + " bytes answered in " + ms + " ms");
       }
@@ -77,6 +78,8 @@ class HardeningApiTest {
         HttpResponse<String> r = upload(route, listId, bomb, "image/jpeg");
         long ms = (System.nanoTime() - t0) / 1_000_000;
         long mb = (threads.getTotalThreadAllocatedBytes() - allocated) >> 20;
+        System.out.printf("ICC bomb (%d bytes), %s: %d in %d ms, %d MB allocated by the JVM%n", bomb.length, route,
+            r.statusCode(), ms, mb);
         assertEquals(400, r.statusCode(), route + ": " + r.body());
         assertTrue(r.body().contains("corrupt"), r.body());
         assertTrue(ms < 1000, route + " answered in " + ms + " ms");
