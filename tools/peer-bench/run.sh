@@ -31,9 +31,9 @@ last_kv() { grep -E '^[a-z_0-9]+=' | tail -1; }
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | xargs), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "photos: $IMAGES"
 echo "== facesearch (bench pipeline --images)"
-ours=$("$ROOT/facesearch" bench pipeline --images "$IMAGES" 2>/dev/null | tee /dev/stderr | last_kv)
+ours=$("$ROOT/facesearch" bench pipeline --images "$IMAGES" 2>/dev/null | tee >(cat >&2) | last_kv)
 echo "== face-api.js"
-theirs=$(cd "$HERE" && node face-api-bench.js photos "$IMAGES" | tee /dev/stderr | last_kv)
+theirs=$(cd "$HERE" && node face-api-bench.js photos "$IMAGES" | tee >(cat >&2) | last_kv)
 
 if (( LFW )); then
   echo "== facesearch (eval lfw, lfw-dev)"
@@ -42,7 +42,7 @@ if (( LFW )); then
   echo "$ours_lfw"
   echo "== face-api.js (lfw-dev)"
   theirs_lfw=$(cd "$HERE" && node face-api-bench.js lfw "$DATA/lfw-dev/images" "$DATA/lfw-dev/pairs-dev.txt" \
-    | tee /dev/stderr | last_kv)
+    | tee >(cat >&2) | last_kv)
 fi
 
 echo
