@@ -112,19 +112,7 @@ public final class Registration {
           }
         }
       }
-      try (PreparedStatement q = c.prepareStatement("DELETE FROM email_codes WHERE user_id = ?")) {
-        q.setString(1, userId);
-        q.executeUpdate();
-      }
-      try (PreparedStatement q = c.prepareStatement("INSERT INTO email_codes (id, user_id, code_sha256, expires_at, "
-          + "created_at) VALUES (?, ?, ?, ?, ?)")) {
-        q.setString(1, UUID.randomUUID().toString());
-        q.setString(2, userId);
-        q.setString(3, Secrets.sha256(code));
-        q.setString(4, now.plus(CODE_LIFETIME).toString());
-        q.setString(5, now.toString());
-        q.executeUpdate();
-      }
+      replaceCode(c, userId, code, now);
       return Outcome.CODE_SENT;
     });
     switch (outcome) {
@@ -369,19 +357,7 @@ public final class Registration {
           }
         }
       }
-      try (PreparedStatement q = c.prepareStatement("DELETE FROM email_codes WHERE user_id = ?")) {
-        q.setString(1, userId);
-        q.executeUpdate();
-      }
-      try (PreparedStatement q = c.prepareStatement("INSERT INTO email_codes (id, user_id, code_sha256, expires_at, "
-          + "created_at) VALUES (?, ?, ?, ?, ?)")) {
-        q.setString(1, UUID.randomUUID().toString());
-        q.setString(2, userId);
-        q.setString(3, Secrets.sha256(code));
-        q.setString(4, now.plus(CODE_LIFETIME).toString());
-        q.setString(5, now.toString());
-        q.executeUpdate();
-      }
+      replaceCode(c, userId, code, now);
       return true;
     });
     if (sent) {
@@ -463,6 +439,23 @@ public final class Registration {
       try (ResultSet r = q.executeQuery()) {
         return r.next() && r.getString(1) != null;
       }
+    }
+  }
+
+  /** The user's one pending code becomes {@code code} (stored as its SHA-256), valid for {@link #CODE_LIFETIME}. */
+  private static void replaceCode(Connection c, String userId, String code, Instant now) throws SQLException {
+    try (PreparedStatement q = c.prepareStatement("DELETE FROM email_codes WHERE user_id = ?")) {
+      q.setString(1, userId);
+      q.executeUpdate();
+    }
+    try (PreparedStatement q = c.prepareStatement("INSERT INTO email_codes (id, user_id, code_sha256, expires_at, "
+        + "created_at) VALUES (?, ?, ?, ?, ?)")) {
+      q.setString(1, UUID.randomUUID().toString());
+      q.setString(2, userId);
+      q.setString(3, Secrets.sha256(code));
+      q.setString(4, now.plus(CODE_LIFETIME).toString());
+      q.setString(5, now.toString());
+      q.executeUpdate();
     }
   }
 }
