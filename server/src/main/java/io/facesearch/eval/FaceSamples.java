@@ -14,11 +14,18 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -31,7 +38,8 @@ import java.util.stream.Stream;
  * The largest face of every photo of an LFW-style folder, as the product's pipeline sees it: its embedding, the
  * embedding of its mirror image (for flip test-time augmentation, computed by the product's {@link FaceEmbedder}
  * with flip on), and the quality measures of {@link FaceQuality}. Embedding thousands of photos takes minutes, so
- * the result can be kept in a cache file, keyed by the embedding model id and the photos' paths and sizes. The
+ * the result can be kept in a cache file, keyed by the embedding model id, the pipeline's code (a change to decoding,
+ * detection or alignment changes the embeddings as surely as a new model) and the photos' paths and sizes. The
  * cache holds embeddings (biometric data): it lives outside the repository and is never printed.
  */
 public final class FaceSamples {
@@ -71,7 +79,7 @@ public final class FaceSamples {
                                   PrintStream log) throws IOException, InterruptedException {
     List<String> images = listImages(dir);
     long fingerprint = fingerprint(dir, images);
-    String key = pipeline.embeddingModelId() + "|" + flipEmbedder.modelId();
+    String key = pipeline.embeddingModelId() + "|" + flipEmbedder.modelId() + "|" + pipelineCode();
     if (cache != null && Files.isRegularFile(cache)) {
       List<Sample> cached = read(cache, key, fingerprint);
       if (cached != null) {
@@ -133,6 +141,37 @@ public final class FaceSamples {
     } catch (IOException | ImageRejectedException e) {
       return new Sample(image, person, null, null, null);
     }
+  }
+
+  /**
+   * SHA-256 (first 16 hex digits) of the code that turns a photo into an embedding: the vision jar, or its compiled
+   * classes when run from a build tree.
+   */
+  static String pipelineCode() throws IOException {
+    try {
+      Path code = Path.of(FacePipeline.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      if (Files.isDirectory(code)) {
+        return digest(code);
+      }
+      try (FileSystem jar = FileSystems.newFileSystem(code)) { // the entries, not the jar's bytes with their dates
+        return digest(jar.getPath("/"));
+      }
+    } catch (URISyntaxException | NoSuchAlgorithmException e) {
+      throw new IOException("cannot locate the pipeline's code: " + e.getMessage(), e);
+    }
+  }
+
+  private static String digest(Path root) throws IOException, NoSuchAlgorithmException {
+    MessageDigest sha = MessageDigest.getInstance("SHA-256");
+    List<Path> files;
+    try (Stream<Path> walk = Files.walk(root)) {
+      files = walk.filter(f -> f.toString().endsWith(".class")).sorted().toList();
+    }
+    for (Path file : files) {
+      sha.update(root.relativize(file).toString().getBytes(StandardCharsets.UTF_8));
+      sha.update(Files.readAllBytes(file));
+    }
+    return HexFormat.of().formatHex(sha.digest()).substring(0, 16);
   }
 
   private static long fingerprint(Path dir, List<String> images) throws IOException {
