@@ -38,7 +38,7 @@ public final class AccountStore {
    * otherwise does nothing.
    */
   public Optional<Bootstrap> bootstrapIfEmpty() {
-    return db.inTransaction(c -> {
+    return db.withConnectionInTransaction(c -> {
       try (PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM applications"); ResultSet r = s.executeQuery()) {
         r.next();
         if (r.getLong(1) > 0) {
@@ -52,11 +52,11 @@ public final class AccountStore {
 
   /** A new organization with one application (used by tests and, later, registration). */
   public Application createApplication(String organizationName, String applicationName) {
-    return db.inTransaction(c -> insertApplication(c, organizationName, applicationName));
+    return db.withConnectionInTransaction(c -> insertApplication(c, organizationName, applicationName));
   }
 
   public NewKey createKey(String applicationId) {
-    return db.inTransaction(c -> {
+    return db.withConnectionInTransaction(c -> {
       requireApplication(c, applicationId);
       return insertKey(c, applicationId);
     });
@@ -64,7 +64,7 @@ public final class AccountStore {
 
   /** Revokes the key with this id or listed prefix; false when none matches or it was already revoked. */
   public boolean revokeKey(String idOrPrefix) {
-    return db.inTransaction(c -> {
+    return db.withConnectionInTransaction(c -> {
       try (PreparedStatement s = c.prepareStatement(
           "UPDATE api_keys SET revoked_at = ? WHERE (id = ? OR prefix = ?) AND revoked_at IS NULL")) {
         s.setString(1, Instant.now().toString());
@@ -76,7 +76,7 @@ public final class AccountStore {
   }
 
   public List<KeyInfo> listKeys() {
-    return db.read(c -> {
+    return db.withReadConnection(c -> {
       List<KeyInfo> keys = new ArrayList<>();
       try (PreparedStatement s = c.prepareStatement(
           "SELECT id, application_id, prefix, created_at, revoked_at FROM api_keys ORDER BY created_at");
@@ -97,7 +97,7 @@ public final class AccountStore {
       return Optional.empty();
     }
     String hash = ApiKey.sha256(key.strip());
-    return db.read(c -> {
+    return db.withReadConnection(c -> {
       try (PreparedStatement s = c.prepareStatement(
           "SELECT application_id FROM api_keys WHERE key_sha256 = ? AND revoked_at IS NULL")) {
         s.setString(1, hash);
@@ -109,12 +109,12 @@ public final class AccountStore {
   }
 
   public Optional<Application> application(String applicationId) {
-    return db.read(c -> findApplication(c, applicationId));
+    return db.withReadConnection(c -> findApplication(c, applicationId));
   }
 
   /** Every application (for scheduled work such as retention). */
   public List<Application> applications() {
-    return db.read(c -> {
+    return db.withReadConnection(c -> {
       List<String> ids = new ArrayList<>();
       try (PreparedStatement s = c.prepareStatement("SELECT id FROM applications ORDER BY created_at");
            ResultSet r = s.executeQuery()) {
@@ -132,7 +132,7 @@ public final class AccountStore {
 
   /** The first application created (the operator's default). */
   public Optional<Application> defaultApplication() {
-    return db.read(c -> {
+    return db.withReadConnection(c -> {
       try (PreparedStatement s = c.prepareStatement("SELECT id FROM applications ORDER BY created_at, rowid LIMIT 1");
            ResultSet r = s.executeQuery()) {
         return r.next() ? findApplication(c, r.getString(1)) : Optional.<Application>empty();
@@ -141,7 +141,7 @@ public final class AccountStore {
   }
 
   public void updateSettings(String applicationId, AppSettings settings) {
-    db.inTransaction(c -> {
+    db.withConnectionInTransaction(c -> {
       try (PreparedStatement s = c.prepareStatement("UPDATE applications SET similarity_threshold = ?, "
           + "allow_multiple_faces = ?, search_api_sessions = ?, auto_blocklist_declined = ?, retention_days = ?, "
           + "face_match_decline_threshold = ?, liveness_decline_threshold = ?, age_decline_threshold = ?, "

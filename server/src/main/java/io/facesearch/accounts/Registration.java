@@ -78,12 +78,12 @@ public final class Registration {
     }
     Instant now = clock.instant();
     // bcrypt outside the write transaction; the transaction re-checks that the hash compared is still the one stored
-    Optional<String> pendingHash = db.read(c -> pendingPasswordHash(c, email, now));
+    Optional<String> pendingHash = db.withReadConnection(c -> pendingPasswordHash(c, email, now));
     boolean samePassword = pendingHash.isPresent()
         && BCrypt.verifyer().verify(password.toCharArray(), pendingHash.get().toCharArray()).verified;
     String hash = BCrypt.withDefaults().hashToString(BCRYPT_COST, password.toCharArray());
     String code = Secrets.digits(6);
-    Outcome outcome = db.inTransaction(c -> {
+    Outcome outcome = db.withConnectionInTransaction(c -> {
       String userId = userId(c, email);
       if (userId == null) {
         userId = UUID.randomUUID().toString();
@@ -155,7 +155,7 @@ public final class Registration {
     }
     Instant now = clock.instant();
     // Empty when the code is wrong: the transaction still commits, so the failed try is counted.
-    java.util.Optional<Verified> outcome = db.inTransaction(c -> {
+    java.util.Optional<Verified> outcome = db.withConnectionInTransaction(c -> {
       String userId = userId(c, email);
       if (userId == null) {
         return java.util.Optional.<Verified>empty();
@@ -233,7 +233,7 @@ public final class Registration {
       throw RegistrationException.of("password", problem);
     }
     String hash = BCrypt.withDefaults().hashToString(BCRYPT_COST, password.toCharArray());
-    boolean created = db.inTransaction(c -> {
+    boolean created = db.withConnectionInTransaction(c -> {
       if (userId(c, email) != null) {
         return false;
       }
@@ -269,7 +269,7 @@ public final class Registration {
       throw RegistrationException.of("detail", "Invalid email or password.");
     }
     record User(String id, String hash, String organizationId) {}
-    Optional<User> user = db.read(c -> {
+    Optional<User> user = db.withReadConnection(c -> {
       try (PreparedStatement q = c.prepareStatement(
           "SELECT id, password_hash, organization_id FROM users WHERE email = ?")) {
         q.setString(1, email);
@@ -289,7 +289,7 @@ public final class Registration {
       throw RegistrationException.of("detail", "Verify the email address first (verify-email, or resend-otp).");
     }
     Instant now = clock.instant();
-    return db.inTransaction(c -> tokens(c, user.get().id(), user.get().organizationId(), now));
+    return db.withConnectionInTransaction(c -> tokens(c, user.get().id(), user.get().organizationId(), now));
   }
 
   /** New tokens for an unexpired, unrevoked refresh token, which is used up (rotation); empty when it is not one. */
@@ -298,7 +298,7 @@ public final class Registration {
       return Optional.empty();
     }
     Instant now = clock.instant();
-    return db.inTransaction(c -> {
+    return db.withConnectionInTransaction(c -> {
       String userId;
       String organizationId;
       try (PreparedStatement q = c.prepareStatement("SELECT user_id, organization_id, expires_at FROM access_tokens "
@@ -343,7 +343,7 @@ public final class Registration {
     String email = rawEmail == null ? "" : rawEmail.strip().toLowerCase(Locale.ROOT);
     Instant now = clock.instant();
     String code = Secrets.digits(6);
-    boolean sent = db.inTransaction(c -> {
+    boolean sent = db.withConnectionInTransaction(c -> {
       String userId = userId(c, email);
       if (userId == null || verified(c, userId)) {
         return false;
@@ -371,7 +371,7 @@ public final class Registration {
     if (token == null || token.isBlank()) {
       return null;
     }
-    return db.read(c -> {
+    return db.withReadConnection(c -> {
       try (PreparedStatement q = c.prepareStatement("SELECT organization_id, expires_at FROM access_tokens "
           + "WHERE token_sha256 = ? AND kind = 'access' AND revoked_at IS NULL")) {
         q.setString(1, Secrets.sha256(token.strip()));

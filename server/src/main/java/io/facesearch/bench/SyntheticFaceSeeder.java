@@ -63,7 +63,7 @@ public final class SyntheticFaceSeeder {
       int to = Math.min(count, from + BATCH);
       long t0 = System.nanoTime();
       List<StoredFace> batch = newFaces(app, from, to, modelId, seed);
-      services.db().inTransaction(c -> {
+      services.db().withConnectionInTransaction(c -> {
         for (StoredFace face : batch) {
           services.sessions().insert(c, sessionOf(face));
           services.faces().insert(c, face);

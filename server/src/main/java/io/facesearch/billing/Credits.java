@@ -52,7 +52,7 @@ public final class Credits {
       return Hold.NONE; // unmetered: no write transaction at all
     }
     long[] shortBalance = {0};
-    Hold hold = db.inTransaction(c -> {
+    Hold hold = db.withConnectionInTransaction(c -> {
       if (!metered(c, organizationId)) {
         return Hold.NONE;
       }
@@ -100,7 +100,7 @@ public final class Credits {
     if (hold.none()) {
       return;
     }
-    db.inTransaction(c -> {
+    db.withConnectionInTransaction(c -> {
       charge(c, hold, endpoint, reference);
       return null;
     });
@@ -108,7 +108,7 @@ public final class Credits {
 
   /** Credits charged per endpoint over the whole ledger (for metrics). */
   public java.util.Map<String, Long> chargedByEndpoint() {
-    return db.read(c -> {
+    return db.withReadConnection(c -> {
       java.util.Map<String, Long> out = new java.util.TreeMap<>();
       try (PreparedStatement q = c.prepareStatement("SELECT COALESCE(endpoint, ''), -SUM(amount) FROM credit_ledger "
           + "WHERE kind = 'charge' GROUP BY endpoint")) {
@@ -127,7 +127,7 @@ public final class Credits {
     if (hold.none()) {
       return;
     }
-    db.inTransaction(c -> {
+    db.withConnectionInTransaction(c -> {
       try (PreparedStatement q = c.prepareStatement("DELETE FROM credit_holds WHERE id = ?")) {
         q.setString(1, hold.id());
         return q.executeUpdate();
@@ -140,7 +140,7 @@ public final class Credits {
     if (amount <= 0) {
       throw new IllegalArgumentException("credits to add must be positive");
     }
-    db.inTransaction(c -> {
+    db.withConnectionInTransaction(c -> {
       append(c, organizationId, amount, kind, null, reference);
       return null;
     });
@@ -155,15 +155,15 @@ public final class Credits {
   }
 
   public long balance(String organizationId) {
-    return db.read(c -> balance(c, organizationId));
+    return db.withReadConnection(c -> balance(c, organizationId));
   }
 
   public boolean metered(String organizationId) {
-    return db.read(c -> metered(c, organizationId));
+    return db.withReadConnection(c -> metered(c, organizationId));
   }
 
   public void setMetered(String organizationId, boolean metered) {
-    db.inTransaction(c -> {
+    db.withConnectionInTransaction(c -> {
       try (PreparedStatement q = c.prepareStatement("UPDATE organizations SET metered = ? WHERE id = ?")) {
         q.setInt(1, metered ? 1 : 0);
         q.setString(2, organizationId);
@@ -173,7 +173,7 @@ public final class Credits {
   }
 
   public List<Entry> ledger(String organizationId) {
-    return db.read(c -> {
+    return db.withReadConnection(c -> {
       List<Entry> entries = new ArrayList<>();
       try (PreparedStatement q = c.prepareStatement("SELECT id, amount, kind, endpoint, reference, created_at "
           + "FROM credit_ledger WHERE organization_id = ? ORDER BY id")) {

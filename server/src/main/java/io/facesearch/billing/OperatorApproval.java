@@ -36,7 +36,7 @@ public final class OperatorApproval implements PaymentProvider {
   public Checkout start(String organizationId, long amountInDollars, long creditAmount, String successUrl,
                         String cancelUrl) {
     String id = UUID.randomUUID().toString();
-    db.inTransaction(c -> {
+    db.withConnectionInTransaction(c -> {
       try (PreparedStatement q = c.prepareStatement("INSERT INTO top_ups (id, organization_id, amount_in_dollars, "
           + "credits, status, success_url, cancel_url, created_at) VALUES (?, ?, ?, ?, 'pending', ?, ?, ?)")) {
         q.setString(1, id);
@@ -60,7 +60,7 @@ public final class OperatorApproval implements PaymentProvider {
 
   /** Confirms a pending top-up and credits it; false when it is not pending (unknown, or already done). */
   public boolean confirm(String topUpId) {
-    return db.inTransaction(c -> {
+    return db.withConnectionInTransaction(c -> {
       String org;
       long amount;
       try (PreparedStatement q = c.prepareStatement(
@@ -86,7 +86,7 @@ public final class OperatorApproval implements PaymentProvider {
   }
 
   public List<TopUp> list(String organizationId) {
-    return db.read(c -> {
+    return db.withReadConnection(c -> {
       List<TopUp> out = new ArrayList<>();
       try (PreparedStatement q = c.prepareStatement("SELECT id, organization_id, amount_in_dollars, credits, status, "
           + "created_at FROM top_ups WHERE (? IS NULL OR organization_id = ?) ORDER BY created_at")) {

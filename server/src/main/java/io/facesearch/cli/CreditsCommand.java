@@ -24,7 +24,7 @@ final class CreditsCommand {
   /** The given organization, which must exist; by default the operator's own (the default application's). */
   static String organization(String given, Database db) {
     if (given != null) {
-      boolean exists = db.read(c -> {
+      boolean exists = db.withReadConnection(c -> {
         try (var q = c.prepareStatement("SELECT 1 FROM organizations WHERE id = ?")) {
           q.setString(1, given);
           try (var r = q.executeQuery()) {

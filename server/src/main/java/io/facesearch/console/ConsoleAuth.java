@@ -58,7 +58,7 @@ public final class ConsoleAuth {
       return new Attempt(null, true);
     }
     record User(String id, String hash, String organizationId) {}
-    Optional<User> user = db.read(c -> {
+    Optional<User> user = db.withReadConnection(c -> {
       try (PreparedStatement q = c.prepareStatement("SELECT id, password_hash, organization_id FROM users "
           + "WHERE email = ? AND email_verified_at IS NOT NULL AND organization_id IS NOT NULL")) {
         q.setString(1, email);
@@ -76,7 +76,7 @@ public final class ConsoleAuth {
       return new Attempt(null, locked);
     }
     String token = random(32);
-    db.inTransaction(c -> {
+    db.withConnectionInTransaction(c -> {
       try (PreparedStatement q = c.prepareStatement("DELETE FROM console_sign_in_failures WHERE email = ?")) {
         q.setString(1, email);
         q.executeUpdate();
@@ -105,7 +105,7 @@ public final class ConsoleAuth {
       return Optional.empty();
     }
     String hash = sha256(token);
-    return db.read(c -> {
+    return db.withReadConnection(c -> {
       try (PreparedStatement q = c.prepareStatement("SELECT s.user_id, u.email, s.organization_id, s.application_id, "
           + "s.csrf_token, s.expires_at FROM console_sessions s JOIN users u ON u.id = s.user_id "
           + "WHERE s.token_sha256 = ?")) {
@@ -123,7 +123,7 @@ public final class ConsoleAuth {
 
   /** Which application the session shows from now on (the caller checked it belongs to the organization). */
   public void selectApplication(SignedIn s, String applicationId) {
-    db.inTransaction(c -> {
+    db.withConnectionInTransaction(c -> {
       try (PreparedStatement q = c.prepareStatement(
           "UPDATE console_sessions SET application_id = ? WHERE token_sha256 = ?")) {
         q.setString(1, applicationId);
@@ -134,7 +134,7 @@ public final class ConsoleAuth {
   }
 
   public void signOut(SignedIn s) {
-    db.inTransaction(c -> {
+    db.withConnectionInTransaction(c -> {
       try (PreparedStatement q = c.prepareStatement("DELETE FROM console_sessions WHERE token_sha256 = ?")) {
         q.setString(1, s.tokenHash());
         return q.executeUpdate();
@@ -155,7 +155,7 @@ public final class ConsoleAuth {
   }
 
   private Optional<Instant> lockedUntil(String email) {
-    return db.read(c -> {
+    return db.withReadConnection(c -> {
       try (PreparedStatement q = c.prepareStatement(
           "SELECT locked_until FROM console_sign_in_failures WHERE email = ?")) {
         q.setString(1, email);
@@ -169,7 +169,7 @@ public final class ConsoleAuth {
 
   /** Counts a failure; true when this one locks the address. */
   private boolean recordFailure(String email, Instant now) {
-    return db.inTransaction(c -> {
+    return db.withConnectionInTransaction(c -> {
       int failures = 0;
       try (PreparedStatement q = c.prepareStatement(
           "SELECT failures, locked_until FROM console_sign_in_failures WHERE email = ?")) {

@@ -40,7 +40,7 @@ final class ConsoleData {
     for (LocalDate d = first; !d.isAfter(today); d = d.plusDays(1)) {
       out.put(d, 0L);
     }
-    db.read(c -> {
+    db.withReadConnection(c -> {
       try (PreparedStatement q = c.prepareStatement("SELECT substr(created_at, 1, 10), COUNT(*) FROM sessions "
           + "WHERE application_id = ? AND session_type = 'api' AND created_at >= ? GROUP BY 1")) {
         q.setString(1, applicationId);
@@ -62,7 +62,7 @@ final class ConsoleData {
 
   /** How many saved searches (API sessions) the application has per status wire name. */
   Map<String, Long> statusShare(String applicationId) {
-    return db.read(c -> {
+    return db.withReadConnection(c -> {
       Map<String, Long> out = new LinkedHashMap<>();
       try (PreparedStatement q = c.prepareStatement("SELECT status, COUNT(*) FROM sessions "
           + "WHERE application_id = ? AND session_type = 'api' GROUP BY status")) {
@@ -79,11 +79,11 @@ final class ConsoleData {
 
   /** Whether the session's face is on the blocklist. */
   boolean blocklisted(io.facesearch.store.FaceStore faces, String sessionId) {
-    return db.read(c -> faces.ofSession(c, sessionId).stream().anyMatch(f -> f.flags().blocklisted()));
+    return db.withReadConnection(c -> faces.ofSession(c, sessionId).stream().anyMatch(f -> f.flags().blocklisted()));
   }
 
   /** Whether the session stored a face (a photo without one stores none: nothing to blocklist). */
   boolean hasFace(io.facesearch.store.FaceStore faces, String sessionId) {
-    return db.read(c -> !faces.ofSession(c, sessionId).isEmpty());
+    return db.withReadConnection(c -> !faces.ofSession(c, sessionId).isEmpty());
   }
 }

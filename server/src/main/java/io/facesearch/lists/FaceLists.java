@@ -74,7 +74,7 @@ public final class FaceLists {
   public FaceList create(Application app, String name, ListType type, String description) {
     String id = UUID.randomUUID().toString();
     Instant now = clock.instant();
-    db.inTransaction(c -> insertList(c, app.id(), id, name, type, description, false, now));
+    db.withConnectionInTransaction(c -> insertList(c, app.id(), id, name, type, description, false, now));
     return new FaceList(id, name, description, type, false, 0, null, now, now);
   }
 
@@ -96,7 +96,7 @@ public final class FaceLists {
 
   /** The application's system face blocklist, made on first use. */
   public FaceList systemBlocklist(Application app) {
-    db.inTransaction(c -> {
+    db.withConnectionInTransaction(c -> {
       try (PreparedStatement q = c.prepareStatement(
           "SELECT 1 FROM face_lists WHERE application_id = ? AND is_system = 1")) {
         q.setString(1, app.id());
@@ -115,7 +115,7 @@ public final class FaceLists {
 
   /** The application's lists, the system face blocklist first (made if missing), then oldest first. */
   public List<FaceList> lists(Application app) {
-    return db.read(c -> {
+    return db.withReadConnection(c -> {
       List<FaceList> out = new ArrayList<>();
       try (PreparedStatement q = c.prepareStatement("SELECT l.id, l.name, l.description, l.list_type, l.is_system, "
           + "(SELECT COUNT(*) FROM face_list_entries e WHERE e.list_id = l.id), "
@@ -149,7 +149,7 @@ public final class FaceLists {
     if (list.get().system()) {
       return Optional.of(false);
     }
-    db.inTransaction(c -> {
+    db.withConnectionInTransaction(c -> {
       try (PreparedStatement q = c.prepareStatement("UPDATE face_lists SET name = COALESCE(?, name), "
           + "description = COALESCE(?, description), updated_at = ? WHERE id = ? AND application_id = ?")) {
         q.setString(1, name);
@@ -175,7 +175,7 @@ public final class FaceLists {
     for (Entry e : entries(app, listId)) {
       review.eraseListEntry(app, e.sessionId());
     }
-    db.inTransaction(c -> {
+    db.withConnectionInTransaction(c -> {
       try (PreparedStatement q = c.prepareStatement("DELETE FROM face_lists WHERE id = ? AND application_id = ?")) {
         q.setString(1, listId);
         q.setString(2, app.id());
@@ -270,7 +270,7 @@ public final class FaceLists {
   }
 
   public List<Entry> entries(Application app, String listId) {
-    return db.read(c -> {
+    return db.withReadConnection(c -> {
       List<Entry> out = new ArrayList<>();
       try (PreparedStatement q = c.prepareStatement("SELECT e.id, e.list_id, e.session_id, e.display_label, e.comment, "
           + "e.reference_session_id, e.reference_session_number, e.metadata, e.created_at "
@@ -299,7 +299,7 @@ public final class FaceLists {
     if (entry(app, listId, entryId).isEmpty()) {
       return Optional.empty();
     }
-    db.inTransaction(c -> {
+    db.withConnectionInTransaction(c -> {
       try (PreparedStatement q = c.prepareStatement("UPDATE face_list_entries SET display_label = COALESCE(?, "
           + "display_label), comment = COALESCE(?, comment), metadata = COALESCE(?, metadata) WHERE id = ? "
           + "AND list_id = ?")) {

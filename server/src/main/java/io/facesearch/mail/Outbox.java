@@ -55,7 +55,7 @@ public final class Outbox implements Mailer {
   }
 
   public List<Letter> letters() {
-    return db.read(c -> {
+    return db.withReadConnection(c -> {
       List<Letter> out = new ArrayList<>();
       try (PreparedStatement q = c.prepareStatement(
           "SELECT id, recipient, subject, body, created_at FROM email_outbox ORDER BY created_at");
@@ -70,7 +70,7 @@ public final class Outbox implements Mailer {
 
   private void keep(String to, String subject, String body) {
     Instant now = clock.instant();
-    db.inTransaction(c -> {
+    db.withConnectionInTransaction(c -> {
       try (PreparedStatement q = c.prepareStatement("DELETE FROM email_outbox WHERE created_at < ?")) {
         q.setString(1, now.minus(KEPT_FOR).toString());
         q.executeUpdate();

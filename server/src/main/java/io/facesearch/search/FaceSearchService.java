@@ -115,7 +115,7 @@ public final class FaceSearchService {
       GallerySearch.Found found = gallerySearch.search(app.id(), app.settings(), type,
           analysis.largestFace().embedding().vector());
       threshold = found.threshold();
-      Map<String, Session> bySession = found.matches().isEmpty() ? Map.of() : db.read(c -> sessions.findAll(c, app.id(),
+      Map<String, Session> bySession = found.matches().isEmpty() ? Map.of() : db.withReadConnection(c -> sessions.findAll(c, app.id(),
           found.matches().stream().map(GalleryMatch::sessionId).distinct().toList()));
       boolean blocklistShown = false;
       boolean allowlistShown = false;
@@ -203,7 +203,7 @@ public final class FaceSearchService {
 
   /** True when a bulk import already enrolled this key for the application. */
   public boolean imported(Application app, String importKey) {
-    return db.read(c -> {
+    return db.withReadConnection(c -> {
       try (var q = c.prepareStatement("SELECT 1 FROM import_keys WHERE application_id = ? AND import_key = ?")) {
         q.setString(1, app.id());
         q.setString(2, importKey);
@@ -255,7 +255,7 @@ public final class FaceSearchService {
    */
   public java.util.Optional<Session> enrollListEntryFrom(Application app, String sourceSessionId, boolean blocklist,
                                                          SqlStep step) {
-    List<String> faceIds = db.read(c -> faces.ofSession(c, sourceSessionId).stream()
+    List<String> faceIds = db.withReadConnection(c -> faces.ofSession(c, sourceSessionId).stream()
         .map(io.facesearch.gallery.FaceState::faceId).toList());
     List<StoredFace> found = new ArrayList<>();
     faces.forEachFace(faceIds, found::add);
@@ -278,7 +278,7 @@ public final class FaceSearchService {
     Session withFile = draft.withImageFile(file);
     Session stored;
     try {
-      stored = db.inTransaction(c -> {
+      stored = db.withConnectionInTransaction(c -> {
         Session s = sessions.insert(c, withFile);
         webhooks.enqueue(c, "status.updated", s);
         if (face != null) {

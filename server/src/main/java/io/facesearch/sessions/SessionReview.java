@@ -72,7 +72,7 @@ public final class SessionReview {
   public Optional<Session> updateStatus(Application app, String sessionId, SessionStatus status, String reason) {
     boolean blocklist = status == SessionStatus.DECLINED && app.settings().autoBlocklistDeclined();
     List<FaceState> changed = new ArrayList<>();
-    Optional<Session> updated = db.inTransaction(c -> {
+    Optional<Session> updated = db.withConnectionInTransaction(c -> {
       if (reviewable(c, app, sessionId).isEmpty()) {
         return Optional.<Session>empty();
       }
@@ -112,12 +112,12 @@ public final class SessionReview {
 
   /** The application's session as the session routes see it: empty when unknown or an entry of a face list. */
   public Optional<Session> find(Application app, String sessionId) {
-    return db.read(c -> reviewable(c, app, sessionId));
+    return db.withReadConnection(c -> reviewable(c, app, sessionId));
   }
 
   /** Whether the application's (reviewable) session has a blocklisted face. */
   public boolean faceBlocklisted(Application app, String sessionId) {
-    return db.read(c -> reviewable(c, app, sessionId).isPresent()
+    return db.withReadConnection(c -> reviewable(c, app, sessionId).isPresent()
         && faces.ofSession(c, sessionId).stream().anyMatch(f -> f.flags().blocklisted()));
   }
 
@@ -133,7 +133,7 @@ public final class SessionReview {
   /** Puts the session's face on ({@code true}) or off the blocklist. */
   public BlocklistChange setBlocklisted(Application app, String sessionId, boolean blocklisted) {
     List<FaceState> changed = new ArrayList<>();
-    BlocklistChange outcome = db.inTransaction(c -> {
+    BlocklistChange outcome = db.withConnectionInTransaction(c -> {
       Optional<Session> s = reviewable(c, app, sessionId);
       if (s.isEmpty()) {
         return BlocklistChange.NO_SUCH_SESSION;
@@ -170,7 +170,7 @@ public final class SessionReview {
 
   private boolean erase(Application app, String sessionId, boolean listEntry) {
     List<String> faceIds = new ArrayList<>();
-    boolean deleted = db.inTransaction(c -> {
+    boolean deleted = db.withConnectionInTransaction(c -> {
       Optional<Session> found = sessions.find(c, app.id(), sessionId);
       if (found.isEmpty() || (found.get().type() == SessionType.LIST_ENTRY) != listEntry) {
         return false;
@@ -221,7 +221,7 @@ public final class SessionReview {
    * removed from their list); returns how many.
    */
   public int eraseOlderThan(Application app, Instant cutoff) {
-    List<String> ids = db.read(c -> {
+    List<String> ids = db.withReadConnection(c -> {
       List<String> out = new ArrayList<>();
       try (PreparedStatement q = c.prepareStatement(
           "SELECT id FROM sessions WHERE application_id = ? AND created_at < ? AND session_type <> 'list_entry'")) {
@@ -278,7 +278,7 @@ public final class SessionReview {
       where.append(" AND session_type = ?");
       args.add(f.type().dbName());
     }
-    return db.read(c -> {
+    return db.withReadConnection(c -> {
       long total;
       try (PreparedStatement q = c.prepareStatement("SELECT COUNT(*) FROM sessions" + where)) {
         for (int i = 0; i < args.size(); i++) {

@@ -24,10 +24,16 @@ import org.sqlite.SQLiteDataSource;
  */
 public final class Database {
 
-  /** Work done with a connection; may throw SQLException. */
+  /** Work done with a connection; may throw SQLException. Transitional: callers move to {@link TxWork}. */
   @FunctionalInterface
   public interface Work<T> {
     T apply(Connection connection) throws SQLException;
+  }
+
+  /** Work done by repositories within one transaction. */
+  @FunctionalInterface
+  public interface TxWork<T> {
+    T apply(Tx tx);
   }
 
   private final DataSource dataSource;
@@ -118,8 +124,22 @@ public final class Database {
     }
   }
 
-  /** Runs read-only work on this thread's read connection. */
-  public <T> T read(Work<T> work) {
+  /** Runs read-only repository work on this thread's read connection. */
+  public <T> T read(TxWork<T> work) {
+    try {
+      return work.apply(new Tx(reader(), false));
+    } catch (SQLException e) {
+      throw new StoreException(e.getMessage(), e);
+    }
+  }
+
+  /** Runs repository work in one write transaction: all of it is committed, or none of it. */
+  public <T> T inTransaction(TxWork<T> work) {
+    return withConnectionInTransaction(c -> work.apply(new Tx(c, true)));
+  }
+
+  /** Runs read-only work on this thread's read connection. Transitional: use {@link #read(TxWork)}. */
+  public <T> T withReadConnection(Work<T> work) {
     try {
       return work.apply(reader());
     } catch (SQLException e) {
@@ -158,8 +178,8 @@ public final class Database {
     }
   }
 
-  /** Runs {@code work} in one write transaction: all of it is committed, or none of it. */
-  public <T> T inTransaction(Work<T> work) {
+  /** Runs {@code work} in one write transaction. Transitional: use {@link #inTransaction(TxWork)}. */
+  public <T> T withConnectionInTransaction(Work<T> work) {
     writeLock.lock();
     try {
       if (closed) {

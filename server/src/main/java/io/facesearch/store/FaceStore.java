@@ -80,7 +80,7 @@ public final class FaceStore implements GalleryTruth {
 
   @Override
   public void forEachFaceState(Consumer<FaceState> action) {
-    db.read(c -> {
+    db.withReadConnection(c -> {
       try (PreparedStatement q = c.prepareStatement(
           "SELECT id, blocklisted, allowlisted, approved, searchable, model_id FROM faces");
            ResultSet r = q.executeQuery()) {
@@ -95,7 +95,7 @@ public final class FaceStore implements GalleryTruth {
 
   @Override
   public void forEachFace(Consumer<StoredFace> action) {
-    db.read(c -> {
+    db.withReadConnection(c -> {
       try (PreparedStatement q = c.prepareStatement("SELECT " + COLUMNS + ", embedding FROM faces");
            ResultSet r = q.executeQuery()) {
         while (r.next()) {
@@ -108,7 +108,7 @@ public final class FaceStore implements GalleryTruth {
 
   @Override
   public void forEachFace(Collection<String> faceIds, Consumer<StoredFace> action) {
-    db.read(c -> {
+    db.withReadConnection(c -> {
       try (PreparedStatement q = c.prepareStatement("SELECT " + COLUMNS + ", embedding FROM faces WHERE id = ?")) {
         for (String id : faceIds) {
           q.setString(1, id);
@@ -125,7 +125,7 @@ public final class FaceStore implements GalleryTruth {
 
   /** Number of faces stored for the application. */
   public long count(String applicationId) {
-    return db.read(c -> {
+    return db.withReadConnection(c -> {
       try (PreparedStatement q = c.prepareStatement("SELECT COUNT(*) FROM faces WHERE application_id = ?")) {
         q.setString(1, applicationId);
         try (ResultSet r = q.executeQuery()) {

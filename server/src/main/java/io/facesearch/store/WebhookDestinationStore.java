@@ -26,7 +26,7 @@ public final class WebhookDestinationStore {
   }
 
   public void insert(Row r) {
-    db.inTransaction(c -> {
+    db.withConnectionInTransaction(c -> {
       try (PreparedStatement q = c.prepareStatement("INSERT INTO webhook_destinations (" + COLUMNS
           + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
         bind(q, r);
@@ -37,7 +37,7 @@ public final class WebhookDestinationStore {
 
   /** Rewrites every field but the id, application and creation time; false when there is no such row. */
   public boolean update(Row r) {
-    return db.inTransaction(c -> {
+    return db.withConnectionInTransaction(c -> {
       try (PreparedStatement q = c.prepareStatement("UPDATE webhook_destinations SET label = ?, url = ?, enabled = ?, "
           + "webhook_version = ?, subscribed_events = ?, secret_encrypted = ?, updated_at = ? "
           + "WHERE id = ? AND application_id = ?")) {
@@ -56,7 +56,7 @@ public final class WebhookDestinationStore {
   }
 
   public boolean delete(String applicationId, String id) {
-    return db.inTransaction(c -> {
+    return db.withConnectionInTransaction(c -> {
       try (PreparedStatement q = c.prepareStatement(
           "DELETE FROM webhook_destinations WHERE id = ? AND application_id = ?")) {
         q.setString(1, id);
@@ -67,7 +67,7 @@ public final class WebhookDestinationStore {
   }
 
   public Optional<Row> find(String applicationId, String id) {
-    return db.read(c -> {
+    return db.withReadConnection(c -> {
       try (PreparedStatement q = c.prepareStatement("SELECT " + COLUMNS
           + " FROM webhook_destinations WHERE id = ? AND application_id = ?")) {
         q.setString(1, id);
@@ -81,7 +81,7 @@ public final class WebhookDestinationStore {
 
   /** The application's destinations, oldest first. */
   public List<Row> all(String applicationId) {
-    return db.read(c -> all(c, applicationId));
+    return db.withReadConnection(c -> all(c, applicationId));
   }
 
   /** As {@link #all(String)}, in the caller's transaction. */

@@ -79,7 +79,7 @@ public final class Webhooks {
     if (secret != null && secret.length() < MIN_SECRET_LENGTH) {
       throw new IllegalArgumentException("a webhook secret needs at least " + MIN_SECRET_LENGTH + " characters");
     }
-    db.inTransaction(c -> {
+    db.withConnectionInTransaction(c -> {
       try (PreparedStatement q = c.prepareStatement(
           "UPDATE applications SET webhook_url = ?, webhook_secret_encrypted = COALESCE(?, webhook_secret_encrypted) "
               + "WHERE id = ? AND COALESCE(?, webhook_secret_encrypted) IS NOT NULL")) {
@@ -98,7 +98,7 @@ public final class Webhooks {
 
   /** Removes the application's webhook and its secret. */
   public void remove(String applicationId) {
-    db.inTransaction(c -> {
+    db.withConnectionInTransaction(c -> {
       try (PreparedStatement q = c.prepareStatement(
           "UPDATE applications SET webhook_url = NULL, webhook_secret_encrypted = NULL WHERE id = ?")) {
         q.setString(1, applicationId);
@@ -114,7 +114,7 @@ public final class Webhooks {
 
   /** The configured URL, or null. */
   public String url(String applicationId) {
-    return db.read(c -> {
+    return db.withReadConnection(c -> {
       try (PreparedStatement q = c.prepareStatement("SELECT webhook_url FROM applications WHERE id = ?")) {
         q.setString(1, applicationId);
         try (ResultSet r = q.executeQuery()) {
@@ -196,7 +196,7 @@ public final class Webhooks {
 
   /** Sends every due delivery once; returns how many were delivered. */
   public int deliverDue() {
-    List<Due> due = db.read(c -> {
+    List<Due> due = db.withReadConnection(c -> {
       List<Due> out = new ArrayList<>();
       try (PreparedStatement q = c.prepareStatement("SELECT id, application_id, destination_id, url, body, attempts "
           + "FROM webhook_deliveries WHERE delivered_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ? "
@@ -264,7 +264,7 @@ public final class Webhooks {
     boolean delivered = a.error() == null;
     boolean failed = !delivered && (!a.retry() || attempts >= MAX_ATTEMPTS);
     metrics.webhookAttempt(delivered ? "delivered" : failed ? "failed" : "retrying");
-    db.inTransaction(c -> {
+    db.withConnectionInTransaction(c -> {
       if (delivered) {
         try (PreparedStatement q = c.prepareStatement(
             "UPDATE webhook_deliveries SET attempts = ?, delivered_at = ?, last_error = NULL WHERE id = ?")) {
@@ -388,7 +388,7 @@ public final class Webhooks {
   }
 
   private boolean metered(String applicationId) {
-    return db.read(c -> {
+    return db.withReadConnection(c -> {
       try (PreparedStatement q = c.prepareStatement("SELECT o.metered FROM applications a JOIN organizations o "
           + "ON o.id = a.organization_id WHERE a.id = ?")) {
         q.setString(1, applicationId);
@@ -400,7 +400,7 @@ public final class Webhooks {
   }
 
   private String secret(String applicationId) {
-    String sealed = db.read(c -> {
+    String sealed = db.withReadConnection(c -> {
       try (PreparedStatement q = c.prepareStatement("SELECT webhook_secret_encrypted FROM applications WHERE id = ?")) {
         q.setString(1, applicationId);
         try (ResultSet r = q.executeQuery()) {

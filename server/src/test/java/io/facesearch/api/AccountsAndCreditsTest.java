@@ -106,7 +106,7 @@ class AccountsAndCreditsTest {
     HttpResponse<String> r = search(apiKey, FaceSearchApiTest.OBAMA);
     assertEquals(403, r.statusCode(), r.body());
     assertTrue(Http.json(r).get("detail").asText().contains("Insufficient credits"));
-    long sessions = server.services.db().read(c -> {
+    long sessions = server.services.db().withReadConnection(c -> {
       try (var q = c.prepareStatement("SELECT (SELECT COUNT(*) FROM sessions) + (SELECT COUNT(*) FROM credit_holds) "
           + "+ (SELECT COUNT(*) FROM credit_ledger)")) {
         var rs = q.executeQuery();

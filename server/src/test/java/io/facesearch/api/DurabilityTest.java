@@ -45,7 +45,7 @@ class DurabilityTest {
     String sessionId = UUID.randomUUID().toString();
     float[] vector = SharedPipeline.get().analyze(new ImageDecoder().decode(TestData.bytes(FaceSearchApiTest.OBAMA)),
         false).largestFace().embedding().vector();
-    first.services.db().inTransaction(c -> {
+    first.services.db().withConnectionInTransaction(c -> {
       first.services.sessions().insert(c, new Session(sessionId, app.id(), 0, SessionType.ENROLLED,
           SessionStatus.APPROVED, null, null, null, null, Instant.now(), null, null, Instant.now(), null));
       first.services.faces().insert(c, new StoredFace(UUID.randomUUID().toString(), app.id(), sessionId,
@@ -53,7 +53,7 @@ class DurabilityTest {
       return null;
     });
     // And a face erased from the database while the index kept it.
-    first.services.db().inTransaction(c -> {
+    first.services.db().withConnectionInTransaction(c -> {
       try (PreparedStatement q = c.prepareStatement("DELETE FROM sessions WHERE id = ?")) {
         q.setString(1, deletedBehindTheIndex);
         return q.executeUpdate();

@@ -119,7 +119,7 @@ class ReviewApiTest {
     for (String personal : List.of("obama-vendor-1", "Barack", "******321")) {
       assertFalse(after.body().contains(personal), personal + " in " + after.body());
     }
-    String saved = server.services.db().read(c -> {
+    String saved = server.services.db().withReadConnection(c -> {
       try (var q = c.prepareStatement("SELECT response_json FROM api_requests WHERE request_id = ?")) {
         q.setString(1, search);
         try (var r = q.executeQuery()) {
