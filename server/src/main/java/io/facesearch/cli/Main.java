@@ -11,9 +11,7 @@ import picocli.CommandLine.Command;
     version = "facesearch 0.1.0",
     description = "Self-hosted face search speaking Didit's Face Search API (v3).",
     subcommands = {ServeCommand.class, ApiKeyCommand.class, CreditsCommand.class, OutboxCommand.class, ImportCommand.class,
-        OperatorCommand.class, ReindexCommand.class, WebhookCommand.class, EvalCommand.class, SearchCommand.class,
-        BenchCommand.class,
-        CommandLine.HelpCommand.class})
+        OperatorCommand.class, ReindexCommand.class, WebhookCommand.class, SearchCommand.class})
 public final class Main implements Runnable {
 
   @CommandLine.Spec
@@ -23,9 +21,22 @@ public final class Main implements Runnable {
     System.exit(commandLine().execute(args));
   }
 
-  /** The command line as {@code main} runs it. */
+  /** The product's command line as {@code main} runs it. */
   public static CommandLine commandLine() {
-    return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true)
+    return commandLine(new Object[0]);
+  }
+
+  /**
+   * The command line with further commands after the product's: the tools module ({@code bench}, {@code eval}) adds
+   * its own here, so that the product jar holds only the product.
+   */
+  public static CommandLine commandLine(Object... moreCommands) {
+    CommandLine cli = new CommandLine(new Main());
+    for (Object command : moreCommands) {
+      cli.addSubcommand(command);
+    }
+    cli.addSubcommand(new CommandLine.HelpCommand()); // picocli applies the settings below to the commands added so far
+    return cli.setCaseInsensitiveEnumValuesAllowed(true)
         .setDefaultValueProvider(ConfigDefaults.load()).setExecutionExceptionHandler(Main::oneLine)
         .setParameterExceptionHandler((e, args) -> { // a malformed or missing option: one line and where help is
           CommandLine command = e.getCommandLine();

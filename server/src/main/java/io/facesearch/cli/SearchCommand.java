@@ -2,7 +2,6 @@ package io.facesearch.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.facesearch.bench.MultipartBody;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;

@@ -1,4 +1,4 @@
-package io.facesearch.bench;
+package io.facesearch.cli;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
