@@ -2,6 +2,7 @@ package io.facesearch.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.facesearch.client.MultipartBody;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;

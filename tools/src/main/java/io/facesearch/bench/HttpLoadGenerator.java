@@ -1,6 +1,6 @@
 package io.facesearch.bench;
 
-import io.facesearch.cli.MultipartBody;
+import io.facesearch.client.MultipartBody;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -2,7 +2,7 @@ package io.facesearch.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.facesearch.cli.MultipartBody;
+import io.facesearch.client.MultipartBody;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Writer;

@@ -1,4 +1,4 @@
-package io.facesearch.cli;
+package io.facesearch.client;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
