@@ -28,14 +28,14 @@ final class AccountsHandler {
   private final Registration registration;
   private final SlidingWindowLimiter perIp;
   /** Sign-ins and code resends per client IP: 20 a minute, against password guessing and mail floods. */
-  private final SlidingWindowLimiter signIns = new SlidingWindowLimiter(20, java.time.Duration.ofMinutes(1),
-      java.time.Clock.systemUTC());
+  private final SlidingWindowLimiter signIns;
   private final ObjectMapper json;
 
-  AccountsHandler(Registration registration, SlidingWindowLimiter perIp, ObjectMapper json) {
+  AccountsHandler(Registration registration, SlidingWindowLimiter perIp, ObjectMapper json, java.time.Clock clock) {
     this.registration = registration;
     this.perIp = perIp;
     this.json = json;
+    this.signIns = new SlidingWindowLimiter(20, java.time.Duration.ofMinutes(1), clock);
   }
 
   void register(Context ctx) {

@@ -2,8 +2,10 @@ package io.facesearch.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.facesearch.console.ConsoleErrorPage;
+import io.facesearch.console.ConsoleRoutes;
 import io.facesearch.image.ImageDecoder;
 import io.facesearch.search.Companions;
+import io.facesearch.services.Services;
 import io.javalin.Javalin;
 import io.javalin.config.SizeUnit;
 import io.javalin.http.Context;
@@ -38,35 +40,31 @@ public final class FaceSearchApp {
     public static final Limits DEFAULTS = new Limits(300, 600, 5);
   }
 
-  /** The app on {@code s} with default limits, building absolute URLs from each request's Host. */
-  public static Javalin create(Services s) {
-    return create(s, null, Limits.DEFAULTS);
-  }
-
   /**
-   * The app on {@code s}; {@code publicUrl} (may be null) is the origin used in absolute URLs.
+   * The app on {@code s} with the {@code console}'s routes; {@code publicUrl} (may be null) is the origin used in
+   * absolute URLs. Built by the composition root ({@code io.facesearch.app.Node}); {@code clock} is the node's.
    */
-  public static Javalin create(Services s, String publicUrl, Limits limits) {
+  public static Javalin create(Services s, String publicUrl, Limits limits, Clock clock, ConsoleRoutes console) {
     ObjectMapper json = new ObjectMapper();
     UploadReader uploads = new UploadReader(new ImageDecoder(), ImageDecoder.DEFAULT_MAX_BYTES);
     Origins origins = new Origins(publicUrl);
     Gate gate = new Gate(s.accounts(), s.registration(),
-        new SlidingWindowLimiter(limits.writesPerMinute(), Duration.ofMinutes(1), Clock.systemUTC()),
-        new SlidingWindowLimiter(limits.readsPerMinute(), Duration.ofMinutes(1), Clock.systemUTC()), s.metrics());
+        new SlidingWindowLimiter(limits.writesPerMinute(), Duration.ofMinutes(1), clock),
+        new SlidingWindowLimiter(limits.readsPerMinute(), Duration.ofMinutes(1), clock), s.metrics());
     AccountsHandler accountsHandler = new AccountsHandler(s.registration(),
-        new SlidingWindowLimiter(limits.registrationsPerHour(), Duration.ofHours(1), Clock.systemUTC()), json);
+        new SlidingWindowLimiter(limits.registrationsPerHour(), Duration.ofHours(1), clock), json, clock);
     BillingHandler billing = new BillingHandler(s.credits(), s.prices(), s.topUps(), json, origins);
     AnalyzeHandler analyze = new AnalyzeHandler(s.pipeline(), uploads, s.credits());
     FaceSearchHandler faceSearch = new FaceSearchHandler(s.search(), uploads, s.urls(), json, origins,
         s.credits(), s.prices());
-    SessionHandler sessions = new SessionHandler(s.search(), uploads, s.review(), json);
+    SessionHandler sessions = new SessionHandler(s.search(), uploads, s.review(), json, clock);
     ImageHandler images = new ImageHandler(s.images(), s.urls());
     ReviewHandler review = new ReviewHandler(s.review(), s.lists(), json);
     ListsHandler lists = new ListsHandler(s.lists(), new ImageDecoder(), json);
     MetricsHandler metrics = new MetricsHandler(s);
     WebhookDestinationsHandler destinations = new WebhookDestinationsHandler(s.webhooks(), json);
     CompanionHandler companions = new CompanionHandler(new Companions(s.pipeline(), s.gallery()), s.search(), uploads,
-        s.credits(), s.prices(), json, Clock.systemUTC());
+        s.credits(), s.prices(), json, clock);
 
     java.util.concurrent.atomic.AtomicReference<Javalin> self = new java.util.concurrent.atomic.AtomicReference<>();
     Javalin created = Javalin.create(config -> {
@@ -140,7 +138,7 @@ public final class FaceSearchApp {
       config.routes.delete("/v3/webhook/destinations/{destination_uuid}/", destinations::delete);
 
       // ---- Console ----
-      io.facesearch.console.ConsoleRoutes.register(config.routes, s); // the Business Console at /console/
+      console.register(config.routes); // the Business Console at /console/
 
       // ---- Errors -------------------------------------------------------------------------------
       config.routes.exception(ApiException.class, (e, ctx) -> answer(ctx, e.status(), e.body()));

@@ -10,6 +10,7 @@ import io.facesearch.sessions.Session;
 import io.facesearch.sessions.SessionReview;
 import io.facesearch.sessions.SessionStatus;
 import io.javalin.http.Context;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -25,12 +26,15 @@ final class SessionHandler {
   private final UploadReader uploads;
   private final SessionReview review;
   private final ObjectMapper json;
+  private final Clock clock;
 
-  SessionHandler(FaceSearchService service, UploadReader uploads, SessionReview review, ObjectMapper json) {
+  SessionHandler(FaceSearchService service, UploadReader uploads, SessionReview review, ObjectMapper json,
+      Clock clock) {
     this.service = service;
     this.uploads = uploads;
     this.review = review;
     this.json = json;
+    this.clock = clock;
   }
 
   void enroll(Context ctx) {
@@ -42,7 +46,7 @@ final class SessionHandler {
     }
     boolean rotate = Forms.booleanField(ctx, "rotate_image", false); // refused when malformed, as on every route
     Instant verified = Forms.instant(ctx, "verification_date");
-    if (verified != null && verified.isAfter(Instant.now().plus(Duration.ofDays(1)))) { // a day for time zones
+    if (verified != null && verified.isAfter(clock.instant().plus(Duration.ofDays(1)))) { // a day for time zones
       throw ApiException.invalidField("verification_date", "The verification date cannot be in the future.");
     }
     var enrollment = new FaceSearchService.Enrollment(Forms.text(ctx, "vendor_data"), status,

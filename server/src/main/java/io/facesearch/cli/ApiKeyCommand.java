@@ -2,6 +2,7 @@ package io.facesearch.cli;
 
 import io.facesearch.accounts.AccountStore;
 import io.facesearch.accounts.Application;
+import io.facesearch.app.Node;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,7 +27,12 @@ final class ApiKeyCommand {
 
     @Override
     public Integer call() {
-      AccountStore accounts = new AccountStore(dataOptions.database());
+      try (Node node = dataOptions.node()) {
+        return call(node.accounts());
+      }
+    }
+
+    private int call(AccountStore accounts) {
       accounts.bootstrapIfEmpty();
       Application app = applicationId == null
           ? accounts.defaultApplication().orElseThrow()
@@ -49,7 +55,12 @@ final class ApiKeyCommand {
 
     @Override
     public Integer call() {
-      AccountStore accounts = new AccountStore(dataOptions.database());
+      try (Node node = dataOptions.node()) {
+        return call(node.accounts());
+      }
+    }
+
+    private int call(AccountStore accounts) {
       System.out.printf("%-36s  %-12s  %-36s  %-24s  %s%n", "id", "prefix", "application", "created", "state");
       for (AccountStore.KeyInfo k : accounts.listKeys()) {
         System.out.printf("%-36s  %-12s  %-36s  %-24s  %s%n", k.id(), k.prefix(), k.applicationId(), k.createdAt(),
@@ -69,9 +80,11 @@ final class ApiKeyCommand {
 
     @Override
     public Integer call() {
-      boolean revoked = new AccountStore(dataOptions.database()).revokeKey(idOrPrefix);
-      System.out.println(revoked ? "revoked " + idOrPrefix : "no active key " + idOrPrefix);
-      return revoked ? 0 : 1;
+      try (Node node = dataOptions.node()) {
+        boolean revoked = node.accounts().revokeKey(idOrPrefix);
+        System.out.println(revoked ? "revoked " + idOrPrefix : "no active key " + idOrPrefix);
+        return revoked ? 0 : 1;
+      }
     }
   }
 
@@ -87,7 +100,12 @@ final class ApiKeyCommand {
 
     @Override
     public Integer call() {
-      AccountStore accounts = new AccountStore(dataOptions.database());
+      try (Node node = dataOptions.node()) {
+        return call(node.accounts());
+      }
+    }
+
+    private int call(AccountStore accounts) {
       AccountStore.KeyInfo old = accounts.listKeys().stream()
           .filter(k -> k.active() && (k.id().equals(idOrPrefix) || k.prefix().equals(idOrPrefix)))
           .findFirst().orElse(null);

@@ -1,10 +1,8 @@
 package io.facesearch.cli;
 
-import io.facesearch.accounts.AccountStore;
+import io.facesearch.app.Node;
 import io.facesearch.billing.Credits;
 import io.facesearch.billing.OperatorApproval;
-import io.facesearch.store.Database;
-import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,9 +20,9 @@ final class CreditsCommand {
   static final long MAX_GRANT = 1_000_000_000L;
 
   /** The given organization, which must exist; by default the operator's own (the default application's). */
-  static String organization(String given, Database db) {
+  static String organization(String given, Node node) {
     if (given != null) {
-      boolean exists = db.withReadConnection(c -> {
+      boolean exists = node.database().withReadConnection(c -> {
         try (var q = c.prepareStatement("SELECT 1 FROM organizations WHERE id = ?")) {
           q.setString(1, given);
           try (var r = q.executeQuery()) {
@@ -37,7 +35,7 @@ final class CreditsCommand {
       }
       return given;
     }
-    return new AccountStore(db).defaultApplication().orElseThrow(
+    return node.accounts().defaultApplication().orElseThrow(
         () -> new UserError("no organization yet; start the server once")).organizationId();
   }
 
@@ -49,9 +47,14 @@ final class CreditsCommand {
 
     @Override
     public Integer call() {
-      Database db = data.database();
-      Credits credits = new Credits(db, Clock.systemUTC());
-      String org = organization(organization, db);
+      try (Node node = data.node()) {
+        return call(node);
+      }
+    }
+
+    private int call(Node node) {
+      Credits credits = node.credits();
+      String org = organization(organization, node);
       for (Credits.Entry e : credits.ledger(org)) {
         System.out.printf("%6d  %-26s  %+8d  %-12s %s %s%n", e.id(), e.createdAt(), e.amount(), e.kind(),
             e.endpoint() == null ? "" : e.endpoint(), e.reference() == null ? "" : e.reference());
@@ -74,12 +77,13 @@ final class CreditsCommand {
       if (amount < 1 || amount > MAX_GRANT) {
         throw new UserError("--amount must be from 1 to " + MAX_GRANT);
       }
-      Database db = data.database();
-      Credits credits = new Credits(db, Clock.systemUTC());
-      String org = organization(organization, db);
-      credits.add(org, amount, "grant", note);
-      System.out.printf("granted %d credits; balance=%d%n", amount, credits.balance(org));
-      return 0;
+      try (Node node = data.node()) {
+        Credits credits = node.credits();
+        String org = organization(organization, node);
+        credits.add(org, amount, "grant", note);
+        System.out.printf("granted %d credits; balance=%d%n", amount, credits.balance(org));
+        return 0;
+      }
     }
   }
 
@@ -90,14 +94,13 @@ final class CreditsCommand {
 
     @Override
     public Integer call() {
-      Database db = data.database();
-      Credits credits = new Credits(db, Clock.systemUTC());
-      boolean done = new OperatorApproval(db, credits, Clock.systemUTC()).confirm(id);
-      if (!done) {
-        throw new UserError("no pending top-up " + id + " (./facesearch credits top-ups lists them)");
+      try (Node node = data.node()) {
+        if (!node.topUps().confirm(id)) {
+          throw new UserError("no pending top-up " + id + " (./facesearch credits top-ups lists them)");
+        }
+        System.out.println("confirmed " + id);
+        return 0;
       }
-      System.out.println("confirmed " + id);
-      return 0;
     }
   }
 
@@ -107,13 +110,13 @@ final class CreditsCommand {
 
     @Override
     public Integer call() {
-      Database db = data.database();
-      for (OperatorApproval.TopUp t : new OperatorApproval(db, new Credits(db, Clock.systemUTC()), Clock.systemUTC())
-          .list(null)) {
-        System.out.printf("%s  %s  $%d  %d credits  %s  %s%n", t.id(), t.organizationId(), t.amountInDollars(),
-            t.credits(), t.status(), t.createdAt());
+      try (Node node = data.node()) {
+        for (OperatorApproval.TopUp t : node.topUps().list(null)) {
+          System.out.printf("%s  %s  $%d  %d credits  %s  %s%n", t.id(), t.organizationId(), t.amountInDollars(),
+              t.credits(), t.status(), t.createdAt());
+        }
+        return 0;
       }
-      return 0;
     }
   }
 
@@ -129,11 +132,12 @@ final class CreditsCommand {
       if (!state.equalsIgnoreCase("on") && !state.equalsIgnoreCase("off")) {
         throw new UserError("metering is 'on' or 'off', not '" + state + "'");
       }
-      Database db = data.database();
-      String org = organization(organization, db);
-      new Credits(db, Clock.systemUTC()).setMetered(org, state.equalsIgnoreCase("on"));
-      System.out.println("metering " + (state.equalsIgnoreCase("on") ? "on" : "off") + " for " + org);
-      return 0;
+      try (Node node = data.node()) {
+        String org = organization(organization, node);
+        node.credits().setMetered(org, state.equalsIgnoreCase("on"));
+        System.out.println("metering " + (state.equalsIgnoreCase("on") ? "on" : "off") + " for " + org);
+        return 0;
+      }
     }
   }
 }

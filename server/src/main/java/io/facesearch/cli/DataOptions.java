@@ -1,8 +1,10 @@
 package io.facesearch.cli;
 
-import io.facesearch.store.Database;
+import io.facesearch.app.Node;
+import io.facesearch.app.NodeSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import picocli.CommandLine.Option;
 
 /** The data folder option shared by the commands that open it. */
@@ -23,8 +25,8 @@ final class DataOptions {
     return data;
   }
 
-  /** The database of the {@link #existing} data folder. */
-  Database database() {
-    return Database.sqlite(existing());
+  /** The node of the {@link #existing} data folder, as the composition root builds it, on the system clock. */
+  Node node() {
+    return Node.open(NodeSettings.of(existing()), Clock.systemUTC());
   }
 }

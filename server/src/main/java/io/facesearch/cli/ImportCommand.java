@@ -1,14 +1,14 @@
 package io.facesearch.cli;
 
 import io.facesearch.accounts.Application;
-import io.facesearch.api.Services;
+import io.facesearch.app.Node;
+import io.facesearch.services.Services;
 import io.facesearch.imports.BulkImport;
 import io.facesearch.imports.ImportEntry;
 import io.facesearch.imports.ImportSource;
 import io.facesearch.pipeline.FacePipeline;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -41,8 +41,8 @@ final class ImportCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     List<ImportEntry> entries = Files.isDirectory(source) ? ImportSource.folder(source) : ImportSource.csv(source);
-    try (FacePipeline pipeline = pipelineOptions.load();
-         Services services = Services.open(dataOptions.existing(), pipeline, Clock.systemUTC())) {
+    try (FacePipeline pipeline = pipelineOptions.load(); Node node = dataOptions.node()) {
+      Services services = node.services(pipeline);
       services.accounts().bootstrapIfEmpty().ifPresent(b -> System.out.println(
           "Created the default application " + b.application().id() + "; its API key (shown once): " + b.key().key()));
       Application app = applicationId == null ? services.accounts().defaultApplication().orElseThrow()

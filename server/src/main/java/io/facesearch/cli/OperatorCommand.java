@@ -1,15 +1,11 @@
 package io.facesearch.cli;
 
 import io.facesearch.accounts.AccountStore;
-import io.facesearch.accounts.Registration;
 import io.facesearch.accounts.RegistrationException;
-import io.facesearch.billing.Credits;
-import io.facesearch.mail.Outbox;
-import io.facesearch.store.Database;
+import io.facesearch.app.Node;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,8 +31,13 @@ final class OperatorCommand {
 
     @Override
     public Integer call() throws Exception {
-      Database db = data.database();
-      AccountStore accounts = new AccountStore(db);
+      try (Node node = data.node()) {
+        return call(node);
+      }
+    }
+
+    private int call(Node node) throws java.io.IOException {
+      AccountStore accounts = node.accounts();
       accounts.bootstrapIfEmpty().ifPresent(b -> System.out.println(
           "Created the default application; its API key (shown once): " + b.key().key()));
       String org = accounts.defaultApplication().orElseThrow().organizationId();
@@ -50,10 +51,8 @@ final class OperatorCommand {
         System.err.print(prompt);
         password = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
       }
-      Clock clock = Clock.systemUTC();
       try {
-        new Registration(db, new Outbox(db, null, clock), new Credits(db, clock), 0, clock)
-            .createUser(email, password == null ? "" : password.strip(), org);
+        node.registration().createUser(email, password == null ? "" : password.strip(), org);
       } catch (RegistrationException e) {
         System.err.println();
         e.fieldErrors().forEach((field, problems) -> System.err.println("error: " + field + ": "

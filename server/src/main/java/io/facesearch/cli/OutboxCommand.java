@@ -1,7 +1,7 @@
 package io.facesearch.cli;
 
+import io.facesearch.app.Node;
 import io.facesearch.mail.Outbox;
-import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,9 +16,11 @@ final class OutboxCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    for (Outbox.Letter l : new Outbox(data.database(), null, Clock.systemUTC()).letters()) {
-      System.out.printf("--- %s  to %s%nSubject: %s%n%s%n", l.createdAt(), l.recipient(), l.subject(), l.body());
+    try (Node node = data.node()) {
+      for (Outbox.Letter l : node.outbox().letters()) {
+        System.out.printf("--- %s  to %s%nSubject: %s%n%s%n", l.createdAt(), l.recipient(), l.subject(), l.body());
+      }
+      return 0;
     }
-    return 0;
   }
 }

@@ -1,7 +1,6 @@
 package io.facesearch.cli;
 
-import io.facesearch.gallery.LuceneGallery;
-import io.facesearch.store.FaceStore;
+import io.facesearch.app.Node;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,12 +15,11 @@ final class ReindexCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    FaceStore faces = new FaceStore(dataOptions.database());
-    long start = System.nanoTime();
-    try (LuceneGallery gallery = LuceneGallery.open(dataOptions.data.resolve("gallery"), faces)) {
-      gallery.rebuild(faces);
+    try (Node node = dataOptions.node()) {
+      long start = System.nanoTime();
+      node.reindexGallery();
+      System.out.printf("reindexed %s in %.1f s%n", node.galleryDir(), (System.nanoTime() - start) / 1e9);
+      return 0;
     }
-    System.out.printf("reindexed %s in %.1f s%n", dataOptions.data.resolve("gallery"), (System.nanoTime() - start) / 1e9);
-    return 0;
   }
 }

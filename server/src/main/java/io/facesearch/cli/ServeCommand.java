@@ -2,19 +2,14 @@ package io.facesearch.cli;
 
 import io.facesearch.accounts.AccountStore;
 import io.facesearch.api.FaceSearchApp;
-import io.facesearch.api.Services;
+import io.facesearch.app.Node;
+import io.facesearch.app.NodeSettings;
 import io.facesearch.gallery.LuceneGalleryConfig;
-import io.facesearch.mail.SmtpSettings;
 import io.facesearch.billing.Prices;
-import io.facesearch.sessions.Retention;
 import io.facesearch.pipeline.FacePipeline;
 import io.facesearch.pipeline.ModelSpeedCheck;
 import io.javalin.Javalin;
 import java.time.Clock;
-import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.LoggerFactory;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -86,32 +81,18 @@ final class ServeCommand implements Callable<Integer> {
     } else {
       LoggerFactory.getLogger(ServeCommand.class).info(speed.oneLine());
     }
-    Services services = Services.open(dataOptions.data, pipeline, Clock.systemUTC(),
-        new Prices(priceFaceSearch, creditPriceCents, freeCredits), SmtpSettings.fromEnvironment(),
-        LuceneGalleryConfig.defaults().withSearchCandidates(searchCandidates));
-    services.accounts().bootstrapIfEmpty().ifPresent(ServeCommand::announce);
-    Javalin app = FaceSearchApp.create(services, publicUrl,
-        new FaceSearchApp.Limits(writesPerMinute, readsPerMinute, registrationsPerHour));
-    // Background work: webhook deliveries every second, retention hourly (two threads, so a slow purge never
-    // delays deliveries).
-    ScheduledExecutorService background = Executors.newScheduledThreadPool(2,
-        Thread.ofPlatform().daemon().name("background-", 0).factory());
-    Retention retention = new Retention(services.accounts(), services.review(), Clock.systemUTC());
-    every(background, "webhook delivery", Duration.ofSeconds(1), services.webhooks()::deliverDue);
-    every(background, "retention", Duration.ofHours(1), retention::runOnce);
-    // Erasures (API, console, retention) become physical within a minute: WAL truncated, gallery segments rewritten.
-    every(background, "erasure purge", Duration.ofMinutes(1), services.review()::purgeErased);
+    Node node = Node.open(NodeSettings.of(dataOptions.data)
+        .withPrices(new Prices(priceFaceSearch, creditPriceCents, freeCredits))
+        .withGallery(LuceneGalleryConfig.defaults().withSearchCandidates(searchCandidates))
+        .withLimits(new FaceSearchApp.Limits(writesPerMinute, readsPerMinute, registrationsPerHour))
+        .withPublicUrl(publicUrl), Clock.systemUTC());
+    node.accounts().bootstrapIfEmpty().ifPresent(ServeCommand::announce);
+    node.services(pipeline);
+    Javalin app = node.httpApp();
+    node.startBackgroundJobs();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      // Let a running pass finish: an interrupted gallery merge could close the index's files under it.
-      background.shutdown();
-      try {
-        background.awaitTermination(30, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      app.stop();
-      services.close();
+      node.close(); // background work, HTTP, services
       pipeline.close();
       stopped.countDown();
     }));
@@ -128,17 +109,6 @@ final class ServeCommand implements Callable<Integer> {
     } catch (java.net.UnknownHostException e) {
       throw new UserError("unknown --host " + host);
     }
-  }
-
-  /** Runs {@code task} repeatedly, first after one period; a failed pass is logged and the next one still runs. */
-  private static void every(ScheduledExecutorService executor, String what, Duration period, Runnable task) {
-    executor.scheduleWithFixedDelay(() -> {
-      try {
-        task.run();
-      } catch (RuntimeException e) {
-        LoggerFactory.getLogger(ServeCommand.class).warn("{} pass failed: {}", what, e.getMessage());
-      }
-    }, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** First start: the operator's key is printed once, here, and never again. */

@@ -2,11 +2,8 @@ package io.facesearch.cli;
 
 import io.facesearch.accounts.AccountStore;
 import io.facesearch.accounts.Application;
-import io.facesearch.store.Database;
-import io.facesearch.webhooks.SecretBox;
+import io.facesearch.app.Node;
 import io.facesearch.webhooks.Webhooks;
-import java.nio.file.Files;
-import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -34,12 +31,16 @@ final class WebhookCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Database db = data.database();
-    AccountStore accounts = new AccountStore(db);
+    try (Node node = data.node()) {
+      return call(node);
+    }
+  }
+
+  private int call(Node node) {
+    AccountStore accounts = node.accounts();
     Application app = applicationId == null ? accounts.defaultApplication().orElseThrow()
         : accounts.application(applicationId).orElseThrow(() -> new UserError("no application " + applicationId));
-    byte[] serverSecret = Files.readAllBytes(data.data.resolve("secret.key"));
-    Webhooks webhooks = new Webhooks(db, new SecretBox(serverSecret), Clock.systemUTC());
+    Webhooks webhooks = node.webhooks();
     if (clear) {
       webhooks.remove(app.id());
       System.out.println("webhook removed for " + app.id());

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.facesearch.accounts.AccountStore;
 import io.facesearch.accounts.AppSettings;
 import io.facesearch.accounts.Application;
-import io.facesearch.api.Services;
 import io.facesearch.search.GallerySearch;
 import io.facesearch.search.MatchThreshold;
 import io.facesearch.search.SearchType;
@@ -17,6 +16,7 @@ import io.facesearch.image.ImageDecoder;
 import io.facesearch.image.ImageRejectedException;
 import io.facesearch.lists.FaceLists;
 import io.facesearch.search.FaceSearchService;
+import io.facesearch.services.Services;
 import io.facesearch.sessions.Session;
 import io.facesearch.sessions.SessionReview;
 import io.facesearch.sessions.SessionStatus;
@@ -29,6 +29,7 @@ import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -54,6 +55,7 @@ final class ConsolePages {
   private final Services s;
   private final ConsoleGuard guard;
   private final ConsoleData data;
+  private final Clock clock;
   private final ImageDecoder decoder = new ImageDecoder();
   /**
    * New API keys waiting to be shown once (Post/Redirect/Get, so that reloading the page cannot create another):
@@ -64,10 +66,11 @@ final class ConsolePages {
 
   private record FreshKey(String applicationId, String key, Instant until) {}
 
-  ConsolePages(Services s, ConsoleGuard guard, ConsoleData data) {
+  ConsolePages(Services s, ConsoleGuard guard, ConsoleData data, Clock clock) {
     this.s = s;
     this.guard = guard;
     this.data = data;
+    this.clock = clock;
   }
 
   // ---- sessions ---------------------------------------------------------------------------------
@@ -315,14 +318,14 @@ final class ConsolePages {
   void keys(Context ctx, Viewer v) {
     String token = ctx.queryParam("new");
     FreshKey fresh = token == null ? null : freshKeys.remove(token);
-    String shown = fresh != null && fresh.applicationId().equals(v.app().id()) && fresh.until().isAfter(Instant.now())
+    String shown = fresh != null && fresh.applicationId().equals(v.app().id()) && fresh.until().isAfter(clock.instant())
         ? fresh.key() : null;
     guard.render(ctx, "keys.jte", keysPage(ctx, v, shown));
   }
 
   void createKey(Context ctx, Viewer v) {
     AccountStore.NewKey key = s.accounts().createKey(v.app().id());
-    Instant now = Instant.now();
+    Instant now = clock.instant();
     freshKeys.values().removeIf(f -> f.until().isBefore(now));
     String token = ConsoleAuth.random(24);
     freshKeys.put(token, new FreshKey(v.app().id(), key.key(), now.plus(FRESH_KEY_LIFETIME)));

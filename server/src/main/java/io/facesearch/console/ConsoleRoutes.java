@@ -1,6 +1,6 @@
 package io.facesearch.console;
 
-import io.facesearch.api.Services;
+import io.facesearch.services.Services;
 import io.javalin.config.RoutesConfig;
 import java.time.Clock;
 
@@ -10,12 +10,23 @@ import java.time.Clock;
  */
 public final class ConsoleRoutes {
 
-  private ConsoleRoutes() {}
+  private final ConsoleGuard guard;
+  private final ConsolePages pages;
 
-  public static void register(RoutesConfig routes, Services s) {
-    ConsoleAuth auth = new ConsoleAuth(s.db(), Clock.systemUTC());
-    ConsoleGuard guard = new ConsoleGuard(auth, new ConsoleData(s.db(), s.accounts()), s.accounts(), new Templates());
-    ConsolePages pages = new ConsolePages(s, guard, new ConsoleData(s.db(), s.accounts()));
+  private ConsoleRoutes(ConsoleGuard guard, ConsolePages pages) {
+    this.guard = guard;
+    this.pages = pages;
+  }
+
+  /** The console on the node's services and clock: built once, by the composition root. */
+  public static ConsoleRoutes build(Services s, Clock clock) {
+    ConsoleAuth auth = new ConsoleAuth(s.db(), clock);
+    ConsoleData data = new ConsoleData(s.db(), s.accounts());
+    ConsoleGuard guard = new ConsoleGuard(auth, data, s.accounts(), new Templates());
+    return new ConsoleRoutes(guard, new ConsolePages(s, guard, data, clock));
+  }
+
+  public void register(RoutesConfig routes) {
 
     // Javalin ignores trailing slashes: this one route is /console and /console/ (the address README gives)
     routes.get("/console", ctx -> ctx.status(303).header("Location", "/console/sessions"));

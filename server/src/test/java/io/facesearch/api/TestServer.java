@@ -1,8 +1,12 @@
 package io.facesearch.api;
 
+import io.facesearch.app.Node;
+import io.facesearch.app.NodeSettings;
 import io.facesearch.billing.Prices;
+import io.facesearch.gallery.LuceneGalleryConfig;
 import io.facesearch.mail.SmtpSettings;
 import io.facesearch.pipeline.SharedPipeline;
+import io.facesearch.services.Services;
 import io.javalin.Javalin;
 import java.net.URI;
 import java.nio.file.Path;
@@ -12,6 +16,7 @@ import java.time.Clock;
 final class TestServer implements AutoCloseable {
 
   final Path data;
+  final Node node;
   final Services services;
   final Javalin app;
   /** The default application's API key (what first start prints). */
@@ -28,9 +33,10 @@ final class TestServer implements AutoCloseable {
 
   TestServer(Path data, Clock clock, String apiKey, Prices prices, SmtpSettings smtp, FaceSearchApp.Limits limits) {
     this.data = data;
-    services = Services.open(data, SharedPipeline.get(), clock, prices, smtp);
+    node = Node.open(new NodeSettings(data, prices, smtp, LuceneGalleryConfig.defaults(), limits, null), clock);
+    services = node.services(SharedPipeline.get());
     this.apiKey = apiKey != null ? apiKey : services.accounts().bootstrapIfEmpty().orElseThrow().key().key();
-    app = FaceSearchApp.create(services, null, limits).start("127.0.0.1", 0);
+    app = node.httpApp().start("127.0.0.1", 0);
   }
 
   /** A fresh server with these prices, SMTP server and limits. */
@@ -52,7 +58,6 @@ final class TestServer implements AutoCloseable {
 
   @Override
   public void close() {
-    app.stop();
-    services.close();
+    node.close(); // the HTTP service, then the services
   }
 }

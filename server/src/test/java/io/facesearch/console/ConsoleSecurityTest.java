@@ -9,6 +9,11 @@ import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import io.facesearch.accounts.AppSettings;
 import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -168,12 +173,49 @@ class ConsoleSecurityTest {
 
   @Test
   void five_failed_sign_ins_lock_the_account_for_fifteen_minutes() throws Exception {
-    Api api = new Api(server);
-    api.newAccount(SMTP, "lock@example.com");
-    for (int i = 0; i < 5; i++) {
-      assertEquals(i < 4 ? 401 : 429, api.consoleSignIn("lock@example.com", "wrong-password-1").statusCode());
+    TestClock clock = new TestClock(Instant.parse("2026-03-02T09:00:00Z"));
+    try (ConsoleTestServer timed = new ConsoleTestServer(SMTP.getSmtp().getPort(), clock)) {
+      Api api = new Api(timed);
+      api.newAccount(SMTP, "lock@example.com");
+      for (int i = 0; i < 5; i++) {
+        assertEquals(i < 4 ? 401 : 429, api.consoleSignIn("lock@example.com", "wrong-password-1").statusCode());
+      }
+      Instant locked = clock.instant();
+      assertEquals(429, api.consoleSignIn("lock@example.com", Api.PASSWORD).statusCode(), "even the right password");
+      assertEquals(401, api.consoleSignIn("nobody@example.com", Api.PASSWORD).statusCode());
+
+      clock.set(locked.plus(Duration.ofMinutes(14)).plusSeconds(59));
+      assertEquals(429, api.consoleSignIn("lock@example.com", Api.PASSWORD).statusCode(), "still locked at 14:59");
+      clock.set(locked.plus(Duration.ofMinutes(15)).plusSeconds(1));
+      assertEquals(303, api.consoleSignIn("lock@example.com", Api.PASSWORD).statusCode(), "open again at 15:01");
     }
-    assertEquals(429, api.consoleSignIn("lock@example.com", Api.PASSWORD).statusCode(), "even the right password");
-    assertEquals(401, api.consoleSignIn("nobody@example.com", Api.PASSWORD).statusCode());
+  }
+
+  /** A clock the test sets; the whole server (console, API, services) runs on it. */
+  static final class TestClock extends Clock {
+    private volatile Instant now;
+
+    TestClock(Instant start) {
+      now = start;
+    }
+
+    void set(Instant instant) {
+      now = instant;
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
   }
 }

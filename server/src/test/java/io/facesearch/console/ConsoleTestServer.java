@@ -1,11 +1,12 @@
 package io.facesearch.console;
 
-import io.facesearch.api.FaceSearchApp;
-import io.facesearch.api.Services;
 import io.facesearch.api.TempFolders;
+import io.facesearch.app.Node;
+import io.facesearch.app.NodeSettings;
 import io.facesearch.billing.Prices;
 import io.facesearch.mail.SmtpSettings;
 import io.facesearch.pipeline.SharedPipeline;
+import io.facesearch.services.Services;
 import io.javalin.Javalin;
 import java.net.URI;
 import java.time.Clock;
@@ -13,17 +14,23 @@ import java.time.Clock;
 /** The real service on a random loopback port with a fresh data folder, 100 free credits and GreenMail SMTP. */
 final class ConsoleTestServer implements AutoCloseable {
 
+  final Node node;
   final Services services;
   final Javalin app;
   /** The default (operator's) application's key. */
   final String operatorKey;
 
   ConsoleTestServer(int smtpPort) {
-    services = Services.open(TempFolders.create("facesearch-console"), SharedPipeline.get(),
-        Clock.systemUTC(), new Prices(1, 10, 100),
-        new SmtpSettings("127.0.0.1", smtpPort, null, null, "facesearch@test.local", false));
+    this(smtpPort, Clock.systemUTC());
+  }
+
+  /** The server on {@code clock} (a test clock makes the console's time limits testable). */
+  ConsoleTestServer(int smtpPort, Clock clock) {
+    node = Node.open(NodeSettings.of(TempFolders.create("facesearch-console")).withPrices(new Prices(1, 10, 100))
+        .withSmtp(new SmtpSettings("127.0.0.1", smtpPort, null, null, "facesearch@test.local", false)), clock);
+    services = node.services(SharedPipeline.get());
     operatorKey = services.accounts().bootstrapIfEmpty().orElseThrow().key().key();
-    app = FaceSearchApp.create(services, null, FaceSearchApp.Limits.DEFAULTS).start("127.0.0.1", 0);
+    app = node.httpApp().start("127.0.0.1", 0);
   }
 
   URI url(String path) {
@@ -36,7 +43,6 @@ final class ConsoleTestServer implements AutoCloseable {
 
   @Override
   public void close() {
-    app.stop();
-    services.close();
+    node.close(); // the HTTP service, then the services
   }
 }

@@ -3,7 +3,9 @@ package io.facesearch.imports;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.facesearch.accounts.Application;
-import io.facesearch.api.Services;
+import io.facesearch.app.Node;
+import io.facesearch.app.NodeSettings;
+import io.facesearch.services.Services;
 import io.facesearch.pipeline.SharedPipeline;
 import io.facesearch.pipeline.TestData;
 import java.io.ByteArrayOutputStream;
@@ -30,7 +32,8 @@ class BulkImportTest {
     List<ImportEntry> entries = ImportSource.csv(csv);
     assertEquals("Obama, Barack", entries.getFirst().name());
 
-    try (Services s = Services.open(tmp.resolve("data"), SharedPipeline.get(), Clock.systemUTC())) {
+    try (Node node = Node.open(NodeSettings.of(tmp.resolve("data")), Clock.systemUTC())) {
+      Services s = node.services(SharedPipeline.get());
       s.accounts().bootstrapIfEmpty();
       Application app = s.accounts().defaultApplication().orElseThrow();
       PrintStream quiet = new PrintStream(new ByteArrayOutputStream());

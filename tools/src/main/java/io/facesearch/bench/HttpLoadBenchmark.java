@@ -3,7 +3,8 @@ package io.facesearch.bench;
 import io.facesearch.accounts.AccountStore;
 import io.facesearch.accounts.Application;
 import io.facesearch.api.FaceSearchApp;
-import io.facesearch.api.Services;
+import io.facesearch.app.Node;
+import io.facesearch.services.Services;
 import io.facesearch.gallery.FaceSource;
 import io.facesearch.image.ImageDecoder;
 import io.facesearch.image.ImageRejectedException;
@@ -119,16 +120,19 @@ public final class HttpLoadBenchmark {
    * Rate limits far above what the benchmark sends (the default of 300 writes a minute per key would answer 429):
    * the limiter keeps a ring of this many times per key, so the limit is not set higher than needed.
    */
-  static final FaceSearchApp.Limits UNTHROTTLED = new FaceSearchApp.Limits(60_000, 60_000, 5);
+  public static final FaceSearchApp.Limits UNTHROTTLED = new FaceSearchApp.Limits(60_000, 60_000, 5);
 
   /** Requests of the GET /health floor (and as many of warm-up). */
   private static final int HTTP_FLOOR_REQUESTS = 200;
 
+  private final Node node;
   private final Services services;
   private final PrintStream out;
 
-  public HttpLoadBenchmark(Services services, PrintStream out) {
-    this.services = services;
+  /** On {@code node}, whose services must be built and whose limits should be {@link #UNTHROTTLED}. */
+  public HttpLoadBenchmark(Node node, PrintStream out) {
+    this.node = node;
+    this.services = node.services();
     this.out = out;
   }
 
@@ -143,7 +147,7 @@ public final class HttpLoadBenchmark {
 
     List<HttpLoadGenerator.LevelResult> levels = new ArrayList<>();
     HttpLoadGenerator.LevelResult httpFloor;
-    Javalin server = FaceSearchApp.create(services, null, UNTHROTTLED).start("127.0.0.1", 0);
+    Javalin server = node.httpApp().start("127.0.0.1", 0);
     try {
       String base = "http://127.0.0.1:" + server.port();
       httpFloor = HttpLoadGenerator.gets(URI.create(base + "/health")).run(1, HTTP_FLOOR_REQUESTS, HTTP_FLOOR_REQUESTS);

@@ -1,7 +1,7 @@
 package io.facesearch.bench;
 
 import io.facesearch.accounts.Application;
-import io.facesearch.api.Services;
+import io.facesearch.services.Services;
 import io.facesearch.detect.Detection;
 import io.facesearch.gallery.GalleryFilter;
 import io.facesearch.gallery.GalleryMatch;

@@ -1,7 +1,7 @@
 package io.facesearch.bench;
 
 import io.facesearch.accounts.Application;
-import io.facesearch.api.Services;
+import io.facesearch.services.Services;
 import io.facesearch.gallery.FaceSource;
 import io.facesearch.gallery.StoredFace;
 import io.facesearch.sessions.Session;

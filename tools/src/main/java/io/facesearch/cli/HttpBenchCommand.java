@@ -1,6 +1,7 @@
 package io.facesearch.cli;
 
-import io.facesearch.api.Services;
+import io.facesearch.app.Node;
+import io.facesearch.app.NodeSettings;
 import io.facesearch.bench.HttpLoadBenchmark;
 import io.facesearch.bench.SyntheticFaceSeeder;
 import io.facesearch.pipeline.FacePipeline;
@@ -84,8 +85,9 @@ final class HttpBenchCommand implements Callable<Integer> {
     System.out.printf(Locale.ROOT, "data: %s%n", folder.toAbsolutePath());
     HttpLoadBenchmark.Result result;
     try (FacePipeline pipeline = pipelineOptions.load();
-         Services services = Services.open(folder, pipeline, Clock.systemUTC())) {
-      result = new HttpLoadBenchmark(services, System.out).run(cfg, photos);
+         Node node = Node.open(NodeSettings.of(folder).withLimits(HttpLoadBenchmark.UNTHROTTLED), Clock.systemUTC())) {
+      node.services(pipeline);
+      result = new HttpLoadBenchmark(node, System.out).run(cfg, photos);
     } finally {
       if (freshFolder && !keepData) {
         deleteTree(folder);
