@@ -50,8 +50,10 @@ import org.apache.lucene.util.BytesRef;
  *     4-bit residuals) that scores the best candidates ({@code .fsk}, 840 bytes for 512-d). With HNSW: a
  *     binary-quantised copy ({@code .veb}, Lucene's BBQ, 78 bytes for 512-d; with int7 or int4 quantisation
  *     {@code .veq} instead) and the graph ({@code .vex}).</td></tr>
- * <tr><td>{@code application_id}, {@code session_id}, {@code model_id}</td><td>binary doc values</td><td>UTF-8
- *     strings; {@code model_id} is the id of the model that produced the embedding</td></tr>
+ * <tr><td>{@code model_id}</td><td>indexed term + binary doc values</td><td>the id of the model that produced the
+ *     embedding (UTF-8). Every search filters on the term of its {@link GalleryQuery#modelId()} (the clause is
+ *     dropped when the term is on every document), so vectors of different models are never compared.</td></tr>
+ * <tr><td>{@code application_id}, {@code session_id}</td><td>binary doc values</td><td>UTF-8 strings</td></tr>
  * <tr><td>{@code attrs}</td><td>numeric doc values</td><td>bits 0-3: blocklisted, allowlisted, approved,
  *     searchable ({@link FaceFlags}); bits 8-15: {@link FaceSource} code</td></tr>
  * <tr><td>{@code created_at}</td><td>numeric doc values</td><td>nanoseconds since the epoch</td></tr>
@@ -72,9 +74,10 @@ final class GalleryIndexLayout {
      * 1: int7 quantised HNSW; 2: binary-quantised (BBQ) HNSW; 3: sketch scan by default, vectors key; 4: the sketch
      * format keeps byte vectors too (its version 1); 5: and their 4-bit residuals (its version 2); 6: scope terms of the blocklisted and of the
      * allowlisted faces (the lists are searched on their own) and of a face search's candidates without saved API
-     * searches.
+     * searches; 7: the model id is an indexed term too (every search filters on it; an index of version 6 lacks
+     * the term, so that it would find nothing, and is rebuilt).
      */
-    static final int LAYOUT_VERSION = 6;
+    static final int LAYOUT_VERSION = 7;
     static final String LAYOUT_VERSION_KEY = "facesearch.gallery.layout";
     static final String DIMENSIONS_KEY = "facesearch.gallery.dims";
     static final String VECTORS_KEY = "facesearch.gallery.vectors";
@@ -158,13 +161,28 @@ final class GalleryIndexLayout {
         return new Term(SCOPE, prefix + filter.applicationId());
     }
 
-    /** The filter of a search: the scope term, plus a MUST_NOT clause per excluded source. */
+    static Term modelTerm(String modelId) {
+        return new Term(MODEL_ID, modelId);
+    }
+
+    /** The filter of a count: the scope term, plus a MUST_NOT clause per excluded source. */
     static Query filterQuery(GalleryFilter filter) {
+        return filterQuery(filter, null);
+    }
+
+    /**
+     * The filter of a search: the scope term, the model term unless {@code modelId} is null (the caller knows that
+     * every document has it), plus a MUST_NOT clause per excluded source.
+     */
+    static Query filterQuery(GalleryFilter filter, String modelId) {
         Query scope = new TermQuery(scopeTerm(filter));
-        if (filter.excludedSources().isEmpty()) {
+        if (filter.excludedSources().isEmpty() && modelId == null) {
             return scope;
         }
         BooleanQuery.Builder builder = new BooleanQuery.Builder().add(scope, BooleanClause.Occur.FILTER);
+        if (modelId != null) {
+            builder.add(new TermQuery(modelTerm(modelId)), BooleanClause.Occur.FILTER);
+        }
         for (FaceSource source : filter.excludedSources()) {
             builder.add(new TermQuery(new Term(SOURCE, source.wireName())), BooleanClause.Occur.MUST_NOT);
         }
@@ -200,6 +218,7 @@ final class GalleryIndexLayout {
         doc.add(new KnnFloatVectorField(EMBEDDING, face.embedding(), VectorSimilarityFunction.DOT_PRODUCT));
         doc.add(new BinaryDocValuesField(APPLICATION_ID, new BytesRef(app)));
         doc.add(new BinaryDocValuesField(SESSION_ID, new BytesRef(face.sessionId())));
+        doc.add(new StringField(MODEL_ID, face.modelId(), Field.Store.NO));
         doc.add(new BinaryDocValuesField(MODEL_ID, new BytesRef(face.modelId())));
         doc.add(new NumericDocValuesField(ATTRS, attrs(flags, face.source())));
         doc.add(new NumericDocValuesField(CREATED_AT, epochNanos(face.createdAt())));

@@ -9,6 +9,7 @@ import io.facesearch.mail.Outbox;
 import io.facesearch.mail.SmtpMailer;
 import io.facesearch.mail.SmtpSettings;
 import io.facesearch.gallery.Gallery;
+import io.facesearch.gallery.GalleryReconciler;
 import io.facesearch.gallery.LuceneGallery;
 import io.facesearch.gallery.LuceneGalleryConfig;
 import io.facesearch.images.ImageStore;
@@ -36,7 +37,7 @@ import java.time.Clock;
  * Everything one facesearch node runs on, opened from one data folder:
  * <pre>
  *   data/facesearch.db     SQLite: accounts, sessions, faces (with embeddings): the truth
- *   data/gallery/          Lucene HNSW index of the faces, checked against the truth at start
+ *   data/gallery/          Lucene index of the faces (sketch scan), reconciled with the truth at start
  *   data/images/           face images, upright JPEG, per application
  *   data/secret.key        32 random bytes signing image URLs (created at first start, mode 600)
  * </pre>
@@ -69,6 +70,7 @@ public record Services(FacePipeline pipeline, Database db, AccountStore accounts
     SessionStore sessions = new SessionStore();
     Metrics metrics = new Metrics();
     Gallery gallery = new TimedGallery(LuceneGallery.open(dataDir.resolve("gallery"), faces, galleryConfig), metrics);
+    new GalleryReconciler(gallery, faces).reconcile(); // the writes the index missed (a crash, a failed write)
     pipeline.observe(metrics);
     ImageStore images = new ImageStore(dataDir);
     byte[] serverSecret = secret(dataDir);

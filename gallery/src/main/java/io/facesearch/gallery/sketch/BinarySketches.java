@@ -57,7 +57,7 @@ import org.apache.lucene.util.VectorUtil;
  *     float vectors only the few hits this error leaves on either side of the k-th best or the minimum).</li>
  * </ol>
  * The scan is split into chunks of {@value #CHUNK} vectors, claimed by the searching thread and, when one is free, a
- * helper thread ({@link ScanHelpers}): a search never waits for a helper that has not started. What a search
+ * helper thread of the gallery's {@link ParallelScan}: a search never waits for a helper that has not started. What a search
  * allocates is proportional to its shortlist, not to the segment.
  */
 final class BinarySketches {
@@ -219,15 +219,15 @@ final class BinarySketches {
         if (count == 0) {
             return;
         }
-        int considered = collector.getSearchStrategy() instanceof SketchScanStrategy strategy
-                ? Math.max(collector.k(), strategy.candidates())
-                : collector.k();
+        SketchScanStrategy strategy = collector.getSearchStrategy() instanceof SketchScanStrategy s ? s : null;
+        int considered = strategy != null ? Math.max(collector.k(), strategy.candidates()) : collector.k();
+        ParallelScan helpers = strategy != null ? strategy.scan() : ParallelScan.NONE;
         Query q = new Query(query);
         long wanted = (long) SHORTLIST_FACTOR * considered;
         int bound = q.boundFromSample(wanted, accept, ordToDoc);
         Shortlist shortlist;
         while (true) {
-            shortlist = scan(q, bound, accept, ordToDoc, considered);
+            shortlist = scan(helpers, q, bound, accept, ordToDoc, considered);
             // The sample misjudged the distribution (rare): widen the bound until the shortlist is full.
             if (shortlist.found >= wanted || shortlist.found == shortlist.scanned || bound >= q.maxDistance()) {
                 break;
@@ -293,11 +293,12 @@ final class BinarySketches {
      * percent, far inside that margin, and both threads score at once. Of what they scored, the best
      * {@code considered} by the estimate are kept: what one thread alone would have scored.
      */
-    private Shortlist scan(Query q, int bound, Bits accept, IntUnaryOperator ordToDoc, int considered) {
+    private Shortlist scan(ParallelScan helpers, Query q, int bound, Bits accept, IntUnaryOperator ordToDoc,
+            int considered) {
         int chunks = (count + CHUNK - 1) / CHUNK;
         ScanJob job = new ScanJob(q, bound, accept, ordToDoc, chunks, considered);
         if (chunks > 1) {
-            ScanHelpers.offer(job); // when every helper has a job waiting, the searching thread scans alone
+            helpers.offer(job); // when every helper has a job waiting, the searching thread scans alone
         }
         Shortlist shortlist = job.scanChunks();
         if (job.state.compareAndSet(ScanJob.WAITING, ScanJob.DONE_ALONE)) {
