@@ -15,8 +15,9 @@ import org.apache.lucene.util.VectorUtil;
  * the baseline of the benchmark and the oracle of the tests; its results are exact by construction.
  *
  * <p>Faces live in parallel arrays indexed by slot (a removed face's slot is filled by the last face). Tenants and
- * model ids are compared as int ordinals on the search path; the rest of the filter is {@link GalleryFilter#accepts}. A read-write lock guards the arrays: searches share it, writes are
- * exclusive. Nothing is persisted.
+ * model ids are compared as int ordinals on the search path; the rest of the filter is
+ * {@link GalleryFilter#accepts}. A read-write lock guards the arrays: searches share it, writes are exclusive.
+ * Nothing is persisted.
  */
 public final class ExactGallery implements Gallery {
 

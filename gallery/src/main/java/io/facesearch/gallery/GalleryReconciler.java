@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  * <li>removes the faces the truth no longer has;</li>
  * <li>adds the faces the gallery lacks, and re-adds those whose model id differs (their embedding changed) or that
- *     the gallery holds twice, from {@link GalleryTruth#forEachFace(java.util.Collection, java.util.function.Consumer)};</li>
+ *     the gallery holds twice, from
+ *     {@link GalleryTruth#forEachFace(java.util.Collection, java.util.function.Consumer)};</li>
  * <li>updates the flags of the faces whose flags alone differ.</li>
  * </ul>
  * It holds the states of the gallery's faces in memory while it compares (an id, four flags and a model id per

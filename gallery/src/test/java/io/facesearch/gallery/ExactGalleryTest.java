@@ -52,7 +52,7 @@ class ExactGalleryTest {
         TestFaces faces = new TestFaces(3);
         float[] v = faces.unitVector();
         for (String id : List.of("c", "a", "d", "b")) {
-            exact.add(new StoredFace(id, "app", "s", FaceSource.API, false, false, false, true, "m",
+            exact.add(new StoredFace(id, "app", "s", FaceSource.API, false, false, false, true, TestFaces.MODEL,
                     java.time.Instant.EPOCH, v));
         }
         List<GalleryMatch> top = exact.search(new GalleryQuery(v, TestFaces.MODEL, 3, -1f, GalleryFilter.tenant("app")));

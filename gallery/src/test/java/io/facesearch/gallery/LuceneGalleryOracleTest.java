@@ -63,14 +63,15 @@ class LuceneGalleryOracleTest {
                     truth.put(truth.get(faceId).withFlags(flags));
                     assertEquals(exact.update(faceId, flags), lucene.update(faceId, flags), "update at " + step);
                 } else if (op < 63) {
-                    // Reopen, half of the time after a crash that loses the uncommitted writes: the repair on open
-                    // must restore them from the truth.
+                    // Reopen, half of the time after a crash that loses the uncommitted writes: the reconciler run
+                    // after opening (as the server runs it) must restore them from the truth.
                     if (faces.random().nextBoolean()) {
                         lucene.crash();
                     } else {
                         lucene.close();
                     }
                     lucene = Galleries.open(dir, truth);
+                    new GalleryReconciler(lucene, truth).reconcile();
                 } else {
                     float[] probe = live.isEmpty() || faces.random().nextBoolean()
                             ? faces.unitVector()
