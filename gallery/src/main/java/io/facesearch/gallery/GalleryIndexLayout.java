@@ -42,14 +42,12 @@ import org.apache.lucene.util.BytesRef;
  * <tr><td>{@code source}</td><td>indexed term</td><td>{@link FaceSource#wireName()}; excluded sources are
  *     {@code MUST_NOT} clauses</td></tr>
  * <tr><td>{@code embedding}</td><td>float vector, {@code dims} (512) entries,
- *     {@link VectorSimilarityFunction#DOT_PRODUCT}</td><td>the L2-normalised embedding. Its per-field vectors format
- *     (see {@link LuceneGalleryConfig#vectorsFormat}) keeps the raw float32 vectors ({@code .vec}: what merges
- *     read, and re-scoring of HNSW's candidates and of the sketch scan's hits at a boundary) and, by default
- *     ({@link io.facesearch.gallery.sketch.SketchScanVectorsFormat}, whose javadoc documents its files), per vector
- *     a 1-bit sketch and its correction factor that every search scans, and a 12-bit copy (int8 bytes, a scale and
- *     4-bit residuals) that scores the best candidates ({@code .fsk}, 840 bytes for 512-d). With HNSW: a
- *     binary-quantised copy ({@code .veb}, Lucene's BBQ, 78 bytes for 512-d; with int7 or int4 quantisation
- *     {@code .veq} instead) and the graph ({@code .vex}).</td></tr>
+ *     {@link VectorSimilarityFunction#DOT_PRODUCT}</td><td>the L2-normalised embedding. Its per-field vectors format,
+ *     {@link io.facesearch.gallery.sketch.SketchScanVectorsFormat} (whose javadoc documents its files), keeps the
+ *     raw float32 vectors ({@code .vec}: what merges read, and the re-scoring of the sketch scan's hits at a
+ *     boundary) and, per vector, a 1-bit sketch and its correction factor that every search scans, and a 12-bit copy
+ *     (int8 bytes, a scale and 4-bit residuals) that scores the best candidates ({@code .fsk}, 840 bytes for
+ *     512-d).</td></tr>
  * <tr><td>{@code model_id}</td><td>indexed term + binary doc values</td><td>the id of the model that produced the
  *     embedding (UTF-8). Every search filters on the term of its {@link GalleryQuery#modelId()} (the clause is
  *     dropped when the term is on every document), so vectors of different models are never compared.</td></tr>
@@ -60,7 +58,7 @@ import org.apache.lucene.util.BytesRef;
  * </table>
  *
  * <p>Lucene's DOT_PRODUCT score is {@code (1 + dot) / 2}; the gallery never exposes it: it reports {@code dot}, from
- * the sketch format's 12-bit copies or HNSW's candidates re-scored with the float vectors.
+ * the sketch format's 12-bit copies, or the float vectors for the hits at a boundary.
  *
  * <p>Every commit carries user data {@value #LAYOUT_VERSION_KEY} = {@value #LAYOUT_VERSION}, {@value #DIMENSIONS_KEY}
  * and {@value #VECTORS_KEY} (the vectors format and its settings). On open, an index without them, with an older
