@@ -12,8 +12,9 @@ import java.util.Objects;
  *                            estimate, scored again with byte vectors (the best of them by their 12-bit copies,
  *                            {@link #collected})
  * @param indexingThreads     threads that add documents during {@link LuceneGallery#rebuild}
- * @param scanThreads         helper threads of the sketch scan ({@link ParallelScan}), owned by the gallery: started
- *                            when it opens, stopped when it closes; 0 scans on the searching thread alone
+ * @param scanThreads         helper threads of the sketch scan
+ *                            ({@link io.facesearch.gallery.sketch.ParallelScan}), owned by the gallery: started when
+ *                            it opens, stopped when it closes; 0 scans on the searching thread alone
  * @param ramBufferMb         IndexWriter RAM buffer; larger means fewer, larger flushed segments
  * @param commitInterval      how often pending writes are committed (fsync) in the background; the truth is
  *                            durable, an uncommitted write lost in a crash is repaired from it by a
