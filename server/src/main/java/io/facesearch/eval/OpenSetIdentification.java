@@ -29,9 +29,9 @@ import java.util.Random;
  */
 public final class OpenSetIdentification {
 
-  /** FPIR values at which FNIR is reported. */
   /** The model id of the eval's own gallery: its faces and its probes are embedded alike (the same run). */
   private static final String GALLERY_MODEL = "eval";
+  /** FPIR values at which FNIR is reported. */
   public static final double[] FPIRS = {1e-1, 1e-2, 1e-3};
   /** Gallery sizes of the projection. */
   public static final long[] PROJECTED_SIZES = {10_000, 100_000, 1_000_000, 10_000_000};
