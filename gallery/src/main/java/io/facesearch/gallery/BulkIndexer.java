@@ -10,8 +10,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.lucene.index.IndexWriter;
 
 /**
- * Feeds faces streamed by a {@link GalleryTruth} to an {@link IndexWriter} from several threads, so that HNSW
- * insertion (the costly part of indexing) uses every core. Each thread writes its own in-memory segment.
+ * Feeds faces streamed by a {@link GalleryTruth} to an {@link IndexWriter} from several threads, so that indexing
+ * (building the documents, and the flushes of their segments, where the sketches are encoded) uses every core. Each
+ * thread writes its own in-memory segment.
  */
 final class BulkIndexer implements AutoCloseable {
 

@@ -7,15 +7,17 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
 import org.apache.lucene.util.VectorUtil;
 
 /**
  * Brute-force exact search in memory: every search computes the dot product with every face of the tenant. It is
  * the baseline of the benchmark and the oracle of the tests; its results are exact by construction.
  *
- * <p>Faces live in parallel arrays indexed by slot (a removed face's slot is filled by the last face). Tenants are
- * compared as int ordinals on the search path. A read-write lock guards the arrays: searches share it, writes are
- * exclusive. Nothing is persisted.
+ * <p>Faces live in parallel arrays indexed by slot (a removed face's slot is filled by the last face). Tenants and
+ * model ids are compared as int ordinals on the search path; the rest of the filter is
+ * {@link GalleryFilter#accepts}. A read-write lock guards the arrays: searches share it, writes are exclusive.
+ * Nothing is persisted.
  */
 public final class ExactGallery implements Gallery {
 
@@ -27,9 +29,11 @@ public final class ExactGallery implements Gallery {
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final Map<String, Integer> slotByFaceId = new HashMap<>();
     private final Map<String, Integer> tenantOrdinals = new HashMap<>();
+    private final Map<String, Integer> modelOrdinals = new HashMap<>();
     private int size;
     private float[][] vectors = new float[16][];
     private int[] tenants = new int[16];
+    private int[] models = new int[16];
     private byte[] flagBits = new byte[16];
     private StoredFace[] faces = new StoredFace[16];
 
@@ -67,6 +71,7 @@ public final class ExactGallery implements Gallery {
         faces[slot] = face;
         vectors[slot] = face.embedding();
         tenants[slot] = tenantOrdinals.computeIfAbsent(face.applicationId(), app -> tenantOrdinals.size());
+        models[slot] = modelOrdinals.computeIfAbsent(face.modelId(), model -> modelOrdinals.size());
         flagBits[slot] = (byte) face.flags().bits();
     }
 
@@ -75,6 +80,7 @@ public final class ExactGallery implements Gallery {
         faces = Arrays.copyOf(faces, capacity);
         vectors = Arrays.copyOf(vectors, capacity);
         tenants = Arrays.copyOf(tenants, capacity);
+        models = Arrays.copyOf(models, capacity);
         flagBits = Arrays.copyOf(flagBits, capacity);
     }
 
@@ -124,7 +130,8 @@ public final class ExactGallery implements Gallery {
         lock.readLock().lock();
         try {
             Integer tenant = tenantOrdinals.get(filter.applicationId());
-            if (tenant == null) {
+            Integer model = modelOrdinals.get(query.modelId());
+            if (tenant == null || model == null) {
                 return List.of();
             }
             int required = FaceFlags.SEARCHABLE;
@@ -134,14 +141,11 @@ public final class ExactGallery implements Gallery {
             int heapSize = 0;
             for (int slot = 0; slot < size; slot++) {
                 int bits = flagBits[slot];
-                if (tenants[slot] != tenant || (bits & required) == 0) {
-                    continue;
+                if (tenants[slot] != tenant || models[slot] != model || (bits & required) == 0) {
+                    continue; // the cheap int checks first; the filter's own rule below decides
                 }
-                if (filter.scope() != GalleryFilter.Scope.SEARCHABLE
-                        && !filter.scope().accepts(FaceFlags.fromBits(bits), faces[slot].source())) {
-                    continue;
-                }
-                if (!filter.excludedSources().isEmpty() && filter.excludedSources().contains(faces[slot].source())) {
+                StoredFace candidate = faces[slot];
+                if (!filter.accepts(candidate.applicationId(), candidate.source(), FaceFlags.fromBits(bits))) {
                     continue;
                 }
                 float similarity = VectorUtil.dotProduct(probe, vectors[slot]);
@@ -216,6 +220,20 @@ public final class ExactGallery implements Gallery {
         int t = slots[a];
         slots[a] = slots[b];
         slots[b] = t;
+    }
+
+    @Override
+    public void forEachState(Consumer<FaceState> action) {
+        List<FaceState> states = new ArrayList<>();
+        lock.readLock().lock();
+        try {
+            for (int slot = 0; slot < size; slot++) {
+                states.add(faces[slot].state());
+            }
+        } finally {
+            lock.readLock().unlock();
+        }
+        states.forEach(action); // outside the lock: the action may write to this gallery
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.facesearch.gallery;
 
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Where enrolled faces live and where every 1:N face search looks.
@@ -8,7 +9,8 @@ import java.util.List;
  * <p>Embeddings are L2-normalised float vectors; similarity is cosine, i.e. the dot product. Implementations are
  * thread-safe: searches run in parallel with each other and with writes, and every write is visible to any search
  * that starts after the write returned (read-your-writes). The gallery is an index, not the system of record: the
- * durable truth is a {@link GalleryTruth}, from which a gallery can always be {@link #rebuild rebuilt}.
+ * durable truth is a {@link GalleryTruth}, from which a gallery can always be {@link #rebuild rebuilt}, and against
+ * which a {@link GalleryReconciler} repairs the faces a gallery missed (through this contract only).
  */
 public interface Gallery extends AutoCloseable {
 
@@ -23,6 +25,13 @@ public interface Gallery extends AutoCloseable {
 
     /** The best matches, best first: at most {@code query.k()}, each at least {@code query.minSimilarity()}. */
     List<GalleryMatch> search(GalleryQuery query);
+
+    /**
+     * Calls {@code action} with the state (id, flags, model id) of every face the gallery holds, all tenants, in any
+     * order, streaming: what a {@link GalleryReconciler} compares with the truth. A face id the gallery holds twice
+     * (it should not) is reported twice. Writes made while this runs may or may not be seen.
+     */
+    void forEachState(Consumer<FaceState> action);
 
     /** The number of faces of a tenant, searchable or not. */
     long count(String applicationId);

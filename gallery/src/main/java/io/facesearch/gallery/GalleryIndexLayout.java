@@ -42,23 +42,23 @@ import org.apache.lucene.util.BytesRef;
  * <tr><td>{@code source}</td><td>indexed term</td><td>{@link FaceSource#wireName()}; excluded sources are
  *     {@code MUST_NOT} clauses</td></tr>
  * <tr><td>{@code embedding}</td><td>float vector, {@code dims} (512) entries,
- *     {@link VectorSimilarityFunction#DOT_PRODUCT}</td><td>the L2-normalised embedding. Its per-field vectors format
- *     (see {@link LuceneGalleryConfig#vectorsFormat}) keeps the raw float32 vectors ({@code .vec}: what merges
- *     read, and re-scoring of HNSW's candidates and of the sketch scan's hits at a boundary) and, by default
- *     ({@link io.facesearch.gallery.sketch.SketchScanVectorsFormat}, whose javadoc documents its files), per vector
- *     a 1-bit sketch and its correction factor that every search scans, and a 12-bit copy (int8 bytes, a scale and
- *     4-bit residuals) that scores the best candidates ({@code .fsk}, 840 bytes for 512-d). With HNSW: a
- *     binary-quantised copy ({@code .veb}, Lucene's BBQ, 78 bytes for 512-d; with int7 or int4 quantisation
- *     {@code .veq} instead) and the graph ({@code .vex}).</td></tr>
- * <tr><td>{@code application_id}, {@code session_id}, {@code model_id}</td><td>binary doc values</td><td>UTF-8
- *     strings; {@code model_id} is the id of the model that produced the embedding</td></tr>
+ *     {@link VectorSimilarityFunction#DOT_PRODUCT}</td><td>the L2-normalised embedding. Its per-field vectors format,
+ *     {@link io.facesearch.gallery.sketch.SketchScanVectorsFormat} (whose javadoc documents its files), keeps the
+ *     raw float32 vectors ({@code .vec}: what merges read, and the re-scoring of the sketch scan's hits at a
+ *     boundary) and, per vector, a 1-bit sketch and its correction factor that every search scans, and a 12-bit copy
+ *     (int8 bytes, a scale and 4-bit residuals) that scores the best candidates ({@code .fsk}, 840 bytes for
+ *     512-d).</td></tr>
+ * <tr><td>{@code model_id}</td><td>indexed term + binary doc values</td><td>the id of the model that produced the
+ *     embedding (UTF-8). Every search filters on the term of its {@link GalleryQuery#modelId()} (the clause is
+ *     dropped when the term is on every document), so vectors of different models are never compared.</td></tr>
+ * <tr><td>{@code application_id}, {@code session_id}</td><td>binary doc values</td><td>UTF-8 strings</td></tr>
  * <tr><td>{@code attrs}</td><td>numeric doc values</td><td>bits 0-3: blocklisted, allowlisted, approved,
  *     searchable ({@link FaceFlags}); bits 8-15: {@link FaceSource} code</td></tr>
  * <tr><td>{@code created_at}</td><td>numeric doc values</td><td>nanoseconds since the epoch</td></tr>
  * </table>
  *
  * <p>Lucene's DOT_PRODUCT score is {@code (1 + dot) / 2}; the gallery never exposes it: it reports {@code dot}, from
- * the sketch format's 12-bit copies or HNSW's candidates re-scored with the float vectors.
+ * the sketch format's 12-bit copies, or the float vectors for the hits at a boundary.
  *
  * <p>Every commit carries user data {@value #LAYOUT_VERSION_KEY} = {@value #LAYOUT_VERSION}, {@value #DIMENSIONS_KEY}
  * and {@value #VECTORS_KEY} (the vectors format and its settings). On open, an index without them, with an older
@@ -72,9 +72,10 @@ final class GalleryIndexLayout {
      * 1: int7 quantised HNSW; 2: binary-quantised (BBQ) HNSW; 3: sketch scan by default, vectors key; 4: the sketch
      * format keeps byte vectors too (its version 1); 5: and their 4-bit residuals (its version 2); 6: scope terms of the blocklisted and of the
      * allowlisted faces (the lists are searched on their own) and of a face search's candidates without saved API
-     * searches.
+     * searches; 7: the model id is an indexed term too (every search filters on it; an index of version 6 lacks
+     * the term, so that it would find nothing, and is rebuilt).
      */
-    static final int LAYOUT_VERSION = 6;
+    static final int LAYOUT_VERSION = 7;
     static final String LAYOUT_VERSION_KEY = "facesearch.gallery.layout";
     static final String DIMENSIONS_KEY = "facesearch.gallery.dims";
     static final String VECTORS_KEY = "facesearch.gallery.vectors";
@@ -158,13 +159,28 @@ final class GalleryIndexLayout {
         return new Term(SCOPE, prefix + filter.applicationId());
     }
 
-    /** The filter of a search: the scope term, plus a MUST_NOT clause per excluded source. */
+    static Term modelTerm(String modelId) {
+        return new Term(MODEL_ID, modelId);
+    }
+
+    /** The filter of a count: the scope term, plus a MUST_NOT clause per excluded source. */
     static Query filterQuery(GalleryFilter filter) {
+        return filterQuery(filter, null);
+    }
+
+    /**
+     * The filter of a search: the scope term, the model term unless {@code modelId} is null (the caller knows that
+     * every document has it), plus a MUST_NOT clause per excluded source.
+     */
+    static Query filterQuery(GalleryFilter filter, String modelId) {
         Query scope = new TermQuery(scopeTerm(filter));
-        if (filter.excludedSources().isEmpty()) {
+        if (filter.excludedSources().isEmpty() && modelId == null) {
             return scope;
         }
         BooleanQuery.Builder builder = new BooleanQuery.Builder().add(scope, BooleanClause.Occur.FILTER);
+        if (modelId != null) {
+            builder.add(new TermQuery(modelTerm(modelId)), BooleanClause.Occur.FILTER);
+        }
         for (FaceSource source : filter.excludedSources()) {
             builder.add(new TermQuery(new Term(SOURCE, source.wireName())), BooleanClause.Occur.MUST_NOT);
         }
@@ -200,6 +216,7 @@ final class GalleryIndexLayout {
         doc.add(new KnnFloatVectorField(EMBEDDING, face.embedding(), VectorSimilarityFunction.DOT_PRODUCT));
         doc.add(new BinaryDocValuesField(APPLICATION_ID, new BytesRef(app)));
         doc.add(new BinaryDocValuesField(SESSION_ID, new BytesRef(face.sessionId())));
+        doc.add(new StringField(MODEL_ID, face.modelId(), Field.Store.NO));
         doc.add(new BinaryDocValuesField(MODEL_ID, new BytesRef(face.modelId())));
         doc.add(new NumericDocValuesField(ATTRS, attrs(flags, face.source())));
         doc.add(new NumericDocValuesField(CREATED_AT, epochNanos(face.createdAt())));

@@ -4,8 +4,9 @@ import java.util.Collection;
 import java.util.function.Consumer;
 
 /**
- * The durable source of truth for enrolled faces (a SQL table in the server). A gallery is checked against it when it
- * opens and is rebuilt from it. Implementations stream: they must not need all faces in memory at once.
+ * The durable source of truth for enrolled faces (a SQL table in the server). A {@link GalleryReconciler} repairs a
+ * gallery against it; a gallery is rebuilt from it. Implementations stream: they must not need all faces in memory
+ * at once.
  */
 public interface GalleryTruth {
 

@@ -1,19 +1,18 @@
 package io.facesearch.gallery;
 
+import io.facesearch.gallery.sketch.ParallelScan;
+import io.facesearch.gallery.sketch.SketchScanStrategy;
 import io.facesearch.gallery.sketch.SketchScanVectorsFormat;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.function.Consumer;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -56,33 +55,37 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An embedded gallery: one Lucene index in a directory. A search finds candidates with the index's vectors format
- * (by default {@link SketchScanVectorsFormat}: a scan of every face's 1-bit sketch, scored at last from an in-memory
- * 12-bit copy of every vector; optionally Lucene's HNSW graph, whose candidates are re-scored with the float vectors).
- * The persisted layout is described in {@link GalleryIndexLayout}.
+ * An embedded gallery: one Lucene index in a directory, searched by a scan of every face's 1-bit sketch
+ * ({@link SketchScanVectorsFormat}), the best scored at last from an in-memory 12-bit copy of every vector. The
+ * stages of a search and their contract are described in {@code package-info.java}; the persisted layout in
+ * {@link GalleryIndexLayout}. This class holds the lifecycle (open, rebuild, close), the striped writes, the
+ * background commit and the search's use of Lucene; the exact re-ranking of the hits is {@link ExactRerank}.
  *
  * <h2>Search</h2>
  * A search is a {@link KnnFloatVectorQuery} for {@link LuceneGalleryConfig#searchCandidates()} candidates whose
- * filter is the tenant's scope term, so the tenant is applied inside the vector search, not after it (the filter is
- * dropped only when it provably matches every document: one tenant, everything searchable). Per segment, Lucene
- * scores the filtered documents exactly when the filter matches no more documents than candidates requested;
- * otherwise the vectors format collects the candidates by its estimate (the sketch scan visits only the documents
- * the filter accepts). The sketch scan's scores are the similarities reported: within
- * {@link SketchScanVectorsFormat#fineScoreError} of the float32 dot product, computed in memory; only the few hits
- * whose score cannot tell on which side of the k-th best or of {@code minSimilarity} they are are re-scored with the
- * stored float vectors ({@link #onABoundary}), so which faces match, and which are the best k, is decided by the
- * exact similarity. HNSW's candidates are all re-scored with the float vectors. The best {@code k} at or above
- * {@code minSimilarity} are returned.
+ * filter is the tenant's scope term and the query's model term, so the tenant and the model are applied inside the
+ * scan, not after it (a clause is dropped when it provably matches every document: one tenant, everything
+ * searchable, one model). The sketch scan's scores are within {@link SketchScanVectorsFormat#fineScoreError} of the
+ * float32 dot product; only the few hits whose score cannot tell on which side of the k-th best or of
+ * {@code minSimilarity} they are are re-scored with the stored float vectors ({@link ExactRerank#onABoundary}), so
+ * which faces match, and which are the best k, is decided by the exact similarity.
  *
  * <h2>Concurrency and visibility</h2>
  * Searches take no lock: each acquires the current point-in-time searcher from a {@link SearcherManager}. Every write
  * refreshes it ({@link SearcherManager#maybeRefreshBlocking()}) before returning, so an acknowledged write is seen
  * by every later search. Writes to the same face id are serialised by a striped lock so that an update cannot
- * resurrect a face removed concurrently; {@link #rebuild} and the repair on open exclude writes.
+ * resurrect a face removed concurrently; {@link #rebuild} excludes writes.
  *
- * <h2>Durability</h2>
+ * <h2>Durability and repair</h2>
  * Writes are committed in the background every {@link LuceneGalleryConfig#commitInterval()} and on close. The
- * truth is durable first; whatever a crash loses between the two is repaired by {@link #open} from the truth.
+ * truth is durable first. Two different repairs exist, and only one is this class's business:
+ * <ul>
+ * <li>{@link #open} rebuilds the whole index from the truth when the index is of another layout version,
+ *     dimensions or vectors format, or cannot be read: the index's format is this class's business.</li>
+ * <li>The faces a readable index missed (writes lost between the truth's commit and the index's, by a crash or a
+ *     failed gallery write) are repaired by a {@link GalleryReconciler}, through the {@link Gallery} contract, the
+ *     same for every gallery. Whoever opens the gallery runs it (the server does, right after opening).</li>
+ * </ul>
  */
 public final class LuceneGallery implements Gallery {
 
@@ -92,17 +95,17 @@ public final class LuceneGallery implements Gallery {
     private final Path path;
     private final LuceneGalleryConfig config;
     private final Directory directory;
-    private final ExecutorService mergeExecutor;
     private final IndexWriter writer;
     private final SearcherManager searchers;
     private final ScheduledExecutorService committer;
-    /** Read lock: one write. Write lock: rebuild or repair, which must see no concurrent write. */
+    /** The sketch scan's helper threads: started here, stopped on close. */
+    private final ParallelScan scan;
+    /** Read lock: one write. Write lock: rebuild, which must see no concurrent write. */
     private final ReentrantReadWriteLock writesLock = new ReentrantReadWriteLock();
     private final ReentrantLock[] faceLocks = new ReentrantLock[FACE_LOCK_STRIPES];
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Per segment core: what its matches return, read when a searcher first opens the segment. */
     private final Map<IndexReader.CacheKey, SegmentMatches> segmentMatches = new ConcurrentHashMap<>();
-    private volatile RepairReport lastRepair;
 
     private LuceneGallery(Path path, LuceneGalleryConfig config, boolean create) throws IOException {
         this.path = path;
@@ -111,12 +114,10 @@ public final class LuceneGallery implements Gallery {
             faceLocks[i] = new ReentrantLock();
         }
         this.directory = FSDirectory.open(path);
-        this.mergeExecutor = config.mergeWorkers() > 1
-                ? Executors.newFixedThreadPool(config.mergeWorkers(), daemonThreads("gallery-merge"))
-                : null;
+        this.scan = new ParallelScan(config.scanThreads(), "gallery-scan");
         IndexWriter openedWriter = null;
         try {
-            openedWriter = new IndexWriter(directory, writerConfig(config, mergeExecutor, create));
+            openedWriter = new IndexWriter(directory, writerConfig(config, create));
             openedWriter.setLiveCommitData(GalleryIndexLayout.commitUserData(config.dimensions(),
                     config.vectorsDescription()).entrySet());
             this.searchers = new SearcherManager(openedWriter, new SearcherFactory() {
@@ -151,10 +152,10 @@ public final class LuceneGallery implements Gallery {
     }
 
     /**
-     * Opens (or creates) the gallery index in {@code path} and makes it agree with {@code truth}: an index of an
-     * older layout, other dimensions or vectors format, or with a file that Lucene cannot read or that fails its
-     * checksum, is rebuilt; otherwise faces missing from the index
-     * are added, faces the truth no longer has are deleted and faces whose flags or model differ are re-indexed.
+     * Opens (or creates) the gallery index in {@code path}. An index of an older layout, other dimensions or vectors
+     * format, or with a file that Lucene cannot read or that fails its checksum, is rebuilt from {@code truth}; a
+     * current index is opened as it is: the faces it missed are repaired by a {@link GalleryReconciler} (see the
+     * class comment), which the caller runs.
      *
      * @throws IllegalStateException if the index was written with a newer layout version
      */
@@ -182,8 +183,6 @@ public final class LuceneGallery implements Gallery {
                 if (rebuildReason != null) {
                     log.info("gallery {}: rebuilding from the truth because {}", path, rebuildReason);
                     gallery.rebuild(truth);
-                } else {
-                    gallery.repair(truth);
                 }
             } catch (RuntimeException e) {
                 gallery.close();
@@ -195,9 +194,8 @@ public final class LuceneGallery implements Gallery {
         }
     }
 
-    private static IndexWriterConfig writerConfig(
-            LuceneGalleryConfig config, ExecutorService mergeExecutor, boolean create) {
-        KnnVectorsFormat vectors = config.vectorsFormat(mergeExecutor);
+    private static IndexWriterConfig writerConfig(LuceneGalleryConfig config, boolean create) {
+        KnnVectorsFormat vectors = new SketchScanVectorsFormat();
         IndexWriterConfig iwc = new IndexWriterConfig();
         iwc.setOpenMode(create ? IndexWriterConfig.OpenMode.CREATE : IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
         iwc.setCodec(new Lucene103Codec() {
@@ -302,27 +300,25 @@ public final class LuceneGallery implements Gallery {
     }
 
     /**
-     * Searches with {@code candidates} (the sketch scan's candidates re-scored with byte vectors, or HNSW
-     * {@code ef}; at least {@code k}) instead of the configured number; used to measure the recall and latency
-     * trade-off without reopening the index.
+     * Searches with {@code candidates} (the sketch scan's candidates re-scored with byte vectors; at least
+     * {@code k}) instead of the configured number; used to measure the recall and latency trade-off without
+     * reopening the index.
      */
     public List<GalleryMatch> search(GalleryQuery query, int candidates) {
         float[] probe = query.vector();
         Embeddings.requireUnit(probe, config.dimensions());
         int considered = Math.max(query.k(), candidates);
-        int collected = config.collected(query.k(), considered);
+        int collected = LuceneGalleryConfig.collected(query.k(), considered);
         IndexSearcher searcher = acquire();
         try {
             KnnFloatVectorQuery knn = new KnnFloatVectorQuery(GalleryIndexLayout.EMBEDDING, probe, collected,
-                    filterFor(searcher, query.filter()), config.searchStrategy(considered));
+                    filterFor(searcher, query.filter(), query.modelId()), scanStrategy(considered));
             ScoreDoc[] hits = searcher.search(knn, collected).scoreDocs; // best first
             List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
             int[] docs = docsOf(hits);
             float[] similarities = similaritiesOf(hits);
-            int[] rescored = config.index() == LuceneGalleryConfig.Index.SKETCH_SCAN
-                    ? onABoundary(similarities, query.k(), query.minSimilarity(),
-                            SketchScanVectorsFormat.fineScoreError(config.dimensions()))
-                    : allPositions(hits.length);
+            int[] rescored = ExactRerank.onABoundary(similarities, query.k(), query.minSimilarity(),
+                    SketchScanVectorsFormat.fineScoreError(config.dimensions()));
             rescore(leaves, docs, rescored, probe, similarities);
             return best(leaves, docs, similarities, query);
         } catch (IOException e) {
@@ -330,6 +326,10 @@ public final class LuceneGallery implements Gallery {
         } finally {
             release(searcher);
         }
+    }
+
+    private SketchScanStrategy scanStrategy(int candidates) {
+        return new SketchScanStrategy(candidates, scan);
     }
 
     private static int[] docsOf(ScoreDoc[] hits) {
@@ -350,62 +350,30 @@ public final class LuceneGallery implements Gallery {
     }
 
     /**
-     * The Lucene filter of a search, or null when the scope term is on every document of every segment (one tenant,
-     * all faces searchable, no source excluded). Lucene materialises a filter as a bit set of all documents of a
-     * segment on every search, which at a million faces costs about as much as the graph search itself.
+     * The Lucene filter of a search, or null when the scope term and the model term are on every document of every
+     * segment (one tenant, all faces searchable, no source excluded, one model). Lucene materialises a filter as a
+     * bit set of all documents of a segment on every search, which at a million faces costs a noticeable part of
+     * the scan itself. The model clause alone is dropped when every document has the query's model (the common
+     * case: a gallery of one model), so that filter is the scope term as before.
      */
-    private static Query filterFor(IndexSearcher searcher, GalleryFilter filter) throws IOException {
-        if (filter.excludedSources().isEmpty()) {
-            Term scope = GalleryIndexLayout.scopeTerm(filter);
-            boolean everyDocument = true;
-            for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
-                // docFreq counts deleted documents too: equal to maxDoc means every live document has the term.
-                if (leaf.reader().docFreq(scope) != leaf.reader().maxDoc()) {
-                    everyDocument = false;
-                    break;
-                }
-            }
-            if (everyDocument) {
-                return null;
-            }
-        }
-        return GalleryIndexLayout.filterQuery(filter);
-    }
-
-    /**
-     * The positions of the sketch scan's hits (best first, scored within
-     * {@link SketchScanVectorsFormat#fineScoreError} {@code E} of their exact similarity) whose score cannot tell on
-     * which side of a boundary they are: within {@code E} of the minimum similarity, or, when there are more than k
-     * hits, within {@code 2E} of the k-th best score. A hit scored more than {@code 2E} above the k-th is among the
-     * exact best k, one more than {@code 2E} below is not, so re-scoring these few with the float vectors makes which
-     * hits are among the best k, and which reach the minimum, those of the exact similarity. When the k-th is alone
-     * within {@code 2E} of its score, it is among the best k too and nothing there is re-scored (measured on the 1M
-     * benchmark at k = 10: 1.9 hits per search within 0.001 of the k-th, the k-th included).
-     */
-    private static int[] onABoundary(float[] similarities, int k, float minSimilarity, float error) {
-        float kth = similarities.length > k ? similarities[k - 1] : Float.NaN;
-        int nearTheKth = 0;
-        for (float s : similarities) {
-            if (Math.abs(s - kth) <= 2 * error) { // false for NaN
-                nearTheKth++;
+    private static Query filterFor(IndexSearcher searcher, GalleryFilter filter, String modelId) throws IOException {
+        boolean everyScope = filter.excludedSources().isEmpty();
+        Term scope = GalleryIndexLayout.scopeTerm(filter);
+        Term model = GalleryIndexLayout.modelTerm(modelId);
+        boolean everyModel = true;
+        for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
+            // docFreq counts deleted documents too: equal to maxDoc means every live document has the term.
+            int maxDoc = leaf.reader().maxDoc();
+            everyScope = everyScope && leaf.reader().docFreq(scope) == maxDoc;
+            everyModel = everyModel && leaf.reader().docFreq(model) == maxDoc;
+            if (!everyScope && !everyModel) {
+                break;
             }
         }
-        boolean kthInDoubt = nearTheKth > 1;
-        int[] positions = new int[similarities.length];
-        int n = 0;
-        for (int i = 0; i < similarities.length; i++) {
-            float s = similarities[i];
-            if (Math.abs(s - minSimilarity) <= error || (kthInDoubt && Math.abs(s - kth) <= 2 * error)) {
-                positions[n++] = i;
-            }
+        if (everyScope && everyModel) {
+            return null;
         }
-        return Arrays.copyOf(positions, n);
-    }
-
-    private static int[] allPositions(int n) {
-        int[] positions = new int[n];
-        Arrays.setAll(positions, i -> i);
-        return positions;
+        return GalleryIndexLayout.filterQuery(filter, everyModel ? null : modelId);
     }
 
     /**
@@ -414,16 +382,10 @@ public final class LuceneGallery implements Gallery {
      */
     private static void rescore(List<LeafReaderContext> leaves, int[] docs, int[] positions, float[] probe,
             float[] similarities) throws IOException {
-        // Read the float vectors in doc order: vector iterators only move forward.
-        long[] byDoc = new long[positions.length];
-        for (int j = 0; j < positions.length; j++) {
-            byDoc[j] = ((long) docs[positions[j]] << 32) | positions[j];
-        }
-        Arrays.sort(byDoc);
         LeafReaderContext leaf = null;
         FloatVectorValues vectors = null;
         KnnVectorValues.DocIndexIterator iterator = null;
-        for (long key : byDoc) {
+        for (long key : ExactRerank.inDocOrder(docs, positions)) {
             int doc = (int) (key >>> 32);
             if (leaf == null || doc >= leaf.docBase + leaf.reader().maxDoc()) {
                 leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
@@ -444,38 +406,16 @@ public final class LuceneGallery implements Gallery {
      */
     private List<GalleryMatch> best(List<LeafReaderContext> leaves, int[] docs, float[] similarities,
             GalleryQuery query) throws IOException {
-        int n = docs.length;
-        // Order candidate positions by similarity, best first.
-        int kept = 0;
-        long[] keyed = new long[n];
-        for (int i = 0; i < n; i++) {
-            if (similarities[i] >= query.minSimilarity()) {
-                keyed[kept++] = sortKeyDescending(similarities[i], i);
-            }
-        }
-        Arrays.sort(keyed, 0, kept);
-        int take = Math.min(query.k(), kept);
-        // Include every candidate tied with the last one taken, so that ties are broken by face id.
-        while (take < kept && similarities[(int) keyed[take]] == similarities[(int) keyed[take - 1]]) {
-            take++;
-        }
-        List<GalleryMatch> matches = new ArrayList<>(take);
-        for (int j = 0; j < take; j++) {
-            int i = (int) keyed[j];
+        int[] ranked = ExactRerank.ranked(similarities, query.k(), query.minSimilarity());
+        List<GalleryMatch> matches = new ArrayList<>(ranked.length);
+        for (int i : ranked) {
             matches.add(match(leaves, docs[i], similarities[i]));
         }
-        if (take > query.k()) {
+        if (ranked.length > query.k()) {
             matches.sort(ExactGallery.BEST_FIRST);
             return List.copyOf(matches.subList(0, query.k()));
         }
         return matches;
-    }
-
-    /** A long that sorts ascending by similarity descending, carrying the candidate position in its low bits. */
-    private static long sortKeyDescending(float similarity, int position) {
-        int bits = Float.floatToIntBits(similarity);
-        int ordered = bits >= 0 ? bits : bits ^ 0x7FFFFFFF; // monotone int image of the float
-        return ((long) ~ordered << 32) | position;
     }
 
     private GalleryMatch match(List<LeafReaderContext> leaves, int doc, float similarity) throws IOException {
@@ -563,76 +503,12 @@ public final class LuceneGallery implements Gallery {
         }
     }
 
-    /** The outcome of {@link #repair}: how the index differed from the truth. */
-    record RepairReport(long indexed, long truth, long added, long reindexed, long deleted) {}
-
-    /** Makes the index agree with the truth (see {@link #open(Path, GalleryTruth, LuceneGalleryConfig)}). */
-    RepairReport repair(GalleryTruth truth) {
-        writesLock.writeLock().lock();
-        try {
-            long start = System.nanoTime();
-            Map<String, IndexedFace> indexed = new HashMap<>();
-            Set<String> duplicated = new HashSet<>();
-            readIndexedFaces(indexed, duplicated);
-            long indexedCount = indexed.size() + duplicated.size();
-            List<String> toLoad = new ArrayList<>(duplicated);
-            long[] counts = new long[3]; // truth, missing, stale
-            truth.forEachFaceState(state -> {
-                counts[0]++;
-                IndexedFace face = indexed.remove(state.faceId());
-                if (face == null) {
-                    if (!duplicated.contains(state.faceId())) {
-                        counts[1]++;
-                        toLoad.add(state.faceId());
-                    }
-                } else if (face.flagBits() != state.flags().bits() || !face.modelId().equals(state.modelId())) {
-                    counts[2]++;
-                    toLoad.add(state.faceId());
-                }
-            });
-            // What is left in `indexed` and every duplicated id that the truth lacks is extra.
-            List<Term> extra = new ArrayList<>(indexed.size() + duplicated.size());
-            for (String faceId : indexed.keySet()) {
-                extra.add(GalleryIndexLayout.faceIdTerm(faceId));
-            }
-            for (String faceId : duplicated) {
-                extra.add(GalleryIndexLayout.faceIdTerm(faceId)); // re-added below if the truth has it
-            }
-            for (int from = 0; from < extra.size(); from += 1024) {
-                List<Term> batch = extra.subList(from, Math.min(extra.size(), from + 1024));
-                writer.deleteDocuments(batch.toArray(Term[]::new));
-            }
-            if (!toLoad.isEmpty()) {
-                try (BulkIndexer indexer = new BulkIndexer(writer, config.indexingThreads(), config.dimensions(), true)) {
-                    truth.forEachFace(toLoad, indexer::add);
-                    indexer.finish();
-                }
-            }
-            if (writer.hasUncommittedChanges()) {
-                writer.commit();
-            }
-            searchers.maybeRefreshBlocking();
-            RepairReport report = new RepairReport(indexedCount, counts[0], counts[1], counts[2], indexed.size());
-            lastRepair = report;
-            log.info("gallery {}: checked against the truth in {} ms: indexed={} truth={} added={} reindexed={} "
-                            + "deleted={}", path, (System.nanoTime() - start) / 1_000_000, report.indexed(),
-                    report.truth(), report.added(), report.reindexed(), report.deleted());
-            return report;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            writesLock.writeLock().unlock();
-        }
-    }
-
-    /** The outcome of the last repair, null if there was none (e.g. the index was rebuilt). */
-    RepairReport lastRepair() {
-        return lastRepair;
-    }
-
-    private record IndexedFace(int flagBits, String modelId) {}
-
-    private void readIndexedFaces(Map<String, IndexedFace> indexed, Set<String> duplicated) throws IOException {
+    /**
+     * Streams the state of every live document from the current point-in-time searcher (doc values only, no
+     * vectors). A face id indexed twice, which a crash between a delete and an add could leave, is reported twice.
+     */
+    @Override
+    public void forEachState(Consumer<FaceState> action) {
         IndexSearcher searcher = acquire();
         try {
             for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
@@ -648,17 +524,14 @@ public final class LuceneGallery implements Gallery {
                     if (!attrs.advanceExact(doc) || !models.advanceExact(doc)) {
                         throw new IllegalStateException("document " + doc + " lacks attrs or model_id");
                     }
-                    String faceId = ids.binaryValue().utf8ToString();
-                    IndexedFace face = new IndexedFace(GalleryIndexLayout.flagsOf(attrs.longValue()).bits(),
-                            models.binaryValue().utf8ToString());
-                    if (indexed.put(faceId, face) != null) {
-                        indexed.remove(faceId);
-                        duplicated.add(faceId);
-                    }
+                    action.accept(new FaceState(ids.binaryValue().utf8ToString(),
+                            GalleryIndexLayout.flagsOf(attrs.longValue()), models.binaryValue().utf8ToString()));
                 }
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         } finally {
-            searchers.release(searcher);
+            release(searcher);
         }
     }
 
@@ -712,7 +585,7 @@ public final class LuceneGallery implements Gallery {
 
     private void commitIfChanged() {
         if (closed.get() || !writesLock.readLock().tryLock()) {
-            return; // a rebuild or repair is running and commits itself
+            return; // a rebuild is running and commits itself
         }
         try {
             if (writer.isOpen() && writer.hasUncommittedChanges()) {
@@ -757,7 +630,7 @@ public final class LuceneGallery implements Gallery {
     }
 
     /**
-     * Closes the index without a final commit, as a crash would: for tests of the repair on open.
+     * Closes the index without a final commit, as a crash would: for tests of the repair after open.
      */
     void crash() {
         if (!closed.compareAndSet(false, true)) {
@@ -810,9 +683,7 @@ public final class LuceneGallery implements Gallery {
     }
 
     private void closeQuietly() {
-        if (mergeExecutor != null) {
-            mergeExecutor.shutdownNow();
-        }
+        scan.close();
         try {
             directory.close();
         } catch (IOException e) {

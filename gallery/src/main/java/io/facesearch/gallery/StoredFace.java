@@ -46,7 +46,7 @@ public record StoredFace(
                 flags.approved(), flags.searchable(), modelId, createdAt, embedding);
     }
 
-    /** The part of this face that {@link LuceneGallery#open} compares against the index. */
+    /** The part of this face that a {@link GalleryReconciler} compares with a gallery's. */
     public FaceState state() {
         return new FaceState(faceId, flags(), modelId);
     }

@@ -10,10 +10,12 @@ final class Galleries {
 
     private Galleries() {}
 
-    /** 64-d embeddings keep the tests fast (the code path is the one of 512-d); commits only when asked or on close. */
+    /**
+     * 64-d embeddings keep the tests fast (the code path is the one of 512-d); commits only when asked or on close;
+     * one scan helper, so that searches of more than one chunk exercise the parallel scan.
+     */
     static LuceneGalleryConfig testConfig() {
-        return new LuceneGalleryConfig(TestFaces.DIMS, LuceneGalleryConfig.Index.SKETCH_SCAN, 16, 100, 7, 100, 2, 1, 16,
-                Duration.ofHours(1), true);
+        return new LuceneGalleryConfig(TestFaces.DIMS, 100, 2, 1, 16, Duration.ofHours(1), true);
     }
 
     static LuceneGallery open(Path dir, GalleryTruth truth) {
@@ -136,7 +138,7 @@ final class Galleries {
         double recall = 0;
         int sameBest = 0;
         for (float[] probe : probes) {
-            GalleryQuery query = new GalleryQuery(probe, 10, -1f, GalleryFilter.tenant("tenant"));
+            GalleryQuery query = new GalleryQuery(probe, TestFaces.MODEL, 10, -1f, GalleryFilter.tenant("tenant"));
             List<String> expected = ids(exact.search(query));
             List<GalleryMatch> matches = lucene.search(query);
             for (GalleryMatch match : matches) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,6 +17,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,7 +36,7 @@ class LuceneGalleryConcurrencyTest {
             for (int i = 0; i < 120; i++) {
                 StoredFace face = faces.plainFace("app", faces.unitVector());
                 lucene.add(face);
-                GalleryQuery query = new GalleryQuery(face.embedding(), 1, 0.99f, GalleryFilter.tenant("app"));
+                GalleryQuery query = new GalleryQuery(face.embedding(), TestFaces.MODEL, 1, 0.99f, GalleryFilter.tenant("app"));
                 assertEquals(List.of(face.faceId()), Galleries.ids(lucene.search(query)), "add " + i);
                 if (i % 3 == 0) {
                     assertTrue(lucene.remove(face.faceId()));
@@ -55,7 +59,7 @@ class LuceneGalleryConcurrencyTest {
         List<GalleryQuery> queries = new ArrayList<>();
         List<List<GalleryMatch>> expected = new ArrayList<>();
         for (int q = 0; q < 40; q++) {
-            GalleryQuery query = new GalleryQuery(faces.unitVector(), 10, -1f, faces.randomFilter("stable"));
+            GalleryQuery query = new GalleryQuery(faces.unitVector(), TestFaces.MODEL, 10, -1f, faces.randomFilter("stable"));
             queries.add(query);
             expected.add(exact.search(query));
         }
@@ -90,7 +94,7 @@ class LuceneGalleryConcurrencyTest {
                             if (Galleries.difference(expected.get(q), stable, -1f) != null) {
                                 errors.add(new AssertionError("stable tenant changed for query " + q + ": expected " + expected.get(q) + " got " + stable));
                             }
-                            GalleryQuery busy = new GalleryQuery(queries.get(q).vector(), 10, -1f,
+                            GalleryQuery busy = new GalleryQuery(queries.get(q).vector(), TestFaces.MODEL, 10, -1f,
                                     GalleryFilter.tenant("busy"));
                             for (GalleryMatch match : lucene.search(busy)) {
                                 if (!everBusy.contains(match.faceId())) {
@@ -111,7 +115,7 @@ class LuceneGalleryConcurrencyTest {
                 everBusy.add(face.faceId());
                 lucene.add(face);
                 live.add(face.faceId());
-                GalleryQuery own = new GalleryQuery(face.embedding(), 1, 0.99f, GalleryFilter.tenant("busy"));
+                GalleryQuery own = new GalleryQuery(face.embedding(), TestFaces.MODEL, 1, 0.99f, GalleryFilter.tenant("busy"));
                 assertEquals(List.of(face.faceId()), Galleries.ids(lucene.search(own)), "read-your-writes " + i);
                 if (i % 4 == 3) {
                     assertTrue(lucene.remove(live.remove(0)));
@@ -146,11 +150,29 @@ class LuceneGalleryConcurrencyTest {
             truth.put(face);
             lucene.add(face);
         }
-        Thread.sleep(600);
+        // Poll the last commit instead of sleeping a fixed time: under load a fixed 600 ms was not always enough.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (committedFaces() < 10 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
         lucene.crash();
         try (LuceneGallery reopened = Galleries.open(dir, truth)) {
-            assertEquals(10, reopened.lastRepair().indexed());
-            assertEquals(0, reopened.lastRepair().added());
+            List<FaceState> indexed = new ArrayList<>();
+            reopened.forEachState(indexed::add);
+            assertEquals(10, indexed.size());
+            assertEquals(new GalleryReconciler.Report(0, 0, 0), new GalleryReconciler(reopened, truth).reconcile());
+        }
+    }
+
+    /** The faces in the index's last commit, as a reopen after a crash would find them. */
+    private int committedFaces() throws IOException {
+        try (Directory directory = FSDirectory.open(dir)) {
+            if (!DirectoryReader.indexExists(directory)) {
+                return 0;
+            }
+            try (DirectoryReader reader = DirectoryReader.open(directory)) {
+                return reader.numDocs();
+            }
         }
     }
 }

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The production configuration ({@link LuceneGalleryConfig#defaults()}: 512-d, sketch scan, 600 candidates re-scored
- * with the byte vectors, the best with their 12-bit copies) against exact search, and the HNSW alternative. The other gallery tests use 64-d for
+ * with the byte vectors, the best with their 12-bit copies) against exact search. The other gallery tests use 64-d for
  * speed; this one checks the format that {@code facesearch serve} writes. Tolerances: see each test.
  */
 class LuceneGalleryDefaultsTest {
@@ -35,13 +35,6 @@ class LuceneGalleryDefaultsTest {
     void the_default_index_finds_the_exact_top_10_of_clustered_512d_faces_within_a_tenant() {
         findsTheExactTop10OfClusteredFaces("the_default_index_finds_the_exact_top_10_of_clustered_512d_faces_within_"
                 + "a_tenant", defaults());
-    }
-
-    /** The same with Lucene's HNSW (binary-quantised, M=32, beamWidth 100, ef 400), the non-default index. */
-    @Test
-    void the_hnsw_index_finds_the_exact_top_10_of_clustered_512d_faces_within_a_tenant() {
-        findsTheExactTop10OfClusteredFaces("the_hnsw_index_finds_the_exact_top_10_of_clustered_512d_faces_within_a_"
-                + "tenant", defaults().withHnsw(32, 100, 1).withSearchCandidates(400));
     }
 
     private void findsTheExactTop10OfClusteredFaces(String test, LuceneGalleryConfig config) {
@@ -95,7 +88,7 @@ class LuceneGalleryDefaultsTest {
         try (LuceneGallery lucene = LuceneGallery.open(dir, truth, defaults())) {
             for (int i = 0; i < probes; i++) {
                 List<GalleryMatch> matches = lucene.search(
-                        new GalleryQuery(probeVectors.get(i), 5, 0.3f, GalleryFilter.tenant("tenant")));
+                        new GalleryQuery(probeVectors.get(i), TestFaces.MODEL, 5, 0.3f, GalleryFilter.tenant("tenant")));
                 if (!matches.isEmpty() && matches.getFirst().faceId().equals(mateIds.get(i))) {
                     first++;
                     float exact = dot(probeVectors.get(i), truth.get(mateIds.get(i)).embedding());

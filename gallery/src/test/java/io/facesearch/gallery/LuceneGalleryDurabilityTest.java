@@ -2,8 +2,6 @@ package io.facesearch.gallery;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,7 +28,7 @@ class LuceneGalleryDurabilityTest {
     private static void assertSameAsExact(LuceneGallery lucene, InMemoryTruth truth, TestFaces faces, String tenant) {
         ExactGallery exact = Galleries.exactOf(truth);
         for (int q = 0; q < 30; q++) {
-            GalleryQuery query = new GalleryQuery(faces.unitVector(), 100, -1f, GalleryFilter.tenant(tenant));
+            GalleryQuery query = new GalleryQuery(faces.unitVector(), TestFaces.MODEL, 100, -1f, GalleryFilter.tenant(tenant));
             Galleries.assertSameMatches(exact.search(query), lucene.search(query), -1f, "query " + q);
         }
         assertEquals(exact.count(tenant), lucene.count(tenant));
@@ -77,25 +75,24 @@ class LuceneGalleryDurabilityTest {
         }
 
         try (LuceneGallery reopened = Galleries.open(dir, truth)) {
-            LuceneGallery.RepairReport report = reopened.lastRepair();
-            assertNotNull(report);
-            assertEquals(60, report.indexed());
-            assertEquals(truth.size(), report.truth());
+            List<FaceState> indexed = new ArrayList<>();
+            reopened.forEachState(indexed::add);
+            assertEquals(60, indexed.size());
+            GalleryReconciler.Report report = new GalleryReconciler(reopened, truth).reconcile();
             assertEquals(17, report.added());
-            assertEquals(3, report.reindexed());
-            assertEquals(9, report.deleted());
+            assertEquals(3, report.updated());
+            assertEquals(9, report.removed());
             assertEquals(truth.size(), reopened.size());
             assertSameAsExact(reopened, truth, faces, "app");
             for (String faceId : concat(removedBeforeCrash, removedBehindTheIndex)) {
                 StoredFace gone = committed.stream().filter(f -> f.faceId().equals(faceId)).findFirst().orElseThrow();
-                GalleryQuery query = new GalleryQuery(gone.embedding(), 5, -1f, GalleryFilter.tenant("app"));
+                GalleryQuery query = new GalleryQuery(gone.embedding(), TestFaces.MODEL, 5, -1f, GalleryFilter.tenant("app"));
                 assertFalse(Galleries.ids(reopened.search(query)).contains(faceId), faceId + " came back");
             }
         }
         // A clean reopen finds nothing to repair.
         try (LuceneGallery again = Galleries.open(dir, truth)) {
-            LuceneGallery.RepairReport report = again.lastRepair();
-            assertEquals(0, report.added() + report.reindexed() + report.deleted());
+            assertTrue(new GalleryReconciler(again, truth).reconcile().changedNothing());
         }
     }
 
@@ -121,7 +118,7 @@ class LuceneGalleryDurabilityTest {
             try (LuceneGallery lucene = Galleries.open(dir, truth)) {
                 assertEquals(30, lucene.count("app"));
                 for (StoredFace face : removed) {
-                    GalleryQuery query = new GalleryQuery(face.embedding(), 40, -1f, GalleryFilter.tenant("app"));
+                    GalleryQuery query = new GalleryQuery(face.embedding(), TestFaces.MODEL, 40, -1f, GalleryFilter.tenant("app"));
                     assertFalse(Galleries.ids(lucene.search(query)).contains(face.faceId()));
                     assertFalse(lucene.update(face.faceId(), face.flags()), "update must not resurrect");
                 }
@@ -159,7 +156,7 @@ class LuceneGalleryDurabilityTest {
             truth.put(faces.face("app"));
         }
         try (LuceneGallery lucene = Galleries.open(dir, truth)) {
-            assertNull(lucene.lastRepair(), "rebuilt, not repaired");
+            assertTrue(new GalleryReconciler(lucene, truth).reconcile().changedNothing(), "rebuilt: nothing to repair");
             assertEquals(5, lucene.count("app"));
             assertSameAsExact(lucene, truth, faces, "app");
         }
@@ -183,7 +180,7 @@ class LuceneGalleryDurabilityTest {
         bytes[bytes.length / 2] ^= 0x5A; // one flipped byte among the sketches
         Files.write(sketches, bytes);
         try (LuceneGallery lucene = Galleries.open(dir, truth)) {
-            assertNull(lucene.lastRepair(), "rebuilt, not repaired");
+            assertTrue(new GalleryReconciler(lucene, truth).reconcile().changedNothing(), "rebuilt: nothing to repair");
             assertEquals(20, lucene.count("app"));
             assertSameAsExact(lucene, truth, faces, "app");
         }
@@ -222,7 +219,7 @@ class LuceneGalleryDurabilityTest {
             assertThrows(IllegalArgumentException.class, () -> lucene.add(faces.plainFace("app", notUnit)));
             assertThrows(IllegalArgumentException.class, () -> lucene.add(faces.plainFace("app", new float[3])));
             assertThrows(IllegalArgumentException.class,
-                    () -> lucene.search(new GalleryQuery(notUnit, 1, -1f, GalleryFilter.tenant("app"))));
+                    () -> lucene.search(new GalleryQuery(notUnit, TestFaces.MODEL, 1, -1f, GalleryFilter.tenant("app"))));
             assertEquals(0, lucene.count("app"));
         }
     }

@@ -7,6 +7,7 @@ import io.facesearch.billing.Credits;
 import io.facesearch.billing.OperatorApproval;
 import io.facesearch.console.ConsoleRoutes;
 import io.facesearch.gallery.Gallery;
+import io.facesearch.gallery.GalleryReconciler;
 import io.facesearch.gallery.LuceneGallery;
 import io.facesearch.images.ImageStore;
 import io.facesearch.images.SignedUrls;
@@ -140,6 +141,7 @@ public final class Node implements AutoCloseable {
     FaceStore faces = new FaceStore(db);
     SessionStore sessions = new SessionStore();
     Gallery gallery = new TimedGallery(LuceneGallery.open(galleryDir(), faces, settings.gallery()), metrics);
+    new GalleryReconciler(gallery, faces).reconcile(); // the writes the index missed (a crash, a failed write)
     pipeline.observe(metrics);
     ImageStore images = new ImageStore(settings.dataDir());
     SignedUrls urls = new SignedUrls(serverSecret, clock);

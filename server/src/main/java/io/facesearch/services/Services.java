@@ -24,7 +24,7 @@ import io.facesearch.store.FaceStore;
  * data folder:
  * <pre>
  *   data/facesearch.db     SQLite: accounts, sessions, faces (with embeddings): the truth
- *   data/gallery/          Lucene HNSW index of the faces, checked against the truth at start
+ *   data/gallery/          Lucene index of the faces (sketch scan), reconciled with the truth at start
  *   data/images/           face images, upright JPEG, per application
  *   data/secret.key        32 random bytes signing image URLs (created at first start, mode 600)
  * </pre>

@@ -1,6 +1,5 @@
 package io.facesearch.cli;
 
-import io.facesearch.gallery.LuceneGalleryConfig;
 import io.facesearch.gallery.bench.Background;
 import io.facesearch.gallery.bench.GalleryBenchmark;
 import io.facesearch.gallery.bench.GalleryBenchmarkConfig;
@@ -21,7 +20,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -54,12 +52,8 @@ final class GalleryBenchCommand implements Callable<Integer> {
   String background = "face-like";
 
   @Option(names = "--candidates", split = ",", description = "Candidate counts (candidates re-scored with byte "
-      + "vectors, or HNSW ef) to measure besides the default.")
+      + "vectors) to measure besides the default.")
   int[] sweep = new int[0];
-
-  @Option(names = "--index", description = "How candidates are found: sketch (default, the scan of 1-bit sketches "
-      + "that serve uses) or hnsw (Lucene's graph over binary-quantised vectors, M=32, beamWidth 100).")
-  String index = "sketch";
 
   @Option(names = "--dir", description = "Where the index is built; emptied first (default: target/bench-gallery).")
   Path dir = Path.of("target/bench-gallery");
@@ -76,7 +70,6 @@ final class GalleryBenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    galleryConfig(LuceneGalleryConfig.defaults()); // reject a bad --index before any work
     System.out.printf(Locale.ROOT, "machine: %d cores, load average: %s, max heap %d MB%n",
         Runtime.getRuntime().availableProcessors(), MachineLoad.loadAverage(), Runtime.getRuntime().maxMemory() >> 20);
     LabelledEmbeddings real = realEmbeddings();
@@ -87,20 +80,12 @@ final class GalleryBenchCommand implements Callable<Integer> {
         ImpostorScores.of(real.onePerPerson()).describe());
     GalleryBenchmarkConfig defaults = GalleryBenchmarkConfig.defaults(faces, dir);
     Background synthetic = Background.named(background, real.vectors());
-    GalleryBenchmarkConfig cfg = new GalleryBenchmarkConfig(faces, seed, dir, galleryConfig(defaults.gallery()),
+    GalleryBenchmarkConfig cfg = new GalleryBenchmarkConfig(faces, seed, dir, defaults.gallery(),
         defaults.randomQueries(), defaults.exactLatencyQueries(), sweep, SimilarityScale.cosine(70), reuseIndex);
     GalleryBenchmarkResult result = GalleryBenchmark.run(cfg, pairs, synthetic, System.out);
     System.out.printf(Locale.ROOT, "load average after: %s%n", MachineLoad.loadAverage());
     System.out.println(result.summaryLine());
     return 0;
-  }
-
-  private LuceneGalleryConfig galleryConfig(LuceneGalleryConfig defaults) {
-    return switch (index) {
-      case "sketch" -> defaults.withSketchScan();
-      case "hnsw" -> defaults.withHnsw(32, 100, 1);
-      default -> throw new CommandLine.ParameterException(new CommandLine(this), "--index is sketch or hnsw: " + index);
-    };
   }
 
   /** The embedding of the largest face of every photo of {@link #images}, from the cache when it is current. */

@@ -29,6 +29,8 @@ import java.util.Random;
  */
 public final class OpenSetIdentification {
 
+  /** The model id of the eval's own gallery: its faces and its probes are embedded alike (the same run). */
+  private static final String GALLERY_MODEL = "eval";
   /** FPIR values at which FNIR is reported. */
   public static final double[] FPIRS = {1e-1, 1e-2, 1e-3};
   /** Gallery sizes of the projection. */
@@ -93,7 +95,7 @@ public final class OpenSetIdentification {
       g[i] = s.embedding(options.flip());
       // session id = the person: a match is right when it names the probe's person
       gallery.add(new StoredFace("face-" + i, applicationId, s.person(), FaceSource.IMPORTED, false, false, true, true,
-          "eval", now, g[i]));
+          GALLERY_MODEL, now, g[i]));
     }
     double[] hubShift = hubShift(g);
 
@@ -193,8 +195,8 @@ public final class OpenSetIdentification {
 
   /** The product's matches of one probe, less the weak ones of a probe that fails the quality gate. */
   private List<GalleryMatch> matches(GallerySearch search, String app, AppSettings settings, FaceSamples.Sample s) {
-    List<GalleryMatch> found = search.search(app, settings, SearchType.MOST_SIMILAR, s.embedding(options.flip()))
-        .matches();
+    List<GalleryMatch> found = search.search(app, settings, SearchType.MOST_SIMILAR,
+        new io.facesearch.embed.Embedding(s.embedding(options.flip()), GALLERY_MODEL)).matches();
     if (gated(s)) {
       float certain = io.facesearch.search.SimilarityScale.cosine(Decision.CERTAIN_PERCENTAGE);
       found = found.stream().filter(m -> m.similarity() >= certain).toList();

@@ -15,8 +15,8 @@ import java.nio.file.Path;
  * <ul>
  * <li>{@link ScalarScanKernel}: {@code Long.bitCount} per long; runs anywhere.</li>
  * <li>{@code VectorScanKernel} (source folder {@code src/main/java-vector}): one 512-bit vector per sketch with the
- *     Java Vector API (measured on a million sketches with the development machine's two cores: 1.3 ms for stage
- *     1 against 1.55 ms). It is compiled apart because {@code jdk.incubator.vector} is not in the Java 21 API the
+ *     Java Vector API, faster where the CPU counts bits in vectors (docs/history/gallery-measurements.md). It is
+ *     compiled apart because {@code jdk.incubator.vector} is not in the Java 21 API the
  *     rest is compiled against, and used only where it is fast: the module is present (the launcher and the
  *     tests add it), vectors are 512 bits and the CPU counts bits in vectors ({@code avx512_vpopcntdq}); elsewhere
  *     the Vector API would emulate the bit count lane by lane.</li>

@@ -41,18 +41,15 @@ public final class SketchScanVectorsFormat extends KnnVectorsFormat {
     static final String DATA_EXTENSION = "fsk";
     /**
      * A bound, with a margin, on how far stage 3's score (the byte vectors' dot product) is from the float32 dot
-     * product: measured at most 0.0016 over 4,000 pairs of 512-d unit vectors (BinarySketchesTest).
+     * product (checked by BinarySketchesTest; measurements in docs/history/gallery-measurements.md).
      */
     public static final float BYTE_SCORE_ERROR = 0.004f;
     /**
      * A bound, with a margin, on how far a search's score (stage 4: the float query against the 12-bit copy) is
      * from the float32 dot product, the similarity reported, for unit vectors of {@code dimensions} entries:
      * {@code 0.0005 · √(128 / dimensions)}, 0.00025 for 512-d. The 12-bit step is a vector's largest entry / 2032,
-     * and the entries of a unit vector shrink as {@code 1/√dimensions}. Measured: at most 0.000088 (mean 0.000016)
-     * over 4,000 pairs of random 512-d unit vectors, 0.00022 at 64-d, 0.00027 at 33-d (BinarySketchesTest), and at
-     * most 0.000108 (mean 0.000017) over the best 116 hits of 2,000 searches of the 1M benchmark gallery (face-like
-     * background and real LFW embeddings; largest entries up to 0.28). On the API's percentage scale, about 0.004
-     * points on average.
+     * and the entries of a unit vector shrink as {@code 1/√dimensions}. The measured errors stay well inside it
+     * (BinarySketchesTest checks it; docs/history/gallery-measurements.md).
      */
     public static float fineScoreError(int dimensions) {
         return (float) (0.0005 * Math.sqrt(128.0 / dimensions));

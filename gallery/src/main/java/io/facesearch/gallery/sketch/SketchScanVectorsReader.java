@@ -83,7 +83,7 @@ final class SketchScanVectorsReader extends KnnVectorsReader {
                     in.seek(e.offset());
                     float[] centroid = new float[e.dimensions()];
                     in.readFloats(centroid, 0, centroid.length);
-                    long[] codes = new long[Math.multiplyExact(e.count(), BinarySketches.words(e.dimensions()))];
+                    long[] codes = new long[Math.multiplyExact(e.count(), SketchCodec.words(e.dimensions()))];
                     in.readLongs(codes, 0, codes.length);
                     float[] factors = new float[e.count()];
                     in.readFloats(factors, 0, factors.length);
@@ -92,7 +92,7 @@ final class SketchScanVectorsReader extends KnnVectorsReader {
                     float[] byteScales = new float[e.count()];
                     in.readFloats(byteScales, 0, byteScales.length);
                     byte[] residuals =
-                            new byte[Math.multiplyExact(e.count(), BinarySketches.residualBytes(e.dimensions()))];
+                            new byte[Math.multiplyExact(e.count(), SketchCodec.residualBytes(e.dimensions()))];
                     in.readBytes(residuals, 0, residuals.length);
                     if (in.getFilePointer() != e.offset() + e.length()) {
                         throw new CorruptIndexException("sketches of " + e.info().name + " end at "

@@ -143,7 +143,7 @@ final class SketchScanVectorsWriter extends KnnVectorsWriter {
             centroid[i] = count == 0 ? 0f : (float) (sum[i] / count);
         }
         HadamardRotation rotation = new HadamardRotation(dims);
-        int words = BinarySketches.words(dims);
+        int words = SketchCodec.words(dims);
         long offset = data.alignFilePointer(Long.BYTES);
         for (float c : centroid) {
             data.writeInt(Float.floatToIntBits(c));
@@ -154,7 +154,7 @@ final class SketchScanVectorsWriter extends KnnVectorsWriter {
         vectors.restart();
         for (int ord = 0; ord < count; ord++) {
             Arrays.fill(code, 0L);
-            factors[ord] = BinarySketches.encode(rotation, vectors.next(), centroid, scratch, code, 0);
+            factors[ord] = SketchCodec.encode(rotation, vectors.next(), centroid, scratch, code, 0);
             for (long w : code) {
                 data.writeLong(w);
             }
@@ -166,16 +166,16 @@ final class SketchScanVectorsWriter extends KnnVectorsWriter {
         byte[] bytes = new byte[dims];
         vectors.restart();
         for (int ord = 0; ord < count; ord++) {
-            byteScales[ord] = BinarySketches.quantize(vectors.next(), bytes, 0, null, 0);
+            byteScales[ord] = SketchCodec.quantize(vectors.next(), bytes, 0, null, 0);
             data.writeBytes(bytes, 0, dims);
         }
         for (float s : byteScales) {
             data.writeInt(Float.floatToIntBits(s));
         }
-        byte[] residuals = new byte[BinarySketches.residualBytes(dims)];
+        byte[] residuals = new byte[SketchCodec.residualBytes(dims)];
         vectors.restart();
         for (int ord = 0; ord < count; ord++) {
-            BinarySketches.quantize(vectors.next(), bytes, 0, residuals, 0);
+            SketchCodec.quantize(vectors.next(), bytes, 0, residuals, 0);
             data.writeBytes(residuals, 0, residuals.length);
         }
         meta.writeInt(info.number);

@@ -121,7 +121,7 @@ class BinarySketchesTest {
             int k = 1 + random.nextInt(keys.length);
             long[] sorted = keys.clone();
             Arrays.sort(sorted);
-            BinarySketches.selectLargest(keys, keys.length, k);
+            TopKeys.selectLargest(keys, keys.length, k);
             long[] kept = Arrays.copyOf(keys, k);
             Arrays.sort(kept);
             assertArrayEquals(Arrays.copyOfRange(sorted, sorted.length - k, sorted.length), kept,
@@ -263,17 +263,17 @@ class BinarySketchesTest {
             }
         }
         HadamardRotation rotation = new HadamardRotation(dims);
-        int words = BinarySketches.words(dims);
+        int words = SketchCodec.words(dims);
         long[] codes = new long[n * words];
         float[] factors = new float[n];
         float[] scratch = new float[rotation.padded()];
         byte[] bytes = new byte[n * dims];
         float[] byteScales = new float[n];
-        int residualBytes = BinarySketches.residualBytes(dims);
+        int residualBytes = SketchCodec.residualBytes(dims);
         byte[] residuals = new byte[n * residualBytes];
         for (int i = 0; i < n; i++) {
-            factors[i] = BinarySketches.encode(rotation, vectors[i], centroid, scratch, codes, i * words);
-            byteScales[i] = BinarySketches.quantize(vectors[i], bytes, i * dims, residuals, i * residualBytes);
+            factors[i] = SketchCodec.encode(rotation, vectors[i], centroid, scratch, codes, i * words);
+            byteScales[i] = SketchCodec.quantize(vectors[i], bytes, i * dims, residuals, i * residualBytes);
         }
         return new BinarySketches(dims, centroid, codes, factors, bytes, byteScales, residuals);
     }

@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
  *
  * <ul>
  * <li>{@link #uniform}: uniformly random unit vectors. Every pair of them is near-orthogonal (cosine spread
- *     σ = 1/√d ≈ 0.044 for d = 512), with no structure for a graph search to follow: the worst case for HNSW, and
+ *     σ = 1/√d ≈ 0.044 for d = 512), with no structure for a graph search to follow (the worst case for the HNSW index of old), and
  *     unlike real faces.</li>
  * <li>{@link #fittedTo}: "face-like" vectors, {@code normalize(μ + L·g)} with {@code g ~ N(0, I)}, where μ and
  *     {@code L·Lᵀ = Σ} are the mean and covariance of real embeddings (of LFW photos, by our model). They share the

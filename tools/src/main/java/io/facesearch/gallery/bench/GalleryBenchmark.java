@@ -36,10 +36,8 @@ import org.apache.lucene.util.VectorUtil;
  *     included;</li>
  * <li>RAM per face: the JVM heap growth (used heap after full GCs, before opening and after building and warming
  *     up; the sketch scan's sketches and 12-bit vectors live there) plus the index files every search reads and
- *     that must stay memory-resident: vector metadata ({@code .vem*}) and, for HNSW, the quantised vectors
- *     ({@code .veb} binary, {@code .veq} int7/int4) and the graph ({@code .vex}); with quantisation off the float
- *     vectors ({@code .vec}) take their place. Otherwise the float vectors are read only by merges and for the hits
- *     re-scored with them (all of HNSW's, the sketch scan's few at a boundary), so they count as disk, not RAM;</li>
+ *     that must stay memory-resident: vector metadata ({@code .vem*}). The float vectors are read only by merges
+ *     and for the few hits at a boundary re-scored with them, so they count as disk, not RAM;</li>
  * <li>disk per face: all index files;</li>
  * <li>latency: one search at a time on one thread, after a warm-up, at k=5, at k=10 and as the service searches
  *     ({@link #SERVICE_K} at the match threshold). Each query is searched the three ways one after the other, the
@@ -80,7 +78,7 @@ public final class GalleryBenchmark {
         try (LuceneGallery gallery = LuceneGallery.open(cfg.indexDir(), truth, galleryConfig)) {
             double buildSeconds = (System.nanoTime() - start) / 1e9;
             if (cfg.reuseIndex()) {
-                out.printf(Locale.ROOT, "build: not measured, existing index opened and checked in %.1f s%n",
+                out.printf(Locale.ROOT, "build: not measured, existing index opened in %.1f s%n",
                         buildSeconds);
                 buildSeconds = Double.NaN;
             } else {
@@ -90,7 +88,7 @@ public final class GalleryBenchmark {
             float[][] queries = queries(cfg, mated, background);
             GalleryFilter filter = GalleryFilter.tenant(SyntheticGalleryTruth.APPLICATION_ID);
             for (int i = 0; i < Math.min(WARMUP_QUERIES, queries.length); i++) {
-                gallery.search(new GalleryQuery(queries[i], 10, -1f, filter));
+                gallery.search(new GalleryQuery(queries[i], SyntheticGalleryTruth.MODEL_ID, 10, -1f, filter));
             }
             long heapAfter = usedHeapAfterGc();
             double heapPerFace = Math.max(0, heapAfter - heapBefore) / (double) cfg.faces();
@@ -108,7 +106,7 @@ public final class GalleryBenchmark {
             double[] exactLatency = new double[Math.min(cfg.exactLatencyQueries(), queries.length)];
             for (int i = 0; i < exactLatency.length; i++) {
                 long t = System.nanoTime();
-                exact.search(new GalleryQuery(queries[i], 10, -1f, filter));
+                exact.search(new GalleryQuery(queries[i], SyntheticGalleryTruth.MODEL_ID, 10, -1f, filter));
                 exactLatency[i] = (System.nanoTime() - t) / 1e6;
             }
             double exactP50 = percentile(exactLatency, 50);
@@ -171,7 +169,7 @@ public final class GalleryBenchmark {
     private static String[][] exactTop10(ExactGallery exact, float[][] queries, GalleryFilter filter) {
         String[][] top = new String[queries.length][];
         IntStream.range(0, queries.length).parallel().forEach(i -> top[i] = exact
-                .search(new GalleryQuery(queries[i], 10, -1f, filter)).stream()
+                .search(new GalleryQuery(queries[i], SyntheticGalleryTruth.MODEL_ID, 10, -1f, filter)).stream()
                 .map(GalleryMatch::faceId)
                 .toArray(String[]::new));
         return top;
@@ -185,7 +183,7 @@ public final class GalleryBenchmark {
             float[][] queries, int randoms, String[][] exactTop10, boolean[] strongMate, GalleryFilter filter,
             float matchThreshold) {
         for (int i = 0; i < Math.min(WARMUP_QUERIES, queries.length); i++) {
-            gallery.search(new GalleryQuery(queries[i], 10, -1f, filter), candidates);
+            gallery.search(new GalleryQuery(queries[i], SyntheticGalleryTruth.MODEL_ID, 10, -1f, filter), candidates);
         }
         double[] latencyK10 = new double[queries.length];
         double[] latencyK5 = new double[queries.length];
@@ -198,9 +196,9 @@ public final class GalleryBenchmark {
         int strongEligible = 0;
         int strongMateFirst = 0;
         for (int i = 0; i < queries.length; i++) {
-            GalleryQuery[] ways = {new GalleryQuery(queries[i], 10, -1f, filter),
-                    new GalleryQuery(queries[i], 5, -1f, filter),
-                    new GalleryQuery(queries[i], SERVICE_K, matchThreshold, filter)};
+            GalleryQuery[] ways = {new GalleryQuery(queries[i], SyntheticGalleryTruth.MODEL_ID, 10, -1f, filter),
+                    new GalleryQuery(queries[i], SyntheticGalleryTruth.MODEL_ID, 5, -1f, filter),
+                    new GalleryQuery(queries[i], SyntheticGalleryTruth.MODEL_ID, SERVICE_K, matchThreshold, filter)};
             List<GalleryMatch> matches = List.of(); // the top 10
             for (int turn = 0; turn < ways.length; turn++) {
                 int way = (i + turn) % ways.length;
@@ -336,18 +334,14 @@ public final class GalleryBenchmark {
         }
 
         /**
-         * The files every search reads through the page cache: vector metadata, and for HNSW the graph and the
-         * vectors it scores (quantised, or float when not quantised). The sketch scan's {@code .fsk} is read onto
-         * the heap when a segment opens and is counted there.
+         * The files every search reads through the page cache: vector metadata. The sketch scan's {@code .fsk} is
+         * read onto the heap when a segment opens and is counted there.
          */
         long residentBytes() {
-            boolean hnsw = config.index() == LuceneGalleryConfig.Index.HNSW;
-            boolean quantized = config.quantizationBits() != 0;
             long bytes = 0;
             for (var e : bytesByExtension.entrySet()) {
                 String ext = e.getKey();
-                boolean searchedVectors = hnsw && (quantized ? ext.equals("veb") || ext.equals("veq") : ext.equals("vec"));
-                if (searchedVectors || ext.equals("vex") || ext.startsWith("vem")) {
+                if (ext.startsWith("vem")) {
                     bytes += e.getValue();
                 }
             }
@@ -369,8 +363,7 @@ public final class GalleryBenchmark {
      * the real embeddings; without it the probe is a uniformly random unit vector and the mate is
      * {@code normalize(probe + noise)} with the noise scaled so that their cosine similarity is about
      * {@code --mate-similarity}. {@code --background uniform} forces a uniform background. Options:
-     * {@code --faces N --mated P --queries Q --index sketch|hnsw --m M --beam B --bits 1|7|4|0 --candidates C
-     * --sweep C1,C2,..
+     * {@code --faces N --mated P --queries Q --candidates C --sweep C1,C2,..
      * --mate-similarity S --seed S --ram-mb MB --dir PATH --embeddings FILE --background uniform|face-like
      * --reuse-index true|false}.
      */
@@ -384,28 +377,16 @@ public final class GalleryBenchmark {
         int queries = defaults.randomQueries();
         int[] sweep = new int[0];
         Path dir = defaults.indexDir();
-        int m = gallery.maxConn();
-        int beam = gallery.beamWidth();
-        int bits = gallery.quantizationBits();
         int candidates = gallery.searchCandidates();
         Path embeddingsFile = null;
         String backgroundName = null;
         boolean reuse = false;
-        boolean hnsw = gallery.index() == LuceneGalleryConfig.Index.HNSW;
         for (int i = 0; i < args.length; i += 2) {
             String value = args[i + 1];
             switch (args[i]) {
                 case "--faces" -> faces = Integer.parseInt(value);
                 case "--mated" -> matedCount = Integer.parseInt(value);
                 case "--queries" -> queries = Integer.parseInt(value);
-                case "--index" -> hnsw = switch (value) {
-                    case "sketch" -> false;
-                    case "hnsw" -> true;
-                    default -> throw new IllegalArgumentException("--index is sketch or hnsw: " + value);
-                };
-                case "--m" -> m = Integer.parseInt(value);
-                case "--beam" -> beam = Integer.parseInt(value);
-                case "--bits" -> bits = Integer.parseInt(value);
                 case "--candidates" -> candidates = Integer.parseInt(value);
                 case "--sweep" -> sweep = Arrays.stream(value.split(",")).mapToInt(Integer::parseInt).toArray();
                 case "--mate-similarity" -> mateSimilarity = Double.parseDouble(value);
@@ -418,7 +399,7 @@ public final class GalleryBenchmark {
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        gallery = (hnsw ? gallery.withHnsw(m, beam, bits) : gallery.withSketchScan()).withSearchCandidates(candidates);
+        gallery = gallery.withSearchCandidates(candidates);
         List<MatedPair> mated;
         Background background;
         if (embeddingsFile != null) {

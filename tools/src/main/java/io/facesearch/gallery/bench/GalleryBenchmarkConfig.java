@@ -10,12 +10,12 @@ import java.util.Objects;
  * @param faces               gallery size N: the mates plus N - mates synthetic random unit vectors
  * @param seed                seed of the synthetic vectors and random queries
  * @param indexDir            where the index is built (emptied first)
- * @param gallery             the gallery's settings (index kind, HNSW and quantisation); {@code searchCandidates}
+ * @param gallery             the gallery's settings; {@code searchCandidates}
  *                            gives the headline figures
  * @param randomQueries       random unit query vectors, in addition to the probes
  * @param exactLatencyQueries queries timed against the exact brute-force baseline
- * @param candidateSweep      further numbers of search candidates (candidates re-scored with byte vectors, or
- *                            HNSW {@code ef}) to report, may be empty
+ * @param candidateSweep      further numbers of search candidates (candidates re-scored with byte vectors) to
+ *                            report, may be empty
  * @param matchThreshold      cosine at or above which the service reports a match (its default threshold, 70 %);
  *                            rank-1 mate is also reported over the mates at or above it
  * @param reuseIndex          open the index already in {@code indexDir} (built by an earlier run with the same

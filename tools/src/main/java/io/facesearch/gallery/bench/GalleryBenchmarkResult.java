@@ -8,7 +8,7 @@ import java.util.Locale;
  *
  * @param ramBytesPerFace  {@code heapBytesPerFace + residentFileBytesPerFace}
  * @param residentFileBytesPerFace the index files a search reads on every query and that must therefore stay in
- *                         memory (page cache): vector metadata, and for HNSW quantised vectors and graph
+ *                         memory (page cache): vector metadata
  * @param rank1Mate        among probes whose mate exact search ranks first, the share the gallery ranks first
  * @param sweep            one row per number of search candidates measured, the headline one included
  */
@@ -27,7 +27,7 @@ public record GalleryBenchmarkResult(
         List<SearchFigures> sweep) {
 
     /**
-     * Search figures at one number of candidates (HNSW {@code ef}).
+     * Search figures at one number of candidates.
      *
      * @param recallAt10Random recall@10 against exact search over random query vectors
      * @param recallAt10Probes recall@10 against exact search over the mated probes
