@@ -26,7 +26,7 @@ final class ApiKeyCommand {
 
     @Override
     public Integer call() {
-      AccountStore accounts = new AccountStore(dataOptions.database());
+      AccountStore accounts = new AccountStore(dataOptions.database(), java.time.Clock.systemUTC());
       accounts.bootstrapIfEmpty();
       Application app = applicationId == null
           ? accounts.defaultApplication().orElseThrow()
@@ -49,7 +49,7 @@ final class ApiKeyCommand {
 
     @Override
     public Integer call() {
-      AccountStore accounts = new AccountStore(dataOptions.database());
+      AccountStore accounts = new AccountStore(dataOptions.database(), java.time.Clock.systemUTC());
       System.out.printf("%-36s  %-12s  %-36s  %-24s  %s%n", "id", "prefix", "application", "created", "state");
       for (AccountStore.KeyInfo k : accounts.listKeys()) {
         System.out.printf("%-36s  %-12s  %-36s  %-24s  %s%n", k.id(), k.prefix(), k.applicationId(), k.createdAt(),
@@ -69,7 +69,7 @@ final class ApiKeyCommand {
 
     @Override
     public Integer call() {
-      boolean revoked = new AccountStore(dataOptions.database()).revokeKey(idOrPrefix);
+      boolean revoked = new AccountStore(dataOptions.database(), java.time.Clock.systemUTC()).revokeKey(idOrPrefix);
       System.out.println(revoked ? "revoked " + idOrPrefix : "no active key " + idOrPrefix);
       return revoked ? 0 : 1;
     }
@@ -87,7 +87,7 @@ final class ApiKeyCommand {
 
     @Override
     public Integer call() {
-      AccountStore accounts = new AccountStore(dataOptions.database());
+      AccountStore accounts = new AccountStore(dataOptions.database(), java.time.Clock.systemUTC());
       AccountStore.KeyInfo old = accounts.listKeys().stream()
           .filter(k -> k.active() && (k.id().equals(idOrPrefix) || k.prefix().equals(idOrPrefix)))
           .findFirst().orElse(null);

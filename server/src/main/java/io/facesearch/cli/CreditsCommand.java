@@ -23,21 +23,15 @@ final class CreditsCommand {
 
   /** The given organization, which must exist; by default the operator's own (the default application's). */
   static String organization(String given, Database db) {
+    AccountStore accounts = new AccountStore(db, Clock.systemUTC());
     if (given != null) {
-      boolean exists = db.withReadConnection(c -> {
-        try (var q = c.prepareStatement("SELECT 1 FROM organizations WHERE id = ?")) {
-          q.setString(1, given);
-          try (var r = q.executeQuery()) {
-            return r.next();
-          }
-        }
-      });
+      boolean exists = accounts.organizationExists(given);
       if (!exists) {
         throw new UserError("no organization " + given);
       }
       return given;
     }
-    return new AccountStore(db).defaultApplication().orElseThrow(
+    return accounts.defaultApplication().orElseThrow(
         () -> new UserError("no organization yet; start the server once")).organizationId();
   }
 

@@ -36,7 +36,7 @@ final class OperatorCommand {
     @Override
     public Integer call() throws Exception {
       Database db = data.database();
-      AccountStore accounts = new AccountStore(db);
+      AccountStore accounts = new AccountStore(db, Clock.systemUTC());
       accounts.bootstrapIfEmpty().ifPresent(b -> System.out.println(
           "Created the default application; its API key (shown once): " + b.key().key()));
       String org = accounts.defaultApplication().orElseThrow().organizationId();

@@ -35,7 +35,7 @@ final class WebhookCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Database db = data.database();
-    AccountStore accounts = new AccountStore(db);
+    AccountStore accounts = new AccountStore(db, Clock.systemUTC());
     Application app = applicationId == null ? accounts.defaultApplication().orElseThrow()
         : accounts.application(applicationId).orElseThrow(() -> new UserError("no application " + applicationId));
     byte[] serverSecret = Files.readAllBytes(data.data.resolve("secret.key"));

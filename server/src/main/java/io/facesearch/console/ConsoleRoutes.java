@@ -14,8 +14,9 @@ public final class ConsoleRoutes {
 
   public static void register(RoutesConfig routes, Services s) {
     ConsoleAuth auth = new ConsoleAuth(s.db(), Clock.systemUTC());
-    ConsoleGuard guard = new ConsoleGuard(auth, new ConsoleData(s.db(), s.accounts()), s.accounts(), new Templates());
-    ConsolePages pages = new ConsolePages(s, guard, new ConsoleData(s.db(), s.accounts()));
+    ConsoleData data = new ConsoleData(s.db(), s.accounts(), Clock.systemUTC());
+    ConsoleGuard guard = new ConsoleGuard(auth, data, s.accounts(), new Templates());
+    ConsolePages pages = new ConsolePages(s, guard, data);
 
     // Javalin ignores trailing slashes: this one route is /console and /console/ (the address README gives)
     routes.get("/console", ctx -> ctx.status(303).header("Location", "/console/sessions"));
