@@ -129,10 +129,11 @@ public final class ConsoleAuth {
   private boolean recordFailure(String email, Instant now) {
     return db.inTransaction(tx -> {
       sessions.lockSignInFailures(tx, email); // read-then-write: the count read decides the count written
-      int failures = sessions.failures(tx, email).map(f -> {
-        boolean lockOver = f.lockedUntil() != null && !now.isBefore(f.lockedUntil());
-        return lockOver ? 0 : f.count();
-      }).orElse(0);
+      Optional<ConsoleSessions.Failures> stored = sessions.failures(tx, email);
+      if (stored.isPresent() && stored.get().lockedUntil() != null && now.isBefore(stored.get().lockedUntil())) {
+        return true; // locked by a failure that came in while this attempt was checked: it stays locked
+      }
+      int failures = stored.map(f -> f.lockedUntil() != null ? 0 : f.count()).orElse(0); // a lock that is over: anew
       failures++;
       boolean lock = failures >= MAX_FAILURES;
       sessions.putFailures(tx, email, new ConsoleSessions.Failures(lock ? 0 : failures,
