@@ -3,12 +3,11 @@ package io.facesearch.accounts;
 import at.favre.lib.crypto.bcrypt.BCrypt;
 import io.facesearch.billing.Credits;
 import io.facesearch.mail.Mailer;
+import io.facesearch.store.Accounts;
 import io.facesearch.store.Database;
+import io.facesearch.store.Tx;
+import io.facesearch.store.Users;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,6 +30,10 @@ import java.util.regex.Pattern;
  * unverified one whose code has not expired gets a fresh code only when the same password is given (else nothing
  * changes and the address is told), and one whose code has expired starts again with the new password. A code
  * dies after {@value #MAX_TRIES} wrong tries, when used, or when a newer code is issued.
+ *
+ * <p>Each decision on what is stored for an address (register, verify, resend, create) is made under
+ * {@link Users#lockEmail}, taken before the first read, so two requests for one address cannot both act on the
+ * same state; a refresh token is used up by a revocation that only one transaction can win.
  */
 public final class Registration {
 
@@ -52,6 +55,9 @@ public final class Registration {
   private final Credits credits;
   private final int freeCredits;
   private final Clock clock;
+  private final Users users = new Users();
+  private final Accounts accounts = new Accounts();
+  private final AccountStore accountStore;
 
   public Registration(Database db, Mailer mailer, Credits credits, int freeCredits, Clock clock) {
     this.db = db;
@@ -59,6 +65,7 @@ public final class Registration {
     this.credits = credits;
     this.freeCredits = freeCredits;
     this.clock = clock;
+    this.accountStore = new AccountStore(db, clock);
   }
 
   public void register(String rawEmail, String password) throws RegistrationException {
@@ -77,42 +84,37 @@ public final class Registration {
       throw new RegistrationException(errors);
     }
     Instant now = clock.instant();
-    // bcrypt outside the write transaction; the transaction re-checks that the hash compared is still the one stored
-    Optional<String> pendingHash = db.withReadConnection(c -> pendingPasswordHash(c, email, now));
+    // bcrypt outside the write transaction; the transaction re-checks that the hash compared is still the one stored.
+    // While an unverified address has an unexpired code, only the same password may ask for a new code. Otherwise a
+    // second registration of the address would set its own password, and the owner, entering the newest code, would
+    // verify an account the other party can sign in to.
+    Optional<String> pendingHash = db.read(tx -> users.pendingPasswordHash(tx, email, now));
     boolean samePassword = pendingHash.isPresent()
         && BCrypt.verifyer().verify(password.toCharArray(), pendingHash.get().toCharArray()).verified;
     String hash = BCrypt.withDefaults().hashToString(BCRYPT_COST, password.toCharArray());
     String code = Secrets.digits(6);
-    Outcome outcome = db.withConnectionInTransaction(c -> {
-      String userId = userId(c, email);
-      if (userId == null) {
+    Outcome outcome = db.inTransaction(tx -> {
+      users.lockEmail(tx, email); // check-then-insert: nobody else decides for this address until we commit
+      Optional<Users.UserRow> user = users.byEmail(tx, email);
+      String userId;
+      if (user.isEmpty()) {
         userId = UUID.randomUUID().toString();
-        try (PreparedStatement q = c.prepareStatement(
-            "INSERT INTO users (id, email, password_hash, created_at) VALUES (?, ?, ?, ?)")) {
-          q.setString(1, userId);
-          q.setString(2, email);
-          q.setString(3, hash);
-          q.setString(4, now.toString());
-          q.executeUpdate();
-        }
-      } else if (verified(c, userId)) {
+        users.insert(tx, userId, email, hash, null, null, now);
+      } else if (user.get().verifiedAt() != null) {
         return Outcome.ALREADY_REGISTERED;
       } else {
-        Optional<String> stillPending = pendingPasswordHash(c, email, now);
+        userId = user.get().id();
+        Optional<String> stillPending = users.pendingPasswordHash(tx, email, now);
         if (stillPending.isPresent()) {
           if (!samePassword || !stillPending.equals(pendingHash)) {
             return Outcome.PENDING_WITH_ANOTHER_PASSWORD;
           }
           // the same person asking again: a new code, the password unchanged
         } else {
-          try (PreparedStatement q = c.prepareStatement("UPDATE users SET password_hash = ? WHERE id = ?")) {
-            q.setString(1, hash);
-            q.setString(2, userId);
-            q.executeUpdate();
-          }
+          users.setPasswordHash(tx, userId, hash);
         }
       }
-      replaceCode(c, userId, code, now);
+      replaceCode(tx, userId, code, now);
       return Outcome.CODE_SENT;
     });
     switch (outcome) {
@@ -130,24 +132,6 @@ public final class Registration {
   /** What a registration did; every case answers the caller the same, only the mail differs. */
   private enum Outcome { CODE_SENT, ALREADY_REGISTERED, PENDING_WITH_ANOTHER_PASSWORD }
 
-  /**
-   * The password hash of an unverified user whose code has not expired (used up by wrong tries or not): while it
-   * waits, only the same password may ask for a new code. Otherwise a second registration of the address would
-   * set its own password, and the owner, entering the newest code, would verify an account the other party can
-   * sign in to.
-   */
-  private static Optional<String> pendingPasswordHash(Connection c, String email, Instant now) throws SQLException {
-    try (PreparedStatement q = c.prepareStatement("SELECT u.password_hash FROM users u JOIN email_codes e "
-        + "ON e.user_id = u.id WHERE u.email = ? AND u.email_verified_at IS NULL AND e.used_at IS NULL "
-        + "AND e.expires_at > ?")) {
-      q.setString(1, email);
-      q.setString(2, now.toString());
-      try (ResultSet r = q.executeQuery()) {
-        return r.next() ? Optional.of(r.getString(1)) : Optional.empty();
-      }
-    }
-  }
-
   public Verified verify(String rawEmail, String code) throws RegistrationException {
     String email = rawEmail == null ? "" : rawEmail.strip().toLowerCase(Locale.ROOT);
     if (code == null || code.isBlank()) {
@@ -155,67 +139,38 @@ public final class Registration {
     }
     Instant now = clock.instant();
     // Empty when the code is wrong: the transaction still commits, so the failed try is counted.
-    java.util.Optional<Verified> outcome = db.withConnectionInTransaction(c -> {
-      String userId = userId(c, email);
-      if (userId == null) {
+    java.util.Optional<Verified> outcome = db.inTransaction(tx -> {
+      users.lockEmail(tx, email); // the try counter and the code's use are read, then written
+      Optional<Users.UserRow> user = users.byEmail(tx, email);
+      if (user.isEmpty()) {
         return java.util.Optional.<Verified>empty();
       }
-      String codeId = null;
-      String codeHash = null;
-      int tries = 0;
-      String expires = null;
-      try (PreparedStatement q = c.prepareStatement("SELECT id, code_sha256, failed_tries, expires_at FROM email_codes "
-          + "WHERE user_id = ? AND used_at IS NULL ORDER BY created_at DESC LIMIT 1")) {
-        q.setString(1, userId);
-        try (ResultSet r = q.executeQuery()) {
-          if (r.next()) {
-            codeId = r.getString(1);
-            codeHash = r.getString(2);
-            tries = r.getInt(3);
-            expires = r.getString(4);
-          }
-        }
-      }
-      if (codeId == null || tries >= MAX_TRIES || Instant.parse(expires).isBefore(now)) {
+      String userId = user.get().id();
+      Optional<Users.CodeRow> pending = users.newestUnusedCode(tx, userId);
+      if (pending.isEmpty() || pending.get().failedTries() >= MAX_TRIES || pending.get().expiresAt().isBefore(now)) {
         return java.util.Optional.<Verified>empty();
       }
-      if (!java.security.MessageDigest.isEqual(codeHash.getBytes(StandardCharsets.US_ASCII),
+      if (!java.security.MessageDigest.isEqual(pending.get().codeSha256().getBytes(StandardCharsets.US_ASCII),
           Secrets.sha256(code.strip()).getBytes(StandardCharsets.US_ASCII))) {
-        try (PreparedStatement q = c.prepareStatement("UPDATE email_codes SET failed_tries = failed_tries + 1 WHERE id = ?")) {
-          q.setString(1, codeId);
-          q.executeUpdate();
-        }
+        users.countFailedTry(tx, pending.get().id());
         return java.util.Optional.<Verified>empty();
       }
-      try (PreparedStatement q = c.prepareStatement("UPDATE email_codes SET used_at = ? WHERE id = ?")) {
-        q.setString(1, now.toString());
-        q.setString(2, codeId);
-        q.executeUpdate();
-      }
-      return java.util.Optional.of(createAccount(c, userId, email, now));
+      users.markCodeUsed(tx, pending.get().id(), now);
+      return java.util.Optional.of(createAccount(tx, userId, email, now));
     });
     return outcome.orElseThrow(() -> RegistrationException.of("code", "Invalid or expired code."));
   }
 
-  private Verified createAccount(Connection c, String userId, String email, Instant now) throws SQLException {
-    Application app = AccountStore.insertApplication(c, email, "Default application");
-    try (PreparedStatement q = c.prepareStatement("UPDATE organizations SET metered = 1 WHERE id = ?")) {
-      q.setString(1, app.organizationId());
-      q.executeUpdate();
-    }
-    try (PreparedStatement q = c.prepareStatement(
-        "UPDATE users SET organization_id = ?, email_verified_at = ? WHERE id = ?")) {
-      q.setString(1, app.organizationId());
-      q.setString(2, now.toString());
-      q.setString(3, userId);
-      q.executeUpdate();
-    }
+  private Verified createAccount(Tx tx, String userId, String email, Instant now) {
+    Application app = accountStore.insertApplication(tx, email, "Default application");
+    accounts.setMetered(tx, app.organizationId(), true);
+    users.markVerified(tx, userId, app.organizationId(), now);
     if (freeCredits > 0) {
-      credits.add(c, app.organizationId(), freeCredits, "free_balance", "registration");
+      credits.add(tx, app.organizationId(), freeCredits, "free_balance", "registration");
     }
-    AccountStore.NewKey key = AccountStore.insertKey(c, app.id());
-    String access = issueToken(c, "access", userId, app.organizationId(), now.plus(ACCESS_LIFETIME));
-    String refresh = issueToken(c, "refresh", userId, app.organizationId(), now.plus(REFRESH_LIFETIME));
+    AccountStore.NewKey key = accountStore.insertKey(tx, app.id());
+    String access = issueToken(tx, "access", userId, app.organizationId(), now);
+    String refresh = issueToken(tx, "refresh", userId, app.organizationId(), now);
     return new Verified(access, refresh, ACCESS_LIFETIME.toSeconds(), app.organizationId(), email, app, key.key());
   }
 
@@ -233,20 +188,13 @@ public final class Registration {
       throw RegistrationException.of("password", problem);
     }
     String hash = BCrypt.withDefaults().hashToString(BCRYPT_COST, password.toCharArray());
-    boolean created = db.withConnectionInTransaction(c -> {
-      if (userId(c, email) != null) {
+    boolean created = db.inTransaction(tx -> {
+      users.lockEmail(tx, email); // check-then-insert
+      if (users.byEmail(tx, email).isPresent()) {
         return false;
       }
-      try (PreparedStatement q = c.prepareStatement("INSERT INTO users (id, email, password_hash, organization_id, "
-          + "email_verified_at, created_at) VALUES (?, ?, ?, ?, ?, ?)")) {
-        q.setString(1, UUID.randomUUID().toString());
-        q.setString(2, email);
-        q.setString(3, hash);
-        q.setString(4, organizationId);
-        q.setString(5, clock.instant().toString());
-        q.setString(6, clock.instant().toString());
-        q.executeUpdate();
-      }
+      Instant now = clock.instant();
+      users.insert(tx, UUID.randomUUID().toString(), email, hash, organizationId, now, now);
       return true;
     });
     if (!created) {
@@ -269,16 +217,8 @@ public final class Registration {
       throw RegistrationException.of("detail", "Invalid email or password.");
     }
     record User(String id, String hash, String organizationId) {}
-    Optional<User> user = db.withReadConnection(c -> {
-      try (PreparedStatement q = c.prepareStatement(
-          "SELECT id, password_hash, organization_id FROM users WHERE email = ?")) {
-        q.setString(1, email);
-        try (ResultSet r = q.executeQuery()) {
-          return r.next() ? Optional.of(new User(r.getString(1), r.getString(2), r.getString(3)))
-              : Optional.<User>empty();
-        }
-      }
-    });
+    Optional<User> user = db.read(tx -> users.byEmail(tx, email))
+        .map(u -> new User(u.id(), u.passwordHash(), u.organizationId()));
     // a hash is checked even for an unknown address, so that timing does not tell which addresses exist
     String hash = user.map(User::hash).orElse("$2a$12$C6UzMDM.H6dfI/f/IKxGhuUwbsCsnL1gRS4KbMcQ0kDr1mJcyoHqe");
     boolean ok = BCrypt.verifyer().verify(password.toCharArray(), hash.toCharArray()).verified && user.isPresent();
@@ -289,7 +229,7 @@ public final class Registration {
       throw RegistrationException.of("detail", "Verify the email address first (verify-email, or resend-otp).");
     }
     Instant now = clock.instant();
-    return db.withConnectionInTransaction(c -> tokens(c, user.get().id(), user.get().organizationId(), now));
+    return db.inTransaction(tx -> tokens(tx, user.get().id(), user.get().organizationId(), now));
   }
 
   /** New tokens for an unexpired, unrevoked refresh token, which is used up (rotation); empty when it is not one. */
@@ -298,40 +238,23 @@ public final class Registration {
       return Optional.empty();
     }
     Instant now = clock.instant();
-    return db.withConnectionInTransaction(c -> {
-      String userId;
-      String organizationId;
-      try (PreparedStatement q = c.prepareStatement("SELECT user_id, organization_id, expires_at FROM access_tokens "
-          + "WHERE token_sha256 = ? AND kind = 'refresh' AND revoked_at IS NULL")) {
-        q.setString(1, Secrets.sha256(refreshToken.strip()));
-        try (ResultSet r = q.executeQuery()) {
-          if (!r.next() || !Instant.parse(r.getString(3)).isAfter(now)) {
-            return Optional.<Tokens>empty();
-          }
-          userId = r.getString(1);
-          organizationId = r.getString(2);
-        }
+    String hash = Secrets.sha256(refreshToken.strip());
+    return db.inTransaction(tx -> {
+      Optional<Users.TokenRow> token = users.unrevokedToken(tx, hash, "refresh");
+      if (token.isEmpty() || !token.get().expiresAt().isAfter(now)) {
+        return Optional.<Tokens>empty();
       }
-      try (PreparedStatement q = c.prepareStatement(
-          "UPDATE access_tokens SET revoked_at = ? WHERE token_sha256 = ?")) {
-        q.setString(1, now.toString());
-        q.setString(2, Secrets.sha256(refreshToken.strip()));
-        q.executeUpdate();
+      if (!users.revokeToken(tx, hash, now)) {
+        return Optional.<Tokens>empty(); // used up by a concurrent refresh: rotation gives one pair per token
       }
-      return Optional.of(tokens(c, userId, organizationId, now));
+      return Optional.of(tokens(tx, token.get().userId(), token.get().organizationId(), now));
     });
   }
 
-  private Tokens tokens(Connection c, String userId, String organizationId, Instant now) throws SQLException {
-    String access = issueToken(c, "access", userId, organizationId, now.plus(ACCESS_LIFETIME));
-    String refresh = issueToken(c, "refresh", userId, organizationId, now.plus(REFRESH_LIFETIME));
-    String name = null;
-    try (PreparedStatement q = c.prepareStatement("SELECT name FROM organizations WHERE id = ?")) {
-      q.setString(1, organizationId);
-      try (ResultSet r = q.executeQuery()) {
-        name = r.next() ? r.getString(1) : null;
-      }
-    }
+  private Tokens tokens(Tx tx, String userId, String organizationId, Instant now) {
+    String access = issueToken(tx, "access", userId, organizationId, now);
+    String refresh = issueToken(tx, "refresh", userId, organizationId, now);
+    String name = accounts.organizationName(tx, organizationId).orElse(null);
     return new Tokens(access, refresh, ACCESS_LIFETIME.toSeconds(), organizationId, name);
   }
 
@@ -343,21 +266,17 @@ public final class Registration {
     String email = rawEmail == null ? "" : rawEmail.strip().toLowerCase(Locale.ROOT);
     Instant now = clock.instant();
     String code = Secrets.digits(6);
-    boolean sent = db.withConnectionInTransaction(c -> {
-      String userId = userId(c, email);
-      if (userId == null || verified(c, userId)) {
+    boolean sent = db.inTransaction(tx -> {
+      users.lockEmail(tx, email); // the cooldown is read, then a code written
+      Optional<Users.UserRow> user = users.byEmail(tx, email);
+      if (user.isEmpty() || user.get().verifiedAt() != null) {
         return false;
       }
-      try (PreparedStatement q = c.prepareStatement("SELECT MAX(created_at) FROM email_codes WHERE user_id = ?")) {
-        q.setString(1, userId);
-        try (ResultSet r = q.executeQuery()) {
-          String last = r.next() ? r.getString(1) : null;
-          if (last != null && Instant.parse(last).plus(RESEND_COOLDOWN).isAfter(now)) {
-            return false;
-          }
-        }
+      Optional<Instant> last = users.newestCodeIssuedAt(tx, user.get().id());
+      if (last.isPresent() && last.get().plus(RESEND_COOLDOWN).isAfter(now)) {
+        return false;
       }
-      replaceCode(c, userId, code, now);
+      replaceCode(tx, user.get().id(), code, now);
       return true;
     });
     if (sent) {
@@ -371,30 +290,17 @@ public final class Registration {
     if (token == null || token.isBlank()) {
       return null;
     }
-    return db.withReadConnection(c -> {
-      try (PreparedStatement q = c.prepareStatement("SELECT organization_id, expires_at FROM access_tokens "
-          + "WHERE token_sha256 = ? AND kind = 'access' AND revoked_at IS NULL")) {
-        q.setString(1, Secrets.sha256(token.strip()));
-        try (ResultSet r = q.executeQuery()) {
-          return r.next() && Instant.parse(r.getString(2)).isAfter(clock.instant()) ? r.getString(1) : null;
-        }
-      }
-    });
+    Instant now = clock.instant();
+    return db.read(tx -> users.unrevokedToken(tx, Secrets.sha256(token.strip()), "access"))
+        .filter(t -> t.expiresAt().isAfter(now)).map(Users.TokenRow::organizationId).orElse(null);
   }
 
-  private static String issueToken(Connection c, String kind, String userId, String organizationId, Instant expires)
-      throws SQLException {
-    String token = Secrets.random(kind.equals("access") ? "fsa_" : "fsr_", 40);
-    try (PreparedStatement q = c.prepareStatement("INSERT INTO access_tokens (token_sha256, kind, user_id, "
-        + "organization_id, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?)")) {
-      q.setString(1, Secrets.sha256(token));
-      q.setString(2, kind);
-      q.setString(3, userId);
-      q.setString(4, organizationId);
-      q.setString(5, expires.toString());
-      q.setString(6, Instant.now().toString());
-      q.executeUpdate();
-    }
+  /** A new token of {@code kind} (access or refresh), stored as its SHA-256; its lifetime starts {@code now}. */
+  private String issueToken(Tx tx, String kind, String userId, String organizationId, Instant now) {
+    boolean access = kind.equals("access");
+    String token = Secrets.random(access ? "fsa_" : "fsr_", 40);
+    users.insertToken(tx, Secrets.sha256(token), kind, userId, organizationId,
+        now.plus(access ? ACCESS_LIFETIME : REFRESH_LIFETIME), now);
     return token;
   }
 
@@ -424,38 +330,8 @@ public final class Registration {
     return null;
   }
 
-  private static String userId(Connection c, String email) throws SQLException {
-    try (PreparedStatement q = c.prepareStatement("SELECT id FROM users WHERE email = ?")) {
-      q.setString(1, email);
-      try (ResultSet r = q.executeQuery()) {
-        return r.next() ? r.getString(1) : null;
-      }
-    }
-  }
-
-  private static boolean verified(Connection c, String userId) throws SQLException {
-    try (PreparedStatement q = c.prepareStatement("SELECT email_verified_at FROM users WHERE id = ?")) {
-      q.setString(1, userId);
-      try (ResultSet r = q.executeQuery()) {
-        return r.next() && r.getString(1) != null;
-      }
-    }
-  }
-
   /** The user's one pending code becomes {@code code} (stored as its SHA-256), valid for {@link #CODE_LIFETIME}. */
-  private static void replaceCode(Connection c, String userId, String code, Instant now) throws SQLException {
-    try (PreparedStatement q = c.prepareStatement("DELETE FROM email_codes WHERE user_id = ?")) {
-      q.setString(1, userId);
-      q.executeUpdate();
-    }
-    try (PreparedStatement q = c.prepareStatement("INSERT INTO email_codes (id, user_id, code_sha256, expires_at, "
-        + "created_at) VALUES (?, ?, ?, ?, ?)")) {
-      q.setString(1, UUID.randomUUID().toString());
-      q.setString(2, userId);
-      q.setString(3, Secrets.sha256(code));
-      q.setString(4, now.plus(CODE_LIFETIME).toString());
-      q.setString(5, now.toString());
-      q.executeUpdate();
-    }
+  private void replaceCode(Tx tx, String userId, String code, Instant now) {
+    users.replaceCode(tx, UUID.randomUUID().toString(), userId, Secrets.sha256(code), now.plus(CODE_LIFETIME), now);
   }
 }

@@ -77,7 +77,7 @@ public final class Node implements AutoCloseable {
     this.clock = clock;
     this.db = Database.sqlite(settings.dataDir());
     this.serverSecret = secret(settings.dataDir());
-    this.accounts = new AccountStore(db);
+    this.accounts = new AccountStore(db, clock);
     this.credits = new Credits(db, clock);
     this.topUps = new OperatorApproval(db, credits, clock);
     this.outbox = new Outbox(db, settings.smtp() == null ? null : new SmtpMailer(settings.smtp()), clock);

@@ -1,23 +1,22 @@
 package io.facesearch.billing;
 
+import io.facesearch.store.Accounts;
+import io.facesearch.store.CreditLedger;
 import io.facesearch.store.Database;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
+import io.facesearch.store.Tx;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
 /**
  * Prepaid credits: an append-only ledger per organization ({@code credit_ledger}); the balance is its sum.
  *
- * <p>A billable call first {@link #reserve reserves} its price: in one write transaction (SQLite has one
- * writer, so reservations are serialised) the balance minus live holds must cover it, else the call gets 403
- * before any work. On success the hold becomes a ledger charge in the same transaction that saves the call's
+ * <p>A billable call first {@link #reserve reserves} its price: in one write transaction that first locks the
+ * organization ({@link Accounts#lockOrganization}, so that two reservations of one organization never read the
+ * same balance, whether or not the store serialises writes) the balance minus live holds must cover it, else the
+ * call gets 403 before any work. On success the hold becomes a ledger charge in the same transaction that saves the call's
  * result ({@link #charge}); on failure it is {@link #release released}. So a call is charged exactly once,
  * only on success, and concurrent calls can never drive the balance below zero. Holds older than
  * {@link #HOLD_LIFETIME} (a crash mid-call) no longer count and are purged.
@@ -40,6 +39,8 @@ public final class Credits {
 
   private final Database db;
   private final Clock clock;
+  private final CreditLedger ledger = new CreditLedger();
+  private final Accounts accounts = new Accounts();
 
   public Credits(Database db, Clock clock) {
     this.db = db;
@@ -52,29 +53,21 @@ public final class Credits {
       return Hold.NONE; // unmetered: no write transaction at all
     }
     long[] shortBalance = {0};
-    Hold hold = db.withConnectionInTransaction(c -> {
-      if (!metered(c, organizationId)) {
+    Hold hold = db.inTransaction(tx -> {
+      // read-then-write: the balance read below decides the hold written after it
+      accounts.lockOrganization(tx, organizationId);
+      if (!accounts.metered(tx, organizationId)) {
         return Hold.NONE;
       }
-      String staleBefore = clock.instant().minus(HOLD_LIFETIME).toString();
-      try (PreparedStatement q = c.prepareStatement("DELETE FROM credit_holds WHERE created_at < ?")) {
-        q.setString(1, staleBefore);
-        q.executeUpdate();
-      }
-      long available = balance(c, organizationId) - held(c, organizationId);
+      Instant now = clock.instant();
+      ledger.deleteHoldsBefore(tx, now.minus(HOLD_LIFETIME));
+      long available = ledger.balance(tx, organizationId) - ledger.held(tx, organizationId);
       if (available < price) {
         shortBalance[0] = available;
         return null;
       }
       Hold h = new Hold(UUID.randomUUID().toString(), organizationId, price);
-      try (PreparedStatement q = c.prepareStatement(
-          "INSERT INTO credit_holds (id, organization_id, amount, created_at) VALUES (?, ?, ?, ?)")) {
-        q.setString(1, h.id());
-        q.setString(2, organizationId);
-        q.setInt(3, price);
-        q.setString(4, clock.instant().toString());
-        q.executeUpdate();
-      }
+      ledger.insertHold(tx, h.id(), organizationId, price, now);
       return h;
     });
     if (hold == null) {
@@ -84,15 +77,12 @@ public final class Credits {
   }
 
   /** Turns a hold into a ledger charge, within the caller's transaction. */
-  public void charge(Connection c, Hold hold, String endpoint, String reference) throws SQLException {
+  public void charge(Tx tx, Hold hold, String endpoint, String reference) {
     if (hold.none()) {
       return;
     }
-    try (PreparedStatement q = c.prepareStatement("DELETE FROM credit_holds WHERE id = ?")) {
-      q.setString(1, hold.id());
-      q.executeUpdate();
-    }
-    append(c, hold.organizationId(), -hold.amount(), "charge", endpoint, reference);
+    ledger.deleteHold(tx, hold.id());
+    ledger.append(tx, hold.organizationId(), -hold.amount(), "charge", endpoint, reference, clock.instant());
   }
 
   /** {@link #charge} in a transaction of its own (calls that save nothing else). */
@@ -100,26 +90,15 @@ public final class Credits {
     if (hold.none()) {
       return;
     }
-    db.withConnectionInTransaction(c -> {
-      charge(c, hold, endpoint, reference);
+    db.inTransaction(tx -> {
+      charge(tx, hold, endpoint, reference);
       return null;
     });
   }
 
   /** Credits charged per endpoint over the whole ledger (for metrics). */
   public java.util.Map<String, Long> chargedByEndpoint() {
-    return db.withReadConnection(c -> {
-      java.util.Map<String, Long> out = new java.util.TreeMap<>();
-      try (PreparedStatement q = c.prepareStatement("SELECT COALESCE(endpoint, ''), -SUM(amount) FROM credit_ledger "
-          + "WHERE kind = 'charge' GROUP BY endpoint")) {
-        try (java.sql.ResultSet r = q.executeQuery()) {
-          while (r.next()) {
-            out.put(r.getString(1), r.getLong(2));
-          }
-        }
-      }
-      return out;
-    });
+    return db.read(ledger::chargedByEndpoint);
   }
 
   /** Gives back a hold (the call failed). */
@@ -127,106 +106,42 @@ public final class Credits {
     if (hold.none()) {
       return;
     }
-    db.withConnectionInTransaction(c -> {
-      try (PreparedStatement q = c.prepareStatement("DELETE FROM credit_holds WHERE id = ?")) {
-        q.setString(1, hold.id());
-        return q.executeUpdate();
-      }
-    });
+    db.inTransaction(tx -> ledger.deleteHold(tx, hold.id()));
   }
 
   /** Adds credits ({@code kind}: grant, top_up, free_balance). */
   public void add(String organizationId, long amount, String kind, String reference) {
-    if (amount <= 0) {
-      throw new IllegalArgumentException("credits to add must be positive");
-    }
-    db.withConnectionInTransaction(c -> {
-      append(c, organizationId, amount, kind, null, reference);
+    db.inTransaction(tx -> {
+      add(tx, organizationId, amount, kind, reference);
       return null;
     });
   }
 
   /** Adds credits within the caller's transaction. */
-  public void add(Connection c, String organizationId, long amount, String kind, String reference) throws SQLException {
+  public void add(Tx tx, String organizationId, long amount, String kind, String reference) {
     if (amount <= 0) {
       throw new IllegalArgumentException("credits to add must be positive");
     }
-    append(c, organizationId, amount, kind, null, reference);
+    ledger.append(tx, organizationId, amount, kind, null, reference, clock.instant());
   }
 
   public long balance(String organizationId) {
-    return db.withReadConnection(c -> balance(c, organizationId));
+    return db.read(tx -> ledger.balance(tx, organizationId));
   }
 
   public boolean metered(String organizationId) {
-    return db.withReadConnection(c -> metered(c, organizationId));
+    return db.read(tx -> accounts.metered(tx, organizationId));
   }
 
   public void setMetered(String organizationId, boolean metered) {
-    db.withConnectionInTransaction(c -> {
-      try (PreparedStatement q = c.prepareStatement("UPDATE organizations SET metered = ? WHERE id = ?")) {
-        q.setInt(1, metered ? 1 : 0);
-        q.setString(2, organizationId);
-        return q.executeUpdate();
-      }
+    db.inTransaction(tx -> {
+      accounts.setMetered(tx, organizationId, metered);
+      return null;
     });
   }
 
   public List<Entry> ledger(String organizationId) {
-    return db.withReadConnection(c -> {
-      List<Entry> entries = new ArrayList<>();
-      try (PreparedStatement q = c.prepareStatement("SELECT id, amount, kind, endpoint, reference, created_at "
-          + "FROM credit_ledger WHERE organization_id = ? ORDER BY id")) {
-        q.setString(1, organizationId);
-        try (ResultSet r = q.executeQuery()) {
-          while (r.next()) {
-            entries.add(new Entry(r.getLong(1), r.getLong(2), r.getString(3), r.getString(4), r.getString(5),
-                Instant.parse(r.getString(6))));
-          }
-        }
-      }
-      return entries;
-    });
-  }
-
-  private void append(Connection c, String organizationId, long amount, String kind, String endpoint, String reference)
-      throws SQLException {
-    try (PreparedStatement q = c.prepareStatement("INSERT INTO credit_ledger (organization_id, amount, kind, endpoint, "
-        + "reference, created_at) VALUES (?, ?, ?, ?, ?, ?)")) {
-      q.setString(1, organizationId);
-      q.setLong(2, amount);
-      q.setString(3, kind);
-      q.setString(4, endpoint);
-      q.setString(5, reference);
-      q.setString(6, clock.instant().toString());
-      q.executeUpdate();
-    }
-  }
-
-  private static long balance(Connection c, String organizationId) throws SQLException {
-    return sum(c, "SELECT COALESCE(SUM(amount), 0) FROM credit_ledger WHERE organization_id = ?", organizationId);
-  }
-
-  private static long held(Connection c, String organizationId) throws SQLException {
-    return sum(c, "SELECT COALESCE(SUM(amount), 0) FROM credit_holds WHERE organization_id = ?", organizationId);
-  }
-
-  private static long sum(Connection c, String sql, String organizationId) throws SQLException {
-    try (PreparedStatement q = c.prepareStatement(sql)) {
-      q.setString(1, organizationId);
-      try (ResultSet r = q.executeQuery()) {
-        r.next();
-        return r.getLong(1);
-      }
-    }
-  }
-
-  private static boolean metered(Connection c, String organizationId) throws SQLException {
-    try (PreparedStatement q = c.prepareStatement("SELECT metered FROM organizations WHERE id = ?")) {
-      q.setString(1, organizationId);
-      try (ResultSet r = q.executeQuery()) {
-        return r.next() && r.getInt(1) == 1;
-      }
-    }
+    return db.read(tx -> ledger.entries(tx, organizationId)).stream()
+        .map(e -> new Entry(e.id(), e.amount(), e.kind(), e.endpoint(), e.reference(), e.createdAt())).toList();
   }
 }

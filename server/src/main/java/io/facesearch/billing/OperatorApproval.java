@@ -1,11 +1,9 @@
 package io.facesearch.billing;
 
 import io.facesearch.store.Database;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
+import io.facesearch.store.TopUps;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -25,6 +23,7 @@ public final class OperatorApproval implements PaymentProvider {
   private final Database db;
   private final Credits credits;
   private final Clock clock;
+  private final TopUps topUps = new TopUps();
 
   public OperatorApproval(Database db, Credits credits, Clock clock) {
     this.db = db;
@@ -36,18 +35,10 @@ public final class OperatorApproval implements PaymentProvider {
   public Checkout start(String organizationId, long amountInDollars, long creditAmount, String successUrl,
                         String cancelUrl) {
     String id = UUID.randomUUID().toString();
-    db.withConnectionInTransaction(c -> {
-      try (PreparedStatement q = c.prepareStatement("INSERT INTO top_ups (id, organization_id, amount_in_dollars, "
-          + "credits, status, success_url, cancel_url, created_at) VALUES (?, ?, ?, ?, 'pending', ?, ?, ?)")) {
-        q.setString(1, id);
-        q.setString(2, organizationId);
-        q.setLong(3, amountInDollars);
-        q.setLong(4, creditAmount);
-        q.setString(5, successUrl);
-        q.setString(6, cancelUrl);
-        q.setString(7, clock.instant().toString());
-        return q.executeUpdate();
-      }
+    db.inTransaction(tx -> {
+      topUps.insertPending(tx, id, organizationId, amountInDollars, creditAmount, successUrl, cancelUrl,
+          clock.instant());
+      return null;
     });
     return new Checkout(id, "/v3/billing/top-up/" + id + "/");
   }
@@ -60,46 +51,16 @@ public final class OperatorApproval implements PaymentProvider {
 
   /** Confirms a pending top-up and credits it; false when it is not pending (unknown, or already done). */
   public boolean confirm(String topUpId) {
-    return db.withConnectionInTransaction(c -> {
-      String org;
-      long amount;
-      try (PreparedStatement q = c.prepareStatement(
-          "SELECT organization_id, credits FROM top_ups WHERE id = ? AND status = 'pending'")) {
-        q.setString(1, topUpId);
-        try (ResultSet r = q.executeQuery()) {
-          if (!r.next()) {
-            return false;
-          }
-          org = r.getString(1);
-          amount = r.getLong(2);
-        }
-      }
-      try (PreparedStatement q = c.prepareStatement(
-          "UPDATE top_ups SET status = 'confirmed', confirmed_at = ? WHERE id = ? AND status = 'pending'")) {
-        q.setString(1, clock.instant().toString());
-        q.setString(2, topUpId);
-        q.executeUpdate();
-      }
-      credits.add(c, org, amount, "top_up", topUpId);
-      return true;
-    });
+    return db.inTransaction(tx -> topUps.confirmPending(tx, topUpId, clock.instant())
+        .map(t -> {
+          credits.add(tx, t.organizationId(), t.credits(), "top_up", topUpId);
+          return true;
+        }).orElse(false));
   }
 
   public List<TopUp> list(String organizationId) {
-    return db.withReadConnection(c -> {
-      List<TopUp> out = new ArrayList<>();
-      try (PreparedStatement q = c.prepareStatement("SELECT id, organization_id, amount_in_dollars, credits, status, "
-          + "created_at FROM top_ups WHERE (? IS NULL OR organization_id = ?) ORDER BY created_at")) {
-        q.setString(1, organizationId);
-        q.setString(2, organizationId);
-        try (ResultSet r = q.executeQuery()) {
-          while (r.next()) {
-            out.add(new TopUp(r.getString(1), r.getString(2), r.getLong(3), r.getLong(4), r.getString(5),
-                Instant.parse(r.getString(6))));
-          }
-        }
-      }
-      return out;
-    });
+    return db.read(tx -> topUps.list(tx, organizationId)).stream()
+        .map(t -> new TopUp(t.id(), t.organizationId(), t.amountInDollars(), t.credits(), t.status(), t.createdAt()))
+        .toList();
   }
 }

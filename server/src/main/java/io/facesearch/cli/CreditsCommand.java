@@ -22,14 +22,7 @@ final class CreditsCommand {
   /** The given organization, which must exist; by default the operator's own (the default application's). */
   static String organization(String given, Node node) {
     if (given != null) {
-      boolean exists = node.database().withReadConnection(c -> {
-        try (var q = c.prepareStatement("SELECT 1 FROM organizations WHERE id = ?")) {
-          q.setString(1, given);
-          try (var r = q.executeQuery()) {
-            return r.next();
-          }
-        }
-      });
+      boolean exists = node.accounts().organizationExists(given);
       if (!exists) {
         throw new UserError("no organization " + given);
       }

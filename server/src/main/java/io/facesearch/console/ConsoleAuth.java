@@ -2,13 +2,13 @@ package io.facesearch.console;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
 import io.facesearch.accounts.Registration;
+import io.facesearch.store.ConsoleSessions;
 import io.facesearch.store.Database;
+import io.facesearch.store.Users;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,7 +20,9 @@ import java.util.Optional;
 /**
  * Console sign-in: e-mail and password of a verified programmatic account (bcrypt), a random session token of
  * which only the SHA-256 is stored, a per-session CSRF token, and a lockout of {@value #MAX_FAILURES} failed
- * sign-ins in a row for {@link #LOCKOUT} per address (known or not, so the answer reveals nothing).
+ * sign-ins in a row for {@link #LOCKOUT} per address (known or not, so the answer reveals nothing). The failure
+ * counter is read and written under {@link ConsoleSessions#lockSignInFailures}, so that parallel wrong passwords
+ * are each counted.
  */
 public final class ConsoleAuth {
 
@@ -44,6 +46,8 @@ public final class ConsoleAuth {
 
   private final Database db;
   private final Clock clock;
+  private final ConsoleSessions sessions = new ConsoleSessions();
+  private final Users users = new Users();
 
   public ConsoleAuth(Database db, Clock clock) {
     this.db = db;
@@ -58,16 +62,9 @@ public final class ConsoleAuth {
       return new Attempt(null, true);
     }
     record User(String id, String hash, String organizationId) {}
-    Optional<User> user = db.withReadConnection(c -> {
-      try (PreparedStatement q = c.prepareStatement("SELECT id, password_hash, organization_id FROM users "
-          + "WHERE email = ? AND email_verified_at IS NOT NULL AND organization_id IS NOT NULL")) {
-        q.setString(1, email);
-        try (ResultSet r = q.executeQuery()) {
-          return r.next() ? Optional.of(new User(r.getString(1), r.getString(2), r.getString(3)))
-              : Optional.<User>empty();
-        }
-      }
-    });
+    Optional<User> user = db.read(tx -> users.byEmail(tx, email))
+        .filter(u -> u.verifiedAt() != null && u.organizationId() != null)
+        .map(u -> new User(u.id(), u.passwordHash(), u.organizationId()));
     // An empty password never verifies (the policy asks for 10 characters); bcrypt would refuse over 72 bytes.
     char[] pw = password == null || Registration.tooLongForBcrypt(password) ? new char[0] : password.toCharArray();
     boolean verified = BCrypt.verifyer().verify(pw, user.map(User::hash).orElse(DUMMY_HASH).toCharArray()).verified;
@@ -76,25 +73,12 @@ public final class ConsoleAuth {
       return new Attempt(null, locked);
     }
     String token = random(32);
-    db.withConnectionInTransaction(c -> {
-      try (PreparedStatement q = c.prepareStatement("DELETE FROM console_sign_in_failures WHERE email = ?")) {
-        q.setString(1, email);
-        q.executeUpdate();
-      }
-      try (PreparedStatement q = c.prepareStatement("DELETE FROM console_sessions WHERE expires_at < ?")) {
-        q.setString(1, now.toString());
-        q.executeUpdate();
-      }
-      try (PreparedStatement q = c.prepareStatement("INSERT INTO console_sessions (token_sha256, user_id, "
-          + "organization_id, csrf_token, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?)")) {
-        q.setString(1, sha256(token));
-        q.setString(2, user.get().id());
-        q.setString(3, user.get().organizationId());
-        q.setString(4, random(24));
-        q.setString(5, now.plus(LIFETIME).toString());
-        q.setString(6, now.toString());
-        return q.executeUpdate();
-      }
+    db.inTransaction(tx -> {
+      sessions.clearFailures(tx, email);
+      sessions.deleteExpired(tx, now);
+      sessions.insert(tx, sha256(token), user.get().id(), user.get().organizationId(), random(24), now.plus(LIFETIME),
+          now);
+      return null;
     });
     return new Attempt(token, false);
   }
@@ -105,40 +89,23 @@ public final class ConsoleAuth {
       return Optional.empty();
     }
     String hash = sha256(token);
-    return db.withReadConnection(c -> {
-      try (PreparedStatement q = c.prepareStatement("SELECT s.user_id, u.email, s.organization_id, s.application_id, "
-          + "s.csrf_token, s.expires_at FROM console_sessions s JOIN users u ON u.id = s.user_id "
-          + "WHERE s.token_sha256 = ?")) {
-        q.setString(1, hash);
-        try (ResultSet r = q.executeQuery()) {
-          if (!r.next() || !Instant.parse(r.getString(6)).isAfter(clock.instant())) {
-            return Optional.<SignedIn>empty();
-          }
-          return Optional.of(new SignedIn(hash, r.getString(1), r.getString(2), r.getString(3), r.getString(4),
-              r.getString(5)));
-        }
-      }
-    });
+    Instant now = clock.instant();
+    return db.read(tx -> sessions.find(tx, hash)).filter(r -> r.expiresAt().isAfter(now))
+        .map(r -> new SignedIn(hash, r.userId(), r.email(), r.organizationId(), r.applicationId(), r.csrfToken()));
   }
 
   /** Which application the session shows from now on (the caller checked it belongs to the organization). */
   public void selectApplication(SignedIn s, String applicationId) {
-    db.withConnectionInTransaction(c -> {
-      try (PreparedStatement q = c.prepareStatement(
-          "UPDATE console_sessions SET application_id = ? WHERE token_sha256 = ?")) {
-        q.setString(1, applicationId);
-        q.setString(2, s.tokenHash());
-        return q.executeUpdate();
-      }
+    db.inTransaction(tx -> {
+      sessions.selectApplication(tx, s.tokenHash(), applicationId);
+      return null;
     });
   }
 
   public void signOut(SignedIn s) {
-    db.withConnectionInTransaction(c -> {
-      try (PreparedStatement q = c.prepareStatement("DELETE FROM console_sessions WHERE token_sha256 = ?")) {
-        q.setString(1, s.tokenHash());
-        return q.executeUpdate();
-      }
+    db.inTransaction(tx -> {
+      sessions.delete(tx, s.tokenHash());
+      return null;
     });
   }
 
@@ -155,42 +122,22 @@ public final class ConsoleAuth {
   }
 
   private Optional<Instant> lockedUntil(String email) {
-    return db.withReadConnection(c -> {
-      try (PreparedStatement q = c.prepareStatement(
-          "SELECT locked_until FROM console_sign_in_failures WHERE email = ?")) {
-        q.setString(1, email);
-        try (ResultSet r = q.executeQuery()) {
-          return r.next() && r.getString(1) != null ? Optional.of(Instant.parse(r.getString(1)))
-              : Optional.<Instant>empty();
-        }
-      }
-    });
+    return db.read(tx -> sessions.failures(tx, email)).map(ConsoleSessions.Failures::lockedUntil);
   }
 
   /** Counts a failure; true when this one locks the address. */
   private boolean recordFailure(String email, Instant now) {
-    return db.withConnectionInTransaction(c -> {
-      int failures = 0;
-      try (PreparedStatement q = c.prepareStatement(
-          "SELECT failures, locked_until FROM console_sign_in_failures WHERE email = ?")) {
-        q.setString(1, email);
-        try (ResultSet r = q.executeQuery()) {
-          if (r.next()) {
-            boolean lockOver = r.getString(2) != null && !now.isBefore(Instant.parse(r.getString(2)));
-            failures = lockOver ? 0 : r.getInt(1);
-          }
-        }
+    return db.inTransaction(tx -> {
+      sessions.lockSignInFailures(tx, email); // read-then-write: the count read decides the count written
+      Optional<ConsoleSessions.Failures> stored = sessions.failures(tx, email);
+      if (stored.isPresent() && stored.get().lockedUntil() != null && now.isBefore(stored.get().lockedUntil())) {
+        return true; // locked by a failure that came in while this attempt was checked: it stays locked
       }
+      int failures = stored.map(f -> f.lockedUntil() != null ? 0 : f.count()).orElse(0); // a lock that is over: anew
       failures++;
       boolean lock = failures >= MAX_FAILURES;
-      try (PreparedStatement q = c.prepareStatement("INSERT INTO console_sign_in_failures (email, failures, "
-          + "locked_until) VALUES (?, ?, ?) ON CONFLICT(email) DO UPDATE SET failures = excluded.failures, "
-          + "locked_until = excluded.locked_until")) {
-        q.setString(1, email);
-        q.setInt(2, lock ? 0 : failures);
-        q.setString(3, lock ? now.plus(LOCKOUT).toString() : null);
-        q.executeUpdate();
-      }
+      sessions.putFailures(tx, email, new ConsoleSessions.Failures(lock ? 0 : failures,
+          lock ? now.plus(LOCKOUT) : null));
       return lock;
     });
   }

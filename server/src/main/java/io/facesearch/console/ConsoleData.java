@@ -3,8 +3,8 @@ package io.facesearch.console;
 import io.facesearch.accounts.AccountStore;
 import io.facesearch.accounts.Application;
 import io.facesearch.store.Database;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
+import io.facesearch.store.SessionCounts;
+import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
@@ -16,10 +16,13 @@ final class ConsoleData {
 
   private final Database db;
   private final AccountStore accounts;
+  private final Clock clock;
+  private final SessionCounts counts = new SessionCounts();
 
-  ConsoleData(Database db, AccountStore accounts) {
+  ConsoleData(Database db, AccountStore accounts, Clock clock) {
     this.db = db;
     this.accounts = accounts;
+    this.clock = clock;
   }
 
   /** The organization's applications, oldest first. */
@@ -34,47 +37,21 @@ final class ConsoleData {
 
   /** Saved searches (API sessions) per UTC day over the last {@code days} days, oldest first, zero-filled. */
   Map<LocalDate, Long> searchesPerDay(String applicationId, int days) {
-    LocalDate today = LocalDate.now(ZoneOffset.UTC);
+    LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
     LocalDate first = today.minusDays(days - 1L);
     Map<LocalDate, Long> out = new LinkedHashMap<>();
     for (LocalDate d = first; !d.isAfter(today); d = d.plusDays(1)) {
       out.put(d, 0L);
     }
-    db.withReadConnection(c -> {
-      try (PreparedStatement q = c.prepareStatement("SELECT substr(created_at, 1, 10), COUNT(*) FROM sessions "
-          + "WHERE application_id = ? AND session_type = 'api' AND created_at >= ? GROUP BY 1")) {
-        q.setString(1, applicationId);
-        q.setString(2, first.toString());
-        try (ResultSet r = q.executeQuery()) {
-          while (r.next()) {
-            LocalDate day = LocalDate.parse(r.getString(1));
-            long n = r.getLong(2);
-            if (out.containsKey(day)) {
-              out.put(day, n);
-            }
-          }
-        }
-      }
-      return null;
-    });
+    Map<LocalDate, Long> stored = db.read(tx -> counts.apiSessionsPerDay(tx, applicationId,
+        first.atStartOfDay(ZoneOffset.UTC).toInstant()));
+    stored.forEach((day, n) -> out.computeIfPresent(day, (d, zero) -> n));
     return out;
   }
 
   /** How many saved searches (API sessions) the application has per status wire name. */
   Map<String, Long> statusShare(String applicationId) {
-    return db.withReadConnection(c -> {
-      Map<String, Long> out = new LinkedHashMap<>();
-      try (PreparedStatement q = c.prepareStatement("SELECT status, COUNT(*) FROM sessions "
-          + "WHERE application_id = ? AND session_type = 'api' GROUP BY status")) {
-        q.setString(1, applicationId);
-        try (ResultSet r = q.executeQuery()) {
-          while (r.next()) {
-            out.put(r.getString(1), r.getLong(2));
-          }
-        }
-      }
-      return out;
-    });
+    return db.read(tx -> counts.apiSessionsPerStatus(tx, applicationId));
   }
 
   /** Whether the session's face is on the blocklist. */

@@ -21,7 +21,7 @@ public final class ConsoleRoutes {
   /** The console on the node's services and clock: built once, by the composition root. */
   public static ConsoleRoutes build(Services s, Clock clock) {
     ConsoleAuth auth = new ConsoleAuth(s.db(), clock);
-    ConsoleData data = new ConsoleData(s.db(), s.accounts());
+    ConsoleData data = new ConsoleData(s.db(), s.accounts(), clock);
     ConsoleGuard guard = new ConsoleGuard(auth, data, s.accounts(), new Templates());
     return new ConsoleRoutes(guard, new ConsolePages(s, guard, data, clock));
   }

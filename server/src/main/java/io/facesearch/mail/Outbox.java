@@ -1,12 +1,10 @@
 package io.facesearch.mail;
 
 import io.facesearch.store.Database;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
+import io.facesearch.store.MailOutbox;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -31,6 +29,7 @@ public final class Outbox implements Mailer {
   private final Database db;
   private final Mailer smtp;
   private final Clock clock;
+  private final MailOutbox kept = new MailOutbox();
 
   /** {@code smtp} may be null: no SMTP configured. */
   public Outbox(Database db, Mailer smtp, Clock clock) {
@@ -55,35 +54,16 @@ public final class Outbox implements Mailer {
   }
 
   public List<Letter> letters() {
-    return db.withReadConnection(c -> {
-      List<Letter> out = new ArrayList<>();
-      try (PreparedStatement q = c.prepareStatement(
-          "SELECT id, recipient, subject, body, created_at FROM email_outbox ORDER BY created_at");
-           ResultSet r = q.executeQuery()) {
-        while (r.next()) {
-          out.add(new Letter(r.getString(1), r.getString(2), r.getString(3), r.getString(4), Instant.parse(r.getString(5))));
-        }
-      }
-      return out;
-    });
+    return db.read(kept::all).stream()
+        .map(l -> new Letter(l.id(), l.recipient(), l.subject(), l.body(), l.createdAt())).toList();
   }
 
   private void keep(String to, String subject, String body) {
     Instant now = clock.instant();
-    db.withConnectionInTransaction(c -> {
-      try (PreparedStatement q = c.prepareStatement("DELETE FROM email_outbox WHERE created_at < ?")) {
-        q.setString(1, now.minus(KEPT_FOR).toString());
-        q.executeUpdate();
-      }
-      try (PreparedStatement q = c.prepareStatement(
-          "INSERT INTO email_outbox (id, recipient, subject, body, created_at) VALUES (?, ?, ?, ?, ?)")) {
-        q.setString(1, UUID.randomUUID().toString());
-        q.setString(2, to);
-        q.setString(3, subject);
-        q.setString(4, body);
-        q.setString(5, now.toString());
-        return q.executeUpdate();
-      }
+    db.inTransaction(tx -> {
+      kept.deleteBefore(tx, now.minus(KEPT_FOR));
+      kept.insert(tx, new MailOutbox.LetterRow(UUID.randomUUID().toString(), to, subject, body, now));
+      return null;
     });
   }
 }

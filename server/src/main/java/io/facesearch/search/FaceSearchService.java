@@ -280,11 +280,12 @@ public final class FaceSearchService {
     try {
       stored = db.withConnectionInTransaction(c -> {
         Session s = sessions.insert(c, withFile);
-        webhooks.enqueue(c, "status.updated", s);
+        io.facesearch.sessions.DecisionDocument.webhookEvent("status.updated", s)
+            .ifPresent(e -> webhooks.enqueue(db.transitionalTx(c), e));
         if (face != null) {
           faces.insert(c, face);
         }
-        credits.charge(c, hold, endpoint, s.id());
+        credits.charge(db.transitionalTx(c), hold, endpoint, s.id());
         if (savedAnswer != null) {
           try (var q = c.prepareStatement("INSERT INTO api_requests (request_id, application_id, session_id, endpoint, "
               + "response_json, created_at) VALUES (?, ?, ?, ?, ?, ?)")) {

@@ -94,7 +94,7 @@ public final class SessionReview {
       }
       Optional<Session> after = sessions.find(c, app.id(), sessionId);
       if (after.isPresent()) {
-        webhooks.enqueue(c, "status.updated", after.get());
+        DecisionDocument.webhookEvent("status.updated", after.get()).ifPresent(e -> webhooks.enqueue(db.transitionalTx(c), e));
       }
       return after;
     });
@@ -148,7 +148,7 @@ public final class SessionReview {
         faces.updateFlags(c, f.faceId(), flags);
         changed.add(new FaceState(f.faceId(), flags, f.modelId()));
       }
-      webhooks.enqueue(c, "data.updated", s.get());
+      DecisionDocument.webhookEvent("data.updated", s.get()).ifPresent(e -> webhooks.enqueue(db.transitionalTx(c), e));
       return BlocklistChange.DONE;
     });
     changed.forEach(f -> gallery.update(f.faceId(), f.flags()));

@@ -12,14 +12,23 @@ import org.sqlite.SQLiteDataSource;
 
 /**
  * The relational store: a JDBC {@link DataSource} whose schema Flyway keeps current
- * ({@code server/src/main/resources/db/migration}, {@code V<n>__*.sql}).
+ * ({@code server/src/main/resources/db/migration}, {@code V<n>__*.sql}, and {@link V10__stored_times}).
  *
  * <p>The embedded default is one SQLite file, {@code <data>/facesearch.db}, in WAL mode so that readers never
- * wait for the writer. SQLite has one writer at a time; {@link #inTransaction} takes a process-wide write
- * lock and {@code BEGIN IMMEDIATE}, so concurrent writers queue instead of failing with SQLITE_BUSY.
+ * wait for the writer. SQLite has one writer at a time. How write transactions meet is the {@link Writes} mode:
+ * <ul>
+ *   <li>{@link Writes#SERIALISED} (serve's mode): {@link #inTransaction} takes a process-wide write lock and
+ *       {@code BEGIN IMMEDIATE}, so concurrent writers queue instead of failing with SQLITE_BUSY, and every write
+ *       transaction holds the database's write lock from its first statement.</li>
+ *   <li>{@link Writes#PARALLEL}: several writer connections, no process lock, {@code BEGIN DEFERRED}: a
+ *       transaction takes SQLite's write lock at its first write and waits for it up to the busy timeout. A rule
+ *       that reads and then writes on the strength of what it read must take its lock first ({@code
+ *       Accounts.lockOrganization} and the other {@code lock...} methods of the repositories); this mode exists
+ *       to prove that they do, as a pool of connections on PostgreSQL would.</li>
+ * </ul>
  *
  * <p>Connections are kept open and reused (opening one costs a file open and a schema read, which showed as
- * most of SQLite's time in the HTTP benchmark): one writer connection, used under the write lock, and one read
+ * most of SQLite's time in the HTTP benchmark): writer connections (one when serialised), and one read
  * connection per thread. {@link #close} closes them all.
  */
 public final class Database {
@@ -36,19 +45,36 @@ public final class Database {
     T apply(Tx tx);
   }
 
+  /** How write transactions meet; see the class comment. */
+  public enum Writes {
+    /** One write transaction at a time in the process, each holding SQLite's write lock from its start. */
+    SERIALISED,
+    /** Write transactions run in parallel; each rule takes the lock it needs (SQLite: the write lock). */
+    PARALLEL
+  }
+
   private final DataSource dataSource;
+  private final Writes writes;
   private final ReentrantLock writeLock = new ReentrantLock();
+  private final java.util.concurrent.ConcurrentLinkedDeque<Connection> idleWriters =
+      new java.util.concurrent.ConcurrentLinkedDeque<>();
   private final ThreadLocal<Connection> readers = new ThreadLocal<>();
   private final java.util.Queue<Connection> opened = new java.util.concurrent.ConcurrentLinkedQueue<>();
   private Connection writer;
   private volatile boolean closed;
 
-  private Database(DataSource dataSource) {
+  private Database(DataSource dataSource, Writes writes) {
     this.dataSource = dataSource;
+    this.writes = writes;
+  }
+
+  /** Opens (creating if needed) the SQLite database in {@code dataDir} and migrates its schema; writes serialised. */
+  public static Database sqlite(Path dataDir) {
+    return sqlite(dataDir, Writes.SERIALISED);
   }
 
   /** Opens (creating if needed) the SQLite database in {@code dataDir} and migrates its schema. */
-  public static Database sqlite(Path dataDir) {
+  public static Database sqlite(Path dataDir, Writes writes) {
     try {
       Files.createDirectories(dataDir);
     } catch (java.io.IOException e) {
@@ -65,11 +91,13 @@ public final class Database {
     config.setPragma(SQLiteConfig.Pragma.SECURE_DELETE, "true");
     config.enforceForeignKeys(true);
     config.setBusyTimeout(10_000);
-    config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+    config.setTransactionMode(writes == Writes.SERIALISED
+        ? SQLiteConfig.TransactionMode.IMMEDIATE : SQLiteConfig.TransactionMode.DEFERRED);
     SQLiteDataSource ds = new SQLiteDataSource(config);
     ds.setUrl("jdbc:sqlite:" + dataDir.resolve("facesearch.db").toAbsolutePath());
-    Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
-    Database db = new Database(ds);
+    Flyway.configure().dataSource(ds).locations("classpath:db/migration").javaMigrations(new V10__stored_times())
+        .load().migrate();
+    Database db = new Database(ds, writes);
     db.scrubFreedPagesOnce();
     return db;
   }
@@ -109,13 +137,12 @@ public final class Database {
       if (closed) {
         return false;
       }
-      if (writer == null || writer.isClosed()) {
-        writer = dataSource.getConnection();
-        opened.add(writer);
-      }
-      try (java.sql.Statement st = writer.createStatement();
+      Connection c = takeWriter();
+      try (java.sql.Statement st = c.createStatement();
            java.sql.ResultSet r = st.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
         return r.next() && r.getInt(1) == 0; // busy = 0: every frame copied and the WAL truncated
+      } finally {
+        giveBack(c);
       }
     } catch (SQLException e) {
       throw new StoreException(e.getMessage(), e);
@@ -135,7 +162,20 @@ public final class Database {
 
   /** Runs repository work in one write transaction: all of it is committed, or none of it. */
   public <T> T inTransaction(TxWork<T> work) {
-    return withConnectionInTransaction(c -> work.apply(new Tx(c, true)));
+    return withConnectionInTransaction(c -> work.apply(new Tx(c, true, writes == Writes.SERIALISED)));
+  }
+
+  /** How write transactions meet. */
+  public Writes writes() {
+    return writes;
+  }
+
+  /**
+   * A {@link Tx} over a connection of {@link #withConnectionInTransaction}, for callers not yet moved to
+   * {@link #inTransaction}. Transitional: deleted with the raw-connection API.
+   */
+  public Tx transitionalTx(Connection connection) {
+    return new Tx(connection, true, writes == Writes.SERIALISED);
   }
 
   /** Runs read-only work on this thread's read connection. Transitional: use {@link #read(TxWork)}. */
@@ -173,6 +213,7 @@ public final class Database {
         }
       }
       writer = null;
+      idleWriters.clear();
     } finally {
       writeLock.unlock();
     }
@@ -180,31 +221,59 @@ public final class Database {
 
   /** Runs {@code work} in one write transaction. Transitional: use {@link #inTransaction(TxWork)}. */
   public <T> T withConnectionInTransaction(Work<T> work) {
-    writeLock.lock();
+    boolean serialised = writes == Writes.SERIALISED;
+    if (serialised) {
+      writeLock.lock();
+    }
     try {
       if (closed) {
         throw new SQLException("database closed");
       }
-      if (writer == null || writer.isClosed()) {
-        writer = dataSource.getConnection();
-        opened.add(writer);
-      }
-      Connection c = writer;
-      c.setAutoCommit(false); // SQLite: BEGIN IMMEDIATE (transaction mode above)
+      Connection c = takeWriter();
       try {
-        T result = work.apply(c);
-        c.commit();
-        return result;
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
+        c.setAutoCommit(false); // SQLite: BEGIN IMMEDIATE when serialised, BEGIN DEFERRED in parallel
+        try {
+          T result = work.apply(c);
+          c.commit();
+          return result;
+        } catch (SQLException | RuntimeException e) {
+          c.rollback();
+          throw e;
+        } finally {
+          c.setAutoCommit(true); // no transaction left open between calls (other processes may write too)
+        }
       } finally {
-        c.setAutoCommit(true); // no transaction left open between calls (other processes may write too)
+        giveBack(c);
       }
     } catch (SQLException e) {
       throw new StoreException(e.getMessage(), e);
     } finally {
-      writeLock.unlock();
+      if (serialised) {
+        writeLock.unlock();
+      }
+    }
+  }
+
+  /** The one writer connection (serialised, under the write lock), or an idle one of the pool (parallel). */
+  private Connection takeWriter() throws SQLException {
+    if (writes == Writes.SERIALISED) {
+      if (writer == null || writer.isClosed()) {
+        writer = dataSource.getConnection();
+        opened.add(writer);
+      }
+      return writer;
+    }
+    Connection c = idleWriters.pollFirst();
+    if (c == null || c.isClosed()) {
+      c = dataSource.getConnection();
+      opened.add(c);
+    }
+    return c;
+  }
+
+  private void giveBack(Connection c) {
+    if (writes == Writes.PARALLEL && !closed) {
+      idleWriters.addFirst(c);
     }
   }
 }

@@ -5,18 +5,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.facesearch.metrics.Metrics;
-import io.facesearch.sessions.DecisionDocument;
-import io.facesearch.sessions.Session;
+import io.facesearch.store.Accounts;
 import io.facesearch.store.Database;
-import io.facesearch.store.WebhookDestinationStore;
+import io.facesearch.store.Tx;
+import io.facesearch.store.WebhookDestinations;
+import io.facesearch.store.WebhookOutbox;
+import io.facesearch.store.WebhookOutbox.Due;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,7 +48,9 @@ public final class Webhooks {
   private final Clock clock;
   private final ObjectMapper json = new ObjectMapper();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private final WebhookDestinationStore destinationStore;
+  private final WebhookDestinations destinations = new WebhookDestinations();
+  private final WebhookOutbox outbox = new WebhookOutbox();
+  private final Accounts accounts = new Accounts();
   private final Metrics metrics;
 
   public Webhooks(Database db, SecretBox box, Clock clock) {
@@ -62,7 +62,6 @@ public final class Webhooks {
     this.box = box;
     this.clock = clock;
     this.metrics = metrics;
-    this.destinationStore = new WebhookDestinationStore(db);
   }
 
   /** Shortest signing secret accepted. */
@@ -79,31 +78,20 @@ public final class Webhooks {
     if (secret != null && secret.length() < MIN_SECRET_LENGTH) {
       throw new IllegalArgumentException("a webhook secret needs at least " + MIN_SECRET_LENGTH + " characters");
     }
-    db.withConnectionInTransaction(c -> {
-      try (PreparedStatement q = c.prepareStatement(
-          "UPDATE applications SET webhook_url = ?, webhook_secret_encrypted = COALESCE(?, webhook_secret_encrypted) "
-              + "WHERE id = ? AND COALESCE(?, webhook_secret_encrypted) IS NOT NULL")) {
-        String sealed = secret == null ? null : box.seal(secret);
-        q.setString(1, url);
-        q.setString(2, sealed);
-        q.setString(3, applicationId);
-        q.setString(4, sealed);
-        if (q.executeUpdate() != 1) {
-          throw new IllegalArgumentException("no webhook secret is stored for this application: give one");
-        }
-        return null;
+    String sealed = secret == null ? null : box.seal(secret);
+    db.inTransaction(tx -> {
+      if (!accounts.setWebhook(tx, applicationId, url, sealed)) {
+        throw new IllegalArgumentException("no webhook secret is stored for this application: give one");
       }
+      return null;
     });
   }
 
   /** Removes the application's webhook and its secret. */
   public void remove(String applicationId) {
-    db.withConnectionInTransaction(c -> {
-      try (PreparedStatement q = c.prepareStatement(
-          "UPDATE applications SET webhook_url = NULL, webhook_secret_encrypted = NULL WHERE id = ?")) {
-        q.setString(1, applicationId);
-        return q.executeUpdate();
-      }
+    db.inTransaction(tx -> {
+      accounts.removeWebhook(tx, applicationId);
+      return null;
     });
   }
 
@@ -114,39 +102,24 @@ public final class Webhooks {
 
   /** The configured URL, or null. */
   public String url(String applicationId) {
-    return db.withReadConnection(c -> {
-      try (PreparedStatement q = c.prepareStatement("SELECT webhook_url FROM applications WHERE id = ?")) {
-        q.setString(1, applicationId);
-        try (ResultSet r = q.executeQuery()) {
-          return r.next() ? r.getString(1) : null;
-        }
-      }
-    });
+    return db.read(tx -> accounts.webhookUrl(tx, applicationId)).orElse(null);
   }
 
   /**
-   * Records an event about {@code s} in the caller's transaction: one delivery to the application's own webhook (CLI,
-   * console) and one to each enabled destination subscribed to {@code type}; nothing when there is none. The body is
-   * Didit's: {@code webhook_type, event_id, session_id, session_number, status, created_at} (Unix seconds), {@code
+   * Records an event in the caller's transaction: one delivery to the application's own webhook (CLI, console) and
+   * one to each enabled destination subscribed to its type; nothing when there is none. The body is Didit's:
+   * {@code webhook_type, event_id, session_id, session_number, status, created_at} (Unix seconds), {@code
    * vendor_data} and {@code metadata} when set, and {@code decision} (the session's decision object); {@code
    * timestamp} is added at each attempt.
    */
-  public void enqueue(Connection c, String type, Session s) throws SQLException {
-    if (s.type() == io.facesearch.sessions.SessionType.LIST_ENTRY) {
-      return; // list entries are not sessions an integrator tracks
-    }
+  public void enqueue(Tx tx, WebhookEvent event) {
     List<Target> targets = new ArrayList<>();
-    try (PreparedStatement q = c.prepareStatement("SELECT webhook_url FROM applications WHERE id = ?")) {
-      q.setString(1, s.applicationId());
-      try (ResultSet r = q.executeQuery()) {
-        String url = r.next() ? r.getString(1) : null;
-        if (url != null && !url.isBlank()) {
-          targets.add(new Target(null, url));
-        }
-      }
+    String own = accounts.webhookUrl(tx, event.applicationId()).orElse(null);
+    if (own != null && !own.isBlank()) {
+      targets.add(new Target(null, own));
     }
-    for (WebhookDestinationStore.Row d : WebhookDestinationStore.all(c, s.applicationId())) {
-      if (d.enabled() && events(d.subscribedEvents()).contains(type)) {
+    for (WebhookDestinations.Row d : destinations.all(tx, event.applicationId())) {
+      if (d.enabled() && events(d.subscribedEvents()).contains(event.type())) {
         targets.add(new Target(d.id(), d.url()));
       }
     }
@@ -155,62 +128,36 @@ public final class Webhooks {
     }
     String eventId = UUID.randomUUID().toString();
     ObjectNode body = json.createObjectNode();
-    body.put("webhook_type", type);
+    body.put("webhook_type", event.type());
     body.put("event_id", eventId);
-    body.put("session_id", s.id());
-    body.put("session_number", s.sessionNumber());
-    body.put("status", s.status().wireName());
-    body.put("created_at", s.createdAt().getEpochSecond());
-    if (s.vendorData() != null) {
-      body.put("vendor_data", s.vendorData());
+    body.put("session_id", event.sessionId());
+    body.put("session_number", event.sessionNumber());
+    body.put("status", event.status());
+    body.put("created_at", event.createdAt().getEpochSecond());
+    if (event.vendorData() != null) {
+      body.put("vendor_data", event.vendorData());
     }
-    JsonNode metadata = DecisionDocument.metadata(s);
-    if (metadata != null) {
-      body.set("metadata", metadata);
+    if (event.metadata() != null) {
+      body.set("metadata", event.metadata());
     }
-    body.set("decision", DecisionDocument.of(s));
+    body.set("decision", event.decision());
     String text = text(body);
+    Instant now = clock.instant();
     for (Target t : targets) {
-      try (PreparedStatement q = c.prepareStatement("INSERT INTO webhook_deliveries (id, application_id, webhook_type, "
-          + "url, body, next_attempt_at, created_at, destination_id, event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-        q.setString(1, UUID.randomUUID().toString());
-        q.setString(2, s.applicationId());
-        q.setString(3, type);
-        q.setString(4, t.url());
-        q.setString(5, text);
-        q.setString(6, clock.instant().toString());
-        q.setString(7, clock.instant().toString());
-        q.setString(8, t.destinationId());
-        q.setString(9, eventId);
-        q.executeUpdate();
-      }
+      outbox.insert(tx, new WebhookOutbox.Delivery(UUID.randomUUID().toString(), event.applicationId(), event.type(),
+          t.url(), text, t.destinationId(), eventId), now);
     }
   }
 
   private record Target(String destinationId, String url) {}
-
-  private record Due(String id, String applicationId, String destinationId, String url, String body, int attempts) {}
 
   /** What one attempt came to: null error when delivered; {@code retry} when Didit's rules retry it. */
   private record Attempt(String error, boolean retry) {}
 
   /** Sends every due delivery once; returns how many were delivered. */
   public int deliverDue() {
-    List<Due> due = db.withReadConnection(c -> {
-      List<Due> out = new ArrayList<>();
-      try (PreparedStatement q = c.prepareStatement("SELECT id, application_id, destination_id, url, body, attempts "
-          + "FROM webhook_deliveries WHERE delivered_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ? "
-          + "ORDER BY created_at LIMIT 100")) {
-        q.setString(1, clock.instant().toString());
-        try (ResultSet r = q.executeQuery()) {
-          while (r.next()) {
-            out.add(new Due(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5),
-                r.getInt(6)));
-          }
-        }
-      }
-      return out;
-    });
+    Instant now = clock.instant();
+    List<Due> due = db.read(tx -> outbox.due(tx, now, 100));
     int delivered = 0;
     for (Due d : due) {
       Attempt a = send(d);
@@ -264,26 +211,14 @@ public final class Webhooks {
     boolean delivered = a.error() == null;
     boolean failed = !delivered && (!a.retry() || attempts >= MAX_ATTEMPTS);
     metrics.webhookAttempt(delivered ? "delivered" : failed ? "failed" : "retrying");
-    db.withConnectionInTransaction(c -> {
+    db.inTransaction(tx -> {
       if (delivered) {
-        try (PreparedStatement q = c.prepareStatement(
-            "UPDATE webhook_deliveries SET attempts = ?, delivered_at = ?, last_error = NULL WHERE id = ?")) {
-          q.setInt(1, attempts);
-          q.setString(2, now.toString());
-          q.setString(3, d.id());
-          return q.executeUpdate();
-        }
+        outbox.markDelivered(tx, d.id(), attempts, now);
+      } else {
+        Duration backoff = RETRY_AFTER.get(Math.min(attempts, RETRY_AFTER.size()) - 1);
+        outbox.markAttemptFailed(tx, d.id(), attempts, a.error(), now.plus(backoff), failed ? now : null);
       }
-      Duration backoff = RETRY_AFTER.get(Math.min(attempts, RETRY_AFTER.size()) - 1);
-      try (PreparedStatement q = c.prepareStatement("UPDATE webhook_deliveries SET attempts = ?, last_error = ?, "
-          + "next_attempt_at = ?, failed_at = ? WHERE id = ?")) {
-        q.setInt(1, attempts);
-        q.setString(2, a.error());
-        q.setString(3, now.plus(backoff).toString());
-        q.setString(4, failed ? now.toString() : null);
-        q.setString(5, d.id());
-        return q.executeUpdate();
-      }
+      return null;
     });
     if (!delivered) {
       LOG.warn("webhook delivery {} attempt {} failed{}: {}", d.id(), attempts, failed ? " for good" : "", a.error());
@@ -306,11 +241,11 @@ public final class Webhooks {
                                   List<String> subscribedEvents) {}
 
   public List<Destination> destinations(String applicationId) {
-    return destinationStore.all(applicationId).stream().map(this::destination).toList();
+    return db.read(tx -> destinations.all(tx, applicationId)).stream().map(this::destination).toList();
   }
 
   public java.util.Optional<Destination> destination(String applicationId, String id) {
-    return destinationStore.find(applicationId, id).map(this::destination);
+    return db.read(tx -> destinations.find(tx, applicationId, id)).map(this::destination);
   }
 
   /** A new destination with a fresh 32-byte signing secret; {@code change.url()} is required. */
@@ -318,39 +253,42 @@ public final class Webhooks {
     byte[] raw = new byte[32];
     RANDOM.nextBytes(raw);
     Instant now = clock.instant();
-    WebhookDestinationStore.Row row = new WebhookDestinationStore.Row(UUID.randomUUID().toString(), applicationId,
+    WebhookDestinations.Row row = new WebhookDestinations.Row(UUID.randomUUID().toString(), applicationId,
         change.label(), change.url(), change.enabled() == null || change.enabled(),
         change.webhookVersion() == null ? "v3" : change.webhookVersion(),
         eventsJson(change.subscribedEvents() == null ? EVENTS : change.subscribedEvents()),
         box.seal(java.util.HexFormat.of().formatHex(raw)), now, now);
-    destinationStore.insert(row);
+    db.inTransaction(tx -> {
+      destinations.insert(tx, row);
+      return null;
+    });
     return destination(row);
   }
 
   public java.util.Optional<Destination> updateDestination(String applicationId, String id, DestinationChange change) {
-    return destinationStore.find(applicationId, id).map(old -> {
-      WebhookDestinationStore.Row row = new WebhookDestinationStore.Row(old.id(), applicationId,
+    return db.inTransaction(tx -> destinations.find(tx, applicationId, id).map(old -> {
+      WebhookDestinations.Row row = new WebhookDestinations.Row(old.id(), applicationId,
           change.label() == null ? old.label() : change.label(), change.url() == null ? old.url() : change.url(),
           change.enabled() == null ? old.enabled() : change.enabled(),
           change.webhookVersion() == null ? old.webhookVersion() : change.webhookVersion(),
           change.subscribedEvents() == null ? old.subscribedEvents() : eventsJson(change.subscribedEvents()),
           old.secretSealed(), old.createdAt(), clock.instant());
-      destinationStore.update(row);
+      destinations.update(tx, row);
       return destination(row);
-    });
+    }));
   }
 
   public boolean deleteDestination(String applicationId, String id) {
-    return destinationStore.delete(applicationId, id);
+    return db.inTransaction(tx -> destinations.delete(tx, applicationId, id));
   }
 
-  private Destination destination(WebhookDestinationStore.Row r) {
+  private Destination destination(WebhookDestinations.Row r) {
     return new Destination(r.id(), r.label(), r.url(), r.enabled(), r.webhookVersion(), events(r.subscribedEvents()),
         box.open(r.secretSealed()), r.createdAt(), r.updatedAt());
   }
 
   private String destinationSecret(Due d) {
-    return destinationStore.find(d.applicationId(), d.destinationId()).map(r -> box.open(r.secretSealed()))
+    return db.read(tx -> destinations.find(tx, d.applicationId(), d.destinationId())).map(r -> box.open(r.secretSealed()))
         .orElse(null);
   }
 
@@ -388,26 +326,11 @@ public final class Webhooks {
   }
 
   private boolean metered(String applicationId) {
-    return db.withReadConnection(c -> {
-      try (PreparedStatement q = c.prepareStatement("SELECT o.metered FROM applications a JOIN organizations o "
-          + "ON o.id = a.organization_id WHERE a.id = ?")) {
-        q.setString(1, applicationId);
-        try (ResultSet r = q.executeQuery()) {
-          return r.next() && r.getInt(1) != 0;
-        }
-      }
-    });
+    return db.read(tx -> accounts.applicationMetered(tx, applicationId));
   }
 
   private String secret(String applicationId) {
-    String sealed = db.withReadConnection(c -> {
-      try (PreparedStatement q = c.prepareStatement("SELECT webhook_secret_encrypted FROM applications WHERE id = ?")) {
-        q.setString(1, applicationId);
-        try (ResultSet r = q.executeQuery()) {
-          return r.next() ? r.getString(1) : null;
-        }
-      }
-    });
+    String sealed = db.read(tx -> accounts.webhookSecretSealed(tx, applicationId)).orElse(null);
     return sealed == null ? null : box.open(sealed);
   }
 }
