@@ -21,9 +21,14 @@ import io.facesearch.metrics.TimedGallery;
 import io.facesearch.webhooks.SecretBox;
 import io.facesearch.webhooks.Webhooks;
 import io.facesearch.sessions.SessionReview;
-import io.facesearch.sessions.SessionStore;
 import io.facesearch.store.Database;
+import io.facesearch.enrollment.Enrollments;
 import io.facesearch.store.FaceStore;
+import io.facesearch.store.Faces;
+import io.facesearch.store.GalleryOutbox;
+import io.facesearch.store.ImportKeys;
+import io.facesearch.store.ListEntries;
+import io.facesearch.store.Sessions;
 import io.facesearch.store.StoreException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -42,8 +47,8 @@ import java.time.Clock;
  * </pre>
  * Mail goes through SMTP when {@code FACESEARCH_SMTP_HOST} is set, else into the outbox.
  */
-public record Services(FacePipeline pipeline, Database db, AccountStore accounts, SessionStore sessions,
-                       FaceStore faces, Gallery gallery, ImageStore images, SignedUrls urls, Credits credits,
+public record Services(FacePipeline pipeline, Database db, AccountStore accounts, Sessions sessions,
+                       FaceStore faces, Enrollments enrollments, Gallery gallery, ImageStore images, SignedUrls urls, Credits credits,
                        Prices prices, OperatorApproval topUps, Outbox outbox, Registration registration,
                        SessionReview review, FaceLists lists, Webhooks webhooks, FaceSearchService search,
                        Metrics metrics)
@@ -65,8 +70,9 @@ public record Services(FacePipeline pipeline, Database db, AccountStore accounts
   public static Services open(Path dataDir, FacePipeline pipeline, Clock clock, Prices prices, SmtpSettings smtp,
       LuceneGalleryConfig galleryConfig) {
     Database db = Database.sqlite(dataDir);
-    FaceStore faces = new FaceStore(db);
-    SessionStore sessions = new SessionStore();
+    Faces faceRows = new Faces();
+    FaceStore faces = new FaceStore(db, faceRows);
+    Sessions sessions = new Sessions();
     Metrics metrics = new Metrics();
     Gallery gallery = new TimedGallery(LuceneGallery.open(dataDir.resolve("gallery"), faces, galleryConfig), metrics);
     pipeline.observe(metrics);
@@ -75,14 +81,16 @@ public record Services(FacePipeline pipeline, Database db, AccountStore accounts
     SignedUrls urls = new SignedUrls(serverSecret, clock);
     Webhooks webhooks = new Webhooks(db, new SecretBox(serverSecret), clock, metrics);
     Credits credits = new Credits(db, clock);
-    SessionReview review = new SessionReview(db, sessions, faces, gallery, images, webhooks, clock);
-    FaceSearchService search = new FaceSearchService(pipeline, gallery, db, sessions, faces, images, credits, webhooks,
-        clock);
+    Enrollments enrollments = new Enrollments(db, faceRows, new GalleryOutbox(), gallery, clock);
+    SessionReview review = new SessionReview(db, sessions, faceRows, enrollments, gallery, images, webhooks, clock);
+    FaceSearchService search = new FaceSearchService(pipeline, gallery, db, sessions, new ImportKeys(), enrollments,
+        images, credits, webhooks, clock);
     Outbox outbox = new Outbox(db, smtp == null ? null : new SmtpMailer(smtp), clock);
-    return new Services(pipeline, db, new AccountStore(db), sessions, faces, gallery, images, urls, credits, prices,
+    return new Services(pipeline, db, new AccountStore(db), sessions, faces, enrollments, gallery, images, urls, credits, prices,
         new OperatorApproval(db, credits, clock), outbox,
         new Registration(db, outbox, credits, prices.freeCredits(), clock),
-        review, new FaceLists(db, search, review, clock), webhooks, search, metrics);
+        review, new FaceLists(db, new ListEntries(), sessions, faceRows, enrollments, search, review, images, clock),
+        webhooks, search, metrics);
   }
 
   private static byte[] secret(Path dataDir) {

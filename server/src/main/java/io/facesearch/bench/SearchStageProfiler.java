@@ -114,7 +114,7 @@ public final class SearchStageProfiler {
       long t5 = System.nanoTime();
       long c5 = threads.getCurrentThreadCpuTime();
       List<String> sessionIds = found.stream().map(GalleryMatch::sessionId).distinct().toList();
-      int sessionsFound = services.db().withReadConnection(c -> services.sessions().findAll(c, app.id(), sessionIds)).size();
+      int sessionsFound = services.db().read(tx -> services.sessions().findAll(tx, app.id(), sessionIds)).size();
       long t6 = System.nanoTime();
       long c6 = threads.getCurrentThreadCpuTime();
       services.search().search(app, image, SearchType.MOST_SIMILAR, false);

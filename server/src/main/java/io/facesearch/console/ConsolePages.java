@@ -408,7 +408,7 @@ final class ConsolePages {
   // ---- helpers ----------------------------------------------------------------------------------
 
   private Optional<Session> find(Application app, String sessionId) {
-    return s.db().withReadConnection(c -> s.sessions().find(c, app.id(), sessionId));
+    return s.db().read(tx -> s.sessions().find(tx, app.id(), sessionId));
   }
 
   private static List<Views.StatusOption> statuses(SessionStatus selected) {

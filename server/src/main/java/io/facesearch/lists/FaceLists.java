@@ -5,11 +5,17 @@ import io.facesearch.image.BgrImage;
 import io.facesearch.search.FaceSearchService;
 import io.facesearch.sessions.Session;
 import io.facesearch.sessions.SessionReview;
+import io.facesearch.enrollment.Enrollments;
+import io.facesearch.gallery.FaceSource;
+import io.facesearch.gallery.StoredFace;
+import io.facesearch.images.ImageStore;
+import io.facesearch.pipeline.Face;
+import io.facesearch.sessions.SessionStatus;
+import io.facesearch.sessions.SessionType;
 import io.facesearch.store.Database;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
+import io.facesearch.store.Faces;
+import io.facesearch.store.ListEntries;
+import io.facesearch.store.Sessions;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -56,14 +62,25 @@ public final class FaceLists {
   public record EntryFields(String displayLabel, String comment, String metadata) {}
 
   private final Database db;
+  private final ListEntries rows;
+  private final Sessions sessions;
+  private final Faces faces;
+  private final Enrollments enrollments;
   private final FaceSearchService search;
   private final SessionReview review;
+  private final ImageStore images;
   private final Clock clock;
 
-  public FaceLists(Database db, FaceSearchService search, SessionReview review, Clock clock) {
+  public FaceLists(Database db, ListEntries rows, Sessions sessions, Faces faces, Enrollments enrollments,
+                   FaceSearchService search, SessionReview review, ImageStore images, Clock clock) {
     this.db = db;
+    this.rows = rows;
+    this.sessions = sessions;
+    this.faces = faces;
+    this.enrollments = enrollments;
     this.search = search;
     this.review = review;
+    this.images = images;
     this.clock = clock;
   }
 
@@ -74,66 +91,29 @@ public final class FaceLists {
   public FaceList create(Application app, String name, ListType type, String description) {
     String id = UUID.randomUUID().toString();
     Instant now = clock.instant();
-    db.withConnectionInTransaction(c -> insertList(c, app.id(), id, name, type, description, false, now));
+    db.inTransaction(tx -> {
+      rows.insertList(tx, app.id(), id, name, type, description, false, now);
+      return null;
+    });
     return new FaceList(id, name, description, type, false, 0, null, now, now);
-  }
-
-  private static int insertList(Connection c, String appId, String id, String name, ListType type, String description,
-                                boolean system, Instant now) throws SQLException {
-    try (PreparedStatement q = c.prepareStatement("INSERT INTO face_lists (id, application_id, name, list_type, "
-        + "description, is_system, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-      q.setString(1, id);
-      q.setString(2, appId);
-      q.setString(3, name);
-      q.setString(4, type.wireName());
-      q.setString(5, description);
-      q.setInt(6, system ? 1 : 0);
-      q.setString(7, now.toString());
-      q.setString(8, now.toString());
-      return q.executeUpdate();
-    }
   }
 
   /** The application's system face blocklist, made on first use. */
   public FaceList systemBlocklist(Application app) {
-    db.withConnectionInTransaction(c -> {
-      try (PreparedStatement q = c.prepareStatement(
-          "SELECT 1 FROM face_lists WHERE application_id = ? AND is_system = 1")) {
-        q.setString(1, app.id());
-        try (ResultSet r = q.executeQuery()) {
-          if (r.next()) {
-            return null;
-          }
-        }
+    db.inTransaction(tx -> {
+      if (!rows.hasSystemList(tx, app.id())) {
+        rows.insertList(tx, app.id(), UUID.randomUUID().toString(), SYSTEM_BLOCKLIST_NAME, ListType.BLOCKLIST,
+            "Faces blocklisted in this application; sessions deleted while blocklisted keep their face here.", true,
+            clock.instant());
       }
-      return insertList(c, app.id(), UUID.randomUUID().toString(), SYSTEM_BLOCKLIST_NAME, ListType.BLOCKLIST,
-          "Faces blocklisted in this application; sessions deleted while blocklisted keep their face here.", true,
-          clock.instant());
+      return null;
     });
     return lists(app).stream().filter(FaceList::system).findFirst().orElseThrow();
   }
 
   /** The application's lists, the system face blocklist first (made if missing), then oldest first. */
   public List<FaceList> lists(Application app) {
-    return db.withReadConnection(c -> {
-      List<FaceList> out = new ArrayList<>();
-      try (PreparedStatement q = c.prepareStatement("SELECT l.id, l.name, l.description, l.list_type, l.is_system, "
-          + "(SELECT COUNT(*) FROM face_list_entries e WHERE e.list_id = l.id), "
-          + "(SELECT MAX(e.created_at) FROM face_list_entries e WHERE e.list_id = l.id), l.created_at, "
-          + "COALESCE(l.updated_at, l.created_at) FROM face_lists l WHERE l.application_id = ? "
-          + "ORDER BY l.is_system DESC, l.created_at")) {
-        q.setString(1, app.id());
-        try (ResultSet r = q.executeQuery()) {
-          while (r.next()) {
-            String last = r.getString(7);
-            out.add(new FaceList(r.getString(1), r.getString(2), r.getString(3), ListType.fromWire(r.getString(4)),
-                r.getInt(5) == 1, r.getLong(6), last == null ? null : Instant.parse(last), Instant.parse(r.getString(8)),
-                Instant.parse(r.getString(9))));
-          }
-        }
-      }
-      return out;
-    });
+    return db.read(tx -> rows.lists(tx, app.id()));
   }
 
   public Optional<FaceList> find(Application app, String listId) {
@@ -149,16 +129,9 @@ public final class FaceLists {
     if (list.get().system()) {
       return Optional.of(false);
     }
-    db.withConnectionInTransaction(c -> {
-      try (PreparedStatement q = c.prepareStatement("UPDATE face_lists SET name = COALESCE(?, name), "
-          + "description = COALESCE(?, description), updated_at = ? WHERE id = ? AND application_id = ?")) {
-        q.setString(1, name);
-        q.setString(2, description);
-        q.setString(3, clock.instant().toString());
-        q.setString(4, listId);
-        q.setString(5, app.id());
-        return q.executeUpdate();
-      }
+    db.inTransaction(tx -> {
+      rows.updateList(tx, app.id(), listId, name, description, clock.instant());
+      return null;
     });
     return Optional.of(true);
   }
@@ -175,12 +148,9 @@ public final class FaceLists {
     for (Entry e : entries(app, listId)) {
       review.eraseListEntry(app, e.sessionId());
     }
-    db.withConnectionInTransaction(c -> {
-      try (PreparedStatement q = c.prepareStatement("DELETE FROM face_lists WHERE id = ? AND application_id = ?")) {
-        q.setString(1, listId);
-        q.setString(2, app.id());
-        return q.executeUpdate();
-      }
+    db.inTransaction(tx -> {
+      rows.deleteList(tx, app.id(), listId);
+      return null;
     });
     return Optional.of(true);
   }
@@ -198,12 +168,39 @@ public final class FaceLists {
     if (list.isEmpty()) {
       return Optional.empty();
     }
-    String entryId = UUID.randomUUID().toString();
+    FaceSearchService.ListFace found = search.listFace(image);
     Instant now = clock.instant();
-    Session s = search.enrollListEntry(app, image, list.get().type() == ListType.BLOCKLIST,
-        (c, stored) -> insertEntry(c, entryId, listId, stored.id(), fields, null, null, now));
-    return Optional.of(new Entry(entryId, listId, s.id(), fields.displayLabel(), fields.comment(), null, null,
-        fields.metadata(), now));
+    String sessionId = UUID.randomUUID().toString();
+    Entry entry = new Entry(UUID.randomUUID().toString(), listId, sessionId, fields.displayLabel(), fields.comment(),
+        null, null, fields.metadata(), now);
+    Face face = found.face();
+    StoredFace stored = new StoredFace(UUID.randomUUID().toString(), app.id(), sessionId, FaceSource.LIST_ENTRY,
+        list.get().type() == ListType.BLOCKLIST, list.get().type() == ListType.ALLOWLIST, false, true,
+        face.embedding().modelId(), now, face.embedding().vector());
+    String file = images.save(app.id(), sessionId, found.upright());
+    try {
+      enrollHidden(app, sessionId, file, stored, entry, now);
+    } catch (RuntimeException e) {
+      images.delete(app.id(), sessionId);
+      throw e;
+    }
+    return Optional.of(entry);
+  }
+
+  /**
+   * Stores an entry in one transaction: the hidden session of type list_entry that holds its face, the face
+   * (through the enrollment owner, which then adds it to the gallery), and the entry row.
+   */
+  private void enrollHidden(Application app, String sessionId, String imageFile, StoredFace face, Entry entry,
+                            Instant now) {
+    Session draft = new Session(sessionId, app.id(), 0, SessionType.LIST_ENTRY, SessionStatus.APPROVED, null, null,
+        null, null, now, imageFile, null, now);
+    enrollments.inTransaction(tx -> {
+      sessions.insert(tx, draft);
+      enrollments.enroll(tx, face);
+      rows.insertEntry(tx, entry);
+      return null;
+    });
   }
 
   /** How adding a session's face to a list went. */
@@ -225,13 +222,21 @@ public final class FaceLists {
     if (source.isEmpty()) {
       return new Added(FromSession.NO_SUCH_SESSION, null);
     }
-    String entryId = UUID.randomUUID().toString();
+    Optional<StoredFace> sourceFace = db.read(tx -> faces.ofSession(tx, sessionId).stream().findFirst()
+        .flatMap(f -> faces.find(tx, f.faceId())));
+    if (sourceFace.isEmpty() || !sourceFace.get().applicationId().equals(app.id())) {
+      return new Added(FromSession.NO_FACE, null);
+    }
     Instant now = clock.instant();
-    long number = source.get().sessionNumber();
-    Optional<Session> s = search.enrollListEntryFrom(app, sessionId, list.get().type() == ListType.BLOCKLIST,
-        (c, stored) -> insertEntry(c, entryId, listId, stored.id(), fields, sessionId, number, now));
-    return s.map(stored -> new Added(FromSession.ADDED, new Entry(entryId, listId, stored.id(), fields.displayLabel(),
-        fields.comment(), sessionId, number, fields.metadata(), now))).orElse(new Added(FromSession.NO_FACE, null));
+    String hiddenId = UUID.randomUUID().toString();
+    Entry entry = new Entry(UUID.randomUUID().toString(), listId, hiddenId, fields.displayLabel(), fields.comment(),
+        sessionId, source.get().sessionNumber(), fields.metadata(), now);
+    StoredFace from = sourceFace.get();
+    StoredFace copy = new StoredFace(UUID.randomUUID().toString(), app.id(), hiddenId, FaceSource.LIST_ENTRY,
+        list.get().type() == ListType.BLOCKLIST, list.get().type() == ListType.ALLOWLIST, false, true, from.modelId(),
+        now, from.embedding().clone());
+    enrollHidden(app, hiddenId, null, copy, entry, now); // no image of its own: a copy of a stored face
+    return new Added(FromSession.ADDED, entry);
   }
 
   /**
@@ -246,48 +251,8 @@ public final class FaceLists {
         new EntryFields(null, "Kept when session " + sessionId + " was deleted.", null)).outcome() == FromSession.ADDED;
   }
 
-  private static void insertEntry(Connection c, String entryId, String listId, String sessionId, EntryFields fields,
-                                  String referenceSessionId, Long referenceSessionNumber, Instant now)
-      throws SQLException {
-    try (PreparedStatement q = c.prepareStatement("INSERT INTO face_list_entries (id, list_id, session_id, comment, "
-        + "created_at, display_label, reference_session_id, reference_session_number, metadata) "
-        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-      q.setString(1, entryId);
-      q.setString(2, listId);
-      q.setString(3, sessionId);
-      q.setString(4, fields.comment());
-      q.setString(5, now.toString());
-      q.setString(6, fields.displayLabel());
-      q.setString(7, referenceSessionId);
-      if (referenceSessionNumber == null) {
-        q.setNull(8, java.sql.Types.INTEGER);
-      } else {
-        q.setLong(8, referenceSessionNumber);
-      }
-      q.setString(9, fields.metadata());
-      q.executeUpdate();
-    }
-  }
-
   public List<Entry> entries(Application app, String listId) {
-    return db.withReadConnection(c -> {
-      List<Entry> out = new ArrayList<>();
-      try (PreparedStatement q = c.prepareStatement("SELECT e.id, e.list_id, e.session_id, e.display_label, e.comment, "
-          + "e.reference_session_id, e.reference_session_number, e.metadata, e.created_at "
-          + "FROM face_list_entries e JOIN face_lists l ON l.id = e.list_id WHERE l.id = ? AND l.application_id = ? "
-          + "ORDER BY e.created_at, e.id")) {
-        q.setString(1, listId);
-        q.setString(2, app.id());
-        try (ResultSet r = q.executeQuery()) {
-          while (r.next()) {
-            long number = r.getLong(7);
-            out.add(new Entry(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5),
-                r.getString(6), r.wasNull() ? null : number, r.getString(8), Instant.parse(r.getString(9))));
-          }
-        }
-      }
-      return out;
-    });
+    return db.read(tx -> rows.entries(tx, app.id(), listId));
   }
 
   public Optional<Entry> entry(Application app, String listId, String entryId) {
@@ -299,17 +264,9 @@ public final class FaceLists {
     if (entry(app, listId, entryId).isEmpty()) {
       return Optional.empty();
     }
-    db.withConnectionInTransaction(c -> {
-      try (PreparedStatement q = c.prepareStatement("UPDATE face_list_entries SET display_label = COALESCE(?, "
-          + "display_label), comment = COALESCE(?, comment), metadata = COALESCE(?, metadata) WHERE id = ? "
-          + "AND list_id = ?")) {
-        q.setString(1, fields.displayLabel());
-        q.setString(2, fields.comment());
-        q.setString(3, fields.metadata());
-        q.setString(4, entryId);
-        q.setString(5, listId);
-        return q.executeUpdate();
-      }
+    db.inTransaction(tx -> {
+      rows.updateEntry(tx, listId, entryId, fields);
+      return null;
     });
     return entry(app, listId, entryId);
   }
