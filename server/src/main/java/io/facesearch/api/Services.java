@@ -23,6 +23,7 @@ import io.facesearch.webhooks.Webhooks;
 import io.facesearch.sessions.SessionReview;
 import io.facesearch.store.Database;
 import io.facesearch.enrollment.Enrollments;
+import io.facesearch.enrollment.ModelMismatchException;
 import io.facesearch.store.FaceStore;
 import io.facesearch.store.Faces;
 import io.facesearch.store.GalleryOutbox;
@@ -36,6 +37,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.function.UnaryOperator;
 
 /**
  * Everything one facesearch node runs on, opened from one data folder:
@@ -69,12 +71,28 @@ public record Services(FacePipeline pipeline, Database db, AccountStore accounts
 
   public static Services open(Path dataDir, FacePipeline pipeline, Clock clock, Prices prices, SmtpSettings smtp,
       LuceneGalleryConfig galleryConfig) {
+    return open(dataDir, pipeline, clock, prices, smtp, galleryConfig, UnaryOperator.identity());
+  }
+
+  /**
+   * As above; {@code galleryAround} wraps the gallery the services write to (a test injects failures with it). The
+   * gallery outbox left by an earlier run is applied before this returns.
+   */
+  public static Services open(Path dataDir, FacePipeline pipeline, Clock clock, Prices prices, SmtpSettings smtp,
+      LuceneGalleryConfig galleryConfig, UnaryOperator<Gallery> galleryAround) {
     Database db = Database.sqlite(dataDir);
     Faces faceRows = new Faces();
+    try {
+      ModelMismatchException.check(db.read(faceRows::countByModel), pipeline.embeddingModelId());
+    } catch (ModelMismatchException e) {
+      db.close();
+      throw e;
+    }
     FaceStore faces = new FaceStore(db, faceRows);
     Sessions sessions = new Sessions();
     Metrics metrics = new Metrics();
-    Gallery gallery = new TimedGallery(LuceneGallery.open(dataDir.resolve("gallery"), faces, galleryConfig), metrics);
+    Gallery gallery = galleryAround.apply(
+        new TimedGallery(LuceneGallery.open(dataDir.resolve("gallery"), faces, galleryConfig), metrics));
     pipeline.observe(metrics);
     ImageStore images = new ImageStore(dataDir);
     byte[] serverSecret = secret(dataDir);
@@ -85,6 +103,11 @@ public record Services(FacePipeline pipeline, Database db, AccountStore accounts
     SessionReview review = new SessionReview(db, sessions, faceRows, enrollments, gallery, images, webhooks, clock);
     FaceSearchService search = new FaceSearchService(pipeline, gallery, db, sessions, new ImportKeys(), enrollments,
         images, credits, webhooks, clock);
+    Enrollments.Drained left = enrollments.drain();
+    if (left.failed() > 0) {
+      org.slf4j.LoggerFactory.getLogger(Services.class).warn(
+          "the gallery refused pending changes at start; the background drain retries them");
+    }
     Outbox outbox = new Outbox(db, smtp == null ? null : new SmtpMailer(smtp), clock);
     return new Services(pipeline, db, new AccountStore(db), sessions, faces, enrollments, gallery, images, urls, credits, prices,
         new OperatorApproval(db, credits, clock), outbox,

@@ -1,25 +1,67 @@
 package io.facesearch.cli;
 
+import io.facesearch.enrollment.Enrollments;
+import io.facesearch.enrollment.Reembedding;
 import io.facesearch.gallery.LuceneGallery;
+import io.facesearch.images.ImageStore;
+import io.facesearch.pipeline.FacePipeline;
+import io.facesearch.store.Database;
 import io.facesearch.store.FaceStore;
+import io.facesearch.store.Faces;
+import io.facesearch.store.GalleryOutbox;
+import io.facesearch.store.ListEntries;
+import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
-/** {@code facesearch reindex}: rebuilds the Lucene gallery of a data folder from the faces in its database. */
+/**
+ * {@code facesearch reindex}: re-embeds, from their stored images, the faces whose embedding model is not the one
+ * of the pipeline options given (as {@code serve} would run with them), then rebuilds the gallery from the database
+ * (the source of truth). Resumable: each face is committed on its own.
+ */
 @Command(name = "reindex", mixinStandardHelpOptions = true,
-    description = "Rebuild the gallery index from the database (the source of truth). Stop the server first.")
+    description = "Re-embed stored faces made by another model (from their images) and rebuild the gallery index "
+        + "from the database. Give the pipeline options serve will run with. Stop the server first.")
 final class ReindexCommand implements Callable<Integer> {
+
+  @Option(names = "--remove-faces-without-image", description = "Remove the faces of another model whose image is "
+      + "gone (they cannot be re-embedded; their sessions and list entries stay, without a face).")
+  boolean removeWithoutImage;
 
   @Mixin
   DataOptions dataOptions;
 
+  @Mixin
+  PipelineOptions pipelineOptions;
+
   @Override
-  public Integer call() {
-    FaceStore faces = new FaceStore(dataOptions.database());
+  public Integer call() throws Exception {
+    Database db = dataOptions.database();
+    Faces faceRows = new Faces();
+    FaceStore faces = new FaceStore(db, faceRows);
     long start = System.nanoTime();
     try (LuceneGallery gallery = LuceneGallery.open(dataOptions.data.resolve("gallery"), faces)) {
+      Enrollments enrollments = new Enrollments(db, faceRows, new GalleryOutbox(), gallery, Clock.systemUTC());
+      enrollments.drain();
+      Reembedding.Report report;
+      try (FacePipeline pipeline = pipelineOptions.load()) {
+        Reembedding reembedding = new Reembedding(db, faceRows, new ListEntries(), new ImageStore(dataOptions.data),
+            enrollments, pipeline);
+        report = reembedding.run(removeWithoutImage);
+        System.out.printf("re-embedded %d faces with model %s%s%n", report.reembedded(), pipeline.embeddingModelId(),
+            report.removed() == 0 ? "" : ", removed " + report.removed() + " faces without an image");
+      }
       gallery.rebuild(faces);
+      if (!report.withoutImage().isEmpty()) {
+        System.out.println("These faces have no stored image left and keep their old model:");
+        report.withoutImage().forEach(f -> System.out.println("    " + f));
+        throw new UserError(report.withoutImage().size() + " faces could not be re-embedded (listed above); erase "
+            + "them with --remove-faces-without-image, or start serve with the pipeline options they were made with");
+      }
+    } finally {
+      db.close();
     }
     System.out.printf("reindexed %s in %.1f s%n", dataOptions.data.resolve("gallery"), (System.nanoTime() - start) / 1e9);
     return 0;

@@ -3,6 +3,8 @@ package io.facesearch.cli;
 import io.facesearch.accounts.AccountStore;
 import io.facesearch.api.FaceSearchApp;
 import io.facesearch.api.Services;
+import io.facesearch.enrollment.ModelMismatchException;
+import io.facesearch.enrollment.OutboxDrain;
 import io.facesearch.gallery.LuceneGalleryConfig;
 import io.facesearch.mail.SmtpSettings;
 import io.facesearch.billing.Prices;
@@ -67,6 +69,10 @@ final class ServeCommand implements Callable<Integer> {
       + "(default: ${DEFAULT-VALUE}).", defaultValue = "" + LuceneGalleryConfig.DEFAULT_SEARCH_CANDIDATES)
   int searchCandidates;
 
+  @Option(names = "--gallery-retry-seconds", description = "How often changes the gallery failed to take are retried "
+      + "(doubling after each failed pass, up to 5 minutes) (default: ${DEFAULT-VALUE}).", defaultValue = "5")
+  int galleryRetrySeconds;
+
   @Mixin
   DataOptions dataOptions;
 
@@ -79,6 +85,9 @@ final class ServeCommand implements Callable<Integer> {
       throw new UserError("--public-url is required when listening on " + host + " (beyond this machine): image URLs "
           + "in answers are built from it, never from a caller's Host header");
     }
+    if (galleryRetrySeconds < 1) {
+      throw new UserError("--gallery-retry-seconds must be at least 1");
+    }
     FacePipeline pipeline = pipelineOptions.load();
     ModelSpeedCheck.Report speed = ModelSpeedCheck.measure(pipeline.models(), 2, 5);
     if (speed.anySlow()) {
@@ -86,9 +95,15 @@ final class ServeCommand implements Callable<Integer> {
     } else {
       LoggerFactory.getLogger(ServeCommand.class).info(speed.oneLine());
     }
-    Services services = Services.open(dataOptions.data, pipeline, Clock.systemUTC(),
-        new Prices(priceFaceSearch, creditPriceCents, freeCredits), SmtpSettings.fromEnvironment(),
-        LuceneGalleryConfig.defaults().withSearchCandidates(searchCandidates));
+    Services services;
+    try {
+      services = Services.open(dataOptions.data, pipeline, Clock.systemUTC(),
+          new Prices(priceFaceSearch, creditPriceCents, freeCredits), SmtpSettings.fromEnvironment(),
+          LuceneGalleryConfig.defaults().withSearchCandidates(searchCandidates));
+    } catch (ModelMismatchException e) {
+      pipeline.close();
+      throw new UserError(e.getMessage());
+    }
     services.accounts().bootstrapIfEmpty().ifPresent(ServeCommand::announce);
     Javalin app = FaceSearchApp.create(services, publicUrl,
         new FaceSearchApp.Limits(writesPerMinute, readsPerMinute, registrationsPerHour));
@@ -101,9 +116,14 @@ final class ServeCommand implements Callable<Integer> {
     every(background, "retention", Duration.ofHours(1), retention::runOnce);
     // Erasures (API, console, retention) become physical within a minute: WAL truncated, gallery segments rewritten.
     every(background, "erasure purge", Duration.ofMinutes(1), services.review()::purgeErased);
+    // Changes saved while the gallery failed reach it here (the request that made them already answered).
+    OutboxDrain galleryDrain = new OutboxDrain(services.enrollments(), Duration.ofSeconds(galleryRetrySeconds),
+        Duration.ofMinutes(5));
+    galleryDrain.start(background);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       // Let a running pass finish: an interrupted gallery merge could close the index's files under it.
+      galleryDrain.stop();
       background.shutdown();
       try {
         background.awaitTermination(30, TimeUnit.SECONDS);

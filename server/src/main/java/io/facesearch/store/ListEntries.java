@@ -166,4 +166,17 @@ public final class ListEntries {
       throw new StoreException(e.getMessage(), e);
     }
   }
+
+  /** The session a list entry was copied from ({@code reference_session_id}), for the entry held by {@code sessionId}. */
+  public java.util.Optional<String> referenceSessionOf(Tx tx, String sessionId) {
+    try (PreparedStatement q = tx.connection().prepareStatement(
+        "SELECT reference_session_id FROM face_list_entries WHERE session_id = ?")) {
+      q.setString(1, sessionId);
+      try (ResultSet r = q.executeQuery()) {
+        return r.next() ? java.util.Optional.ofNullable(r.getString(1)) : java.util.Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw new StoreException(e.getMessage(), e);
+    }
+  }
 }

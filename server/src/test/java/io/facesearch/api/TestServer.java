@@ -1,12 +1,15 @@
 package io.facesearch.api;
 
 import io.facesearch.billing.Prices;
+import io.facesearch.gallery.Gallery;
+import io.facesearch.gallery.LuceneGalleryConfig;
 import io.facesearch.mail.SmtpSettings;
 import io.facesearch.pipeline.SharedPipeline;
 import io.javalin.Javalin;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.function.UnaryOperator;
 
 /** The real service on a random loopback port with a fresh data folder, as `facesearch serve` runs it. */
 final class TestServer implements AutoCloseable {
@@ -27,8 +30,20 @@ final class TestServer implements AutoCloseable {
   }
 
   TestServer(Path data, Clock clock, String apiKey, Prices prices, SmtpSettings smtp, FaceSearchApp.Limits limits) {
+    this(data, clock, apiKey, prices, smtp, limits, UnaryOperator.identity());
+  }
+
+  /** A server whose services write to {@code galleryAround} of the real gallery (e.g. one that fails on demand). */
+  TestServer(Path data, String apiKey, UnaryOperator<Gallery> galleryAround) {
+    this(data == null ? newDataFolder() : data, Clock.systemUTC(), apiKey, Prices.DEFAULTS, null,
+        FaceSearchApp.Limits.DEFAULTS, galleryAround);
+  }
+
+  private TestServer(Path data, Clock clock, String apiKey, Prices prices, SmtpSettings smtp,
+                     FaceSearchApp.Limits limits, UnaryOperator<Gallery> galleryAround) {
     this.data = data;
-    services = Services.open(data, SharedPipeline.get(), clock, prices, smtp);
+    services = Services.open(data, SharedPipeline.get(), clock, prices, smtp, LuceneGalleryConfig.defaults(),
+        galleryAround);
     this.apiKey = apiKey != null ? apiKey : services.accounts().bootstrapIfEmpty().orElseThrow().key().key();
     app = FaceSearchApp.create(services, null, limits).start("127.0.0.1", 0);
   }
