@@ -101,8 +101,9 @@ public record Services(FacePipeline pipeline, Database db, AccountStore accounts
     Credits credits = new Credits(db, clock);
     Enrollments enrollments = new Enrollments(db, faceRows, new GalleryOutbox(), gallery, clock);
     SessionReview review = new SessionReview(db, sessions, faceRows, enrollments, gallery, images, webhooks, clock);
-    FaceSearchService search = new FaceSearchService(pipeline, gallery, db, sessions, new ImportKeys(), enrollments,
-        images, credits, webhooks, clock);
+    ListEntries listRows = new ListEntries();
+    FaceSearchService search = new FaceSearchService(pipeline, gallery, db, sessions, listRows, new ImportKeys(),
+        enrollments, images, credits, webhooks, clock);
     Enrollments.Drained left = enrollments.drain();
     if (left.failed() > 0) {
       org.slf4j.LoggerFactory.getLogger(Services.class).warn(
@@ -112,7 +113,7 @@ public record Services(FacePipeline pipeline, Database db, AccountStore accounts
     return new Services(pipeline, db, new AccountStore(db), sessions, faces, enrollments, gallery, images, urls, credits, prices,
         new OperatorApproval(db, credits, clock), outbox,
         new Registration(db, outbox, credits, prices.freeCredits(), clock),
-        review, new FaceLists(db, new ListEntries(), sessions, faceRows, enrollments, search, review, images, clock),
+        review, new FaceLists(db, listRows, faceRows, enrollments, search, review, images, clock),
         webhooks, search, metrics);
   }
 

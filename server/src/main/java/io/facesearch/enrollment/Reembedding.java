@@ -1,5 +1,6 @@
 package io.facesearch.enrollment;
 
+import io.facesearch.gallery.FaceSource;
 import io.facesearch.gallery.StoredFace;
 import io.facesearch.image.BgrImage;
 import io.facesearch.image.ImageDecoder;
@@ -21,9 +22,9 @@ import java.util.Optional;
  * rerun sees only the faces still of another model.
  *
  * <p>Where the image comes from: the face's session's image ({@code <data>/images/<app>/<session>.jpg}, stored
- * upright as JPEG, so the new vector is of the re-encoded photo, not of the original upload). A face-list entry
- * copied from a session has no image of its own and uses the image of the session it was copied from while that
- * still exists. A face with no image left (erased, or copied from a session erased since) cannot be re-embedded: it
+ * upright as JPEG, so the new vector is of the re-encoded photo, not of the original upload), or a face-list entry's
+ * uploaded image. An entry copied from a session has no image of its own and uses the image of the session it was
+ * copied from while that still exists. A face with no image left (erased, or copied from a session erased since) cannot be re-embedded: it
  * is reported, and removed only when the operator asks for it ({@code removeWithoutImage}); its session or list
  * entry stays, without a face (it then matches nothing; re-add the person with a new photo).
  */
@@ -76,18 +77,17 @@ public final class Reembedding {
         });
         removed++;
       } else {
-        withoutImage.add(id + " (session " + face.get().sessionId() + ", " + face.get().source().wireName() + ")");
+        withoutImage.add(id + " (owner " + face.get().sessionId() + ", " + face.get().source().wireName() + ")");
       }
     }
     return new Report(reembedded, removed, withoutImage);
   }
 
   private Optional<byte[]> image(StoredFace f) {
-    Optional<byte[]> own = images.read(f.applicationId(), f.sessionId());
-    if (own.isPresent()) {
-      return own;
+    if (f.source() != FaceSource.LIST_ENTRY) {
+      return images.read(f.applicationId(), f.sessionId());
     }
-    return db.read(tx -> lists.referenceSessionOf(tx, f.sessionId())).flatMap(s -> images.read(f.applicationId(), s));
+    return db.read(tx -> lists.imageIdOf(tx, f.sessionId())).flatMap(id -> images.read(f.applicationId(), id));
   }
 
   /** The largest face's vector (as at enrollment) of an upright stored image; empty when none is found any more. */

@@ -10,12 +10,10 @@ import io.facesearch.gallery.FaceSource;
 import io.facesearch.gallery.StoredFace;
 import io.facesearch.images.ImageStore;
 import io.facesearch.pipeline.Face;
-import io.facesearch.sessions.SessionStatus;
-import io.facesearch.sessions.SessionType;
+import io.facesearch.gallery.FaceState;
 import io.facesearch.store.Database;
 import io.facesearch.store.Faces;
 import io.facesearch.store.ListEntries;
-import io.facesearch.store.Sessions;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,9 +24,10 @@ import java.util.UUID;
 /**
  * Face blocklists and allowlists ({@code face_lists}, {@code face_list_entries}), in Didit's shape: every application
  * has one system face blocklist ({@code is_system}, made on first use, never renamed or deleted), and lists of its
- * own. An entry's face is enrolled like any other, with source {@code list_entry} and the list's flag, so face search
- * finds it: blocklist entries decline a search, allowlist entries are reported with {@code is_allowlisted} and never
- * put it in review. An entry is a face upload or a copy of a session's face ({@code reference_session_id}).
+ * own. An entry holds its face (not a session: {@code faces.list_entry_id}), enrolled through the enrollment owner with
+ * source {@code list_entry} and the list's flag, so face search finds it: blocklist entries decline a search,
+ * allowlist entries are reported with {@code is_allowlisted} and never put it in review. An entry is a face upload or
+ * a copy of a session's face ({@code reference_session_id}).
  */
 public final class FaceLists {
 
@@ -54,8 +53,12 @@ public final class FaceLists {
   public record FaceList(String id, String name, String description, ListType type, boolean system, long entries,
                          Instant lastEntryAddedAt, Instant createdAt, Instant updatedAt) {}
 
-  /** {@code metadata} is a JSON object's text, or null. */
-  public record Entry(String id, String listId, String sessionId, String displayLabel, String comment,
+  /**
+   * {@code metadata} is a JSON object's text, or null. {@code imageId}: the id its uploaded image is stored under
+   * ({@link ImageStore}), or null for a copy of a session's face. The entry's face has the entry's id as its owner,
+   * which is what a search match reports as {@code session_id}.
+   */
+  public record Entry(String id, String listId, String imageId, String displayLabel, String comment,
                       String referenceSessionId, Long referenceSessionNumber, String metadata, Instant createdAt) {}
 
   /** What an entry is given when it is made or changed; null fields are not set (or kept). */
@@ -63,7 +66,6 @@ public final class FaceLists {
 
   private final Database db;
   private final ListEntries rows;
-  private final Sessions sessions;
   private final Faces faces;
   private final Enrollments enrollments;
   private final FaceSearchService search;
@@ -71,11 +73,10 @@ public final class FaceLists {
   private final ImageStore images;
   private final Clock clock;
 
-  public FaceLists(Database db, ListEntries rows, Sessions sessions, Faces faces, Enrollments enrollments,
+  public FaceLists(Database db, ListEntries rows, Faces faces, Enrollments enrollments,
                    FaceSearchService search, SessionReview review, ImageStore images, Clock clock) {
     this.db = db;
     this.rows = rows;
-    this.sessions = sessions;
     this.faces = faces;
     this.enrollments = enrollments;
     this.search = search;
@@ -146,7 +147,7 @@ public final class FaceLists {
       return Optional.of(false);
     }
     for (Entry e : entries(app, listId)) {
-      review.eraseListEntry(app, e.sessionId());
+      erase(app, e);
     }
     db.inTransaction(tx -> {
       rows.deleteList(tx, app.id(), listId);
@@ -170,37 +171,47 @@ public final class FaceLists {
     }
     FaceSearchService.ListFace found = search.listFace(image);
     Instant now = clock.instant();
-    String sessionId = UUID.randomUUID().toString();
-    Entry entry = new Entry(UUID.randomUUID().toString(), listId, sessionId, fields.displayLabel(), fields.comment(),
-        null, null, fields.metadata(), now);
+    String entryId = UUID.randomUUID().toString();
+    Entry entry = new Entry(entryId, listId, entryId, fields.displayLabel(), fields.comment(), null, null,
+        fields.metadata(), now);
     Face face = found.face();
-    StoredFace stored = new StoredFace(UUID.randomUUID().toString(), app.id(), sessionId, FaceSource.LIST_ENTRY,
+    StoredFace stored = new StoredFace(UUID.randomUUID().toString(), app.id(), entryId, FaceSource.LIST_ENTRY,
         list.get().type() == ListType.BLOCKLIST, list.get().type() == ListType.ALLOWLIST, false, true,
         face.embedding().modelId(), now, face.embedding().vector());
-    String file = images.save(app.id(), sessionId, found.upright());
+    images.save(app.id(), entryId, found.upright());
     try {
-      enrollHidden(app, sessionId, file, stored, entry, now);
+      store(entry, stored);
     } catch (RuntimeException e) {
-      images.delete(app.id(), sessionId);
+      images.delete(app.id(), entryId);
       throw e;
     }
     return Optional.of(entry);
   }
 
-  /**
-   * Stores an entry in one transaction: the hidden session of type list_entry that holds its face, the face
-   * (through the enrollment owner, which then adds it to the gallery), and the entry row.
-   */
-  private void enrollHidden(Application app, String sessionId, String imageFile, StoredFace face, Entry entry,
-                            Instant now) {
-    Session draft = new Session(sessionId, app.id(), 0, SessionType.LIST_ENTRY, SessionStatus.APPROVED, null, null,
-        null, null, now, imageFile, null, now);
+  /** Stores an entry and its face in one transaction; the enrollment owner then adds the face to the gallery. */
+  private void store(Entry entry, StoredFace face) {
     enrollments.inTransaction(tx -> {
-      sessions.insert(tx, draft);
-      enrollments.enroll(tx, face);
       rows.insertEntry(tx, entry);
+      enrollments.enroll(tx, face);
       return null;
     });
+  }
+
+  /** Removes the entry and its face (truth, then gallery), then its image; the erasure is made physical later. */
+  private boolean erase(Application app, Entry entry) {
+    boolean deleted = enrollments.inTransaction(tx -> {
+      for (FaceState f : faces.ofListEntry(tx, entry.id())) {
+        enrollments.remove(tx, f.faceId());
+      }
+      return rows.deleteEntry(tx, entry.listId(), entry.id());
+    });
+    if (deleted) {
+      if (entry.imageId() != null) {
+        images.delete(app.id(), entry.imageId());
+      }
+      review.erasedElsewhere();
+    }
+    return deleted;
   }
 
   /** How adding a session's face to a list went. */
@@ -228,14 +239,14 @@ public final class FaceLists {
       return new Added(FromSession.NO_FACE, null);
     }
     Instant now = clock.instant();
-    String hiddenId = UUID.randomUUID().toString();
-    Entry entry = new Entry(UUID.randomUUID().toString(), listId, hiddenId, fields.displayLabel(), fields.comment(),
-        sessionId, source.get().sessionNumber(), fields.metadata(), now);
+    String entryId = UUID.randomUUID().toString();
+    Entry entry = new Entry(entryId, listId, null, fields.displayLabel(), fields.comment(), sessionId,
+        source.get().sessionNumber(), fields.metadata(), now);
     StoredFace from = sourceFace.get();
-    StoredFace copy = new StoredFace(UUID.randomUUID().toString(), app.id(), hiddenId, FaceSource.LIST_ENTRY,
+    StoredFace copy = new StoredFace(UUID.randomUUID().toString(), app.id(), entryId, FaceSource.LIST_ENTRY,
         list.get().type() == ListType.BLOCKLIST, list.get().type() == ListType.ALLOWLIST, false, true, from.modelId(),
         now, from.embedding().clone());
-    enrollHidden(app, hiddenId, null, copy, entry, now); // no image of its own: a copy of a stored face
+    store(entry, copy); // no image of its own: a copy of a stored face
     return new Added(FromSession.ADDED, entry);
   }
 
@@ -274,6 +285,6 @@ public final class FaceLists {
   /** Removes an entry and erases its face; false when unknown. */
   public boolean removeEntry(Application app, String listId, String entryId) {
     Optional<Entry> entry = entry(app, listId, entryId);
-    return entry.isPresent() && review.eraseListEntry(app, entry.get().sessionId());
+    return entry.isPresent() && erase(app, entry.get());
   }
 }

@@ -16,6 +16,7 @@ import io.facesearch.sessions.SessionStatus;
 import io.facesearch.sessions.SessionType;
 import io.facesearch.store.Database;
 import io.facesearch.store.ImportKeys;
+import io.facesearch.store.ListEntries;
 import io.facesearch.store.Sessions;
 import io.facesearch.enrollment.Enrollments;
 import io.facesearch.webhooks.Webhooks;
@@ -38,8 +39,11 @@ public final class FaceSearchService {
   /** Matches returned at most. */
   public static final int MAX_MATCHES = 5;
 
-  /** One match with the matched session. */
-  public record Match(GalleryMatch face, Session session, double percentage) {}
+  /**
+   * One match with what holds the matched face: a session, or ({@code session} null) a face-list entry, whose id
+   * the match reports in place of a session's.
+   */
+  public record Match(GalleryMatch face, Session session, ListEntries.Listed entry, double percentage) {}
 
   /** The outcome of one search, before anything is saved. */
   public record Result(String requestId, Instant createdAt, Analysis analysis, Decision.Outcome outcome,
@@ -80,6 +84,7 @@ public final class FaceSearchService {
   private final GallerySearch gallerySearch;
   private final Database db;
   private final Sessions sessions;
+  private final ListEntries listEntries;
   private final ImportKeys importKeys;
   private final Enrollments enrollments;
   private final ImageStore images;
@@ -88,7 +93,7 @@ public final class FaceSearchService {
   private final Clock clock;
 
   public FaceSearchService(FacePipeline pipeline, Gallery gallery, Database db, Sessions sessions,
-                           ImportKeys importKeys, Enrollments enrollments, ImageStore images, Credits credits,
+                           ListEntries listEntries, ImportKeys importKeys, Enrollments enrollments, ImageStore images, Credits credits,
                            Webhooks webhooks, Clock clock) {
     this.credits = credits;
     this.webhooks = webhooks;
@@ -97,6 +102,7 @@ public final class FaceSearchService {
     this.gallerySearch = new GallerySearch(gallery);
     this.db = db;
     this.sessions = sessions;
+    this.listEntries = listEntries;
     this.importKeys = importKeys;
     this.enrollments = enrollments;
     this.images = images;
@@ -119,20 +125,27 @@ public final class FaceSearchService {
       GallerySearch.Found found = gallerySearch.search(app.id(), app.settings(), type,
           analysis.largestFace().embedding().vector());
       threshold = found.threshold();
-      Map<String, Session> bySession = found.matches().isEmpty() ? Map.of() : db.read(tx -> sessions.findAll(tx, app.id(),
-          found.matches().stream().map(GalleryMatch::sessionId).distinct().toList()));
+      List<String> owners = found.matches().stream().filter(m -> m.source() != FaceSource.LIST_ENTRY)
+          .map(GalleryMatch::sessionId).distinct().toList();
+      List<String> entries = found.matches().stream().filter(m -> m.source() == FaceSource.LIST_ENTRY)
+          .map(GalleryMatch::sessionId).distinct().toList();
+      Map<String, Session> bySession = owners.isEmpty() ? Map.of()
+          : db.read(tx -> sessions.findAll(tx, app.id(), owners));
+      Map<String, ListEntries.Listed> byEntry = entries.isEmpty() ? Map.of()
+          : db.read(tx -> listEntries.findAll(tx, app.id(), entries));
       boolean blocklistShown = false;
       boolean allowlistShown = false;
       for (GalleryMatch m : found.matches()) {
         Session s = bySession.get(m.sessionId());
-        if (s == null) { // a session erased since the search started is not reported
+        ListEntries.Listed e = byEntry.get(m.sessionId());
+        if (s == null && e == null) { // erased since the search started: not reported
           continue;
         }
         total++;
         reported.add(m);
         boolean decides = (m.blocklisted() && !blocklistShown) || (m.allowlisted() && !allowlistShown);
         if (matches.size() < MAX_MATCHES || decides) {
-          matches.add(new Match(m, s, SimilarityScale.rounded(m.similarity())));
+          matches.add(new Match(m, s, e, SimilarityScale.rounded(m.similarity())));
           blocklistShown |= m.blocklisted();
           allowlistShown |= m.allowlisted();
         }

@@ -18,7 +18,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * What a reviewer does to a session: decide its status, put its face on or off the blocklist, erase it.
@@ -39,9 +38,6 @@ public final class SessionReview {
       this(status, vendorData, from, to, type, java.util.Set.of());
     }
   }
-
-  /** The session types the session routes see: list entries are changed with the list routes. */
-  private static final Set<SessionType> REVIEWABLE = Set.of(SessionType.API, SessionType.ENROLLED);
 
   private final Database db;
   private final Sessions sessions;
@@ -103,20 +99,16 @@ public final class SessionReview {
     }
   }
 
-  /**
-   * The application's session, unless it is an entry of a face list: an entry's blocklist or allowlist flag is
-   * its list's, and it has no status of its own to review (it is changed with the list routes).
-   */
   private Optional<Session> reviewable(Tx tx, Application app, String sessionId) {
-    return sessions.find(tx, app.id(), sessionId).filter(s -> REVIEWABLE.contains(s.type()));
+    return sessions.find(tx, app.id(), sessionId);
   }
 
-  /** The application's session as the session routes see it: empty when unknown or an entry of a face list. */
+  /** The application's session; empty when unknown. */
   public Optional<Session> find(Application app, String sessionId) {
     return db.read(tx -> reviewable(tx, app, sessionId));
   }
 
-  /** Whether the application's (reviewable) session has a blocklisted face. */
+  /** Whether the application's session has a blocklisted face. */
   public boolean faceBlocklisted(Application app, String sessionId) {
     return db.read(tx -> reviewable(tx, app, sessionId).isPresent()
         && faces.ofSession(tx, sessionId).stream().anyMatch(f -> f.flags().blocklisted()));
@@ -125,7 +117,7 @@ public final class SessionReview {
   /** What {@link #setBlocklisted} did. */
   public enum BlocklistChange {
     DONE,
-    /** Unknown to the application, or an entry of a face list. */
+    /** Unknown to the application. */
     NO_SUCH_SESSION,
     /** The session stored no face (its photo had none): nothing to blocklist. */
     NO_FACE
@@ -152,23 +144,10 @@ public final class SessionReview {
     });
   }
 
-  /**
-   * Erases the session: row, faces and embeddings, saved answers, gallery entries, image. False if unknown or an
-   * entry of a face list (those go with {@link #eraseListEntry}, called by their list).
-   */
+  /** Erases the session: row, faces and embeddings, saved answers, gallery entries, image. False if unknown. */
   public boolean erase(Application app, String sessionId) {
-    return erase(app, sessionId, false);
-  }
-
-  /** Erases the hidden session of a face-list entry, as {@link #erase} does a session. */
-  public boolean eraseListEntry(Application app, String sessionId) {
-    return erase(app, sessionId, true);
-  }
-
-  private boolean erase(Application app, String sessionId, boolean listEntry) {
     boolean deleted = enrollments.inTransaction(tx -> {
-      Optional<Session> found = sessions.find(tx, app.id(), sessionId);
-      if (found.isEmpty() || (found.get().type() == SessionType.LIST_ENTRY) != listEntry) {
+      if (sessions.find(tx, app.id(), sessionId).isEmpty()) {
         return false;
       }
       for (FaceState f : faces.ofSession(tx, sessionId)) {
@@ -185,6 +164,11 @@ public final class SessionReview {
       purgePending.set(true);
     }
     return deleted;
+  }
+
+  /** Records an erasure of biometric data made elsewhere (a face-list entry), for {@link #purgeErased}. */
+  public void erasedElsewhere() {
+    purgePending.set(true);
   }
 
   /**
@@ -210,11 +194,11 @@ public final class SessionReview {
   }
 
   /**
-   * Erases every session of the application created before {@code cutoff}, except face-list entries (kept until
-   * removed from their list); returns how many.
+   * Erases every session of the application created before {@code cutoff} (face-list entries are not sessions: they
+   * stay until removed from their list); returns how many.
    */
   public int eraseOlderThan(Application app, Instant cutoff) {
-    List<String> ids = db.read(tx -> sessions.createdBefore(tx, app.id(), cutoff, REVIEWABLE));
+    List<String> ids = db.read(tx -> sessions.createdBefore(tx, app.id(), cutoff));
     int erased = 0;
     for (String id : ids) {
       erased += erase(app, id) ? 1 : 0;
@@ -222,7 +206,7 @@ public final class SessionReview {
     return erased;
   }
 
-  /** Sessions of the application, newest first, filtered; {@code page} counts from 1. List entries are excluded. */
+  /** Sessions of the application, newest first, filtered; {@code page} counts from 1. */
   public Page list(Application app, Filter f, int page, int pageSize) {
     Page p = listFrom(app, f, (long) (page - 1) * pageSize, pageSize);
     return new Page(p.sessions(), p.total(), page, pageSize);
@@ -232,7 +216,7 @@ public final class SessionReview {
   public Page listFrom(Application app, Filter f, long offset, int pageSize) {
     Sessions.Query query = new Sessions.Query(f.status(), f.anyStatus(), f.vendorData(), f.from(), f.to(), f.type());
     return db.read(tx -> {
-      Sessions.IdPage ids = sessions.page(tx, app.id(), REVIEWABLE, query, offset, pageSize);
+      Sessions.IdPage ids = sessions.page(tx, app.id(), query, offset, pageSize);
       List<Session> found = new ArrayList<>();
       for (String id : ids.ids()) {
         sessions.find(tx, app.id(), id).ifPresent(found::add);

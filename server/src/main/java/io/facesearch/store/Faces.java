@@ -20,18 +20,25 @@ import java.util.function.Consumer;
  * The {@code faces} table: the durable truth of the gallery. Embeddings are stored as {@code float32}
  * little-endian bytes ({@link #encode}); the model id is stored with every vector. Writes go through the enrollment
  * owner ({@code io.facesearch.enrollment.Enrollments}), which keeps the gallery in step.
+ *
+ * <p>A face belongs to a session ({@code session_id}) or, with source {@code list_entry}, to a face-list entry
+ * ({@code list_entry_id}); exactly one is set. {@link StoredFace#sessionId()} carries the owner's id either way: it
+ * is what a gallery match reports.
  */
 public final class Faces {
 
-  private static final String COLUMNS = "id, application_id, session_id, source, blocklisted, allowlisted, approved, "
-      + "searchable, model_id, created_at";
+  /** The owner (see the class comment) is read as the third column. */
+  private static final String COLUMNS = "id, application_id, COALESCE(session_id, list_entry_id), source, blocklisted, "
+      + "allowlisted, approved, searchable, model_id, created_at";
   private static final String STATE_COLUMNS = "id, blocklisted, allowlisted, approved, searchable, model_id";
 
   /** Inserts a face. */
   public void insert(Tx tx, StoredFace f) {
     tx.requireWritable();
-    try (PreparedStatement q = tx.connection().prepareStatement(
-        "INSERT INTO faces (" + COLUMNS + ", embedding) VALUES (?,?,?,?,?,?,?,?,?,?,?)")) {
+    boolean listed = f.source() == FaceSource.LIST_ENTRY;
+    try (PreparedStatement q = tx.connection().prepareStatement("INSERT INTO faces (id, application_id, "
+        + (listed ? "list_entry_id" : "session_id") + ", source, blocklisted, allowlisted, approved, searchable, "
+        + "model_id, created_at, embedding) VALUES (?,?,?,?,?,?,?,?,?,?,?)")) {
       q.setString(1, f.faceId());
       q.setString(2, f.applicationId());
       q.setString(3, f.sessionId());
@@ -55,6 +62,23 @@ public final class Faces {
     try (PreparedStatement q = tx.connection().prepareStatement(
         "SELECT " + STATE_COLUMNS + " FROM faces WHERE session_id = ?")) {
       q.setString(1, sessionId);
+      try (ResultSet r = q.executeQuery()) {
+        while (r.next()) {
+          states.add(state(r));
+        }
+      }
+      return states;
+    } catch (SQLException e) {
+      throw new StoreException(e.getMessage(), e);
+    }
+  }
+
+  /** The states of a face-list entry's faces (one). */
+  public List<FaceState> ofListEntry(Tx tx, String entryId) {
+    List<FaceState> states = new ArrayList<>();
+    try (PreparedStatement q = tx.connection().prepareStatement(
+        "SELECT " + STATE_COLUMNS + " FROM faces WHERE list_entry_id = ?")) {
+      q.setString(1, entryId);
       try (ResultSet r = q.executeQuery()) {
         while (r.next()) {
           states.add(state(r));

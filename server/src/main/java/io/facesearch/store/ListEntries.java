@@ -103,15 +103,18 @@ public final class ListEntries {
     }
   }
 
-  /** Inserts an entry whose face is held by session {@code sessionId}. */
+  /** A face-list entry as a search match reports it. */
+  public record Listed(String entryId, String applicationId, String imageId, Instant createdAt) {}
+
+  /** Inserts an entry (before its face, which refers to it). */
   public void insertEntry(Tx tx, Entry e) {
     tx.requireWritable();
     try (PreparedStatement q = tx.connection().prepareStatement("INSERT INTO face_list_entries (id, list_id, "
-        + "session_id, comment, created_at, display_label, reference_session_id, reference_session_number, metadata) "
+        + "image_id, comment, created_at, display_label, reference_session_id, reference_session_number, metadata) "
         + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       q.setString(1, e.id());
       q.setString(2, e.listId());
-      q.setString(3, e.sessionId());
+      q.setString(3, e.imageId());
       q.setString(4, e.comment());
       q.setString(5, StoredTime.encode(e.createdAt()));
       q.setString(6, e.displayLabel());
@@ -131,7 +134,7 @@ public final class ListEntries {
   /** The list's entries, oldest first; empty when the list is not the application's. */
   public List<Entry> entries(Tx tx, String applicationId, String listId) {
     List<Entry> out = new ArrayList<>();
-    try (PreparedStatement q = tx.connection().prepareStatement("SELECT e.id, e.list_id, e.session_id, "
+    try (PreparedStatement q = tx.connection().prepareStatement("SELECT e.id, e.list_id, e.image_id, "
         + "e.display_label, e.comment, e.reference_session_id, e.reference_session_number, e.metadata, e.created_at "
         + "FROM face_list_entries e JOIN face_lists l ON l.id = e.list_id WHERE l.id = ? AND l.application_id = ? "
         + "ORDER BY e.created_at, e.id")) {
@@ -167,14 +170,50 @@ public final class ListEntries {
     }
   }
 
-  /** The session a list entry was copied from ({@code reference_session_id}), for the entry held by {@code sessionId}. */
-  public java.util.Optional<String> referenceSessionOf(Tx tx, String sessionId) {
+  /**
+   * Where an entry's image is: its own ({@code image_id}), else the session it was copied from
+   * ({@code reference_session_id}, whose image may be gone); empty when it has neither.
+   */
+  public java.util.Optional<String> imageIdOf(Tx tx, String entryId) {
     try (PreparedStatement q = tx.connection().prepareStatement(
-        "SELECT reference_session_id FROM face_list_entries WHERE session_id = ?")) {
-      q.setString(1, sessionId);
+        "SELECT COALESCE(image_id, reference_session_id) FROM face_list_entries WHERE id = ?")) {
+      q.setString(1, entryId);
       try (ResultSet r = q.executeQuery()) {
         return r.next() ? java.util.Optional.ofNullable(r.getString(1)) : java.util.Optional.empty();
       }
+    } catch (SQLException e) {
+      throw new StoreException(e.getMessage(), e);
+    }
+  }
+
+  /** The application's entries among {@code ids}, by id (for the matches of a search). */
+  public java.util.Map<String, Listed> findAll(Tx tx, String applicationId, java.util.Collection<String> ids) {
+    java.util.Map<String, Listed> found = new java.util.HashMap<>();
+    try (PreparedStatement q = tx.connection().prepareStatement("SELECT e.id, e.image_id, e.created_at "
+        + "FROM face_list_entries e JOIN face_lists l ON l.id = e.list_id WHERE e.id = ? AND l.application_id = ?")) {
+      for (String id : ids) {
+        q.setString(1, id);
+        q.setString(2, applicationId);
+        try (ResultSet r = q.executeQuery()) {
+          if (r.next()) {
+            found.put(id, new Listed(r.getString(1), applicationId, r.getString(2), StoredTime.decode(r.getString(3))));
+          }
+        }
+      }
+      return found;
+    } catch (SQLException e) {
+      throw new StoreException(e.getMessage(), e);
+    }
+  }
+
+  /** Deletes an entry row (its face goes by cascade; delete it first through the enrollment owner). */
+  public boolean deleteEntry(Tx tx, String listId, String entryId) {
+    tx.requireWritable();
+    try (PreparedStatement q = tx.connection().prepareStatement(
+        "DELETE FROM face_list_entries WHERE id = ? AND list_id = ?")) {
+      q.setString(1, entryId);
+      q.setString(2, listId);
+      return q.executeUpdate() > 0;
     } catch (SQLException e) {
       throw new StoreException(e.getMessage(), e);
     }

@@ -141,18 +141,16 @@ public final class Sessions {
     }
   }
 
-  /** Ids of the application's sessions of these types created before {@code cutoff}. */
-  public List<String> createdBefore(Tx tx, String applicationId, Instant cutoff, Set<SessionType> types) {
+  /** Ids of the application's sessions created before {@code cutoff}. */
+  public List<String> createdBefore(Tx tx, String applicationId, Instant cutoff) {
     List<String> out = new ArrayList<>();
-    try (PreparedStatement q = tx.connection().prepareStatement("SELECT id, session_type FROM sessions "
+    try (PreparedStatement q = tx.connection().prepareStatement("SELECT id FROM sessions "
         + "WHERE application_id = ? AND created_at < ?")) {
       q.setString(1, applicationId);
       q.setString(2, StoredTime.encode(cutoff));
       try (ResultSet r = q.executeQuery()) {
         while (r.next()) {
-          if (types.contains(SessionType.fromDb(r.getString(2)))) {
-            out.add(r.getString(1));
-          }
+          out.add(r.getString(1));
         }
       }
       return out;
@@ -161,15 +159,11 @@ public final class Sessions {
     }
   }
 
-  /**
-   * The ids of one page of the application's sessions of these types, newest first, from the {@code offset}-th.
-   */
-  public IdPage page(Tx tx, String applicationId, Set<SessionType> types, Query f, long offset, int pageSize) {
-    StringBuilder where = new StringBuilder(" WHERE application_id = ? AND session_type IN (")
-        .append(String.join(", ", Collections.nCopies(types.size(), "?"))).append(")");
+  /** The ids of one page of the application's sessions, newest first, from the {@code offset}-th. */
+  public IdPage page(Tx tx, String applicationId, Query f, long offset, int pageSize) {
+    StringBuilder where = new StringBuilder(" WHERE application_id = ?");
     List<String> args = new ArrayList<>();
     args.add(applicationId);
-    types.forEach(t -> args.add(t.dbName()));
     if (f.status() != null) {
       where.append(" AND status = ?");
       args.add(f.status().wireName());

@@ -132,9 +132,6 @@ public final class Webhooks {
    * timestamp} is added at each attempt.
    */
   public void enqueue(Connection c, String type, Session s) throws SQLException {
-    if (s.type() == io.facesearch.sessions.SessionType.LIST_ENTRY) {
-      return; // list entries are not sessions an integrator tracks
-    }
     List<Target> targets = new ArrayList<>();
     try (PreparedStatement q = c.prepareStatement("SELECT webhook_url FROM applications WHERE id = ?")) {
       q.setString(1, s.applicationId());
