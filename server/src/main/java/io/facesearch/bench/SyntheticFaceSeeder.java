@@ -65,7 +65,7 @@ public final class SyntheticFaceSeeder {
       List<StoredFace> batch = newFaces(app, from, to, modelId, seed);
       services.db().inTransaction(tx -> {
         for (StoredFace face : batch) {
-          services.sessions().insert(tx, sessionOf(face));
+          services.sessions().insert(tx, sessionOf(face).row());
           services.faces().rows().insert(tx, face);
         }
         return null;

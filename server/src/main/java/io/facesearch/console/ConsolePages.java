@@ -409,7 +409,7 @@ final class ConsolePages {
   // ---- helpers ----------------------------------------------------------------------------------
 
   private Optional<Session> find(Application app, String sessionId) {
-    return s.db().read(tx -> s.sessions().find(tx, app.id(), sessionId));
+    return s.review().find(app, sessionId);
   }
 
   private static List<Views.StatusOption> statuses(SessionStatus selected) {

@@ -51,7 +51,12 @@ public final class FaceLists {
   public static final String SYSTEM_BLOCKLIST_NAME = "Face blocklist";
 
   public record FaceList(String id, String name, String description, ListType type, boolean system, long entries,
-                         Instant lastEntryAddedAt, Instant createdAt, Instant updatedAt) {}
+                         Instant lastEntryAddedAt, Instant createdAt, Instant updatedAt) {
+    static FaceList of(ListEntries.ListRow r) {
+      return new FaceList(r.id(), r.name(), r.description(), ListType.fromWire(r.listType()), r.system(), r.entries(),
+          r.lastEntryAddedAt(), r.createdAt(), r.updatedAt());
+    }
+  }
 
   /**
    * {@code metadata} is a JSON object's text, or null. {@code imageId}: the id its uploaded image is stored under
@@ -59,7 +64,17 @@ public final class FaceLists {
    * which is what a search match reports as {@code session_id}.
    */
   public record Entry(String id, String listId, String imageId, String displayLabel, String comment,
-                      String referenceSessionId, Long referenceSessionNumber, String metadata, Instant createdAt) {}
+                      String referenceSessionId, Long referenceSessionNumber, String metadata, Instant createdAt) {
+    static Entry of(ListEntries.EntryRow r) {
+      return new Entry(r.id(), r.listId(), r.imageId(), r.displayLabel(), r.comment(), r.referenceSessionId(),
+          r.referenceSessionNumber(), r.metadata(), r.createdAt());
+    }
+
+    ListEntries.EntryRow row() {
+      return new ListEntries.EntryRow(id, listId, imageId, displayLabel, comment, referenceSessionId,
+          referenceSessionNumber, metadata, createdAt);
+    }
+  }
 
   /** What an entry is given when it is made or changed; null fields are not set (or kept). */
   public record EntryFields(String displayLabel, String comment, String metadata) {}
@@ -93,7 +108,7 @@ public final class FaceLists {
     String id = UUID.randomUUID().toString();
     Instant now = clock.instant();
     db.inTransaction(tx -> {
-      rows.insertList(tx, app.id(), id, name, type, description, false, now);
+      rows.insertList(tx, app.id(), id, name, type.wireName(), description, false, now);
       return null;
     });
     return new FaceList(id, name, description, type, false, 0, null, now, now);
@@ -103,7 +118,7 @@ public final class FaceLists {
   public FaceList systemBlocklist(Application app) {
     db.inTransaction(tx -> {
       if (!rows.hasSystemList(tx, app.id())) {
-        rows.insertList(tx, app.id(), UUID.randomUUID().toString(), SYSTEM_BLOCKLIST_NAME, ListType.BLOCKLIST,
+        rows.insertList(tx, app.id(), UUID.randomUUID().toString(), SYSTEM_BLOCKLIST_NAME, ListType.BLOCKLIST.wireName(),
             "Faces blocklisted in this application; sessions deleted while blocklisted keep their face here.", true,
             clock.instant());
       }
@@ -114,7 +129,7 @@ public final class FaceLists {
 
   /** The application's lists, the system face blocklist first (made if missing), then oldest first. */
   public List<FaceList> lists(Application app) {
-    return db.read(tx -> rows.lists(tx, app.id()));
+    return db.read(tx -> rows.lists(tx, app.id())).stream().map(FaceList::of).toList();
   }
 
   public Optional<FaceList> find(Application app, String listId) {
@@ -191,7 +206,7 @@ public final class FaceLists {
   /** Stores an entry and its face in one transaction; the enrollment owner then adds the face to the gallery. */
   private void store(Entry entry, StoredFace face) {
     enrollments.inTransaction(tx -> {
-      rows.insertEntry(tx, entry);
+      rows.insertEntry(tx, entry.row());
       enrollments.enroll(tx, face);
       return null;
     });
@@ -263,7 +278,7 @@ public final class FaceLists {
   }
 
   public List<Entry> entries(Application app, String listId) {
-    return db.read(tx -> rows.entries(tx, app.id(), listId));
+    return db.read(tx -> rows.entries(tx, app.id(), listId)).stream().map(Entry::of).toList();
   }
 
   public Optional<Entry> entry(Application app, String listId, String entryId) {
@@ -276,7 +291,7 @@ public final class FaceLists {
       return Optional.empty();
     }
     db.inTransaction(tx -> {
-      rows.updateEntry(tx, listId, entryId, fields);
+      rows.updateEntry(tx, listId, entryId, fields.displayLabel(), fields.comment(), fields.metadata());
       return null;
     });
     return entry(app, listId, entryId);

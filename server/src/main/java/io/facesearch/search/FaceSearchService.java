@@ -130,7 +130,7 @@ public final class FaceSearchService {
       List<String> entries = found.matches().stream().filter(m -> m.source() == FaceSource.LIST_ENTRY)
           .map(GalleryMatch::sessionId).distinct().toList();
       Map<String, Session> bySession = owners.isEmpty() ? Map.of()
-          : db.read(tx -> sessions.findAll(tx, app.id(), owners));
+          : db.read(tx -> Session.findAll(sessions, tx, app.id(), owners));
       Map<String, ListEntries.Listed> byEntry = entries.isEmpty() ? Map.of()
           : db.read(tx -> listEntries.findAll(tx, app.id(), entries));
       boolean blocklistShown = false;
@@ -251,7 +251,7 @@ public final class FaceSearchService {
     Session withFile = draft.withImageFile(file);
     try {
       return enrollments.inTransaction(tx -> {
-        Session s = sessions.insert(tx, withFile);
+        Session s = withFile.withNumber(sessions.insert(tx, withFile.row()));
         try {
           webhooks.enqueue(tx.transitionalConnection(), "status.updated", s);
           credits.charge(tx.transitionalConnection(), hold, endpoint, s.id());

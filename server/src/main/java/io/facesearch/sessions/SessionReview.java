@@ -77,13 +77,13 @@ public final class SessionReview {
       if (reviewable(tx, app, sessionId).isEmpty()) {
         return Optional.<Session>empty();
       }
-      sessions.updateStatus(tx, app.id(), sessionId, status, reason, clock.instant());
+      sessions.updateStatus(tx, app.id(), sessionId, status.wireName(), reason, clock.instant());
       for (FaceState f : faces.ofSession(tx, sessionId)) {
         FaceFlags old = f.flags();
         enrollments.setFlags(tx, f.faceId(), new FaceFlags(old.blocklisted() || blocklist, old.allowlisted(),
             status == SessionStatus.APPROVED, old.searchable()));
       }
-      Optional<Session> after = sessions.find(tx, app.id(), sessionId);
+      Optional<Session> after = reviewable(tx, app, sessionId);
       if (after.isPresent()) {
         enqueue(tx, "status.updated", after.get());
       }
@@ -100,7 +100,7 @@ public final class SessionReview {
   }
 
   private Optional<Session> reviewable(Tx tx, Application app, String sessionId) {
-    return sessions.find(tx, app.id(), sessionId);
+    return sessions.find(tx, app.id(), sessionId).map(Session::of);
   }
 
   /** The application's session; empty when unknown. */
@@ -214,12 +214,14 @@ public final class SessionReview {
 
   /** As {@link #list(Application, Filter, int, int)} from the {@code offset}-th session (Didit's limit/offset). */
   public Page listFrom(Application app, Filter f, long offset, int pageSize) {
-    Sessions.Query query = new Sessions.Query(f.status(), f.anyStatus(), f.vendorData(), f.from(), f.to(), f.type());
+    Sessions.Query query = new Sessions.Query(f.status() == null ? null : f.status().wireName(),
+        f.anyStatus().stream().map(SessionStatus::wireName).collect(java.util.stream.Collectors.toSet()),
+        f.vendorData(), f.from(), f.to(), f.type() == null ? null : f.type().dbName());
     return db.read(tx -> {
       Sessions.IdPage ids = sessions.page(tx, app.id(), query, offset, pageSize);
       List<Session> found = new ArrayList<>();
       for (String id : ids.ids()) {
-        sessions.find(tx, app.id(), id).ifPresent(found::add);
+        sessions.find(tx, app.id(), id).map(Session::of).ifPresent(found::add);
       }
       return new Page(found, ids.total(), (int) (offset / pageSize) + 1, pageSize);
     });

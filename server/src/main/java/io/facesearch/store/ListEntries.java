@@ -1,9 +1,5 @@
 package io.facesearch.store;
 
-import io.facesearch.lists.FaceLists.Entry;
-import io.facesearch.lists.FaceLists.EntryFields;
-import io.facesearch.lists.FaceLists.FaceList;
-import io.facesearch.lists.FaceLists.ListType;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -19,8 +15,16 @@ import java.util.List;
  */
 public final class ListEntries {
 
+  /** A list with its entry count; {@code listType} is the stored name ({@code blocklist} | {@code allowlist}). */
+  public record ListRow(String id, String name, String description, String listType, boolean system, long entries,
+                        Instant lastEntryAddedAt, Instant createdAt, Instant updatedAt) {}
+
+  /** An entry; {@code imageId} names its image in the image store, null for a copy of a session's face. */
+  public record EntryRow(String id, String listId, String imageId, String displayLabel, String comment,
+                         String referenceSessionId, Long referenceSessionNumber, String metadata, Instant createdAt) {}
+
   /** Inserts a list. */
-  public void insertList(Tx tx, String applicationId, String id, String name, ListType type, String description,
+  public void insertList(Tx tx, String applicationId, String id, String name, String listType, String description,
                          boolean system, Instant now) {
     tx.requireWritable();
     try (PreparedStatement q = tx.connection().prepareStatement("INSERT INTO face_lists (id, application_id, name, "
@@ -28,7 +32,7 @@ public final class ListEntries {
       q.setString(1, id);
       q.setString(2, applicationId);
       q.setString(3, name);
-      q.setString(4, type.wireName());
+      q.setString(4, listType);
       q.setString(5, description);
       q.setInt(6, system ? 1 : 0);
       q.setString(7, StoredTime.encode(now));
@@ -53,8 +57,8 @@ public final class ListEntries {
   }
 
   /** The application's lists with their entry counts, the system list first, then oldest first. */
-  public List<FaceList> lists(Tx tx, String applicationId) {
-    List<FaceList> out = new ArrayList<>();
+  public List<ListRow> lists(Tx tx, String applicationId) {
+    List<ListRow> out = new ArrayList<>();
     try (PreparedStatement q = tx.connection().prepareStatement("SELECT l.id, l.name, l.description, l.list_type, "
         + "l.is_system, (SELECT COUNT(*) FROM face_list_entries e WHERE e.list_id = l.id), "
         + "(SELECT MAX(e.created_at) FROM face_list_entries e WHERE e.list_id = l.id), l.created_at, "
@@ -63,7 +67,7 @@ public final class ListEntries {
       q.setString(1, applicationId);
       try (ResultSet r = q.executeQuery()) {
         while (r.next()) {
-          out.add(new FaceList(r.getString(1), r.getString(2), r.getString(3), ListType.fromWire(r.getString(4)),
+          out.add(new ListRow(r.getString(1), r.getString(2), r.getString(3), r.getString(4),
               r.getInt(5) == 1, r.getLong(6), StoredTime.decodeNullable(r.getString(7)),
               StoredTime.decode(r.getString(8)), StoredTime.decode(r.getString(9))));
         }
@@ -107,7 +111,7 @@ public final class ListEntries {
   public record Listed(String entryId, String applicationId, String imageId, Instant createdAt) {}
 
   /** Inserts an entry (before its face, which refers to it). */
-  public void insertEntry(Tx tx, Entry e) {
+  public void insertEntry(Tx tx, EntryRow e) {
     tx.requireWritable();
     try (PreparedStatement q = tx.connection().prepareStatement("INSERT INTO face_list_entries (id, list_id, "
         + "image_id, comment, created_at, display_label, reference_session_id, reference_session_number, metadata) "
@@ -132,8 +136,8 @@ public final class ListEntries {
   }
 
   /** The list's entries, oldest first; empty when the list is not the application's. */
-  public List<Entry> entries(Tx tx, String applicationId, String listId) {
-    List<Entry> out = new ArrayList<>();
+  public List<EntryRow> entries(Tx tx, String applicationId, String listId) {
+    List<EntryRow> out = new ArrayList<>();
     try (PreparedStatement q = tx.connection().prepareStatement("SELECT e.id, e.list_id, e.image_id, "
         + "e.display_label, e.comment, e.reference_session_id, e.reference_session_number, e.metadata, e.created_at "
         + "FROM face_list_entries e JOIN face_lists l ON l.id = e.list_id WHERE l.id = ? AND l.application_id = ? "
@@ -143,7 +147,7 @@ public final class ListEntries {
       try (ResultSet r = q.executeQuery()) {
         while (r.next()) {
           long number = r.getLong(7);
-          out.add(new Entry(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5),
+          out.add(new EntryRow(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5),
               r.getString(6), r.wasNull() ? null : number, r.getString(8), StoredTime.decode(r.getString(9))));
         }
       }
@@ -154,14 +158,15 @@ public final class ListEntries {
   }
 
   /** Changes an entry's label, comment or metadata (null: kept). */
-  public void updateEntry(Tx tx, String listId, String entryId, EntryFields fields) {
+  public void updateEntry(Tx tx, String listId, String entryId, String displayLabel, String comment,
+                          String metadata) {
     tx.requireWritable();
     try (PreparedStatement q = tx.connection().prepareStatement("UPDATE face_list_entries SET display_label = "
         + "COALESCE(?, display_label), comment = COALESCE(?, comment), metadata = COALESCE(?, metadata) "
         + "WHERE id = ? AND list_id = ?")) {
-      q.setString(1, fields.displayLabel());
-      q.setString(2, fields.comment());
-      q.setString(3, fields.metadata());
+      q.setString(1, displayLabel);
+      q.setString(2, comment);
+      q.setString(3, metadata);
       q.setString(4, entryId);
       q.setString(5, listId);
       q.executeUpdate();

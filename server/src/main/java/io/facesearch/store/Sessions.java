@@ -1,8 +1,5 @@
 package io.facesearch.store;
 
-import io.facesearch.sessions.Session;
-import io.facesearch.sessions.SessionStatus;
-import io.facesearch.sessions.SessionType;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -22,9 +19,21 @@ import java.util.Set;
  */
 public final class Sessions {
 
-  /** Which sessions {@link #page} lists; null fields (and an empty {@code anyStatus}) do not filter. */
-  public record Query(SessionStatus status, Set<SessionStatus> anyStatus, String vendorData, Instant from, Instant to,
-                      SessionType type) {}
+  /**
+   * One row. {@code type} and {@code status} are the stored names ({@code api}/{@code enrolled}; the status's wire
+   * name); {@code number} is assigned by {@link #insert}.
+   */
+  public record Row(String id, String applicationId, long number, String type, String status, String vendorData,
+                    String name, String documentType, String documentNumber, Instant verificationDate, String imageFile,
+                    String decisionJson, Instant createdAt, String statusReason) {
+    @Override
+    public String toString() { // never the personal fields
+      return "Sessions.Row[id=" + id + ", applicationId=" + applicationId + ", number=" + number + "]";
+    }
+  }
+
+  /** Which sessions {@link #page} lists, by stored names; null fields (and an empty {@code anyStatus}) do not filter. */
+  public record Query(String status, Set<String> anyStatus, String vendorData, Instant from, Instant to, String type) {}
 
   /** One page of session ids, newest first, and how many match in all. */
   public record IdPage(List<String> ids, long total) {}
@@ -34,9 +43,9 @@ public final class Sessions {
 
   /**
    * Inserts {@code s}, numbering it with the application's next session number (the number in {@code s} is
-   * ignored); returns the stored session.
+   * ignored); returns the number.
    */
-  public Session insert(Tx tx, Session s) {
+  public long insert(Tx tx, Row s) {
     tx.requireWritable();
     try {
       long number;
@@ -50,14 +59,14 @@ public final class Sessions {
           number = r.getLong(1);
         }
       }
-      Session stored = s.withNumber(number);
+      Row stored = s;
       try (PreparedStatement q = tx.connection().prepareStatement(
           "INSERT INTO sessions (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
         q.setString(1, stored.id());
         q.setString(2, stored.applicationId());
         q.setLong(3, number);
-        q.setString(4, stored.type().dbName());
-        q.setString(5, stored.status().wireName());
+        q.setString(4, stored.type());
+        q.setString(5, stored.status());
         q.setString(6, stored.vendorData());
         q.setString(7, stored.name());
         q.setString(8, stored.documentType());
@@ -69,14 +78,14 @@ public final class Sessions {
         q.setString(14, stored.statusReason());
         q.executeUpdate();
       }
-      return stored;
+      return number;
     } catch (SQLException e) {
       throw new StoreException(e.getMessage(), e);
     }
   }
 
   /** The session, if it exists and belongs to the application. */
-  public Optional<Session> find(Tx tx, String applicationId, String sessionId) {
+  public Optional<Row> find(Tx tx, String applicationId, String sessionId) {
     try (PreparedStatement q = tx.connection().prepareStatement(
         "SELECT " + COLUMNS + " FROM sessions WHERE id = ? AND application_id = ?")) {
       q.setString(1, sessionId);
@@ -90,8 +99,8 @@ public final class Sessions {
   }
 
   /** The application's sessions among {@code ids}, by id. */
-  public Map<String, Session> findAll(Tx tx, String applicationId, Collection<String> ids) {
-    Map<String, Session> found = new HashMap<>();
+  public Map<String, Row> findAll(Tx tx, String applicationId, Collection<String> ids) {
+    Map<String, Row> found = new HashMap<>();
     for (String id : ids) {
       find(tx, applicationId, id).ifPresent(s -> found.put(s.id(), s));
     }
@@ -112,12 +121,12 @@ public final class Sessions {
   }
 
   /** Sets the status, the reviewer's reason and the update time; false when the session is unknown. */
-  public boolean updateStatus(Tx tx, String applicationId, String sessionId, SessionStatus status, String reason,
+  public boolean updateStatus(Tx tx, String applicationId, String sessionId, String status, String reason,
                               Instant now) {
     tx.requireWritable();
     try (PreparedStatement q = tx.connection().prepareStatement(
         "UPDATE sessions SET status = ?, status_reason = ?, updated_at = ? WHERE id = ? AND application_id = ?")) {
-      q.setString(1, status.wireName());
+      q.setString(1, status);
       q.setString(2, reason);
       q.setString(3, StoredTime.encode(now));
       q.setString(4, sessionId);
@@ -166,12 +175,12 @@ public final class Sessions {
     args.add(applicationId);
     if (f.status() != null) {
       where.append(" AND status = ?");
-      args.add(f.status().wireName());
+      args.add(f.status());
     }
     if (!f.anyStatus().isEmpty()) {
       where.append(" AND status IN (").append(String.join(", ", Collections.nCopies(f.anyStatus().size(), "?")))
           .append(")");
-      f.anyStatus().forEach(st -> args.add(st.wireName()));
+      args.addAll(f.anyStatus());
     }
     if (f.vendorData() != null) {
       where.append(" AND vendor_data = ?");
@@ -187,7 +196,7 @@ public final class Sessions {
     }
     if (f.type() != null) {
       where.append(" AND session_type = ?");
-      args.add(f.type().dbName());
+      args.add(f.type());
     }
     try {
       long total;
@@ -254,9 +263,8 @@ public final class Sessions {
     }
   }
 
-  private static Session read(ResultSet r) throws SQLException {
-    return new Session(r.getString(1), r.getString(2), r.getLong(3), SessionType.fromDb(r.getString(4)),
-        SessionStatus.fromWire(r.getString(5)), r.getString(6), r.getString(7), r.getString(8), r.getString(9),
+  private static Row read(ResultSet r) throws SQLException {
+    return new Row(r.getString(1), r.getString(2), r.getLong(3), r.getString(4), r.getString(5), r.getString(6), r.getString(7), r.getString(8), r.getString(9),
         StoredTime.decode(r.getString(10)), r.getString(11), r.getString(12), StoredTime.decode(r.getString(13)),
         r.getString(14));
   }

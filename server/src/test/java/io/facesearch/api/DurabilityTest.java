@@ -48,7 +48,7 @@ class DurabilityTest {
         false).largestFace().embedding().vector();
     first.services.db().inTransaction(tx -> {
       first.services.sessions().insert(tx, new Session(sessionId, app.id(), 0, SessionType.ENROLLED,
-          SessionStatus.APPROVED, null, null, null, null, Instant.now(), null, null, Instant.now(), null));
+          SessionStatus.APPROVED, null, null, null, null, Instant.now(), null, null, Instant.now(), null).row());
       first.services.faces().rows().insert(tx, new StoredFace(UUID.randomUUID().toString(), app.id(), sessionId,
           FaceSource.SESSION, false, false, true, true, SharedPipeline.get().embeddingModelId(), Instant.now(), vector));
       return null;
