@@ -166,7 +166,8 @@ public final class Enrollments {
     }
   }
 
-  private void apply(long rowId) {
+  /** Applies one outbox row (nothing when it is gone); package-private for the order test. */
+  void apply(long rowId) {
     Optional<GalleryOutbox.Pending> row = db.read(tx -> outbox.find(tx, rowId));
     if (row.isEmpty()) {
       return; // applied by someone else meanwhile

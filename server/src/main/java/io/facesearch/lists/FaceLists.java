@@ -100,13 +100,18 @@ public final class FaceLists {
     this.clock = clock;
   }
 
+  /** The time now at the store's precision (microseconds), so that what is answered is what is read back later. */
+  private Instant now() {
+    return clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+  }
+
   public FaceList create(Application app, String name, ListType type) {
     return create(app, name, type, null);
   }
 
   public FaceList create(Application app, String name, ListType type, String description) {
     String id = UUID.randomUUID().toString();
-    Instant now = clock.instant();
+    Instant now = now();
     db.inTransaction(tx -> {
       rows.insertList(tx, app.id(), id, name, type.wireName(), description, false, now);
       return null;
@@ -120,7 +125,7 @@ public final class FaceLists {
       if (!rows.hasSystemList(tx, app.id())) {
         rows.insertList(tx, app.id(), UUID.randomUUID().toString(), SYSTEM_BLOCKLIST_NAME, ListType.BLOCKLIST.wireName(),
             "Faces blocklisted in this application; sessions deleted while blocklisted keep their face here.", true,
-            clock.instant());
+            now());
       }
       return null;
     });
@@ -146,7 +151,7 @@ public final class FaceLists {
       return Optional.of(false);
     }
     db.inTransaction(tx -> {
-      rows.updateList(tx, app.id(), listId, name, description, clock.instant());
+      rows.updateList(tx, app.id(), listId, name, description, now());
       return null;
     });
     return Optional.of(true);
@@ -185,7 +190,7 @@ public final class FaceLists {
       return Optional.empty();
     }
     FaceSearchService.ListFace found = search.listFace(image);
-    Instant now = clock.instant();
+    Instant now = now();
     String entryId = UUID.randomUUID().toString();
     Entry entry = new Entry(entryId, listId, entryId, fields.displayLabel(), fields.comment(), null, null,
         fields.metadata(), now);
@@ -253,7 +258,7 @@ public final class FaceLists {
     if (sourceFace.isEmpty() || !sourceFace.get().applicationId().equals(app.id())) {
       return new Added(FromSession.NO_FACE, null);
     }
-    Instant now = clock.instant();
+    Instant now = now();
     String entryId = UUID.randomUUID().toString();
     Entry entry = new Entry(entryId, listId, null, fields.displayLabel(), fields.comment(), sessionId,
         source.get().sessionNumber(), fields.metadata(), now);

@@ -251,7 +251,9 @@ public final class FaceSearchService {
     Session withFile = draft.withImageFile(file);
     try {
       return enrollments.inTransaction(tx -> {
-        Session s = withFile.withNumber(sessions.insert(tx, withFile.row()));
+        sessions.insert(tx, withFile.row());
+        // as stored (times at the store's precision), so the answer, the webhook and later reads agree
+        Session s = Session.of(sessions.find(tx, app.id(), withFile.id()).orElseThrow());
         try {
           webhooks.enqueue(tx.transitionalConnection(), "status.updated", s);
           credits.charge(tx.transitionalConnection(), hold, endpoint, s.id());

@@ -6,17 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.facesearch.enrollment.OutboxDrain;
-import io.facesearch.gallery.FaceFlags;
 import io.facesearch.gallery.Gallery;
-import io.facesearch.gallery.GalleryFilter;
-import io.facesearch.gallery.GalleryMatch;
-import io.facesearch.gallery.GalleryQuery;
-import io.facesearch.gallery.GalleryTruth;
-import io.facesearch.gallery.StoredFace;
 import io.facesearch.pipeline.TestData;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.List;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -29,81 +25,36 @@ import org.junit.jupiter.api.Test;
  */
 class GalleryOutboxTest {
 
-  /** The real gallery, whose writes fail while {@link #failing} is set. */
-  static final class FailingGallery implements Gallery {
-    final Gallery real;
+  /**
+   * The real gallery, whose writes (add, update, remove) fail while {@link #failing} is set. A dynamic proxy, so that
+   * it forwards every other method of the {@link Gallery} contract as it is, whatever the contract holds.
+   */
+  static final class FailingGallery {
     final AtomicBoolean failing = new AtomicBoolean();
     final AtomicInteger refused = new AtomicInteger();
+    final Gallery gallery;
 
     FailingGallery(Gallery real) {
-      this.real = real;
-    }
-
-    private void maybeFail() {
-      if (failing.get()) {
-        refused.incrementAndGet();
-        throw new IllegalStateException("injected gallery failure");
-      }
-    }
-
-    @Override
-    public void add(StoredFace face) {
-      maybeFail();
-      real.add(face);
-    }
-
-    @Override
-    public boolean remove(String faceId) {
-      maybeFail();
-      return real.remove(faceId);
-    }
-
-    @Override
-    public boolean update(String faceId, FaceFlags flags) {
-      maybeFail();
-      return real.update(faceId, flags);
-    }
-
-    @Override
-    public List<GalleryMatch> search(GalleryQuery query) {
-      return real.search(query);
-    }
-
-    @Override
-    public long count(String applicationId) {
-      return real.count(applicationId);
-    }
-
-    @Override
-    public long count(GalleryFilter filter) {
-      return real.count(filter);
-    }
-
-    @Override
-    public void rebuild(GalleryTruth truth) {
-      real.rebuild(truth);
-    }
-
-    @Override
-    public boolean purgeRemoved() {
-      return real.purgeRemoved();
-    }
-
-    @Override
-    public void commit() {
-      real.commit();
-    }
-
-    @Override
-    public void close() {
-      real.close();
+      Set<String> writes = Set.of("add", "update", "remove");
+      gallery = (Gallery) Proxy.newProxyInstance(Gallery.class.getClassLoader(), new Class<?>[] {Gallery.class},
+          (proxy, method, args) -> {
+            if (writes.contains(method.getName()) && failing.get()) {
+              refused.incrementAndGet();
+              throw new IllegalStateException("injected gallery failure");
+            }
+            try {
+              return method.invoke(real, args);
+            } catch (InvocationTargetException e) {
+              throw e.getCause();
+            }
+          });
     }
   }
 
   @Test
   void a_face_saved_while_the_gallery_fails_is_answered_as_usual_and_found_once_the_outbox_drains() throws Exception {
     FailingGallery[] gallery = new FailingGallery[1];
-    try (TestServer server = new TestServer(null, null, g -> gallery[0] = new FailingGallery(g))) {
+    try (TestServer server = new TestServer(null, null, g -> (gallery[0] = new FailingGallery(g)).gallery)) {
       gallery[0].failing.set(true);
       String enrolled = enroll(server, FaceSearchApiTest.OBAMA);
       HttpResponse<String> saved = Http.post(server.url("/v3/face-search/"), server.apiKey, new Multipart()
@@ -133,7 +84,7 @@ class GalleryOutboxTest {
   @Test
   void changes_pending_in_the_outbox_survive_a_restart() {
     FailingGallery[] gallery = new FailingGallery[1];
-    TestServer first = new TestServer(null, null, g -> gallery[0] = new FailingGallery(g));
+    TestServer first = new TestServer(null, null, g -> (gallery[0] = new FailingGallery(g)).gallery);
     String erased = enroll(first, FaceSearchApiTest.BIDEN);
     gallery[0].failing.set(true);
     String enrolled = enroll(first, FaceSearchApiTest.OBAMA);
