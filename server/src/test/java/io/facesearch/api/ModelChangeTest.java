@@ -81,6 +81,57 @@ class ModelChangeTest {
     }
   }
 
+  @Test
+  void a_face_whose_image_is_gone_is_listed_and_kept_by_reindex_unless_its_removal_is_asked_for() throws Exception {
+    TestServer first = new TestServer();
+    String kept = enroll(first, FaceSearchApiTest.OBAMA);
+    String lost = enroll(first, FaceSearchApiTest.BIDEN);
+    String app = first.services.accounts().defaultApplication().orElseThrow().id();
+    java.nio.file.Files.delete(first.services.images().file(app, lost));
+    first.close();
+    Path data = first.data;
+
+    CommandLine reindex = Main.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    reindex.setOut(new PrintWriter(out, true));
+    reindex.setErr(new PrintWriter(err, true));
+    java.io.PrintStream stdout = System.out;
+    java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+    System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+    int exit;
+    try {
+      exit = reindex.execute("reindex", "--data", data.toString(), "--flip");
+    } finally {
+      System.setOut(stdout);
+    }
+    assertEquals(2, exit, err.toString());
+    assertTrue(err.toString().contains("1 faces could not be re-embedded"), err.toString());
+    assertTrue(printed.toString(java.nio.charset.StandardCharsets.UTF_8).contains("owner " + lost), printed.toString());
+
+    try (FacePipeline flipped = new FacePipeline(FaceModels.load(FaceModels.locate(), 1), FaceEmbedder.ChannelOrder.BGR,
+        true)) {
+      ModelMismatchException refused = assertThrows(ModelMismatchException.class, () -> open(data, flipped));
+      assertTrue(refused.getMessage().contains("(1 faces)"), "the re-embedded face is done: " + refused.getMessage());
+
+      assertEquals(0, Main.commandLine().execute("reindex", "--data", data.toString(), "--flip",
+          "--remove-faces-without-image"));
+      try (Services services = open(data, flipped)) {
+        assertEquals(1, services.faces().count(app), "the face without an image was removed, the other kept");
+        assertTrue(services.db().read(tx -> services.sessions().find(tx, app, lost)).isPresent(),
+            "its session stays, without a face");
+        assertTrue(services.db().read(tx -> services.sessions().find(tx, app, kept)).isPresent());
+      }
+    }
+  }
+
+  private static String enroll(TestServer s, String photo) {
+    HttpResponse<String> r = Http.post(s.url("/v3/sessions/"), s.apiKey,
+        new Multipart().file("user_image", "p.jpg", "image/jpeg", TestData.bytes(photo)));
+    assertEquals(201, r.statusCode(), r.body());
+    return Http.json(r).get("session_id").asText();
+  }
+
   private static String apiKey(TestServer s) {
     return s.apiKey;
   }
