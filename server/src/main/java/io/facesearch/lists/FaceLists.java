@@ -16,7 +16,6 @@ import io.facesearch.store.Faces;
 import io.facesearch.store.ListEntries;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;

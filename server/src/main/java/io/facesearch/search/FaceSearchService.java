@@ -93,8 +93,8 @@ public final class FaceSearchService {
   private final Clock clock;
 
   public FaceSearchService(FacePipeline pipeline, Gallery gallery, Database db, Sessions sessions,
-                           ListEntries listEntries, ImportKeys importKeys, Enrollments enrollments, ImageStore images, Credits credits,
-                           Webhooks webhooks, Clock clock) {
+                           ListEntries listEntries, ImportKeys importKeys, Enrollments enrollments, ImageStore images,
+                           Credits credits, Webhooks webhooks, Clock clock) {
     this.credits = credits;
     this.webhooks = webhooks;
     this.pipeline = pipeline;
