@@ -31,7 +31,8 @@ final class FaceSearchJson {
    */
   record ThresholdJson(double similarity_threshold, String origin, long candidate_faces, double expected_review_rate) {}
 
-  record MatchJson(String session_id, long session_number, double similarity_percentage, String vendor_data,
+  /** For a face-list entry's face, {@code session_id} is the entry's uuid and {@code session_number} null. */
+  record MatchJson(String session_id, Long session_number, double similarity_percentage, String vendor_data,
                    String verification_date, UserDetails user_details, String match_image_url, String status,
                    boolean is_blocklisted, boolean is_allowlisted, String source) {}
 
@@ -73,6 +74,13 @@ final class FaceSearchJson {
 
   private static MatchJson match(FaceSearchService.Match m, SignedUrls urls, String origin) {
     Session s = m.session();
+    if (s == null) { // a face-list entry: its id, its image; no session data, no number
+      var e = m.entry();
+      return new MatchJson(e.entryId(), null, m.percentage(), null, e.createdAt().toString(),
+          new UserDetails(null, null, null),
+          e.imageId() == null ? null : origin + urls.sign(e.applicationId(), e.imageId()),
+          "Approved", m.face().blocklisted(), m.face().allowlisted(), m.face().source().wireName());
+    }
     return new MatchJson(s.id(), s.sessionNumber(), m.percentage(), s.vendorData(), s.verificationDate().toString(),
         new UserDetails(s.name(), s.documentType(), mask(s.documentNumber())),
         s.imageFile() == null ? null : origin + urls.sign(s.applicationId(), s.id()), s.status().wireName(),

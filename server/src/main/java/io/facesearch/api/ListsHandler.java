@@ -27,7 +27,10 @@ final class ListsHandler {
                   boolean is_system, long entry_count, String last_entry_added_at, String created_at,
                   String updated_at) {}
 
-  /** Didit's entry; a face has no {@code value}. {@code list_uuid} and {@code session_id} are facesearch's. */
+  /**
+   * Didit's entry; a face has no {@code value}. {@code list_uuid} and {@code session_id} are facesearch's: {@code
+   * session_id} is the id a search's match reports for the entry's face (the entry's uuid; an entry is not a session).
+   */
   record EntryJson(String uuid, String value, String display_label, String comment, String added_by,
                    String reference_session_id, Long reference_session_number, String reference_object_uuid,
                    JsonNode metadata, String created_at, String list_uuid, String session_id) {}
@@ -229,6 +232,6 @@ final class ListsHandler {
       throw new IllegalStateException(ex);
     }
     return new EntryJson(e.id(), null, e.displayLabel(), e.comment(), null, e.referenceSessionId(),
-        e.referenceSessionNumber(), null, metadata, e.createdAt().toString(), e.listId(), e.sessionId());
+        e.referenceSessionNumber(), null, metadata, e.createdAt().toString(), e.listId(), e.id());
   }
 }

@@ -66,7 +66,7 @@ final class ReviewHandler {
     }
     String source = ctx.queryParam("session_type");
     SessionType type = source == null ? null : SessionType.fromDb(source);
-    if (source != null && (type == null || type == SessionType.LIST_ENTRY)) {
+    if (source != null && type == null) {
       throw ApiException.invalidField("session_type", "\"" + source + "\" is not a valid choice.");
     }
     Pagination.Window w = Pagination.window(ctx, DEFAULT_LIMIT);

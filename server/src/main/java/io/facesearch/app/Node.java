@@ -1,5 +1,16 @@
 package io.facesearch.app;
 
+import io.facesearch.enrollment.Enrollments;
+import io.facesearch.enrollment.ModelMismatchException;
+import io.facesearch.enrollment.OutboxDrain;
+import io.facesearch.enrollment.Reembedding;
+import io.facesearch.store.Faces;
+import io.facesearch.store.GalleryOutbox;
+import io.facesearch.store.ImportKeys;
+import io.facesearch.store.ListEntries;
+import io.facesearch.store.Sessions;
+import java.util.function.UnaryOperator;
+import org.slf4j.LoggerFactory;
 import io.facesearch.accounts.AccountStore;
 import io.facesearch.accounts.Registration;
 import io.facesearch.api.FaceSearchApp;
@@ -21,7 +32,6 @@ import io.facesearch.search.FaceSearchService;
 import io.facesearch.services.Services;
 import io.facesearch.sessions.Retention;
 import io.facesearch.sessions.SessionReview;
-import io.facesearch.sessions.SessionStore;
 import io.facesearch.store.Database;
 import io.facesearch.store.FaceStore;
 import io.facesearch.store.StoreException;
@@ -71,6 +81,7 @@ public final class Node implements AutoCloseable {
   private Services services;
   private Javalin app;
   private ScheduledExecutorService background;
+  private OutboxDrain galleryDrain;
 
   private Node(NodeSettings settings, Clock clock) {
     this.settings = settings;
@@ -132,24 +143,42 @@ public final class Node implements AutoCloseable {
    * against the truth); later calls return the same services. The pipeline stays the caller's to close.
    */
   public synchronized Services services(FacePipeline pipeline) {
+    return services(pipeline, UnaryOperator.identity());
+  }
+
+  /**
+   * As {@link #services(FacePipeline)}; {@code galleryAround} wraps the gallery the services write to (a test
+   * injects failures with it). Refuses faces of another embedding model ({@link ModelMismatchException}); the gallery
+   * outbox left by an earlier run is applied before this returns.
+   */
+  public synchronized Services services(FacePipeline pipeline, UnaryOperator<Gallery> galleryAround) {
     if (services != null) {
       if (services.pipeline() != pipeline) {
         throw new IllegalStateException("this node's services already run on another pipeline");
       }
       return services;
     }
-    FaceStore faces = new FaceStore(db);
-    SessionStore sessions = new SessionStore();
-    Gallery gallery = new TimedGallery(LuceneGallery.open(galleryDir(), faces, settings.gallery()), metrics);
+    Faces faceRows = new Faces();
+    ModelMismatchException.check(db.read(faceRows::countByModel), pipeline.embeddingModelId());
+    FaceStore faces = new FaceStore(db, faceRows);
+    Sessions sessions = new Sessions();
+    Gallery gallery = galleryAround.apply(
+        new TimedGallery(LuceneGallery.open(galleryDir(), faces, settings.gallery()), metrics));
     new GalleryReconciler(gallery, faces).reconcile(); // the writes the index missed (a crash, a failed write)
     pipeline.observe(metrics);
     ImageStore images = new ImageStore(settings.dataDir());
     SignedUrls urls = new SignedUrls(serverSecret, clock);
-    SessionReview review = new SessionReview(db, sessions, faces, gallery, images, webhooks, clock);
-    FaceSearchService search = new FaceSearchService(pipeline, gallery, db, sessions, faces, images, credits, webhooks,
-        clock);
-    FaceLists lists = new FaceLists(db, search, review, clock);
-    services = new Services(pipeline, db, accounts, sessions, faces, gallery, images, urls, credits,
+    Enrollments enrollments = new Enrollments(db, faceRows, new GalleryOutbox(), gallery, clock);
+    SessionReview review = new SessionReview(db, sessions, faceRows, enrollments, gallery, images, webhooks, clock);
+    ListEntries listRows = new ListEntries();
+    FaceSearchService search = new FaceSearchService(pipeline, gallery, db, sessions, listRows, new ImportKeys(),
+        enrollments, images, credits, webhooks, clock);
+    if (enrollments.drain().failed() > 0) {
+      LoggerFactory.getLogger(Node.class).warn(
+          "the gallery refused pending changes at start; the background drain retries them");
+    }
+    FaceLists lists = new FaceLists(db, listRows, faceRows, enrollments, search, review, images, clock);
+    services = new Services(pipeline, db, accounts, sessions, faces, enrollments, gallery, images, urls, credits,
         settings.prices(), topUps, outbox, registration, review, lists, webhooks, search, metrics);
     return services;
   }
@@ -186,16 +215,26 @@ public final class Node implements AutoCloseable {
     every(background, "retention", Duration.ofHours(1), retention::runOnce);
     // Erasures (API, console, retention) become physical within a minute: WAL truncated, gallery segments rewritten.
     every(background, "erasure purge", Duration.ofMinutes(1), s.review()::purgeErased);
+    // Changes saved while the gallery failed reach it here (the request that made them already answered).
+    galleryDrain = new OutboxDrain(s.enrollments(), settings.galleryRetry(), Duration.ofMinutes(5));
+    galleryDrain.start(background);
   }
 
   /**
-   * Rebuilds the gallery from the faces in the database (the source of truth), without a pipeline: {@code reindex}.
-   * The server must not run (it holds the gallery).
+   * {@code reindex}: re-embeds, from their stored images, the faces whose embedding model is not {@code pipeline}'s
+   * (each committed on its own, so a stopped run resumes), then rebuilds the gallery from the database (the source of
+   * truth). The server must not run (it holds the gallery).
    */
-  public void reindexGallery() {
-    FaceStore faces = new FaceStore(db);
+  public Reembedding.Report reindex(FacePipeline pipeline, boolean removeWithoutImage) {
+    Faces faceRows = new Faces();
+    FaceStore faces = new FaceStore(db, faceRows);
     try (LuceneGallery gallery = LuceneGallery.open(galleryDir(), faces)) {
+      Enrollments enrollments = new Enrollments(db, faceRows, new GalleryOutbox(), gallery, clock);
+      enrollments.drain();
+      Reembedding.Report report = new Reembedding(db, faceRows, new ListEntries(),
+          new ImageStore(settings.dataDir()), enrollments, pipeline).run(removeWithoutImage);
       gallery.rebuild(faces);
+      return report;
     }
   }
 
@@ -210,6 +249,9 @@ public final class Node implements AutoCloseable {
    */
   @Override
   public synchronized void close() {
+    if (galleryDrain != null) {
+      galleryDrain.stop();
+    }
     if (background != null) {
       background.shutdown();
       try {

@@ -4,12 +4,14 @@ import io.facesearch.accounts.AccountStore;
 import io.facesearch.api.FaceSearchApp;
 import io.facesearch.app.Node;
 import io.facesearch.app.NodeSettings;
+import io.facesearch.enrollment.ModelMismatchException;
 import io.facesearch.gallery.LuceneGalleryConfig;
 import io.facesearch.billing.Prices;
 import io.facesearch.pipeline.FacePipeline;
 import io.facesearch.pipeline.ModelSpeedCheck;
 import io.javalin.Javalin;
 import java.time.Clock;
+import java.time.Duration;
 import org.slf4j.LoggerFactory;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -62,6 +64,10 @@ final class ServeCommand implements Callable<Integer> {
       + "(default: ${DEFAULT-VALUE}).", defaultValue = "" + LuceneGalleryConfig.DEFAULT_SEARCH_CANDIDATES)
   int searchCandidates;
 
+  @Option(names = "--gallery-retry-seconds", description = "How often changes the gallery failed to take are retried "
+      + "(doubling after each failed pass, up to 5 minutes) (default: ${DEFAULT-VALUE}).", defaultValue = "5")
+  int galleryRetrySeconds;
+
   @Mixin
   DataOptions dataOptions;
 
@@ -74,6 +80,9 @@ final class ServeCommand implements Callable<Integer> {
       throw new UserError("--public-url is required when listening on " + host + " (beyond this machine): image URLs "
           + "in answers are built from it, never from a caller's Host header");
     }
+    if (galleryRetrySeconds < 1) {
+      throw new UserError("--gallery-retry-seconds must be at least 1");
+    }
     FacePipeline pipeline = pipelineOptions.load();
     ModelSpeedCheck.Report speed = ModelSpeedCheck.measure(pipeline.models(), 2, 5);
     if (speed.anySlow()) {
@@ -85,9 +94,16 @@ final class ServeCommand implements Callable<Integer> {
         .withPrices(new Prices(priceFaceSearch, creditPriceCents, freeCredits))
         .withGallery(LuceneGalleryConfig.defaults().withSearchCandidates(searchCandidates))
         .withLimits(new FaceSearchApp.Limits(writesPerMinute, readsPerMinute, registrationsPerHour))
-        .withPublicUrl(publicUrl), Clock.systemUTC());
+        .withPublicUrl(publicUrl)
+        .withGalleryRetry(Duration.ofSeconds(galleryRetrySeconds)), Clock.systemUTC());
+    try {
+      node.services(pipeline);
+    } catch (ModelMismatchException e) {
+      node.close();
+      pipeline.close();
+      throw new UserError(e.getMessage());
+    }
     node.accounts().bootstrapIfEmpty().ifPresent(ServeCommand::announce);
-    node.services(pipeline);
     Javalin app = node.httpApp();
     node.startBackgroundJobs();
     CountDownLatch stopped = new CountDownLatch(1);

@@ -56,11 +56,11 @@ final class ConsoleData {
 
   /** Whether the session's face is on the blocklist. */
   boolean blocklisted(io.facesearch.store.FaceStore faces, String sessionId) {
-    return db.withReadConnection(c -> faces.ofSession(c, sessionId).stream().anyMatch(f -> f.flags().blocklisted()));
+    return db.read(tx -> faces.rows().ofSession(tx, sessionId).stream().anyMatch(f -> f.flags().blocklisted()));
   }
 
   /** Whether the session stored a face (a photo without one stores none: nothing to blocklist). */
   boolean hasFace(io.facesearch.store.FaceStore faces, String sessionId) {
-    return db.withReadConnection(c -> !faces.ofSession(c, sessionId).isEmpty());
+    return db.read(tx -> !faces.rows().ofSession(tx, sessionId).isEmpty());
   }
 }

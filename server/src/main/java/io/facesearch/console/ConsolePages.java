@@ -118,14 +118,15 @@ final class ConsolePages {
       }
       for (JsonNode m : fs.path("matches")) {
         String id = m.path("session_id").asText();
-        Optional<Session> other = find(v.app(), id);
+        boolean listed = "list_entry".equals(m.path("source").asText());
+        Optional<Session> other = listed ? Optional.empty() : find(v.app(), id);
         matches.add(new Views.MatchView(id, m.path("session_number").asLong(),
             String.format(Locale.ROOT, "%.1f%%", m.path("similarity_percentage").asDouble()),
             other.filter(o -> o.imageFile() != null).map(o -> s.urls().sign(v.app().id(), o.id())).orElse(null),
-            other.map(o -> o.status().wireName()).orElse("erased"),
-            other.isPresent() && data.blocklisted(s.faces(), id),
-            other.filter(o -> o.type() != SessionType.LIST_ENTRY).isPresent(),
-            other.isPresent() ? "list entry" : "Session " + m.path("session_number").asLong()));
+            listed ? "listed" : other.map(o -> o.status().wireName()).orElse("erased"),
+            listed ? m.path("is_blocklisted").asBoolean() : other.isPresent() && data.blocklisted(s.faces(), id),
+            other.isPresent(),
+            listed ? "list entry" : "Session " + m.path("session_number").asLong()));
       }
     }
     guard.render(ctx, "session.jte", new Views.SessionPage(guard.frame(ctx, v, "Session " + x.sessionNumber(),
@@ -176,7 +177,7 @@ final class ConsolePages {
     List<Views.ListView> lists = s.lists().lists(v.app()).stream().map(l -> new Views.ListView(l.id(), l.name(),
         l.type().wireName(), l.entries(), s.lists().entries(v.app(), l.id()).stream().limit(100)
         .map(e -> new Views.EntryView(e.id(), e.comment(), DATE.format(e.createdAt()),
-            s.urls().sign(v.app().id(), e.sessionId()))).toList())).toList();
+            s.urls().sign(v.app().id(), e.imageId() == null ? e.id() : e.imageId()))).toList())).toList();
     guard.render(ctx, "lists.jte", new Views.ListsPage(guard.frame(ctx, v, "Lists", "lists"), lists));
   }
 
@@ -411,7 +412,7 @@ final class ConsolePages {
   // ---- helpers ----------------------------------------------------------------------------------
 
   private Optional<Session> find(Application app, String sessionId) {
-    return s.db().withReadConnection(c -> s.sessions().find(c, app.id(), sessionId));
+    return s.review().find(app, sessionId);
   }
 
   private static List<Views.StatusOption> statuses(SessionStatus selected) {
@@ -430,7 +431,6 @@ final class ConsolePages {
     return switch (t) {
       case API -> "API search";
       case ENROLLED -> "Enrolled";
-      case LIST_ENTRY -> "List entry";
     };
   }
 

@@ -5,14 +5,17 @@ import io.facesearch.image.BgrImage;
 import io.facesearch.search.FaceSearchService;
 import io.facesearch.sessions.Session;
 import io.facesearch.sessions.SessionReview;
+import io.facesearch.enrollment.Enrollments;
+import io.facesearch.gallery.FaceSource;
+import io.facesearch.gallery.StoredFace;
+import io.facesearch.images.ImageStore;
+import io.facesearch.pipeline.Face;
+import io.facesearch.gallery.FaceState;
 import io.facesearch.store.Database;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
+import io.facesearch.store.Faces;
+import io.facesearch.store.ListEntries;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -20,9 +23,10 @@ import java.util.UUID;
 /**
  * Face blocklists and allowlists ({@code face_lists}, {@code face_list_entries}), in Didit's shape: every application
  * has one system face blocklist ({@code is_system}, made on first use, never renamed or deleted), and lists of its
- * own. An entry's face is enrolled like any other, with source {@code list_entry} and the list's flag, so face search
- * finds it: blocklist entries decline a search, allowlist entries are reported with {@code is_allowlisted} and never
- * put it in review. An entry is a face upload or a copy of a session's face ({@code reference_session_id}).
+ * own. An entry holds its face (not a session: {@code faces.list_entry_id}), enrolled through the enrollment owner with
+ * source {@code list_entry} and the list's flag, so face search finds it: blocklist entries decline a search,
+ * allowlist entries are reported with {@code is_allowlisted} and never put it in review. An entry is a face upload or
+ * a copy of a session's face ({@code reference_session_id}).
  */
 public final class FaceLists {
 
@@ -46,25 +50,58 @@ public final class FaceLists {
   public static final String SYSTEM_BLOCKLIST_NAME = "Face blocklist";
 
   public record FaceList(String id, String name, String description, ListType type, boolean system, long entries,
-                         Instant lastEntryAddedAt, Instant createdAt, Instant updatedAt) {}
+                         Instant lastEntryAddedAt, Instant createdAt, Instant updatedAt) {
+    static FaceList of(ListEntries.ListRow r) {
+      return new FaceList(r.id(), r.name(), r.description(), ListType.fromWire(r.listType()), r.system(), r.entries(),
+          r.lastEntryAddedAt(), r.createdAt(), r.updatedAt());
+    }
+  }
 
-  /** {@code metadata} is a JSON object's text, or null. */
-  public record Entry(String id, String listId, String sessionId, String displayLabel, String comment,
-                      String referenceSessionId, Long referenceSessionNumber, String metadata, Instant createdAt) {}
+  /**
+   * {@code metadata} is a JSON object's text, or null. {@code imageId}: the id its uploaded image is stored under
+   * ({@link ImageStore}), or null for a copy of a session's face. The entry's face has the entry's id as its owner,
+   * which is what a search match reports as {@code session_id}.
+   */
+  public record Entry(String id, String listId, String imageId, String displayLabel, String comment,
+                      String referenceSessionId, Long referenceSessionNumber, String metadata, Instant createdAt) {
+    static Entry of(ListEntries.EntryRow r) {
+      return new Entry(r.id(), r.listId(), r.imageId(), r.displayLabel(), r.comment(), r.referenceSessionId(),
+          r.referenceSessionNumber(), r.metadata(), r.createdAt());
+    }
+
+    ListEntries.EntryRow row() {
+      return new ListEntries.EntryRow(id, listId, imageId, displayLabel, comment, referenceSessionId,
+          referenceSessionNumber, metadata, createdAt);
+    }
+  }
 
   /** What an entry is given when it is made or changed; null fields are not set (or kept). */
   public record EntryFields(String displayLabel, String comment, String metadata) {}
 
   private final Database db;
+  private final ListEntries rows;
+  private final Faces faces;
+  private final Enrollments enrollments;
   private final FaceSearchService search;
   private final SessionReview review;
+  private final ImageStore images;
   private final Clock clock;
 
-  public FaceLists(Database db, FaceSearchService search, SessionReview review, Clock clock) {
+  public FaceLists(Database db, ListEntries rows, Faces faces, Enrollments enrollments,
+                   FaceSearchService search, SessionReview review, ImageStore images, Clock clock) {
     this.db = db;
+    this.rows = rows;
+    this.faces = faces;
+    this.enrollments = enrollments;
     this.search = search;
     this.review = review;
+    this.images = images;
     this.clock = clock;
+  }
+
+  /** The time now at the store's precision (microseconds), so that what is answered is what is read back later. */
+  private Instant now() {
+    return clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
   }
 
   public FaceList create(Application app, String name, ListType type) {
@@ -73,67 +110,30 @@ public final class FaceLists {
 
   public FaceList create(Application app, String name, ListType type, String description) {
     String id = UUID.randomUUID().toString();
-    Instant now = clock.instant();
-    db.withConnectionInTransaction(c -> insertList(c, app.id(), id, name, type, description, false, now));
+    Instant now = now();
+    db.inTransaction(tx -> {
+      rows.insertList(tx, app.id(), id, name, type.wireName(), description, false, now);
+      return null;
+    });
     return new FaceList(id, name, description, type, false, 0, null, now, now);
-  }
-
-  private static int insertList(Connection c, String appId, String id, String name, ListType type, String description,
-                                boolean system, Instant now) throws SQLException {
-    try (PreparedStatement q = c.prepareStatement("INSERT INTO face_lists (id, application_id, name, list_type, "
-        + "description, is_system, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-      q.setString(1, id);
-      q.setString(2, appId);
-      q.setString(3, name);
-      q.setString(4, type.wireName());
-      q.setString(5, description);
-      q.setInt(6, system ? 1 : 0);
-      q.setString(7, now.toString());
-      q.setString(8, now.toString());
-      return q.executeUpdate();
-    }
   }
 
   /** The application's system face blocklist, made on first use. */
   public FaceList systemBlocklist(Application app) {
-    db.withConnectionInTransaction(c -> {
-      try (PreparedStatement q = c.prepareStatement(
-          "SELECT 1 FROM face_lists WHERE application_id = ? AND is_system = 1")) {
-        q.setString(1, app.id());
-        try (ResultSet r = q.executeQuery()) {
-          if (r.next()) {
-            return null;
-          }
-        }
+    db.inTransaction(tx -> {
+      if (!rows.hasSystemList(tx, app.id())) {
+        rows.insertList(tx, app.id(), UUID.randomUUID().toString(), SYSTEM_BLOCKLIST_NAME, ListType.BLOCKLIST.wireName(),
+            "Faces blocklisted in this application; sessions deleted while blocklisted keep their face here.", true,
+            now());
       }
-      return insertList(c, app.id(), UUID.randomUUID().toString(), SYSTEM_BLOCKLIST_NAME, ListType.BLOCKLIST,
-          "Faces blocklisted in this application; sessions deleted while blocklisted keep their face here.", true,
-          clock.instant());
+      return null;
     });
     return lists(app).stream().filter(FaceList::system).findFirst().orElseThrow();
   }
 
   /** The application's lists, the system face blocklist first (made if missing), then oldest first. */
   public List<FaceList> lists(Application app) {
-    return db.withReadConnection(c -> {
-      List<FaceList> out = new ArrayList<>();
-      try (PreparedStatement q = c.prepareStatement("SELECT l.id, l.name, l.description, l.list_type, l.is_system, "
-          + "(SELECT COUNT(*) FROM face_list_entries e WHERE e.list_id = l.id), "
-          + "(SELECT MAX(e.created_at) FROM face_list_entries e WHERE e.list_id = l.id), l.created_at, "
-          + "COALESCE(l.updated_at, l.created_at) FROM face_lists l WHERE l.application_id = ? "
-          + "ORDER BY l.is_system DESC, l.created_at")) {
-        q.setString(1, app.id());
-        try (ResultSet r = q.executeQuery()) {
-          while (r.next()) {
-            String last = r.getString(7);
-            out.add(new FaceList(r.getString(1), r.getString(2), r.getString(3), ListType.fromWire(r.getString(4)),
-                r.getInt(5) == 1, r.getLong(6), last == null ? null : Instant.parse(last), Instant.parse(r.getString(8)),
-                Instant.parse(r.getString(9))));
-          }
-        }
-      }
-      return out;
-    });
+    return db.read(tx -> rows.lists(tx, app.id())).stream().map(FaceList::of).toList();
   }
 
   public Optional<FaceList> find(Application app, String listId) {
@@ -149,16 +149,9 @@ public final class FaceLists {
     if (list.get().system()) {
       return Optional.of(false);
     }
-    db.withConnectionInTransaction(c -> {
-      try (PreparedStatement q = c.prepareStatement("UPDATE face_lists SET name = COALESCE(?, name), "
-          + "description = COALESCE(?, description), updated_at = ? WHERE id = ? AND application_id = ?")) {
-        q.setString(1, name);
-        q.setString(2, description);
-        q.setString(3, clock.instant().toString());
-        q.setString(4, listId);
-        q.setString(5, app.id());
-        return q.executeUpdate();
-      }
+    db.inTransaction(tx -> {
+      rows.updateList(tx, app.id(), listId, name, description, now());
+      return null;
     });
     return Optional.of(true);
   }
@@ -173,14 +166,11 @@ public final class FaceLists {
       return Optional.of(false);
     }
     for (Entry e : entries(app, listId)) {
-      review.eraseListEntry(app, e.sessionId());
+      erase(app, e);
     }
-    db.withConnectionInTransaction(c -> {
-      try (PreparedStatement q = c.prepareStatement("DELETE FROM face_lists WHERE id = ? AND application_id = ?")) {
-        q.setString(1, listId);
-        q.setString(2, app.id());
-        return q.executeUpdate();
-      }
+    db.inTransaction(tx -> {
+      rows.deleteList(tx, app.id(), listId);
+      return null;
     });
     return Optional.of(true);
   }
@@ -198,12 +188,49 @@ public final class FaceLists {
     if (list.isEmpty()) {
       return Optional.empty();
     }
+    FaceSearchService.ListFace found = search.listFace(image);
+    Instant now = now();
     String entryId = UUID.randomUUID().toString();
-    Instant now = clock.instant();
-    Session s = search.enrollListEntry(app, image, list.get().type() == ListType.BLOCKLIST,
-        (c, stored) -> insertEntry(c, entryId, listId, stored.id(), fields, null, null, now));
-    return Optional.of(new Entry(entryId, listId, s.id(), fields.displayLabel(), fields.comment(), null, null,
-        fields.metadata(), now));
+    Entry entry = new Entry(entryId, listId, entryId, fields.displayLabel(), fields.comment(), null, null,
+        fields.metadata(), now);
+    Face face = found.face();
+    StoredFace stored = new StoredFace(UUID.randomUUID().toString(), app.id(), entryId, FaceSource.LIST_ENTRY,
+        list.get().type() == ListType.BLOCKLIST, list.get().type() == ListType.ALLOWLIST, false, true,
+        face.embedding().modelId(), now, face.embedding().vector());
+    images.save(app.id(), entryId, found.upright());
+    try {
+      store(entry, stored);
+    } catch (RuntimeException e) {
+      images.delete(app.id(), entryId);
+      throw e;
+    }
+    return Optional.of(entry);
+  }
+
+  /** Stores an entry and its face in one transaction; the enrollment owner then adds the face to the gallery. */
+  private void store(Entry entry, StoredFace face) {
+    enrollments.inTransaction(tx -> {
+      rows.insertEntry(tx, entry.row());
+      enrollments.enroll(tx, face);
+      return null;
+    });
+  }
+
+  /** Removes the entry and its face (truth, then gallery), then its image; the erasure is made physical later. */
+  private boolean erase(Application app, Entry entry) {
+    boolean deleted = enrollments.inTransaction(tx -> {
+      for (FaceState f : faces.ofListEntry(tx, entry.id())) {
+        enrollments.remove(tx, f.faceId());
+      }
+      return rows.deleteEntry(tx, entry.listId(), entry.id());
+    });
+    if (deleted) {
+      if (entry.imageId() != null) {
+        images.delete(app.id(), entry.imageId());
+      }
+      review.erasedElsewhere();
+    }
+    return deleted;
   }
 
   /** How adding a session's face to a list went. */
@@ -225,13 +252,21 @@ public final class FaceLists {
     if (source.isEmpty()) {
       return new Added(FromSession.NO_SUCH_SESSION, null);
     }
+    Optional<StoredFace> sourceFace = db.read(tx -> faces.ofSession(tx, sessionId).stream().findFirst()
+        .flatMap(f -> faces.find(tx, f.faceId())));
+    if (sourceFace.isEmpty() || !sourceFace.get().applicationId().equals(app.id())) {
+      return new Added(FromSession.NO_FACE, null);
+    }
+    Instant now = now();
     String entryId = UUID.randomUUID().toString();
-    Instant now = clock.instant();
-    long number = source.get().sessionNumber();
-    Optional<Session> s = search.enrollListEntryFrom(app, sessionId, list.get().type() == ListType.BLOCKLIST,
-        (c, stored) -> insertEntry(c, entryId, listId, stored.id(), fields, sessionId, number, now));
-    return s.map(stored -> new Added(FromSession.ADDED, new Entry(entryId, listId, stored.id(), fields.displayLabel(),
-        fields.comment(), sessionId, number, fields.metadata(), now))).orElse(new Added(FromSession.NO_FACE, null));
+    Entry entry = new Entry(entryId, listId, null, fields.displayLabel(), fields.comment(), sessionId,
+        source.get().sessionNumber(), fields.metadata(), now);
+    StoredFace from = sourceFace.get();
+    StoredFace copy = new StoredFace(UUID.randomUUID().toString(), app.id(), entryId, FaceSource.LIST_ENTRY,
+        list.get().type() == ListType.BLOCKLIST, list.get().type() == ListType.ALLOWLIST, false, true, from.modelId(),
+        now, from.embedding().clone());
+    store(entry, copy); // no image of its own: a copy of a stored face
+    return new Added(FromSession.ADDED, entry);
   }
 
   /**
@@ -246,48 +281,8 @@ public final class FaceLists {
         new EntryFields(null, "Kept when session " + sessionId + " was deleted.", null)).outcome() == FromSession.ADDED;
   }
 
-  private static void insertEntry(Connection c, String entryId, String listId, String sessionId, EntryFields fields,
-                                  String referenceSessionId, Long referenceSessionNumber, Instant now)
-      throws SQLException {
-    try (PreparedStatement q = c.prepareStatement("INSERT INTO face_list_entries (id, list_id, session_id, comment, "
-        + "created_at, display_label, reference_session_id, reference_session_number, metadata) "
-        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-      q.setString(1, entryId);
-      q.setString(2, listId);
-      q.setString(3, sessionId);
-      q.setString(4, fields.comment());
-      q.setString(5, now.toString());
-      q.setString(6, fields.displayLabel());
-      q.setString(7, referenceSessionId);
-      if (referenceSessionNumber == null) {
-        q.setNull(8, java.sql.Types.INTEGER);
-      } else {
-        q.setLong(8, referenceSessionNumber);
-      }
-      q.setString(9, fields.metadata());
-      q.executeUpdate();
-    }
-  }
-
   public List<Entry> entries(Application app, String listId) {
-    return db.withReadConnection(c -> {
-      List<Entry> out = new ArrayList<>();
-      try (PreparedStatement q = c.prepareStatement("SELECT e.id, e.list_id, e.session_id, e.display_label, e.comment, "
-          + "e.reference_session_id, e.reference_session_number, e.metadata, e.created_at "
-          + "FROM face_list_entries e JOIN face_lists l ON l.id = e.list_id WHERE l.id = ? AND l.application_id = ? "
-          + "ORDER BY e.created_at, e.id")) {
-        q.setString(1, listId);
-        q.setString(2, app.id());
-        try (ResultSet r = q.executeQuery()) {
-          while (r.next()) {
-            long number = r.getLong(7);
-            out.add(new Entry(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5),
-                r.getString(6), r.wasNull() ? null : number, r.getString(8), Instant.parse(r.getString(9))));
-          }
-        }
-      }
-      return out;
-    });
+    return db.read(tx -> rows.entries(tx, app.id(), listId)).stream().map(Entry::of).toList();
   }
 
   public Optional<Entry> entry(Application app, String listId, String entryId) {
@@ -299,17 +294,9 @@ public final class FaceLists {
     if (entry(app, listId, entryId).isEmpty()) {
       return Optional.empty();
     }
-    db.withConnectionInTransaction(c -> {
-      try (PreparedStatement q = c.prepareStatement("UPDATE face_list_entries SET display_label = COALESCE(?, "
-          + "display_label), comment = COALESCE(?, comment), metadata = COALESCE(?, metadata) WHERE id = ? "
-          + "AND list_id = ?")) {
-        q.setString(1, fields.displayLabel());
-        q.setString(2, fields.comment());
-        q.setString(3, fields.metadata());
-        q.setString(4, entryId);
-        q.setString(5, listId);
-        return q.executeUpdate();
-      }
+    db.inTransaction(tx -> {
+      rows.updateEntry(tx, listId, entryId, fields.displayLabel(), fields.comment(), fields.metadata());
+      return null;
     });
     return entry(app, listId, entryId);
   }
@@ -317,6 +304,6 @@ public final class FaceLists {
   /** Removes an entry and erases its face; false when unknown. */
   public boolean removeEntry(Application app, String listId, String entryId) {
     Optional<Entry> entry = entry(app, listId, entryId);
-    return entry.isPresent() && review.eraseListEntry(app, entry.get().sessionId());
+    return entry.isPresent() && erase(app, entry.get());
   }
 }

@@ -11,12 +11,15 @@ import io.facesearch.images.ImageStore;
 import io.facesearch.pipeline.Analysis;
 import io.facesearch.pipeline.Face;
 import io.facesearch.pipeline.FacePipeline;
+import io.facesearch.sessions.DecisionDocument;
 import io.facesearch.sessions.Session;
 import io.facesearch.sessions.SessionStatus;
-import io.facesearch.sessions.SessionStore;
 import io.facesearch.sessions.SessionType;
 import io.facesearch.store.Database;
-import io.facesearch.store.FaceStore;
+import io.facesearch.store.ImportKeys;
+import io.facesearch.store.ListEntries;
+import io.facesearch.store.Sessions;
+import io.facesearch.enrollment.Enrollments;
 import io.facesearch.webhooks.Webhooks;
 import java.time.Clock;
 import java.time.Instant;
@@ -28,17 +31,20 @@ import java.util.UUID;
 /**
  * Face search and enrollment: photo -> faces -> gallery search -> decision, and the durable writes.
  *
- * <p>Write order: the image file, then one SQL transaction (session, face with its embedding, saved answer),
- * then the gallery. The SQL database is the truth; if the process dies after the commit and before the
- * gallery add, the gallery's check against the truth at the next start adds the face.
+ * <p>Write order: the image file, then one SQL transaction (session with its saved answer, face with its embedding,
+ * charge), then the gallery, through the enrollment owner ({@link Enrollments}): the face is searchable once the
+ * gallery has applied it, which a failing gallery delays without failing the call.
  */
 public final class FaceSearchService {
 
   /** Matches returned at most. */
   public static final int MAX_MATCHES = 5;
 
-  /** One match with the matched session. */
-  public record Match(GalleryMatch face, Session session, double percentage) {}
+  /**
+   * One match with what holds the matched face: a session, or ({@code session} null) a face-list entry, whose id
+   * the match reports in place of a session's.
+   */
+  public record Match(GalleryMatch face, Session session, ListEntries.Listed entry, double percentage) {}
 
   /** The outcome of one search, before anything is saved. */
   public record Result(String requestId, Instant createdAt, Analysis analysis, Decision.Outcome outcome,
@@ -78,15 +84,18 @@ public final class FaceSearchService {
   private final Gallery gallery;
   private final GallerySearch gallerySearch;
   private final Database db;
-  private final SessionStore sessions;
-  private final FaceStore faces;
+  private final Sessions sessions;
+  private final ListEntries listEntries;
+  private final ImportKeys importKeys;
+  private final Enrollments enrollments;
   private final ImageStore images;
   private final Credits credits;
   private final Webhooks webhooks;
   private final Clock clock;
 
-  public FaceSearchService(FacePipeline pipeline, Gallery gallery, Database db, SessionStore sessions, FaceStore faces,
-                           ImageStore images, Credits credits, Webhooks webhooks, Clock clock) {
+  public FaceSearchService(FacePipeline pipeline, Gallery gallery, Database db, Sessions sessions,
+                           ListEntries listEntries, ImportKeys importKeys, Enrollments enrollments, ImageStore images,
+                           Credits credits, Webhooks webhooks, Clock clock) {
     this.credits = credits;
     this.webhooks = webhooks;
     this.pipeline = pipeline;
@@ -94,7 +103,9 @@ public final class FaceSearchService {
     this.gallerySearch = new GallerySearch(gallery);
     this.db = db;
     this.sessions = sessions;
-    this.faces = faces;
+    this.listEntries = listEntries;
+    this.importKeys = importKeys;
+    this.enrollments = enrollments;
     this.images = images;
     this.clock = clock;
   }
@@ -115,20 +126,27 @@ public final class FaceSearchService {
       GallerySearch.Found found = gallerySearch.search(app.id(), app.settings(), type,
           analysis.largestFace().embedding());
       threshold = found.threshold();
-      Map<String, Session> bySession = found.matches().isEmpty() ? Map.of() : db.withReadConnection(c -> sessions.findAll(c, app.id(),
-          found.matches().stream().map(GalleryMatch::sessionId).distinct().toList()));
+      List<String> owners = found.matches().stream().filter(m -> m.source() != FaceSource.LIST_ENTRY)
+          .map(GalleryMatch::sessionId).distinct().toList();
+      List<String> entries = found.matches().stream().filter(m -> m.source() == FaceSource.LIST_ENTRY)
+          .map(GalleryMatch::sessionId).distinct().toList();
+      Map<String, Session> bySession = owners.isEmpty() ? Map.of()
+          : db.read(tx -> Session.findAll(sessions, tx, app.id(), owners));
+      Map<String, ListEntries.Listed> byEntry = entries.isEmpty() ? Map.of()
+          : db.read(tx -> listEntries.findAll(tx, app.id(), entries));
       boolean blocklistShown = false;
       boolean allowlistShown = false;
       for (GalleryMatch m : found.matches()) {
         Session s = bySession.get(m.sessionId());
-        if (s == null) { // a session erased since the search started is not reported
+        ListEntries.Listed e = byEntry.get(m.sessionId());
+        if (s == null && e == null) { // erased since the search started: not reported
           continue;
         }
         total++;
         reported.add(m);
         boolean decides = (m.blocklisted() && !blocklistShown) || (m.allowlisted() && !allowlistShown);
         if (matches.size() < MAX_MATCHES || decides) {
-          matches.add(new Match(m, s, SimilarityScale.rounded(m.similarity())));
+          matches.add(new Match(m, s, e, SimilarityScale.rounded(m.similarity())));
           blocklistShown |= m.blocklisted();
           allowlistShown |= m.allowlisted();
         }
@@ -154,7 +172,7 @@ public final class FaceSearchService {
         ? storedFace(app, sessionId, result.analysis().largestFace(), FaceSource.API, result.outcome().status(),
             true, result.createdAt()) // searched only while the application's search_api_sessions is on
         : null;
-    return persist(app, uprightImage, draft, face, null, answerJson, hold, null, "face-search");
+    return persist(app, uprightImage, draft, face, null, hold, "face-search");
   }
 
   /**
@@ -170,7 +188,7 @@ public final class FaceSearchService {
         createdAt, null, answerJson, createdAt, null);
     StoredFace face = enroll == null ? null
         : storedFace(app, requestId, enroll, FaceSource.SESSION, status, true, createdAt);
-    return persist(app, uprightImage, draft, face, null, answerJson, hold, null, endpoint);
+    return persist(app, uprightImage, draft, face, null, hold, endpoint);
   }
 
   /** Enrolls an existing user: a verified session whose largest face becomes searchable. */
@@ -198,118 +216,52 @@ public final class FaceSearchService {
         null);
     BgrImage upright = rotate ? image.rotateClockwise(analysis.bestAngle()) : image;
     return persist(app, upright, draft, storedFace(app, sessionId, analysis.largestFace(), e.source(), e.status(), true, now),
-        e.importKey(), null, Credits.Hold.NONE, null, "face-search");
+        e.importKey(), Credits.Hold.NONE, "face-search");
   }
 
   /** True when a bulk import already enrolled this key for the application. */
   public boolean imported(Application app, String importKey) {
-    return db.withReadConnection(c -> {
-      try (var q = c.prepareStatement("SELECT 1 FROM import_keys WHERE application_id = ? AND import_key = ?")) {
-        q.setString(1, app.id());
-        q.setString(2, importKey);
-        try (var r = q.executeQuery()) {
-          return r.next();
-        }
-      }
-    });
+    return db.read(tx -> importKeys.contains(tx, app.id(), importKey));
   }
 
-  /**
-   * Writes the image, then in one transaction the session, its face, the import key, the saved answer
-   * (table {@code api_requests}) and the credit charge, then adds the face to the gallery.
-   */
-  /** More SQL to run in the transaction that stores a session (e.g. a list entry row). */
-  @FunctionalInterface
-  public interface SqlStep {
-    void run(java.sql.Connection c, Session stored) throws java.sql.SQLException;
-  }
+  /** A face for a face list: the photo turned upright and its one face. */
+  public record ListFace(BgrImage upright, Face face) {}
 
   /**
-   * Enrolls a face uploaded to a face list: a hidden session of type list_entry whose face (source list_entry)
-   * is blocklisted or allowlisted; {@code step} records the list entry in the same transaction.
+   * Finds the one face of a photo uploaded to a face list (tried at every right angle); a list entry stands for one
+   * person, so a photo with several faces is refused rather than guessed from.
    */
-  public Session enrollListEntry(Application app, BgrImage image, boolean blocklist, SqlStep step)
-      throws FaceCountException {
+  public ListFace listFace(BgrImage image) throws FaceCountException {
     Analysis analysis = pipeline.analyze(image, true);
     if (!analysis.hasFace()) {
       throw FaceCountException.none();
     }
-    if (analysis.faces().size() > 1) { // a list entry stands for one person: never guess which
+    if (analysis.faces().size() > 1) {
       throw FaceCountException.several(analysis.faces().size(), "upload a photo of the one person to list.");
     }
-    BgrImage upright = image.rotateClockwise(analysis.bestAngle());
-    Instant now = clock.instant();
-    String sessionId = UUID.randomUUID().toString();
-    Session draft = new Session(sessionId, app.id(), 0, SessionType.LIST_ENTRY, SessionStatus.APPROVED, null, null, null,
-        null, now, null, null, now);
-    Face face = analysis.largestFace();
-    StoredFace stored = new StoredFace(UUID.randomUUID().toString(), app.id(), sessionId, FaceSource.LIST_ENTRY,
-        blocklist, !blocklist, false, true, face.embedding().modelId(), now, face.embedding().vector());
-    return persist(app, upright, draft, stored, null, null, Credits.Hold.NONE, step, "face-search");
+    return new ListFace(image.rotateClockwise(analysis.bestAngle()), analysis.largestFace());
   }
 
   /**
-   * Puts a copy of a stored face (an enrolled session's) into a face list: a hidden list_entry session without an
-   * image, whose face is blocklisted or allowlisted; {@code step} records the list entry in the same transaction.
-   * Empty when the session has no face.
+   * Writes the image, then in one transaction the session, its webhook event, its face (through the enrollment
+   * owner, which then brings the gallery in step), the credit charge and the import key.
    */
-  public java.util.Optional<Session> enrollListEntryFrom(Application app, String sourceSessionId, boolean blocklist,
-                                                         SqlStep step) {
-    List<String> faceIds = db.withReadConnection(c -> faces.ofSession(c, sourceSessionId).stream()
-        .map(io.facesearch.gallery.FaceState::faceId).toList());
-    List<StoredFace> found = new ArrayList<>();
-    faces.forEachFace(faceIds, found::add);
-    if (found.isEmpty() || !found.getFirst().applicationId().equals(app.id())) {
-      return java.util.Optional.empty();
-    }
-    StoredFace source = found.getFirst();
-    Instant now = clock.instant();
-    String sessionId = UUID.randomUUID().toString();
-    Session draft = new Session(sessionId, app.id(), 0, SessionType.LIST_ENTRY, SessionStatus.APPROVED, null, null, null,
-        null, now, null, null, now);
-    StoredFace stored = new StoredFace(UUID.randomUUID().toString(), app.id(), sessionId, FaceSource.LIST_ENTRY,
-        blocklist, !blocklist, false, true, source.modelId(), now, source.embedding().clone());
-    return java.util.Optional.of(persist(app, null, draft, stored, null, null, Credits.Hold.NONE, step, "face-search"));
-  }
-
   private Session persist(Application app, BgrImage image, Session draft, StoredFace face, String importKey,
-                          String savedAnswer, Credits.Hold hold, SqlStep step, String endpoint) {
-    String file = image == null ? null : images.save(app.id(), draft.id(), image); // null: a copied list entry
+                          Credits.Hold hold, String endpoint) {
+    String file = image == null ? null : images.save(app.id(), draft.id(), image);
     Session withFile = draft.withImageFile(file);
-    Session stored;
     try {
-      stored = db.withConnectionInTransaction(c -> {
-        Session s = sessions.insert(c, withFile);
-        io.facesearch.sessions.DecisionDocument.webhookEvent("status.updated", s)
-            .ifPresent(e -> webhooks.enqueue(db.transitionalTx(c), e));
+      return enrollments.inTransaction(tx -> {
+        sessions.insert(tx, withFile.row());
+        // as stored (times at the store's precision), so the answer, the webhook and later reads agree
+        Session s = Session.of(sessions.find(tx, app.id(), withFile.id()).orElseThrow());
+        webhooks.enqueue(tx, DecisionDocument.webhookEvent("status.updated", s));
+        credits.charge(tx, hold, endpoint, s.id());
         if (face != null) {
-          faces.insert(c, face);
-        }
-        credits.charge(db.transitionalTx(c), hold, endpoint, s.id());
-        if (savedAnswer != null) {
-          try (var q = c.prepareStatement("INSERT INTO api_requests (request_id, application_id, session_id, endpoint, "
-              + "response_json, created_at) VALUES (?, ?, ?, ?, ?, ?)")) {
-            q.setString(1, s.id());
-            q.setString(2, app.id());
-            q.setString(3, s.id());
-            q.setString(4, endpoint);
-            q.setString(5, savedAnswer);
-            q.setString(6, s.createdAt().toString());
-            q.executeUpdate();
-          }
+          enrollments.enroll(tx, face);
         }
         if (importKey != null) {
-          try (var q = c.prepareStatement(
-              "INSERT INTO import_keys (application_id, import_key, session_id, created_at) VALUES (?, ?, ?, ?)")) {
-            q.setString(1, app.id());
-            q.setString(2, importKey);
-            q.setString(3, s.id());
-            q.setString(4, s.createdAt().toString());
-            q.executeUpdate();
-          }
-        }
-        if (step != null) {
-          step.run(c, s);
+          importKeys.record(tx, app.id(), importKey, s.id(), s.createdAt());
         }
         return s;
       });
@@ -317,10 +269,6 @@ public final class FaceSearchService {
       images.delete(app.id(), draft.id());
       throw ex;
     }
-    if (face != null) {
-      gallery.add(face);
-    }
-    return stored;
   }
 
   private StoredFace storedFace(Application app, String sessionId, Face face, FaceSource source, SessionStatus status,

@@ -15,7 +15,8 @@ import io.facesearch.lists.FaceLists;
 import io.facesearch.metrics.Metrics;
 import io.facesearch.webhooks.Webhooks;
 import io.facesearch.sessions.SessionReview;
-import io.facesearch.sessions.SessionStore;
+import io.facesearch.store.Sessions;
+import io.facesearch.enrollment.Enrollments;
 import io.facesearch.store.Database;
 import io.facesearch.store.FaceStore;
 
@@ -30,8 +31,8 @@ import io.facesearch.store.FaceStore;
  * </pre>
  * Mail goes through SMTP when {@code FACESEARCH_SMTP_HOST} is set, else into the outbox.
  */
-public record Services(FacePipeline pipeline, Database db, AccountStore accounts, SessionStore sessions,
-                       FaceStore faces, Gallery gallery, ImageStore images, SignedUrls urls, Credits credits,
+public record Services(FacePipeline pipeline, Database db, AccountStore accounts, Sessions sessions,
+                       FaceStore faces, Enrollments enrollments, Gallery gallery, ImageStore images, SignedUrls urls, Credits credits,
                        Prices prices, OperatorApproval topUps, Outbox outbox, Registration registration,
                        SessionReview review, FaceLists lists, Webhooks webhooks, FaceSearchService search,
                        Metrics metrics)

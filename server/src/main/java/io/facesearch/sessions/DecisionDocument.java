@@ -1,5 +1,6 @@
 package io.facesearch.sessions;
 
+import io.facesearch.webhooks.WebhookEvent;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,16 +21,10 @@ public final class DecisionDocument {
 
   private DecisionDocument() {}
 
-  /**
-   * The webhook event of type {@code type} ({@code status.updated}, {@code data.updated}) about {@code s}; empty for
-   * a list entry, which is not a session an integrator tracks.
-   */
-  public static java.util.Optional<io.facesearch.webhooks.WebhookEvent> webhookEvent(String type, Session s) {
-    if (s.type() == SessionType.LIST_ENTRY) {
-      return java.util.Optional.empty();
-    }
-    return java.util.Optional.of(new io.facesearch.webhooks.WebhookEvent(type, s.applicationId(), s.id(),
-        s.sessionNumber(), s.status().wireName(), s.createdAt(), s.vendorData(), metadata(s), of(s)));
+  /** The webhook event of type {@code type} ({@code status.updated}, {@code data.updated}) about {@code s}. */
+  public static WebhookEvent webhookEvent(String type, Session s) {
+    return new WebhookEvent(type, s.applicationId(), s.id(), s.sessionNumber(), s.status().wireName(), s.createdAt(),
+        s.vendorData(), metadata(s), of(s));
   }
 
   /** The decision object of {@code s}. */

@@ -1,5 +1,7 @@
 package io.facesearch.sessions;
 
+import io.facesearch.store.Sessions;
+import io.facesearch.store.Tx;
 import java.time.Instant;
 
 /**
@@ -18,6 +20,27 @@ public record Session(String id, String applicationId, long sessionNumber, Sessi
                  String imageFile, String decisionJson, Instant createdAt) {
     this(id, applicationId, sessionNumber, type, status, vendorData, name, documentType, documentNumber,
         verificationDate, imageFile, decisionJson, createdAt, null);
+  }
+
+  /** The session of a stored row. */
+  public static Session of(Sessions.Row r) {
+    return new Session(r.id(), r.applicationId(), r.number(), SessionType.fromDb(r.type()),
+        SessionStatus.fromWire(r.status()), r.vendorData(), r.name(), r.documentType(), r.documentNumber(),
+        r.verificationDate(), r.imageFile(), r.decisionJson(), r.createdAt(), r.statusReason());
+  }
+
+  /** The row that stores this session. */
+  public Sessions.Row row() {
+    return new Sessions.Row(id, applicationId, sessionNumber, type.dbName(), status.wireName(), vendorData, name,
+        documentType, documentNumber, verificationDate, imageFile, decisionJson, createdAt, statusReason);
+  }
+
+  /** The application's sessions among {@code ids}, by id. */
+  public static java.util.Map<String, Session> findAll(Sessions sessions, Tx tx, String applicationId,
+                                                       java.util.Collection<String> ids) {
+    java.util.Map<String, Session> out = new java.util.HashMap<>();
+    sessions.findAll(tx, applicationId, ids).forEach((id, r) -> out.put(id, of(r)));
+    return out;
   }
 
   /** This session with another number (assigned on insert). */

@@ -1,16 +1,17 @@
 package io.facesearch.sessions;
 
 import io.facesearch.accounts.Application;
+import io.facesearch.enrollment.Enrollments;
 import io.facesearch.gallery.FaceFlags;
 import io.facesearch.gallery.FaceState;
 import io.facesearch.gallery.Gallery;
 import io.facesearch.images.ImageStore;
 import io.facesearch.store.Database;
-import io.facesearch.store.FaceStore;
+import io.facesearch.store.Faces;
+import io.facesearch.store.Sessions;
+import io.facesearch.store.StoreException;
+import io.facesearch.store.Tx;
 import io.facesearch.webhooks.Webhooks;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
@@ -21,10 +22,9 @@ import java.util.Optional;
 /**
  * What a reviewer does to a session: decide its status, put its face on or off the blocklist, erase it.
  *
- * <p>Every change commits to the database first (the truth), then reaches the gallery; a crash in between is
- * repaired when the gallery is next opened. Erasure removes the session row and, by cascade, its faces
- * (embeddings) and saved answers, and takes its personal data out of the saved answers that matched it
- * ({@link ErasedMatches}), then removes the faces from the gallery, then the image file.
+ * <p>Every change of a face goes through the enrollment owner ({@link Enrollments}): the truth first, then the
+ * gallery. Erasure removes the session row and its faces (embeddings) and takes its personal data out of the saved
+ * answers that matched it ({@link ErasedMatches}), then the faces leave the gallery, then the image file goes.
  */
 public final class SessionReview {
 
@@ -40,8 +40,9 @@ public final class SessionReview {
   }
 
   private final Database db;
-  private final SessionStore sessions;
-  private final FaceStore faces;
+  private final Sessions sessions;
+  private final Faces faces;
+  private final Enrollments enrollments;
   private final Gallery gallery;
   private final ImageStore images;
   private final Webhooks webhooks;
@@ -54,12 +55,13 @@ public final class SessionReview {
   private final java.util.concurrent.atomic.AtomicBoolean purgePending =
       new java.util.concurrent.atomic.AtomicBoolean(true);
 
-  public SessionReview(Database db, SessionStore sessions, FaceStore faces, Gallery gallery, ImageStore images,
-                       Webhooks webhooks, Clock clock) {
+  public SessionReview(Database db, Sessions sessions, Faces faces, Enrollments enrollments, Gallery gallery,
+                       ImageStore images, Webhooks webhooks, Clock clock) {
     this.webhooks = webhooks;
     this.db = db;
     this.sessions = sessions;
     this.faces = faces;
+    this.enrollments = enrollments;
     this.gallery = gallery;
     this.images = images;
     this.clock = clock;
@@ -71,60 +73,47 @@ public final class SessionReview {
    */
   public Optional<Session> updateStatus(Application app, String sessionId, SessionStatus status, String reason) {
     boolean blocklist = status == SessionStatus.DECLINED && app.settings().autoBlocklistDeclined();
-    List<FaceState> changed = new ArrayList<>();
-    Optional<Session> updated = db.withConnectionInTransaction(c -> {
-      if (reviewable(c, app, sessionId).isEmpty()) {
+    return enrollments.inTransaction(tx -> {
+      if (reviewable(tx, app, sessionId).isEmpty()) {
         return Optional.<Session>empty();
       }
-      try (PreparedStatement q = c.prepareStatement(
-          "UPDATE sessions SET status = ?, status_reason = ?, updated_at = ? WHERE id = ? AND application_id = ?")) {
-        q.setString(1, status.wireName());
-        q.setString(2, reason);
-        q.setString(3, clock.instant().toString());
-        q.setString(4, sessionId);
-        q.setString(5, app.id());
-        q.executeUpdate();
-      }
-      for (FaceState f : faces.ofSession(c, sessionId)) {
+      sessions.updateStatus(tx, app.id(), sessionId, status.wireName(), reason, clock.instant());
+      for (FaceState f : faces.ofSession(tx, sessionId)) {
         FaceFlags old = f.flags();
-        FaceFlags flags = new FaceFlags(old.blocklisted() || blocklist, old.allowlisted(),
-            status == SessionStatus.APPROVED, old.searchable());
-        faces.updateFlags(c, f.faceId(), flags);
-        changed.add(new FaceState(f.faceId(), flags, f.modelId()));
+        enrollments.setFlags(tx, f.faceId(), new FaceFlags(old.blocklisted() || blocklist, old.allowlisted(),
+            status == SessionStatus.APPROVED, old.searchable()));
       }
-      Optional<Session> after = sessions.find(c, app.id(), sessionId);
+      Optional<Session> after = reviewable(tx, app, sessionId);
       if (after.isPresent()) {
-        DecisionDocument.webhookEvent("status.updated", after.get()).ifPresent(e -> webhooks.enqueue(db.transitionalTx(c), e));
+        enqueue(tx, "status.updated", after.get());
       }
       return after;
     });
-    changed.forEach(f -> gallery.update(f.faceId(), f.flags()));
-    return updated;
   }
 
-  /**
-   * The application's session, unless it is an entry of a face list: an entry's blocklist or allowlist flag is
-   * its list's, and it has no status of its own to review (it is changed with the list routes).
-   */
-  private Optional<Session> reviewable(Connection c, Application app, String sessionId) throws SQLException {
-    return sessions.find(c, app.id(), sessionId).filter(s -> s.type() != SessionType.LIST_ENTRY);
+  private void enqueue(Tx tx, String type, Session s) {
+    webhooks.enqueue(tx, DecisionDocument.webhookEvent(type, s));
   }
 
-  /** The application's session as the session routes see it: empty when unknown or an entry of a face list. */
+  private Optional<Session> reviewable(Tx tx, Application app, String sessionId) {
+    return sessions.find(tx, app.id(), sessionId).map(Session::of);
+  }
+
+  /** The application's session; empty when unknown. */
   public Optional<Session> find(Application app, String sessionId) {
-    return db.withReadConnection(c -> reviewable(c, app, sessionId));
+    return db.read(tx -> reviewable(tx, app, sessionId));
   }
 
-  /** Whether the application's (reviewable) session has a blocklisted face. */
+  /** Whether the application's session has a blocklisted face. */
   public boolean faceBlocklisted(Application app, String sessionId) {
-    return db.withReadConnection(c -> reviewable(c, app, sessionId).isPresent()
-        && faces.ofSession(c, sessionId).stream().anyMatch(f -> f.flags().blocklisted()));
+    return db.read(tx -> reviewable(tx, app, sessionId).isPresent()
+        && faces.ofSession(tx, sessionId).stream().anyMatch(f -> f.flags().blocklisted()));
   }
 
   /** What {@link #setBlocklisted} did. */
   public enum BlocklistChange {
     DONE,
-    /** Unknown to the application, or an entry of a face list. */
+    /** Unknown to the application. */
     NO_SUCH_SESSION,
     /** The session stored no face (its photo had none): nothing to blocklist. */
     NO_FACE
@@ -132,66 +121,50 @@ public final class SessionReview {
 
   /** Puts the session's face on ({@code true}) or off the blocklist. */
   public BlocklistChange setBlocklisted(Application app, String sessionId, boolean blocklisted) {
-    List<FaceState> changed = new ArrayList<>();
-    BlocklistChange outcome = db.withConnectionInTransaction(c -> {
-      Optional<Session> s = reviewable(c, app, sessionId);
+    return enrollments.inTransaction(tx -> {
+      Optional<Session> s = reviewable(tx, app, sessionId);
       if (s.isEmpty()) {
         return BlocklistChange.NO_SUCH_SESSION;
       }
-      List<FaceState> sessionFaces = faces.ofSession(c, sessionId);
+      List<FaceState> sessionFaces = faces.ofSession(tx, sessionId);
       if (sessionFaces.isEmpty()) {
         return BlocklistChange.NO_FACE;
       }
       for (FaceState f : sessionFaces) {
         FaceFlags old = f.flags();
-        FaceFlags flags = new FaceFlags(blocklisted, old.allowlisted(), old.approved(), old.searchable());
-        faces.updateFlags(c, f.faceId(), flags);
-        changed.add(new FaceState(f.faceId(), flags, f.modelId()));
+        enrollments.setFlags(tx, f.faceId(),
+            new FaceFlags(blocklisted, old.allowlisted(), old.approved(), old.searchable()));
       }
-      DecisionDocument.webhookEvent("data.updated", s.get()).ifPresent(e -> webhooks.enqueue(db.transitionalTx(c), e));
+      enqueue(tx, "data.updated", s.get());
       return BlocklistChange.DONE;
     });
-    changed.forEach(f -> gallery.update(f.faceId(), f.flags()));
-    return outcome;
   }
 
-  /**
-   * Erases the session: row, faces and embeddings, saved answers, gallery entries, image. False if unknown or an
-   * entry of a face list (those go with {@link #eraseListEntry}, called by their list).
-   */
+  /** Erases the session: row, faces and embeddings, saved answers, gallery entries, image. False if unknown. */
   public boolean erase(Application app, String sessionId) {
-    return erase(app, sessionId, false);
-  }
-
-  /** Erases the hidden session of a face-list entry, as {@link #erase} does a session. */
-  public boolean eraseListEntry(Application app, String sessionId) {
-    return erase(app, sessionId, true);
-  }
-
-  private boolean erase(Application app, String sessionId, boolean listEntry) {
-    List<String> faceIds = new ArrayList<>();
-    boolean deleted = db.withConnectionInTransaction(c -> {
-      Optional<Session> found = sessions.find(c, app.id(), sessionId);
-      if (found.isEmpty() || (found.get().type() == SessionType.LIST_ENTRY) != listEntry) {
+    boolean deleted = enrollments.inTransaction(tx -> {
+      if (sessions.find(tx, app.id(), sessionId).isEmpty()) {
         return false;
       }
-      faces.ofSession(c, sessionId).forEach(f -> faceIds.add(f.faceId()));
-      try (PreparedStatement q = c.prepareStatement("DELETE FROM sessions WHERE id = ? AND application_id = ?")) {
-        q.setString(1, sessionId);
-        q.setString(2, app.id());
-        if (q.executeUpdate() == 0) {
-          return false;
-        }
+      for (FaceState f : faces.ofSession(tx, sessionId)) {
+        enrollments.remove(tx, f.faceId());
       }
-      ErasedMatches.scrub(c, app.id(), sessionId);
+      if (!sessions.delete(tx, app.id(), sessionId)) {
+        return false;
+      }
+      ErasedMatches.scrub(tx, sessions, app.id(), sessionId);
       return true;
     });
     if (deleted) {
-      faceIds.forEach(gallery::remove);
       images.delete(app.id(), sessionId);
       purgePending.set(true);
     }
     return deleted;
+  }
+
+  /** Records an erasure of biometric data made elsewhere (a face-list entry), for {@link #purgeErased}. */
+  public void erasedElsewhere() {
+    purgePending.set(true);
   }
 
   /**
@@ -217,24 +190,11 @@ public final class SessionReview {
   }
 
   /**
-   * Erases every session of the application created before {@code cutoff}, except face-list entries (kept until
-   * removed from their list); returns how many.
+   * Erases every session of the application created before {@code cutoff} (face-list entries are not sessions: they
+   * stay until removed from their list); returns how many.
    */
   public int eraseOlderThan(Application app, Instant cutoff) {
-    List<String> ids = db.withReadConnection(c -> {
-      List<String> out = new ArrayList<>();
-      try (PreparedStatement q = c.prepareStatement(
-          "SELECT id FROM sessions WHERE application_id = ? AND created_at < ? AND session_type <> 'list_entry'")) {
-        q.setString(1, app.id());
-        q.setString(2, cutoff.toString());
-        try (ResultSet r = q.executeQuery()) {
-          while (r.next()) {
-            out.add(r.getString(1));
-          }
-        }
-      }
-      return out;
-    });
+    List<String> ids = db.read(tx -> sessions.createdBefore(tx, app.id(), cutoff));
     int erased = 0;
     for (String id : ids) {
       erased += erase(app, id) ? 1 : 0;
@@ -242,7 +202,7 @@ public final class SessionReview {
     return erased;
   }
 
-  /** Sessions of the application, newest first, filtered; {@code page} counts from 1. List entries are excluded. */
+  /** Sessions of the application, newest first, filtered; {@code page} counts from 1. */
   public Page list(Application app, Filter f, int page, int pageSize) {
     Page p = listFrom(app, f, (long) (page - 1) * pageSize, pageSize);
     return new Page(p.sessions(), p.total(), page, pageSize);
@@ -250,64 +210,16 @@ public final class SessionReview {
 
   /** As {@link #list(Application, Filter, int, int)} from the {@code offset}-th session (Didit's limit/offset). */
   public Page listFrom(Application app, Filter f, long offset, int pageSize) {
-    StringBuilder where = new StringBuilder(" WHERE application_id = ? AND session_type <> 'list_entry'");
-    List<String> args = new ArrayList<>();
-    args.add(app.id());
-    if (f.status() != null) {
-      where.append(" AND status = ?");
-      args.add(f.status().wireName());
-    }
-    if (!f.anyStatus().isEmpty()) {
-      where.append(" AND status IN (").append(String.join(", ", java.util.Collections.nCopies(f.anyStatus().size(), "?")))
-          .append(")");
-      f.anyStatus().forEach(st -> args.add(st.wireName()));
-    }
-    if (f.vendorData() != null) {
-      where.append(" AND vendor_data = ?");
-      args.add(f.vendorData());
-    }
-    if (f.from() != null) {
-      where.append(" AND created_at >= ?");
-      args.add(f.from().toString());
-    }
-    if (f.to() != null) {
-      where.append(" AND created_at < ?");
-      args.add(f.to().toString());
-    }
-    if (f.type() != null) {
-      where.append(" AND session_type = ?");
-      args.add(f.type().dbName());
-    }
-    return db.withReadConnection(c -> {
-      long total;
-      try (PreparedStatement q = c.prepareStatement("SELECT COUNT(*) FROM sessions" + where)) {
-        for (int i = 0; i < args.size(); i++) {
-          q.setString(i + 1, args.get(i));
-        }
-        try (ResultSet r = q.executeQuery()) {
-          r.next();
-          total = r.getLong(1);
-        }
-      }
-      List<String> ids = new ArrayList<>();
-      try (PreparedStatement q = c.prepareStatement("SELECT id FROM sessions" + where
-          + " ORDER BY created_at DESC, session_number DESC LIMIT ? OFFSET ?")) {
-        for (int i = 0; i < args.size(); i++) {
-          q.setString(i + 1, args.get(i));
-        }
-        q.setInt(args.size() + 1, pageSize);
-        q.setLong(args.size() + 2, offset);
-        try (ResultSet r = q.executeQuery()) {
-          while (r.next()) {
-            ids.add(r.getString(1));
-          }
-        }
-      }
+    Sessions.Query query = new Sessions.Query(f.status() == null ? null : f.status().wireName(),
+        f.anyStatus().stream().map(SessionStatus::wireName).collect(java.util.stream.Collectors.toSet()),
+        f.vendorData(), f.from(), f.to(), f.type() == null ? null : f.type().dbName());
+    return db.read(tx -> {
+      Sessions.IdPage ids = sessions.page(tx, app.id(), query, offset, pageSize);
       List<Session> found = new ArrayList<>();
-      for (String id : ids) {
-        sessions.find(c, app.id(), id).ifPresent(found::add);
+      for (String id : ids.ids()) {
+        sessions.find(tx, app.id(), id).map(Session::of).ifPresent(found::add);
       }
-      return new Page(found, total, (int) (offset / pageSize) + 1, pageSize);
+      return new Page(found, ids.total(), (int) (offset / pageSize) + 1, pageSize);
     });
   }
 }

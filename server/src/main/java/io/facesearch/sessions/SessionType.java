@@ -5,9 +5,7 @@ public enum SessionType {
   /** From {@code POST /v3/face-search/} with save_api_request=true. */
   API,
   /** From {@code POST /v3/sessions/} or {@code facesearch import}. */
-  ENROLLED,
-  /** A face uploaded to a blocklist or allowlist (hidden from session lists). */
-  LIST_ENTRY;
+  ENROLLED;
 
   public String dbName() {
     return name().toLowerCase();

@@ -13,6 +13,7 @@ import io.facesearch.sessions.Session;
 import io.facesearch.sessions.SessionStatus;
 import io.facesearch.sessions.SessionType;
 import java.net.http.HttpResponse;
+import io.facesearch.store.RawSql;
 import java.sql.PreparedStatement;
 import java.time.Clock;
 import java.time.Instant;
@@ -45,15 +46,15 @@ class DurabilityTest {
     String sessionId = UUID.randomUUID().toString();
     float[] vector = SharedPipeline.get().analyze(new ImageDecoder().decode(TestData.bytes(FaceSearchApiTest.OBAMA)),
         false).largestFace().embedding().vector();
-    first.services.db().withConnectionInTransaction(c -> {
-      first.services.sessions().insert(c, new Session(sessionId, app.id(), 0, SessionType.ENROLLED,
-          SessionStatus.APPROVED, null, null, null, null, Instant.now(), null, null, Instant.now(), null));
-      first.services.faces().insert(c, new StoredFace(UUID.randomUUID().toString(), app.id(), sessionId,
+    first.services.db().inTransaction(tx -> {
+      first.services.sessions().insert(tx, new Session(sessionId, app.id(), 0, SessionType.ENROLLED,
+          SessionStatus.APPROVED, null, null, null, null, Instant.now(), null, null, Instant.now(), null).row());
+      first.services.faces().rows().insert(tx, new StoredFace(UUID.randomUUID().toString(), app.id(), sessionId,
           FaceSource.SESSION, false, false, true, true, SharedPipeline.get().embeddingModelId(), Instant.now(), vector));
       return null;
     });
     // And a face erased from the database while the index kept it.
-    first.services.db().withConnectionInTransaction(c -> {
+    RawSql.write(first.services.db(), c -> {
       try (PreparedStatement q = c.prepareStatement("DELETE FROM sessions WHERE id = ?")) {
         q.setString(1, deletedBehindTheIndex);
         return q.executeUpdate();

@@ -84,7 +84,7 @@ class ErasureOnDiskTest {
   }
 
   private static List<byte[]> templates(TestServer server, String sessionId) {
-    List<String> faceIds = server.services.db().withReadConnection(c -> server.services.faces().ofSession(c, sessionId))
+    List<String> faceIds = server.services.db().read(tx -> server.services.faces().rows().ofSession(tx, sessionId))
         .stream().map(FaceState::faceId).toList();
     List<byte[]> out = new ArrayList<>();
     server.services.faces().forEachFace(faceIds, (StoredFace f) -> {

@@ -402,7 +402,7 @@ class FaceSearchApiTest {
   }
 
   private long countSessions() {
-    return server.services.db().withReadConnection(c -> server.services.sessions().count(c, defaultApp().id()));
+    return server.services.db().read(tx -> server.services.sessions().count(tx, defaultApp().id()));
   }
 
   private List<Path> imageFiles() throws IOException {

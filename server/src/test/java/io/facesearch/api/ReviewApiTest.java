@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.facesearch.store.RawSql;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.facesearch.accounts.Application;
 import io.facesearch.pipeline.TestData;
@@ -119,8 +120,8 @@ class ReviewApiTest {
     for (String personal : List.of("obama-vendor-1", "Barack", "******321")) {
       assertFalse(after.body().contains(personal), personal + " in " + after.body());
     }
-    String saved = server.services.db().withReadConnection(c -> {
-      try (var q = c.prepareStatement("SELECT response_json FROM api_requests WHERE request_id = ?")) {
+    String saved = RawSql.read(server.services.db(), c -> { // the one stored copy of the answer, as on disk
+      try (var q = c.prepareStatement("SELECT decision_json FROM sessions WHERE id = ?")) {
         q.setString(1, search);
         try (var r = q.executeQuery()) {
           return r.next() ? r.getString(1) : "";

@@ -3,6 +3,7 @@ package io.facesearch.api;
 import io.facesearch.app.Node;
 import io.facesearch.app.NodeSettings;
 import io.facesearch.billing.Prices;
+import io.facesearch.gallery.Gallery;
 import io.facesearch.gallery.LuceneGalleryConfig;
 import io.facesearch.mail.SmtpSettings;
 import io.facesearch.pipeline.SharedPipeline;
@@ -11,6 +12,7 @@ import io.javalin.Javalin;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.function.UnaryOperator;
 
 /** The real service on a random loopback port with a fresh data folder, as `facesearch serve` runs it. */
 final class TestServer implements AutoCloseable {
@@ -32,9 +34,21 @@ final class TestServer implements AutoCloseable {
   }
 
   TestServer(Path data, Clock clock, String apiKey, Prices prices, SmtpSettings smtp, FaceSearchApp.Limits limits) {
+    this(data, clock, apiKey, prices, smtp, limits, UnaryOperator.identity());
+  }
+
+  /** A server whose services write to {@code galleryAround} of the real gallery (e.g. one that fails on demand). */
+  TestServer(Path data, String apiKey, UnaryOperator<Gallery> galleryAround) {
+    this(data == null ? newDataFolder() : data, Clock.systemUTC(), apiKey, Prices.DEFAULTS, null,
+        FaceSearchApp.Limits.DEFAULTS, galleryAround);
+  }
+
+  private TestServer(Path data, Clock clock, String apiKey, Prices prices, SmtpSettings smtp,
+                     FaceSearchApp.Limits limits, UnaryOperator<Gallery> galleryAround) {
     this.data = data;
-    node = Node.open(new NodeSettings(data, prices, smtp, LuceneGalleryConfig.defaults(), limits, null), clock);
-    services = node.services(SharedPipeline.get());
+    node = Node.open(new NodeSettings(data, prices, smtp, LuceneGalleryConfig.defaults(), limits, null,
+        NodeSettings.DEFAULT_GALLERY_RETRY), clock);
+    services = node.services(SharedPipeline.get(), galleryAround);
     this.apiKey = apiKey != null ? apiKey : services.accounts().bootstrapIfEmpty().orElseThrow().key().key();
     app = node.httpApp().start("127.0.0.1", 0);
   }

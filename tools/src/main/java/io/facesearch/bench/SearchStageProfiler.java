@@ -12,6 +12,7 @@ import io.facesearch.image.ImageRejectedException;
 import io.facesearch.pipeline.Face;
 import io.facesearch.pipeline.FacePipeline;
 import io.facesearch.search.SearchType;
+import io.facesearch.sessions.Session;
 import io.facesearch.search.SimilarityScale;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -115,7 +116,7 @@ public final class SearchStageProfiler {
       long t5 = System.nanoTime();
       long c5 = threads.getCurrentThreadCpuTime();
       List<String> sessionIds = found.stream().map(GalleryMatch::sessionId).distinct().toList();
-      int sessionsFound = services.db().withReadConnection(c -> services.sessions().findAll(c, app.id(), sessionIds)).size();
+      int sessionsFound = services.db().read(tx -> Session.findAll(services.sessions(), tx, app.id(), sessionIds)).size();
       long t6 = System.nanoTime();
       long c6 = threads.getCurrentThreadCpuTime();
       services.search().search(app, image, SearchType.MOST_SIMILAR, false);

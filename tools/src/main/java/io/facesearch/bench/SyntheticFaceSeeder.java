@@ -63,10 +63,10 @@ public final class SyntheticFaceSeeder {
       int to = Math.min(count, from + BATCH);
       long t0 = System.nanoTime();
       List<StoredFace> batch = newFaces(app, from, to, modelId, seed);
-      services.db().withConnectionInTransaction(c -> {
+      services.db().inTransaction(tx -> {
         for (StoredFace face : batch) {
-          services.sessions().insert(c, sessionOf(face));
-          services.faces().insert(c, face);
+          services.sessions().insert(tx, sessionOf(face).row());
+          services.faces().rows().insert(tx, face);
         }
         return null;
       });
