@@ -109,11 +109,6 @@ public final class Node implements AutoCloseable {
     return clock;
   }
 
-  /** The database itself: transitional, for the callers that still run their own SQL (issue 22 removes them). */
-  public Database database() {
-    return db;
-  }
-
   public AccountStore accounts() {
     return accounts;
   }

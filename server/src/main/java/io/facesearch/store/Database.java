@@ -33,12 +33,6 @@ import org.sqlite.SQLiteDataSource;
  */
 public final class Database {
 
-  /** Work done with a connection; may throw SQLException. Transitional: callers move to {@link TxWork}. */
-  @FunctionalInterface
-  public interface Work<T> {
-    T apply(Connection connection) throws SQLException;
-  }
-
   /** Work done by repositories within one transaction. */
   @FunctionalInterface
   public interface TxWork<T> {
@@ -160,31 +154,10 @@ public final class Database {
     }
   }
 
-  /** Runs repository work in one write transaction: all of it is committed, or none of it. */
-  public <T> T inTransaction(TxWork<T> work) {
-    return withConnectionInTransaction(c -> work.apply(new Tx(c, true, writes == Writes.SERIALISED)));
-  }
 
   /** How write transactions meet. */
   public Writes writes() {
     return writes;
-  }
-
-  /**
-   * A {@link Tx} over a connection of {@link #withConnectionInTransaction}, for callers not yet moved to
-   * {@link #inTransaction}. Transitional: deleted with the raw-connection API.
-   */
-  public Tx transitionalTx(Connection connection) {
-    return new Tx(connection, true, writes == Writes.SERIALISED);
-  }
-
-  /** Runs read-only work on this thread's read connection. Transitional: use {@link #read(TxWork)}. */
-  public <T> T withReadConnection(Work<T> work) {
-    try {
-      return work.apply(reader());
-    } catch (SQLException e) {
-      throw new StoreException(e.getMessage(), e);
-    }
   }
 
   private Connection reader() throws SQLException {
@@ -219,8 +192,8 @@ public final class Database {
     }
   }
 
-  /** Runs {@code work} in one write transaction. Transitional: use {@link #inTransaction(TxWork)}. */
-  public <T> T withConnectionInTransaction(Work<T> work) {
+  /** Runs repository work in one write transaction: all of it is committed, or none of it. */
+  public <T> T inTransaction(TxWork<T> work) {
     boolean serialised = writes == Writes.SERIALISED;
     if (serialised) {
       writeLock.lock();
@@ -233,7 +206,7 @@ public final class Database {
       try {
         c.setAutoCommit(false); // SQLite: BEGIN IMMEDIATE when serialised, BEGIN DEFERRED in parallel
         try {
-          T result = work.apply(c);
+          T result = work.apply(new Tx(c, true, serialised));
           c.commit();
           return result;
         } catch (SQLException | RuntimeException e) {

@@ -36,14 +36,6 @@ public final class Tx {
     return connection;
   }
 
-  /**
-   * The JDBC connection, for the services whose SQL is not yet behind a repository ({@code Webhooks.enqueue},
-   * {@code Credits.charge}). Transitional: it goes with {@link Database#withConnectionInTransaction}.
-   */
-  public Connection transitionalConnection() {
-    return connection;
-  }
-
   /** True in {@link Database#inTransaction}, false in {@link Database#read}. */
   public boolean writable() {
     return writable;

@@ -1,5 +1,6 @@
 package io.facesearch.api;
 
+import io.facesearch.store.RawSql;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -106,14 +107,8 @@ class AccountsAndCreditsTest {
     HttpResponse<String> r = search(apiKey, FaceSearchApiTest.OBAMA);
     assertEquals(403, r.statusCode(), r.body());
     assertTrue(Http.json(r).get("detail").asText().contains("Insufficient credits"));
-    long sessions = server.services.db().withReadConnection(c -> {
-      try (var q = c.prepareStatement("SELECT (SELECT COUNT(*) FROM sessions) + (SELECT COUNT(*) FROM credit_holds) "
-          + "+ (SELECT COUNT(*) FROM credit_ledger)")) {
-        var rs = q.executeQuery();
-        rs.next();
-        return rs.getLong(1);
-      }
-    });
+    long sessions = Long.parseLong(RawSql.column(server.services.db(), "SELECT (SELECT COUNT(*) FROM sessions) "
+        + "+ (SELECT COUNT(*) FROM credit_holds) + (SELECT COUNT(*) FROM credit_ledger)").getFirst());
     assertEquals(0, sessions, "no session, no hold, no ledger entry");
     // a bad request is never charged either
     server.services.credits().add(organizationOf(apiKey), 1, "grant", "test");

@@ -1,5 +1,6 @@
 package io.facesearch.imports;
 
+import io.facesearch.store.RawSql;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.facesearch.accounts.Application;
@@ -42,7 +43,7 @@ class BulkImportTest {
       assertEquals(1, first.noFace());
       assertEquals(2, first.errors(), "the missing photo, and the second row of obama.jpg");
       assertEquals(2, s.faces().count(app.id()));
-      int firstRow = s.db().withReadConnection(c -> countVendor(c, app.id(), "user-1"));
+      int firstRow = RawSql.read(s.db(), c -> countVendor(c, app.id(), "user-1"));
       assertEquals(1, firstRow, "the first row of a photo is the one imported");
 
       BulkImport.Summary again = new BulkImport(s.search()).run(app, entries, 2, quiet, quiet);

@@ -29,32 +29,6 @@ import org.junit.jupiter.api.Test;
  */
 class DependencyRulesTest {
 
-  /**
-   * Classes outside {@code store} that still touch JDBC, by fully qualified name (nested classes included).
-   * Temporary: emptied when issue 22's repositories land.
-   */
-  static final Set<String> SQL_OUTSIDE_STORE_TODAY = Set.of(
-      "io.facesearch.accounts.AccountStore",
-      "io.facesearch.accounts.Registration",
-      "io.facesearch.billing.Credits",
-      "io.facesearch.billing.OperatorApproval",
-      "io.facesearch.cli.CreditsCommand",
-      "io.facesearch.console.ConsoleAuth",
-      "io.facesearch.console.ConsoleData",
-      "io.facesearch.lists.FaceLists",
-      "io.facesearch.mail.Outbox",
-      "io.facesearch.search.FaceSearchService",
-      "io.facesearch.sessions.ErasedMatches",
-      "io.facesearch.sessions.SessionReview",
-      "io.facesearch.sessions.SessionStore",
-      "io.facesearch.webhooks.Webhooks");
-
-  /**
-   * Package cycles that still exist, as {@code origin package -> target package} edges that the cycle check ignores.
-   * Temporary: emptied when issue 22's repositories land (sessions <-> webhooks is broken by the store work).
-   */
-  static final Set<String> CYCLE_EDGES_TODAY = Set.of("io.facesearch.webhooks -> io.facesearch.sessions");
-
   private static JavaClasses product;
 
   @BeforeAll
@@ -73,50 +47,31 @@ class DependencyRulesTest {
 
   @Test
   void no_cycles_between_packages() {
-    noCycles("io.facesearch.(*)..", CYCLE_EDGES_TODAY).check(product);
+    noCycles("io.facesearch.(*)..").check(product);
   }
 
   @Test
   void no_sql_outside_the_store_package() {
-    sqlOnlyInStore(SQL_OUTSIDE_STORE_TODAY).check(product);
+    sqlOnlyInStore().check(product);
   }
 
   @Test
   void the_rules_fail_on_a_cycle_and_on_sql_elsewhere() {
     JavaClasses fixtures = new ClassFileImporter().importPackages("io.facesearch.architecture.cyclea",
         "io.facesearch.architecture.cycleb");
-    assertThrows(AssertionError.class, () -> noCycles("io.facesearch.architecture.(*)..", Set.of()).check(fixtures));
-    assertThrows(AssertionError.class, () -> sqlOnlyInStore(Set.of()).check(
+    assertThrows(AssertionError.class, () -> noCycles("io.facesearch.architecture.(*)..").check(fixtures));
+    assertThrows(AssertionError.class, () -> sqlOnlyInStore().check(
         new ClassFileImporter().importClasses(CallsB.class)));
   }
 
-  static ArchRule noCycles(String slicePattern, Set<String> allowedEdges) {
-    SliceRule rule = slices().matching(slicePattern).should().beFreeOfCycles();
-    for (String edge : allowedEdges) {
-      String[] ends = edge.split(" -> ");
-      rule = rule.ignoreDependency(resideInAPackage(ends[0] + ".."), resideInAPackage(ends[1] + ".."));
-    }
-    return rule;
+  static ArchRule noCycles(String slicePattern) {
+    return slices().matching(slicePattern).should().beFreeOfCycles();
   }
 
-  static ArchRule sqlOnlyInStore(Set<String> allowed) {
+  static ArchRule sqlOnlyInStore() {
     return noClasses().that().resideOutsideOfPackage("io.facesearch.store..")
-        .and(new DescribedPredicate<JavaClass>("are not on the temporary allow-list") {
-          @Override
-          public boolean test(JavaClass c) {
-            return !allowed.contains(outermost(c).getName());
-          }
-        })
         .should().dependOnClassesThat().belongToAnyOf(Connection.class, PreparedStatement.class, Statement.class,
             ResultSet.class)
-        .because("SQL lives only in package store (issue 22)");
-  }
-
-  private static JavaClass outermost(JavaClass c) {
-    JavaClass outer = c;
-    while (outer.getEnclosingClass().isPresent()) {
-      outer = outer.getEnclosingClass().get();
-    }
-    return outer;
+        .because("SQL lives only in package store");
   }
 }
