@@ -165,7 +165,7 @@ public final class ExactGallery implements Gallery {
             List<GalleryMatch> matches = new ArrayList<>(heapSize);
             for (int i = 0; i < heapSize; i++) {
                 StoredFace face = faces[heapSlots[i]];
-                matches.add(new GalleryMatch(face.faceId(), face.sessionId(), heapScores[i], face.source(),
+                matches.add(new GalleryMatch(face.faceId(), face.ownerId(), heapScores[i], face.source(),
                         face.blocklisted(), face.allowlisted()));
             }
             matches.sort(BEST_FIRST);

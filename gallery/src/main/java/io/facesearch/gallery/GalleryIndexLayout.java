@@ -51,7 +51,7 @@ import org.apache.lucene.util.BytesRef;
  * <tr><td>{@code model_id}</td><td>indexed term + binary doc values</td><td>the id of the model that produced the
  *     embedding (UTF-8). Every search filters on the term of its {@link GalleryQuery#modelId()} (the clause is
  *     dropped when the term is on every document), so vectors of different models are never compared.</td></tr>
- * <tr><td>{@code application_id}, {@code session_id}</td><td>binary doc values</td><td>UTF-8 strings</td></tr>
+ * <tr><td>{@code application_id}, {@code session_id} (the owner id)</td><td>binary doc values</td><td>UTF-8 strings</td></tr>
  * <tr><td>{@code attrs}</td><td>numeric doc values</td><td>bits 0-3: blocklisted, allowlisted, approved,
  *     searchable ({@link FaceFlags}); bits 8-15: {@link FaceSource} code</td></tr>
  * <tr><td>{@code created_at}</td><td>numeric doc values</td><td>nanoseconds since the epoch</td></tr>
@@ -85,7 +85,8 @@ final class GalleryIndexLayout {
     static final String SOURCE = "source";
     static final String EMBEDDING = "embedding";
     static final String APPLICATION_ID = "application_id";
-    static final String SESSION_ID = "session_id";
+    /** The face's owner ({@link StoredFace#ownerId()}); named {@code session_id} since version 1, when every owner was one. */
+    static final String OWNER_ID = "session_id";
     static final String MODEL_ID = "model_id";
     static final String ATTRS = "attrs";
     static final String CREATED_AT = "created_at";
@@ -215,7 +216,7 @@ final class GalleryIndexLayout {
         doc.add(new StringField(SOURCE, face.source().wireName(), Field.Store.NO));
         doc.add(new KnnFloatVectorField(EMBEDDING, face.embedding(), VectorSimilarityFunction.DOT_PRODUCT));
         doc.add(new BinaryDocValuesField(APPLICATION_ID, new BytesRef(app)));
-        doc.add(new BinaryDocValuesField(SESSION_ID, new BytesRef(face.sessionId())));
+        doc.add(new BinaryDocValuesField(OWNER_ID, new BytesRef(face.ownerId())));
         doc.add(new StringField(MODEL_ID, face.modelId(), Field.Store.NO));
         doc.add(new BinaryDocValuesField(MODEL_ID, new BytesRef(face.modelId())));
         doc.add(new NumericDocValuesField(ATTRS, attrs(flags, face.source())));
@@ -255,7 +256,7 @@ final class GalleryIndexLayout {
         float[] embedding = vectors.vectorValue(it.index()).clone();
         long nanos = numeric(reader, CREATED_AT, doc);
         return new StoredFace(string(reader, FACE_ID, doc), string(reader, APPLICATION_ID, doc),
-                string(reader, SESSION_ID, doc), sourceOf(attrs), flags.blocklisted(), flags.allowlisted(),
+                string(reader, OWNER_ID, doc), sourceOf(attrs), flags.blocklisted(), flags.allowlisted(),
                 flags.approved(), flags.searchable(), string(reader, MODEL_ID, doc),
                 Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L)),
                 embedding);

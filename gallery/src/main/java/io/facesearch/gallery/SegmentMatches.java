@@ -12,7 +12,7 @@ import org.apache.lucene.util.BytesRef;
 
 /**
  * What a search returns about each document of one segment: {@link GalleryIndexLayout#FACE_ID},
- * {@link GalleryIndexLayout#SESSION_ID} and {@link GalleryIndexLayout#ATTRS}, read from the doc values into the heap
+ * {@link GalleryIndexLayout#OWNER_ID} and {@link GalleryIndexLayout#ATTRS}, read from the doc values into the heap
  * once per segment (about 90 bytes per face with 36-character ids), so that a search's matches read no index file.
  * Reading them from the files cost a page fault per field and match where the page cache had let them go.
  * Segments are immutable and documents are replaced whole, so a segment's copy never goes stale.
@@ -21,12 +21,12 @@ final class SegmentMatches {
 
     private final long[] attrs;
     private final Utf8Column faceIds;
-    private final Utf8Column sessionIds;
+    private final Utf8Column ownerIds;
 
-    private SegmentMatches(long[] attrs, Utf8Column faceIds, Utf8Column sessionIds) {
+    private SegmentMatches(long[] attrs, Utf8Column faceIds, Utf8Column ownerIds) {
         this.attrs = attrs;
         this.faceIds = faceIds;
-        this.sessionIds = sessionIds;
+        this.ownerIds = ownerIds;
     }
 
     static SegmentMatches read(LeafReader reader) throws IOException {
@@ -37,23 +37,23 @@ final class SegmentMatches {
             attrs[doc] = values.longValue();
         }
         return new SegmentMatches(attrs, Utf8Column.read(reader, GalleryIndexLayout.FACE_ID),
-                Utf8Column.read(reader, GalleryIndexLayout.SESSION_ID));
+                Utf8Column.read(reader, GalleryIndexLayout.OWNER_ID));
     }
 
     /** The match for one document, read from the doc values without a copy. */
     static GalleryMatch readOne(LeafReader reader, int doc, float similarity) throws IOException {
         return match(GalleryIndexLayout.string(reader, GalleryIndexLayout.FACE_ID, doc),
-                GalleryIndexLayout.string(reader, GalleryIndexLayout.SESSION_ID, doc),
+                GalleryIndexLayout.string(reader, GalleryIndexLayout.OWNER_ID, doc),
                 GalleryIndexLayout.numeric(reader, GalleryIndexLayout.ATTRS, doc), similarity);
     }
 
     GalleryMatch match(int doc, float similarity) {
-        return match(faceIds.get(doc), sessionIds.get(doc), attrs[doc], similarity);
+        return match(faceIds.get(doc), ownerIds.get(doc), attrs[doc], similarity);
     }
 
-    private static GalleryMatch match(String faceId, String sessionId, long attrs, float similarity) {
+    private static GalleryMatch match(String faceId, String ownerId, long attrs, float similarity) {
         FaceFlags flags = GalleryIndexLayout.flagsOf(attrs);
-        return new GalleryMatch(faceId, sessionId, similarity, GalleryIndexLayout.sourceOf(attrs),
+        return new GalleryMatch(faceId, ownerId, similarity, GalleryIndexLayout.sourceOf(attrs),
                 flags.blocklisted(), flags.allowlisted());
     }
 

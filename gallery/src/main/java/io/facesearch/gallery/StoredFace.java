@@ -10,13 +10,15 @@ import java.util.Objects;
  * modify the array after handing it over. Like every record holding an array, {@code equals} compares the array by
  * reference.
  *
+ * @param ownerId  the id of what the face belongs to: a session, or a face-list entry when {@code source} is
+ *                 {@link FaceSource#LIST_ENTRY}
  * @param approved the owning session's status is Approved (needed for search_type {@code blocklisted_or_approved})
  * @param modelId  the id of the model that produced {@code embedding}
  */
 public record StoredFace(
         String faceId,
         String applicationId,
-        String sessionId,
+        String ownerId,
         FaceSource source,
         boolean blocklisted,
         boolean allowlisted,
@@ -29,7 +31,7 @@ public record StoredFace(
     public StoredFace {
         Objects.requireNonNull(faceId, "faceId");
         Objects.requireNonNull(applicationId, "applicationId");
-        Objects.requireNonNull(sessionId, "sessionId");
+        Objects.requireNonNull(ownerId, "ownerId");
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(modelId, "modelId");
         Objects.requireNonNull(createdAt, "createdAt");
@@ -42,7 +44,7 @@ public record StoredFace(
 
     /** This face with other flags. */
     public StoredFace withFlags(FaceFlags flags) {
-        return new StoredFace(faceId, applicationId, sessionId, source, flags.blocklisted(), flags.allowlisted(),
+        return new StoredFace(faceId, applicationId, ownerId, source, flags.blocklisted(), flags.allowlisted(),
                 flags.approved(), flags.searchable(), modelId, createdAt, embedding);
     }
 
@@ -54,7 +56,7 @@ public record StoredFace(
     @Override
     public String toString() {
         // Never print the embedding: it is biometric data.
-        return "StoredFace[faceId=" + faceId + ", applicationId=" + applicationId + ", sessionId=" + sessionId
+        return "StoredFace[faceId=" + faceId + ", applicationId=" + applicationId + ", ownerId=" + ownerId
                 + ", source=" + source.wireName() + ", flags=" + flags() + ", modelId=" + modelId + ", createdAt="
                 + createdAt + "]";
     }

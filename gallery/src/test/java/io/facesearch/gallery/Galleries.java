@@ -81,8 +81,8 @@ final class Galleries {
             if (x == null && Math.abs(e.getLast().similarity() - y.similarity()) > 2 * FLOAT_ROUNDING) {
                 return "face " + y.faceId() + " at " + i + " is not in the oracle's answer";
             }
-            if (x != null && !new GalleryMatch(x.faceId(), x.sessionId(), 0f, x.source(), x.blocklisted(),
-                    x.allowlisted()).equals(new GalleryMatch(y.faceId(), y.sessionId(), 0f, y.source(),
+            if (x != null && !new GalleryMatch(x.faceId(), x.ownerId(), 0f, x.source(), x.blocklisted(),
+                    x.allowlisted()).equals(new GalleryMatch(y.faceId(), y.ownerId(), 0f, y.source(),
                     y.blocklisted(), y.allowlisted()))) {
                 return "attributes of face " + y.faceId();
             }

@@ -153,7 +153,7 @@ class GalleryFilterTest {
         GalleryMatch match = lucene.search(any).get(0);
         assertEquals(face.faceId(), match.faceId());
         assertTrue(match.allowlisted());
-        assertEquals(face.sessionId(), match.sessionId());
+        assertEquals(face.ownerId(), match.ownerId());
         assertEquals(1f, match.similarity(), Galleries.SIMILARITY_TOLERANCE);
 
         assertTrue(lucene.update(face.faceId(), new FaceFlags(true, false, false, false)));

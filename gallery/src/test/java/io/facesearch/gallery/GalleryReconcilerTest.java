@@ -89,7 +89,7 @@ class GalleryReconcilerTest {
             int missedModelChanges = 5 + faces.random().nextInt(20);
             for (int i = 0; i < missedModelChanges; i++) {
                 StoredFace face = shuffled.get(at++);
-                truth.put(new StoredFace(face.faceId(), face.applicationId(), face.sessionId(), face.source(),
+                truth.put(new StoredFace(face.faceId(), face.applicationId(), face.ownerId(), face.source(),
                         face.blocklisted(), face.allowlisted(), face.approved(), face.searchable(), OTHER_MODEL,
                         face.createdAt(), faces.unitVector())); // re-embedded by another model
                 added++;
@@ -136,7 +136,7 @@ class GalleryReconcilerTest {
             }
             // Faces of both models in one tenant: each query sees its model's faces only.
             StoredFace reembedded = faces.plainFace("app", plain.getFirst().embedding());
-            reembedded = new StoredFace(reembedded.faceId(), "app", reembedded.sessionId(), reembedded.source(), false,
+            reembedded = new StoredFace(reembedded.faceId(), "app", reembedded.ownerId(), reembedded.source(), false,
                     false, true, true, OTHER_MODEL, reembedded.createdAt(), reembedded.embedding());
             gallery.add(reembedded);
             List<GalleryMatch> other = gallery.search(new GalleryQuery(plain.getFirst().embedding(), OTHER_MODEL, 100,

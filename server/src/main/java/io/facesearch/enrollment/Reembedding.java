@@ -77,7 +77,7 @@ public final class Reembedding {
         });
         removed++;
       } else {
-        withoutImage.add(id + " (owner " + face.get().sessionId() + ", " + face.get().source().wireName() + ")");
+        withoutImage.add(id + " (owner " + face.get().ownerId() + ", " + face.get().source().wireName() + ")");
       }
     }
     return new Report(reembedded, removed, withoutImage);
@@ -85,9 +85,9 @@ public final class Reembedding {
 
   private Optional<byte[]> image(StoredFace f) {
     if (f.source() != FaceSource.LIST_ENTRY) {
-      return images.read(f.applicationId(), f.sessionId());
+      return images.read(f.applicationId(), f.ownerId());
     }
-    return db.read(tx -> lists.imageIdOf(tx, f.sessionId())).flatMap(id -> images.read(f.applicationId(), id));
+    return db.read(tx -> lists.imageIdOf(tx, f.ownerId())).flatMap(id -> images.read(f.applicationId(), id));
   }
 
   /** The largest face's vector (as at enrollment) of an upright stored image; empty when none is found any more. */

@@ -91,7 +91,7 @@ public final class Companions {
         face.embedding()).matches();
     if (!blocklisted.isEmpty()) {
       GalleryMatch m = blocklisted.getFirst();
-      Warning w = Warning.inBlocklist(m.sessionId(),
+      Warning w = Warning.inBlocklist(m.ownerId(),
           SimilarityScale.percentage(m.similarity()) >= Decision.CERTAIN_PERCENTAGE);
       warnings.add(new Warning(w.risk(), w.additionalData(), w.logType(), w.shortDescription(), w.longDescription(),
           "LIVENESS"));

@@ -46,12 +46,12 @@ public final class Decision {
     }
     GalleryMatch blocklisted = matches.stream().filter(GalleryMatch::blocklisted).findFirst().orElse(null);
     if (blocklisted != null) {
-      warnings.add(Warning.inBlocklist(blocklisted.sessionId(), certain(blocklisted)));
+      warnings.add(Warning.inBlocklist(blocklisted.ownerId(), certain(blocklisted)));
       status = SessionStatus.DECLINED;
     }
     GalleryMatch duplicate = matches.stream().filter(m -> !m.blocklisted() && !m.allowlisted()).findFirst().orElse(null);
     if (duplicate != null) {
-      warnings.add(Warning.duplicated(duplicate.sessionId(), certain(duplicate)));
+      warnings.add(Warning.duplicated(duplicate.ownerId(), certain(duplicate)));
       if (status == SessionStatus.APPROVED) {
         status = SessionStatus.IN_REVIEW;
       }

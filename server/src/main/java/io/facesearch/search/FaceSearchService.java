@@ -127,9 +127,9 @@ public final class FaceSearchService {
           analysis.largestFace().embedding());
       threshold = found.threshold();
       List<String> owners = found.matches().stream().filter(m -> m.source() != FaceSource.LIST_ENTRY)
-          .map(GalleryMatch::sessionId).distinct().toList();
+          .map(GalleryMatch::ownerId).distinct().toList();
       List<String> entries = found.matches().stream().filter(m -> m.source() == FaceSource.LIST_ENTRY)
-          .map(GalleryMatch::sessionId).distinct().toList();
+          .map(GalleryMatch::ownerId).distinct().toList();
       Map<String, Session> bySession = owners.isEmpty() ? Map.of()
           : db.read(tx -> Session.findAll(sessions, tx, app.id(), owners));
       Map<String, ListEntries.Listed> byEntry = entries.isEmpty() ? Map.of()
@@ -137,8 +137,8 @@ public final class FaceSearchService {
       boolean blocklistShown = false;
       boolean allowlistShown = false;
       for (GalleryMatch m : found.matches()) {
-        Session s = bySession.get(m.sessionId());
-        ListEntries.Listed e = byEntry.get(m.sessionId());
+        Session s = bySession.get(m.ownerId());
+        ListEntries.Listed e = byEntry.get(m.ownerId());
         if (s == null && e == null) { // erased since the search started: not reported
           continue;
         }

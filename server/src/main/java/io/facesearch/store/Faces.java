@@ -22,7 +22,7 @@ import java.util.function.Consumer;
  * owner ({@code io.facesearch.enrollment.Enrollments}), which keeps the gallery in step.
  *
  * <p>A face belongs to a session ({@code session_id}) or, with source {@code list_entry}, to a face-list entry
- * ({@code list_entry_id}); exactly one is set. {@link StoredFace#sessionId()} carries the owner's id either way: it
+ * ({@code list_entry_id}); exactly one is set. {@link StoredFace#ownerId()} carries the owner's id either way: it
  * is what a gallery match reports.
  */
 public final class Faces {
@@ -41,7 +41,7 @@ public final class Faces {
         + "model_id, created_at, embedding) VALUES (?,?,?,?,?,?,?,?,?,?,?)")) {
       q.setString(1, f.faceId());
       q.setString(2, f.applicationId());
-      q.setString(3, f.sessionId());
+      q.setString(3, f.ownerId());
       q.setString(4, f.source().wireName());
       q.setInt(5, f.blocklisted() ? 1 : 0);
       q.setInt(6, f.allowlisted() ? 1 : 0);

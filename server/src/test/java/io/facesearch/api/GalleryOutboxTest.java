@@ -1,5 +1,6 @@
 package io.facesearch.api;
 
+import io.facesearch.enrollment.FailingGallery;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,8 +11,6 @@ import io.facesearch.gallery.Gallery;
 import io.facesearch.pipeline.TestData;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -25,36 +24,10 @@ import org.junit.jupiter.api.Test;
  */
 class GalleryOutboxTest {
 
-  /**
-   * The real gallery, whose writes (add, update, remove) fail while {@link #failing} is set. A dynamic proxy, so that
-   * it forwards every other method of the {@link Gallery} contract as it is, whatever the contract holds.
-   */
-  static final class FailingGallery {
-    final AtomicBoolean failing = new AtomicBoolean();
-    final AtomicInteger refused = new AtomicInteger();
-    final Gallery gallery;
-
-    FailingGallery(Gallery real) {
-      Set<String> writes = Set.of("add", "update", "remove");
-      gallery = (Gallery) Proxy.newProxyInstance(Gallery.class.getClassLoader(), new Class<?>[] {Gallery.class},
-          (proxy, method, args) -> {
-            if (writes.contains(method.getName()) && failing.get()) {
-              refused.incrementAndGet();
-              throw new IllegalStateException("injected gallery failure");
-            }
-            try {
-              return method.invoke(real, args);
-            } catch (InvocationTargetException e) {
-              throw e.getCause();
-            }
-          });
-    }
-  }
-
   @Test
   void a_face_saved_while_the_gallery_fails_is_answered_as_usual_and_found_once_the_outbox_drains() throws Exception {
     FailingGallery[] gallery = new FailingGallery[1];
-    try (TestServer server = new TestServer(null, null, g -> (gallery[0] = new FailingGallery(g)).gallery)) {
+    try (TestServer server = new TestServer(null, null, g -> (gallery[0] = new FailingGallery(g)))) {
       gallery[0].failing.set(true);
       String enrolled = enroll(server, FaceSearchApiTest.OBAMA);
       HttpResponse<String> saved = Http.post(server.url("/v3/face-search/"), server.apiKey, new Multipart()
@@ -84,7 +57,7 @@ class GalleryOutboxTest {
   @Test
   void changes_pending_in_the_outbox_survive_a_restart() {
     FailingGallery[] gallery = new FailingGallery[1];
-    TestServer first = new TestServer(null, null, g -> (gallery[0] = new FailingGallery(g)).gallery);
+    TestServer first = new TestServer(null, null, g -> (gallery[0] = new FailingGallery(g)));
     String erased = enroll(first, FaceSearchApiTest.BIDEN);
     gallery[0].failing.set(true);
     String enrolled = enroll(first, FaceSearchApiTest.OBAMA);

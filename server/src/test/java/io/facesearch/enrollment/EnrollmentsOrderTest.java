@@ -13,8 +13,6 @@ import io.facesearch.store.Database;
 import io.facesearch.store.Faces;
 import io.facesearch.store.GalleryOutbox;
 import io.facesearch.store.Sessions;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -41,19 +39,10 @@ class EnrollmentsOrderTest {
     Database db = Database.sqlite(dir);
     try {
       String app = new AccountStore(db, java.time.Clock.systemUTC()).bootstrapIfEmpty().orElseThrow().application().id();
-      AtomicBoolean failing = new AtomicBoolean(true);
       ExactGallery real = new ExactGallery(4);
-      Gallery gallery = (Gallery) Proxy.newProxyInstance(Gallery.class.getClassLoader(), new Class<?>[] {Gallery.class},
-          (proxy, method, args) -> {
-            if (failing.get() && List.of("add", "update", "remove").contains(method.getName())) {
-              throw new IllegalStateException("injected gallery failure");
-            }
-            try {
-              return method.invoke(real, args);
-            } catch (InvocationTargetException e) {
-              throw e.getCause();
-            }
-          });
+      FailingGallery gallery = new FailingGallery(real);
+      gallery.failing.set(true);
+      AtomicBoolean failing = gallery.failing;
       Faces faces = new Faces();
       GalleryOutbox outbox = new GalleryOutbox();
       Enrollments enrollments = new Enrollments(db, faces, outbox, gallery, Clock.systemUTC());

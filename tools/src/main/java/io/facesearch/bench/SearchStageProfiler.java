@@ -115,7 +115,7 @@ public final class SearchStageProfiler {
               largest.embedding().modelId(), GALLERY_K, minCosine, filter));
       long t5 = System.nanoTime();
       long c5 = threads.getCurrentThreadCpuTime();
-      List<String> sessionIds = found.stream().map(GalleryMatch::sessionId).distinct().toList();
+      List<String> sessionIds = found.stream().map(GalleryMatch::ownerId).distinct().toList();
       int sessionsFound = services.db().read(tx -> Session.findAll(services.sessions(), tx, app.id(), sessionIds)).size();
       long t6 = System.nanoTime();
       long c6 = threads.getCurrentThreadCpuTime();

@@ -99,7 +99,7 @@ public final class SyntheticFaceSeeder {
   }
 
   private static Session sessionOf(StoredFace face) {
-    return new Session(face.sessionId(), face.applicationId(), 0, SessionType.ENROLLED, SessionStatus.APPROVED,
+    return new Session(face.ownerId(), face.applicationId(), 0, SessionType.ENROLLED, SessionStatus.APPROVED,
         "synthetic", null, null, null, face.createdAt(), null, null, face.createdAt());
   }
 

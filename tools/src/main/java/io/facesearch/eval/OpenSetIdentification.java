@@ -161,7 +161,7 @@ public final class OpenSetIdentification {
       gated += gated(s) ? 1 : 0;
       List<GalleryMatch> found = matches(search, applicationId, settings, s);
       Decision.Outcome o = Decision.decide(1, settings.allowMultipleFaces(), found);
-      if (o.status() != SessionStatus.APPROVED && !found.isEmpty() && found.get(0).sessionId().equals(s.person())) {
+      if (o.status() != SessionStatus.APPROVED && !found.isEmpty() && found.get(0).ownerId().equals(s.person())) {
         caught++;
       }
     }
