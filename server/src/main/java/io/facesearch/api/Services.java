@@ -79,8 +79,8 @@ public record Services(FacePipeline pipeline, Database db, AccountStore accounts
     FaceSearchService search = new FaceSearchService(pipeline, gallery, db, sessions, faces, images, credits, webhooks,
         clock);
     Outbox outbox = new Outbox(db, smtp == null ? null : new SmtpMailer(smtp), clock);
-    return new Services(pipeline, db, new AccountStore(db, clock), sessions, faces, gallery, images, urls, credits, prices,
-        new OperatorApproval(db, credits, clock), outbox,
+    return new Services(pipeline, db, new AccountStore(db, clock), sessions, faces, gallery, images, urls, credits,
+        prices, new OperatorApproval(db, credits, clock), outbox,
         new Registration(db, outbox, credits, prices.freeCredits(), clock),
         review, new FaceLists(db, search, review, clock), webhooks, search, metrics);
   }

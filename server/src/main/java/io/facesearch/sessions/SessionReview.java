@@ -94,7 +94,8 @@ public final class SessionReview {
       }
       Optional<Session> after = sessions.find(c, app.id(), sessionId);
       if (after.isPresent()) {
-        DecisionDocument.webhookEvent("status.updated", after.get()).ifPresent(e -> webhooks.enqueue(db.transitionalTx(c), e));
+        DecisionDocument.webhookEvent("status.updated", after.get())
+            .ifPresent(e -> webhooks.enqueue(db.transitionalTx(c), e));
       }
       return after;
     });
@@ -148,7 +149,8 @@ public final class SessionReview {
         faces.updateFlags(c, f.faceId(), flags);
         changed.add(new FaceState(f.faceId(), flags, f.modelId()));
       }
-      DecisionDocument.webhookEvent("data.updated", s.get()).ifPresent(e -> webhooks.enqueue(db.transitionalTx(c), e));
+      DecisionDocument.webhookEvent("data.updated", s.get())
+          .ifPresent(e -> webhooks.enqueue(db.transitionalTx(c), e));
       return BlocklistChange.DONE;
     });
     changed.forEach(f -> gallery.update(f.faceId(), f.flags()));

@@ -19,7 +19,7 @@ import org.flywaydb.core.api.migration.Context;
  * <p>A Java migration (registered in {@link Database}, not found by scanning) so that it uses the one codec and
  * its SQL stays in this package. The statements are plain SQL: a PostgreSQL set would need no such migration.
  */
-@SuppressWarnings("checkstyle:TypeName") // Flyway takes the version from the class name
+// the name is Flyway's: V<version>__<description>
 public final class V10__stored_times extends BaseJavaMigration {
 
   /** Every time column up to V9, as {@code table.column}; V11 and later write {@link StoredTime} from the start. */
