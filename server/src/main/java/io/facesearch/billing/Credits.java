@@ -16,8 +16,8 @@ import java.util.UUID;
  * <p>A billable call first {@link #reserve reserves} its price: in one write transaction that first locks the
  * organization ({@link Accounts#lockOrganization}, so that two reservations of one organization never read the
  * same balance, whether or not the store serialises writes) the balance minus live holds must cover it, else the
- * call gets 403 before any work. On success the hold becomes a ledger charge in the same transaction that saves the call's
- * result ({@link #charge}); on failure it is {@link #release released}. So a call is charged exactly once,
+ * call gets 403 before any work. On success the hold becomes a ledger charge in the same transaction that saves
+ * the call's result ({@link #charge}); on failure it is {@link #release released}. So a call is charged exactly once,
  * only on success, and concurrent calls can never drive the balance below zero. Holds older than
  * {@link #HOLD_LIFETIME} (a crash mid-call) no longer count and are purged.
  */

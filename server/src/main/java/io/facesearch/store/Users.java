@@ -62,7 +62,8 @@ public final class Users {
   }
 
   /** The user's codes all go; {@code codeSha256} becomes the only one. */
-  public void replaceCode(Tx tx, String codeId, String userId, String codeSha256, Instant expiresAt, Instant createdAt) {
+  public void replaceCode(Tx tx, String codeId, String userId, String codeSha256, Instant expiresAt,
+                          Instant createdAt) {
     SqlRows.update(tx, "DELETE FROM email_codes WHERE user_id = ?", userId);
     SqlRows.update(tx, "INSERT INTO email_codes (id, user_id, code_sha256, expires_at, created_at) "
         + "VALUES (?, ?, ?, ?, ?)", codeId, userId, codeSha256, expiresAt, createdAt);
