@@ -8,9 +8,9 @@ import java.util.Objects;
  */
 public record FaceState(String faceId, FaceFlags flags, String modelId) {
 
-    public FaceState {
-        Objects.requireNonNull(faceId, "faceId");
-        Objects.requireNonNull(flags, "flags");
-        Objects.requireNonNull(modelId, "modelId");
-    }
+  public FaceState {
+    Objects.requireNonNull(faceId, "faceId");
+    Objects.requireNonNull(flags, "flags");
+    Objects.requireNonNull(modelId, "modelId");
+  }
 }

@@ -14,46 +14,46 @@ import java.util.function.Consumer;
  */
 public interface Gallery extends AutoCloseable {
 
-    /** Adds a face, or replaces the face with the same id. */
-    void add(StoredFace face);
+  /** Adds a face, or replaces the face with the same id. */
+  void add(StoredFace face);
 
-    /** Removes a face; returns false when no face has this id. */
-    boolean remove(String faceId);
+  /** Removes a face; returns false when no face has this id. */
+  boolean remove(String faceId);
 
-    /** Sets the flags of an existing face; returns false when no face has this id. */
-    boolean update(String faceId, FaceFlags flags);
+  /** Sets the flags of an existing face; returns false when no face has this id. */
+  boolean update(String faceId, FaceFlags flags);
 
-    /** The best matches, best first: at most {@code query.k()}, each at least {@code query.minSimilarity()}. */
-    List<GalleryMatch> search(GalleryQuery query);
+  /** The best matches, best first: at most {@code query.k()}, each at least {@code query.minSimilarity()}. */
+  List<GalleryMatch> search(GalleryQuery query);
 
-    /**
-     * Calls {@code action} with the state (id, flags, model id) of every face the gallery holds, all tenants, in any
-     * order, streaming: what a {@link GalleryReconciler} compares with the truth. A face id the gallery holds twice
-     * (it should not) is reported twice. Writes made while this runs may or may not be seen.
-     */
-    void forEachState(Consumer<FaceState> action);
+  /**
+   * Calls {@code action} with the state (id, flags, model id) of every face the gallery holds, all tenants, in any
+   * order, streaming: what a {@link GalleryReconciler} compares with the truth. A face id the gallery holds twice
+   * (it should not) is reported twice. Writes made while this runs may or may not be seen.
+   */
+  void forEachState(Consumer<FaceState> action);
 
-    /** The number of faces of a tenant, searchable or not. */
-    long count(String applicationId);
+  /** The number of faces of a tenant, searchable or not. */
+  long count(String applicationId);
 
-    /** The number of faces a search with this filter compares against (its candidates). */
-    long count(GalleryFilter filter);
+  /** The number of faces a search with this filter compares against (its candidates). */
+  long count(GalleryFilter filter);
 
-    /** Replaces the whole content by the truth's faces. Writes wait while a rebuild runs; searches do not. */
-    void rebuild(GalleryTruth truth);
+  /** Replaces the whole content by the truth's faces. Writes wait while a rebuild runs; searches do not. */
+  void rebuild(GalleryTruth truth);
 
-    /**
-     * Makes removed faces physically gone from storage (an index may keep deleted entries until a merge).
-     * Costs a rewrite of what holds them; called after erasures, not after every one. False when some removed
-     * faces may still be in storage (try again later).
-     */
-    default boolean purgeRemoved() {
-        return true;
-    }
+  /**
+   * Makes removed faces physically gone from storage (an index may keep deleted entries until a merge).
+   * Costs a rewrite of what holds them; called after erasures, not after every one. False when some removed
+   * faces may still be in storage (try again later).
+   */
+  default boolean purgeRemoved() {
+    return true;
+  }
 
-    /** Makes every acknowledged write durable in storage now (an index may otherwise batch its commits). */
-    default void commit() {}
+  /** Makes every acknowledged write durable in storage now (an index may otherwise batch its commits). */
+  default void commit() {}
 
-    @Override
-    void close();
+  @Override
+  void close();
 }

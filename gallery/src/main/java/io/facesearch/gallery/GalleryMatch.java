@@ -6,4 +6,9 @@ package io.facesearch.gallery;
  * {@link FaceSource#LIST_ENTRY}).
  */
 public record GalleryMatch(
-        String faceId, String ownerId, float similarity, FaceSource source, boolean blocklisted, boolean allowlisted) {}
+    String faceId,
+    String ownerId,
+    float similarity,
+    FaceSource source,
+    boolean blocklisted,
+    boolean allowlisted) {}

@@ -13,19 +13,20 @@ import java.util.Objects;
  * @param minSimilarity matches with a cosine similarity below this are dropped
  * @param filter        which faces may match
  */
-public record GalleryQuery(float[] vector, String modelId, int k, float minSimilarity, GalleryFilter filter) {
+public record GalleryQuery(
+    float[] vector, String modelId, int k, float minSimilarity, GalleryFilter filter) {
 
-    public static final int MAX_K = 1000;
+  public static final int MAX_K = 1000;
 
-    public GalleryQuery {
-        Objects.requireNonNull(vector, "vector");
-        Objects.requireNonNull(modelId, "modelId");
-        Objects.requireNonNull(filter, "filter");
-        if (k < 1 || k > MAX_K) {
-            throw new IllegalArgumentException("k must be in [1, " + MAX_K + "], got " + k);
-        }
-        if (!(minSimilarity >= -1f && minSimilarity <= 1f)) {
-            throw new IllegalArgumentException("minSimilarity must be in [-1, 1], got " + minSimilarity);
-        }
+  public GalleryQuery {
+    Objects.requireNonNull(vector, "vector");
+    Objects.requireNonNull(modelId, "modelId");
+    Objects.requireNonNull(filter, "filter");
+    if (k < 1 || k > MAX_K) {
+      throw new IllegalArgumentException("k must be in [1, " + MAX_K + "], got " + k);
     }
+    if (!(minSimilarity >= -1f && minSimilarity <= 1f)) {
+      throw new IllegalArgumentException("minSimilarity must be in [-1, 1], got " + minSimilarity);
+    }
+  }
 }

@@ -10,12 +10,12 @@ import java.util.function.Consumer;
  */
 public interface GalleryTruth {
 
-    /** Calls {@code action} with the state of every face (no embeddings): the cheap scan used to check an index. */
-    void forEachFaceState(Consumer<FaceState> action);
+  /** Calls {@code action} with the state of every face (no embeddings): the cheap scan used to check an index. */
+  void forEachFaceState(Consumer<FaceState> action);
 
-    /** Calls {@code action} with every face, in any order. */
-    void forEachFace(Consumer<StoredFace> action);
+  /** Calls {@code action} with every face, in any order. */
+  void forEachFace(Consumer<StoredFace> action);
 
-    /** Calls {@code action} with each of these faces that exists, in any order. */
-    void forEachFace(Collection<String> faceIds, Consumer<StoredFace> action);
+  /** Calls {@code action} with each of these faces that exists, in any order. */
+  void forEachFace(Collection<String> faceIds, Consumer<StoredFace> action);
 }

@@ -10,8 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
-import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -19,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
 import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.codecs.lucene103.Lucene103Codec;
 import org.apache.lucene.index.BinaryDocValues;
@@ -89,609 +88,657 @@ import org.slf4j.LoggerFactory;
  */
 public final class LuceneGallery implements Gallery {
 
-    private static final Logger log = LoggerFactory.getLogger(LuceneGallery.class);
-    private static final int FACE_LOCK_STRIPES = 64;
+  private static final Logger log = LoggerFactory.getLogger(LuceneGallery.class);
+  private static final int FACE_LOCK_STRIPES = 64;
 
-    private final Path path;
-    private final LuceneGalleryConfig config;
-    private final Directory directory;
-    private final IndexWriter writer;
-    private final SearcherManager searchers;
-    private final ScheduledExecutorService committer;
-    /** The sketch scan's helper threads: started here, stopped on close. */
-    private final ParallelScan scan;
-    /** Read lock: one write. Write lock: rebuild, which must see no concurrent write. */
-    private final ReentrantReadWriteLock writesLock = new ReentrantReadWriteLock();
-    private final ReentrantLock[] faceLocks = new ReentrantLock[FACE_LOCK_STRIPES];
-    private final AtomicBoolean closed = new AtomicBoolean();
-    /** Per segment core: what its matches return, read when a searcher first opens the segment. */
-    private final Map<IndexReader.CacheKey, SegmentMatches> segmentMatches = new ConcurrentHashMap<>();
+  private final Path path;
+  private final LuceneGalleryConfig config;
+  private final Directory directory;
+  private final IndexWriter writer;
+  private final SearcherManager searchers;
+  private final ScheduledExecutorService committer;
 
-    private LuceneGallery(Path path, LuceneGalleryConfig config, boolean create) throws IOException {
-        this.path = path;
-        this.config = config;
-        for (int i = 0; i < faceLocks.length; i++) {
-            faceLocks[i] = new ReentrantLock();
-        }
-        this.directory = FSDirectory.open(path);
-        this.scan = new ParallelScan(config.scanThreads(), "gallery-scan");
-        IndexWriter openedWriter = null;
-        try {
-            openedWriter = new IndexWriter(directory, writerConfig(config, create));
-            openedWriter.setLiveCommitData(GalleryIndexLayout.commitUserData(config.dimensions(),
-                    config.vectorsDescription()).entrySet());
-            this.searchers = new SearcherManager(openedWriter, new SearcherFactory() {
+  /** The sketch scan's helper threads: started here, stopped on close. */
+  private final ParallelScan scan;
+
+  /** Read lock: one write. Write lock: rebuild, which must see no concurrent write. */
+  private final ReentrantReadWriteLock writesLock = new ReentrantReadWriteLock();
+
+  private final ReentrantLock[] faceLocks = new ReentrantLock[FACE_LOCK_STRIPES];
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  /** Per segment core: what its matches return, read when a searcher first opens the segment. */
+  private final Map<IndexReader.CacheKey, SegmentMatches> segmentMatches =
+      new ConcurrentHashMap<>();
+
+  private LuceneGallery(Path path, LuceneGalleryConfig config, boolean create) throws IOException {
+    this.path = path;
+    this.config = config;
+    for (int i = 0; i < faceLocks.length; i++) {
+      faceLocks[i] = new ReentrantLock();
+    }
+    this.directory = FSDirectory.open(path);
+    this.scan = new ParallelScan(config.scanThreads(), "gallery-scan");
+    IndexWriter openedWriter = null;
+    try {
+      openedWriter = new IndexWriter(directory, writerConfig(config, create));
+      openedWriter.setLiveCommitData(
+          GalleryIndexLayout.commitUserData(config.dimensions(), config.vectorsDescription())
+              .entrySet());
+      this.searchers =
+          new SearcherManager(
+              openedWriter,
+              new SearcherFactory() {
                 @Override
-                public IndexSearcher newSearcher(IndexReader reader, IndexReader previous) throws IOException {
-                    for (LeafReaderContext leaf : reader.leaves()) {
-                        matchesOf(leaf.reader());
-                    }
-                    return super.newSearcher(reader, previous);
+                public IndexSearcher newSearcher(IndexReader reader, IndexReader previous)
+                    throws IOException {
+                  for (LeafReaderContext leaf : reader.leaves()) {
+                    matchesOf(leaf.reader());
+                  }
+                  return super.newSearcher(reader, previous);
                 }
-            });
-        } catch (IOException | RuntimeException e) {
-            if (openedWriter != null) {
-                try {
-                    openedWriter.rollback(); // releases the write lock, writes nothing
-                } catch (IOException | RuntimeException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-            }
-            closeQuietly();
-            throw e;
-        }
-        this.writer = openedWriter;
-        this.committer = Executors.newSingleThreadScheduledExecutor(daemonThreads("gallery-commit"));
-        long intervalMs = Math.max(1, config.commitInterval().toMillis());
-        committer.scheduleWithFixedDelay(this::commitIfChanged, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
-    }
-
-    /** Opens the gallery in {@code path} with the default configuration; see {@link #open(Path, GalleryTruth, LuceneGalleryConfig)}. */
-    public static LuceneGallery open(Path path, GalleryTruth truth) {
-        return open(path, truth, LuceneGalleryConfig.defaults());
-    }
-
-    /**
-     * Opens (or creates) the gallery index in {@code path}. An index of an older layout, other dimensions or vectors
-     * format, or with a file that Lucene cannot read or that fails its checksum, is rebuilt from {@code truth}; a
-     * current index is opened as it is: the faces it missed are repaired by a {@link GalleryReconciler} (see the
-     * class comment), which the caller runs.
-     *
-     * @throws IllegalStateException if the index was written with a newer layout version
-     */
-    public static LuceneGallery open(Path path, GalleryTruth truth, LuceneGalleryConfig config) {
+              });
+    } catch (IOException | RuntimeException e) {
+      if (openedWriter != null) {
         try {
-            Files.createDirectories(path);
-            String rebuildReason;
-            try (Directory dir = FSDirectory.open(path)) {
-                rebuildReason = DirectoryReader.indexExists(dir)
-                        ? GalleryIndexLayout.staleReason(SegmentInfos.readLatestCommit(dir).getUserData(),
-                                config.dimensions(), config.vectorsDescription())
-                        : "there is no index yet";
-            } catch (IndexFormatTooOldException | IndexFormatTooNewException | CorruptIndexException e) {
-                rebuildReason = "Lucene cannot read the index (" + e.getMessage() + ")";
-            }
-            LuceneGallery gallery;
-            try {
-                gallery = new LuceneGallery(path, config, rebuildReason != null);
-            } catch (CorruptIndexException | IndexFormatTooOldException | IndexFormatTooNewException e) {
-                // A segment fails its checksum or format check when the reader opens it: the truth has everything.
-                rebuildReason = "a segment cannot be read (" + e.getMessage() + ")";
-                gallery = new LuceneGallery(path, config, true);
-            }
-            try {
-                if (rebuildReason != null) {
-                    log.info("gallery {}: rebuilding from the truth because {}", path, rebuildReason);
-                    gallery.rebuild(truth);
-                }
-            } catch (RuntimeException e) {
-                gallery.close();
-                throw e;
-            }
-            return gallery;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot open gallery index " + path, e);
+          openedWriter.rollback(); // releases the write lock, writes nothing
+        } catch (IOException | RuntimeException suppressed) {
+          e.addSuppressed(suppressed);
         }
+      }
+      closeQuietly();
+      throw e;
     }
+    this.writer = openedWriter;
+    this.committer = Executors.newSingleThreadScheduledExecutor(daemonThreads("gallery-commit"));
+    long intervalMs = Math.max(1, config.commitInterval().toMillis());
+    committer.scheduleWithFixedDelay(
+        this::commitIfChanged, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
+  }
 
-    private static IndexWriterConfig writerConfig(LuceneGalleryConfig config, boolean create) {
-        KnnVectorsFormat vectors = new SketchScanVectorsFormat();
-        IndexWriterConfig iwc = new IndexWriterConfig();
-        iwc.setOpenMode(create ? IndexWriterConfig.OpenMode.CREATE : IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
-        iwc.setCodec(new Lucene103Codec() {
-            @Override
-            public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
-                return vectors;
-            }
+  /** Opens the gallery in {@code path} with the default configuration; see {@link #open(Path, GalleryTruth, LuceneGalleryConfig)}. */
+  public static LuceneGallery open(Path path, GalleryTruth truth) {
+    return open(path, truth, LuceneGalleryConfig.defaults());
+  }
+
+  /**
+   * Opens (or creates) the gallery index in {@code path}. An index of an older layout, other dimensions or vectors
+   * format, or with a file that Lucene cannot read or that fails its checksum, is rebuilt from {@code truth}; a
+   * current index is opened as it is: the faces it missed are repaired by a {@link GalleryReconciler} (see the
+   * class comment), which the caller runs.
+   *
+   * @throws IllegalStateException if the index was written with a newer layout version
+   */
+  public static LuceneGallery open(Path path, GalleryTruth truth, LuceneGalleryConfig config) {
+    try {
+      Files.createDirectories(path);
+      String rebuildReason;
+      try (Directory dir = FSDirectory.open(path)) {
+        rebuildReason =
+            DirectoryReader.indexExists(dir)
+                ? GalleryIndexLayout.staleReason(
+                    SegmentInfos.readLatestCommit(dir).getUserData(),
+                    config.dimensions(),
+                    config.vectorsDescription())
+                : "there is no index yet";
+      } catch (IndexFormatTooOldException | IndexFormatTooNewException | CorruptIndexException e) {
+        rebuildReason = "Lucene cannot read the index (" + e.getMessage() + ")";
+      }
+      LuceneGallery gallery;
+      try {
+        gallery = new LuceneGallery(path, config, rebuildReason != null);
+      } catch (CorruptIndexException | IndexFormatTooOldException | IndexFormatTooNewException e) {
+        // A segment fails its checksum or format check when the reader opens it: the truth has
+        // everything.
+        rebuildReason = "a segment cannot be read (" + e.getMessage() + ")";
+        gallery = new LuceneGallery(path, config, true);
+      }
+      try {
+        if (rebuildReason != null) {
+          log.info("gallery {}: rebuilding from the truth because {}", path, rebuildReason);
+          gallery.rebuild(truth);
+        }
+      } catch (RuntimeException e) {
+        gallery.close();
+        throw e;
+      }
+      return gallery;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open gallery index " + path, e);
+    }
+  }
+
+  private static IndexWriterConfig writerConfig(LuceneGalleryConfig config, boolean create) {
+    KnnVectorsFormat vectors = new SketchScanVectorsFormat();
+    IndexWriterConfig iwc = new IndexWriterConfig();
+    iwc.setOpenMode(
+        create ? IndexWriterConfig.OpenMode.CREATE : IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
+    iwc.setCodec(
+        new Lucene103Codec() {
+          @Override
+          public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
+            return vectors;
+          }
         });
-        iwc.setRAMBufferSizeMB(config.ramBufferMb());
-        TieredMergePolicy mergePolicy = new TieredMergePolicy();
-        mergePolicy.setNoCFSRatio(0.0); // plain files: few fields, and sizes per file type stay measurable
-        mergePolicy.setForceMergeDeletesPctAllowed(0.0); // purgeRemoved rewrites a segment with any deletion
-        iwc.setMergePolicy(mergePolicy);
-        iwc.setUseCompoundFile(false);
-        iwc.setCommitOnClose(true);
-        // A refresh after a write must not wait for merges of the tiny segments it flushes.
-        iwc.setMaxFullFlushMergeWaitMillis(0);
-        return iwc;
-    }
+    iwc.setRAMBufferSizeMB(config.ramBufferMb());
+    TieredMergePolicy mergePolicy = new TieredMergePolicy();
+    mergePolicy.setNoCFSRatio(
+        0.0); // plain files: few fields, and sizes per file type stay measurable
+    mergePolicy.setForceMergeDeletesPctAllowed(
+        0.0); // purgeRemoved rewrites a segment with any deletion
+    iwc.setMergePolicy(mergePolicy);
+    iwc.setUseCompoundFile(false);
+    iwc.setCommitOnClose(true);
+    // A refresh after a write must not wait for merges of the tiny segments it flushes.
+    iwc.setMaxFullFlushMergeWaitMillis(0);
+    return iwc;
+  }
 
-    public Path path() {
-        return path;
-    }
+  public Path path() {
+    return path;
+  }
 
-    public LuceneGalleryConfig config() {
-        return config;
-    }
+  public LuceneGalleryConfig config() {
+    return config;
+  }
 
-    @Override
-    public void add(StoredFace face) {
-        Embeddings.requireUnit(face.embedding(), config.dimensions());
-        ReentrantLock faceLock = lockFace(face.faceId());
-        try {
-            writer.updateDocument(GalleryIndexLayout.faceIdTerm(face.faceId()), GalleryIndexLayout.toDocument(face));
-            searchers.maybeRefreshBlocking();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            unlock(faceLock);
+  @Override
+  public void add(StoredFace face) {
+    Embeddings.requireUnit(face.embedding(), config.dimensions());
+    ReentrantLock faceLock = lockFace(face.faceId());
+    try {
+      writer.updateDocument(
+          GalleryIndexLayout.faceIdTerm(face.faceId()), GalleryIndexLayout.toDocument(face));
+      searchers.maybeRefreshBlocking();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      unlock(faceLock);
+    }
+  }
+
+  @Override
+  public boolean remove(String faceId) {
+    ReentrantLock faceLock = lockFace(faceId);
+    try {
+      Term term = GalleryIndexLayout.faceIdTerm(faceId);
+      IndexSearcher searcher = acquire();
+      boolean exists;
+      try {
+        exists = searcher.count(new TermQuery(term)) > 0;
+      } finally {
+        searchers.release(searcher);
+      }
+      if (exists) {
+        writer.deleteDocuments(term);
+        searchers.maybeRefreshBlocking();
+      }
+      return exists;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      unlock(faceLock);
+    }
+  }
+
+  @Override
+  public boolean update(String faceId, FaceFlags flags) {
+    ReentrantLock faceLock = lockFace(faceId);
+    try {
+      Term term = GalleryIndexLayout.faceIdTerm(faceId);
+      StoredFace current;
+      IndexSearcher searcher = acquire();
+      try {
+        TopDocs hit = searcher.search(new TermQuery(term), 1);
+        if (hit.scoreDocs.length == 0) {
+          return false;
         }
-    }
-
-    @Override
-    public boolean remove(String faceId) {
-        ReentrantLock faceLock = lockFace(faceId);
-        try {
-            Term term = GalleryIndexLayout.faceIdTerm(faceId);
-            IndexSearcher searcher = acquire();
-            boolean exists;
-            try {
-                exists = searcher.count(new TermQuery(term)) > 0;
-            } finally {
-                searchers.release(searcher);
-            }
-            if (exists) {
-                writer.deleteDocuments(term);
-                searchers.maybeRefreshBlocking();
-            }
-            return exists;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            unlock(faceLock);
-        }
-    }
-
-    @Override
-    public boolean update(String faceId, FaceFlags flags) {
-        ReentrantLock faceLock = lockFace(faceId);
-        try {
-            Term term = GalleryIndexLayout.faceIdTerm(faceId);
-            StoredFace current;
-            IndexSearcher searcher = acquire();
-            try {
-                TopDocs hit = searcher.search(new TermQuery(term), 1);
-                if (hit.scoreDocs.length == 0) {
-                    return false;
-                }
-                int doc = hit.scoreDocs[0].doc;
-                List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
-                LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
-                current = GalleryIndexLayout.readFace(leaf.reader(), doc - leaf.docBase);
-            } finally {
-                searchers.release(searcher);
-            }
-            if (!current.flags().equals(flags)) {
-                // Flags are filter terms, so the document is re-indexed (a doc-values update could not change them).
-                writer.updateDocument(term, GalleryIndexLayout.toDocument(current.withFlags(flags)));
-                searchers.maybeRefreshBlocking();
-            }
-            return true;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            unlock(faceLock);
-        }
-    }
-
-    @Override
-    public List<GalleryMatch> search(GalleryQuery query) {
-        return search(query, config.searchCandidates());
-    }
-
-    /**
-     * Searches with {@code candidates} (the sketch scan's candidates re-scored with byte vectors; at least
-     * {@code k}) instead of the configured number; used to measure the recall and latency trade-off without
-     * reopening the index.
-     */
-    public List<GalleryMatch> search(GalleryQuery query, int candidates) {
-        float[] probe = query.vector();
-        Embeddings.requireUnit(probe, config.dimensions());
-        int considered = Math.max(query.k(), candidates);
-        int collected = LuceneGalleryConfig.collected(query.k(), considered);
-        IndexSearcher searcher = acquire();
-        try {
-            KnnFloatVectorQuery knn = new KnnFloatVectorQuery(GalleryIndexLayout.EMBEDDING, probe, collected,
-                    filterFor(searcher, query.filter(), query.modelId()), scanStrategy(considered));
-            ScoreDoc[] hits = searcher.search(knn, collected).scoreDocs; // best first
-            List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
-            int[] docs = docsOf(hits);
-            float[] similarities = similaritiesOf(hits);
-            int[] rescored = ExactRerank.onABoundary(similarities, query.k(), query.minSimilarity(),
-                    SketchScanVectorsFormat.fineScoreError(config.dimensions()));
-            rescore(leaves, docs, rescored, probe, similarities);
-            return best(leaves, docs, similarities, query);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            release(searcher);
-        }
-    }
-
-    private SketchScanStrategy scanStrategy(int candidates) {
-        return new SketchScanStrategy(candidates, scan);
-    }
-
-    private static int[] docsOf(ScoreDoc[] hits) {
-        int[] docs = new int[hits.length];
-        for (int i = 0; i < hits.length; i++) {
-            docs[i] = hits[i].doc;
-        }
-        return docs;
-    }
-
-    /** The similarities of hits scored by Lucene's DOT_PRODUCT similarity, {@code (1 + similarity) / 2}. */
-    private static float[] similaritiesOf(ScoreDoc[] hits) {
-        float[] similarities = new float[hits.length];
-        for (int i = 0; i < hits.length; i++) {
-            similarities[i] = 2f * hits[i].score - 1f;
-        }
-        return similarities;
-    }
-
-    /**
-     * The Lucene filter of a search, or null when the scope term and the model term are on every document of every
-     * segment (one tenant, all faces searchable, no source excluded, one model). Lucene materialises a filter as a
-     * bit set of all documents of a segment on every search, which at a million faces costs a noticeable part of
-     * the scan itself. The model clause alone is dropped when every document has the query's model (the common
-     * case: a gallery of one model), so that filter is the scope term as before.
-     */
-    private static Query filterFor(IndexSearcher searcher, GalleryFilter filter, String modelId) throws IOException {
-        boolean everyScope = filter.excludedSources().isEmpty();
-        Term scope = GalleryIndexLayout.scopeTerm(filter);
-        Term model = GalleryIndexLayout.modelTerm(modelId);
-        boolean everyModel = true;
-        for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
-            // docFreq counts deleted documents too: equal to maxDoc means every live document has the term.
-            int maxDoc = leaf.reader().maxDoc();
-            everyScope = everyScope && leaf.reader().docFreq(scope) == maxDoc;
-            everyModel = everyModel && leaf.reader().docFreq(model) == maxDoc;
-            if (!everyScope && !everyModel) {
-                break;
-            }
-        }
-        if (everyScope && everyModel) {
-            return null;
-        }
-        return GalleryIndexLayout.filterQuery(filter, everyModel ? null : modelId);
-    }
-
-    /**
-     * Replaces {@code similarities[i]}, for each of {@code positions}, by the float32 dot product of the probe and
-     * document {@code docs[i]}'s stored vector.
-     */
-    private static void rescore(List<LeafReaderContext> leaves, int[] docs, int[] positions, float[] probe,
-            float[] similarities) throws IOException {
-        LeafReaderContext leaf = null;
-        FloatVectorValues vectors = null;
-        KnnVectorValues.DocIndexIterator iterator = null;
-        for (long key : ExactRerank.inDocOrder(docs, positions)) {
-            int doc = (int) (key >>> 32);
-            if (leaf == null || doc >= leaf.docBase + leaf.reader().maxDoc()) {
-                leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
-                vectors = leaf.reader().getFloatVectorValues(GalleryIndexLayout.EMBEDDING);
-                iterator = vectors.iterator();
-            }
-            int local = doc - leaf.docBase;
-            if (iterator.docID() > local || iterator.advance(local) != local) {
-                throw new IllegalStateException("candidate " + doc + " has no embedding");
-            }
-            similarities[(int) key] = VectorUtil.dotProduct(probe, vectors.vectorValue(iterator.index()));
-        }
-    }
-
-    /**
-     * The matches of the best {@code k} of the documents {@code docs} at or above the minimum similarity, best
-     * first. Ties are broken by face id, as in {@link ExactGallery}.
-     */
-    private List<GalleryMatch> best(List<LeafReaderContext> leaves, int[] docs, float[] similarities,
-            GalleryQuery query) throws IOException {
-        int[] ranked = ExactRerank.ranked(similarities, query.k(), query.minSimilarity());
-        List<GalleryMatch> matches = new ArrayList<>(ranked.length);
-        for (int i : ranked) {
-            matches.add(match(leaves, docs[i], similarities[i]));
-        }
-        if (ranked.length > query.k()) {
-            matches.sort(ExactGallery.BEST_FIRST);
-            return List.copyOf(matches.subList(0, query.k()));
-        }
-        return matches;
-    }
-
-    private GalleryMatch match(List<LeafReaderContext> leaves, int doc, float similarity) throws IOException {
+        int doc = hit.scoreDocs[0].doc;
+        List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
         LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
-        SegmentMatches matches = matchesOf(leaf.reader());
-        return matches != null
-                ? matches.match(doc - leaf.docBase, similarity)
-                : SegmentMatches.readOne(leaf.reader(), doc - leaf.docBase, similarity);
+        current = GalleryIndexLayout.readFace(leaf.reader(), doc - leaf.docBase);
+      } finally {
+        searchers.release(searcher);
+      }
+      if (!current.flags().equals(flags)) {
+        // Flags are filter terms, so the document is re-indexed (a doc-values update could not
+        // change them).
+        writer.updateDocument(term, GalleryIndexLayout.toDocument(current.withFlags(flags)));
+        searchers.maybeRefreshBlocking();
+      }
+      return true;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      unlock(faceLock);
     }
+  }
 
-    /**
-     * The segment's {@link SegmentMatches}, read on first use and dropped when the segment's core closes; null for
-     * a reader without a core to key them on (not a plain segment).
-     */
-    private SegmentMatches matchesOf(LeafReader reader) throws IOException {
-        IndexReader.CacheHelper core = reader.getCoreCacheHelper();
-        if (core == null) {
-            return null;
-        }
-        SegmentMatches cached = segmentMatches.get(core.getKey());
-        if (cached == null) {
-            cached = SegmentMatches.read(reader);
-            if (segmentMatches.putIfAbsent(core.getKey(), cached) == null) {
-                core.addClosedListener(segmentMatches::remove);
-            }
-        }
-        return cached;
-    }
+  @Override
+  public List<GalleryMatch> search(GalleryQuery query) {
+    return search(query, config.searchCandidates());
+  }
 
-    @Override
-    public long count(String applicationId) {
-        IndexSearcher searcher = acquire();
-        try {
-            return searcher.count(new TermQuery(GalleryIndexLayout.tenantTerm(applicationId)));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            release(searcher);
-        }
+  /**
+   * Searches with {@code candidates} (the sketch scan's candidates re-scored with byte vectors; at least
+   * {@code k}) instead of the configured number; used to measure the recall and latency trade-off without
+   * reopening the index.
+   */
+  public List<GalleryMatch> search(GalleryQuery query, int candidates) {
+    float[] probe = query.vector();
+    Embeddings.requireUnit(probe, config.dimensions());
+    int considered = Math.max(query.k(), candidates);
+    int collected = LuceneGalleryConfig.collected(query.k(), considered);
+    IndexSearcher searcher = acquire();
+    try {
+      KnnFloatVectorQuery knn =
+          new KnnFloatVectorQuery(
+              GalleryIndexLayout.EMBEDDING,
+              probe,
+              collected,
+              filterFor(searcher, query.filter(), query.modelId()),
+              scanStrategy(considered));
+      ScoreDoc[] hits = searcher.search(knn, collected).scoreDocs; // best first
+      List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+      int[] docs = docsOf(hits);
+      float[] similarities = similaritiesOf(hits);
+      int[] rescored =
+          ExactRerank.onABoundary(
+              similarities,
+              query.k(),
+              query.minSimilarity(),
+              SketchScanVectorsFormat.fineScoreError(config.dimensions()));
+      rescore(leaves, docs, rescored, probe, similarities);
+      return best(leaves, docs, similarities, query);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      release(searcher);
     }
+  }
 
-    @Override
-    public long count(GalleryFilter filter) {
-        IndexSearcher searcher = acquire();
-        try {
-            return searcher.count(GalleryIndexLayout.filterQuery(filter));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            release(searcher);
-        }
-    }
+  private SketchScanStrategy scanStrategy(int candidates) {
+    return new SketchScanStrategy(candidates, scan);
+  }
 
-    /** All faces, all tenants. */
-    public long size() {
-        IndexSearcher searcher = acquire();
-        try {
-            return searcher.getIndexReader().numDocs();
-        } finally {
-            release(searcher);
-        }
+  private static int[] docsOf(ScoreDoc[] hits) {
+    int[] docs = new int[hits.length];
+    for (int i = 0; i < hits.length; i++) {
+      docs[i] = hits[i].doc;
     }
+    return docs;
+  }
 
-    @Override
-    public void rebuild(GalleryTruth truth) {
-        writesLock.writeLock().lock();
-        try {
-            long start = System.nanoTime();
-            writer.deleteAll();
-            long faces;
-            try (BulkIndexer indexer = new BulkIndexer(writer, config.indexingThreads(), config.dimensions(), false)) {
-                truth.forEachFace(indexer::add);
-                faces = indexer.finish();
-            }
-            if (config.mergeAfterRebuild()) {
-                writer.forceMerge(1);
-            }
-            writer.commit();
-            searchers.maybeRefreshBlocking();
-            log.info("gallery {}: rebuilt {} faces in {} ms", path, faces, (System.nanoTime() - start) / 1_000_000);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            writesLock.writeLock().unlock();
-        }
+  /** The similarities of hits scored by Lucene's DOT_PRODUCT similarity, {@code (1 + similarity) / 2}. */
+  private static float[] similaritiesOf(ScoreDoc[] hits) {
+    float[] similarities = new float[hits.length];
+    for (int i = 0; i < hits.length; i++) {
+      similarities[i] = 2f * hits[i].score - 1f;
     }
+    return similarities;
+  }
 
-    /**
-     * Streams the state of every live document from the current point-in-time searcher (doc values only, no
-     * vectors). A face id indexed twice, which a crash between a delete and an add could leave, is reported twice.
-     */
-    @Override
-    public void forEachState(Consumer<FaceState> action) {
-        IndexSearcher searcher = acquire();
-        try {
-            for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
-                LeafReader reader = leaf.reader();
-                Bits live = reader.getLiveDocs();
-                BinaryDocValues ids = DocValues.getBinary(reader, GalleryIndexLayout.FACE_ID);
-                NumericDocValues attrs = DocValues.getNumeric(reader, GalleryIndexLayout.ATTRS);
-                BinaryDocValues models = DocValues.getBinary(reader, GalleryIndexLayout.MODEL_ID);
-                for (int doc = ids.nextDoc(); doc != BinaryDocValues.NO_MORE_DOCS; doc = ids.nextDoc()) {
-                    if (live != null && !live.get(doc)) {
-                        continue;
-                    }
-                    if (!attrs.advanceExact(doc) || !models.advanceExact(doc)) {
-                        throw new IllegalStateException("document " + doc + " lacks attrs or model_id");
-                    }
-                    action.accept(new FaceState(ids.binaryValue().utf8ToString(),
-                            GalleryIndexLayout.flagsOf(attrs.longValue()), models.binaryValue().utf8ToString()));
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            release(searcher);
-        }
+  /**
+   * The Lucene filter of a search, or null when the scope term and the model term are on every document of every
+   * segment (one tenant, all faces searchable, no source excluded, one model). Lucene materialises a filter as a
+   * bit set of all documents of a segment on every search, which at a million faces costs a noticeable part of
+   * the scan itself. The model clause alone is dropped when every document has the query's model (the common
+   * case: a gallery of one model), so that filter is the scope term as before.
+   */
+  private static Query filterFor(IndexSearcher searcher, GalleryFilter filter, String modelId)
+      throws IOException {
+    boolean everyScope = filter.excludedSources().isEmpty();
+    Term scope = GalleryIndexLayout.scopeTerm(filter);
+    Term model = GalleryIndexLayout.modelTerm(modelId);
+    boolean everyModel = true;
+    for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
+      // docFreq counts deleted documents too: equal to maxDoc means every live document has the
+      // term.
+      int maxDoc = leaf.reader().maxDoc();
+      everyScope = everyScope && leaf.reader().docFreq(scope) == maxDoc;
+      everyModel = everyModel && leaf.reader().docFreq(model) == maxDoc;
+      if (!everyScope && !everyModel) {
+        break;
+      }
     }
+    if (everyScope && everyModel) {
+      return null;
+    }
+    return GalleryIndexLayout.filterQuery(filter, everyModel ? null : modelId);
+  }
 
-    /**
-     * Rewrites every segment that holds deleted documents without them and commits, so that Lucene's files keep no
-     * trace of removed faces (a deleted document otherwise stays in its segment until a merge picks it). A merge
-     * already running when this starts carries the deletions made meanwhile into its new segment, so this repeats
-     * (up to 20 times, 100 ms apart) until no segment has deletions; false when some still had.
-     */
-    @Override
-    public boolean purgeRemoved() {
-        writesLock.readLock().lock();
-        try {
-            for (int attempt = 0; attempt < 20; attempt++) {
-                if (closed.get() || !writer.isOpen()) {
-                    return false;
-                }
-                writer.forceMergeDeletes(true);
-                writer.commit(); // old segment files go once no commit and no open reader references them
-                searchers.maybeRefreshBlocking(); // releases the reader that still referenced them
-                if (!writer.hasDeletions()) {
-                    return true;
-                }
-                Thread.sleep(100); // a running merge will finish and leave a segment with carried-over deletions
-            }
-            return false;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } finally {
-            writesLock.readLock().unlock();
-        }
+  /**
+   * Replaces {@code similarities[i]}, for each of {@code positions}, by the float32 dot product of the probe and
+   * document {@code docs[i]}'s stored vector.
+   */
+  private static void rescore(
+      List<LeafReaderContext> leaves,
+      int[] docs,
+      int[] positions,
+      float[] probe,
+      float[] similarities)
+      throws IOException {
+    LeafReaderContext leaf = null;
+    FloatVectorValues vectors = null;
+    KnnVectorValues.DocIndexIterator iterator = null;
+    for (long key : ExactRerank.inDocOrder(docs, positions)) {
+      int doc = (int) (key >>> 32);
+      if (leaf == null || doc >= leaf.docBase + leaf.reader().maxDoc()) {
+        leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
+        vectors = leaf.reader().getFloatVectorValues(GalleryIndexLayout.EMBEDDING);
+        iterator = vectors.iterator();
+      }
+      int local = doc - leaf.docBase;
+      if (iterator.docID() > local || iterator.advance(local) != local) {
+        throw new IllegalStateException("candidate " + doc + " has no embedding");
+      }
+      similarities[(int) key] = VectorUtil.dotProduct(probe, vectors.vectorValue(iterator.index()));
     }
+  }
 
-    /** Commits pending writes now (also done in the background and on close). */
-    @Override
-    public void commit() {
-        writesLock.readLock().lock();
-        try {
-            if (writer.hasUncommittedChanges()) {
-                writer.commit();
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            writesLock.readLock().unlock();
-        }
+  /**
+   * The matches of the best {@code k} of the documents {@code docs} at or above the minimum similarity, best
+   * first. Ties are broken by face id, as in {@link ExactGallery}.
+   */
+  private List<GalleryMatch> best(
+      List<LeafReaderContext> leaves, int[] docs, float[] similarities, GalleryQuery query)
+      throws IOException {
+    int[] ranked = ExactRerank.ranked(similarities, query.k(), query.minSimilarity());
+    List<GalleryMatch> matches = new ArrayList<>(ranked.length);
+    for (int i : ranked) {
+      matches.add(match(leaves, docs[i], similarities[i]));
     }
+    if (ranked.length > query.k()) {
+      matches.sort(ExactGallery.BEST_FIRST);
+      return List.copyOf(matches.subList(0, query.k()));
+    }
+    return matches;
+  }
 
-    private void commitIfChanged() {
-        if (closed.get() || !writesLock.readLock().tryLock()) {
-            return; // a rebuild is running and commits itself
-        }
-        try {
-            if (writer.isOpen() && writer.hasUncommittedChanges()) {
-                writer.commit();
-            }
-        } catch (IOException | RuntimeException e) {
-            log.warn("gallery {}: background commit failed", path, e);
-        } finally {
-            writesLock.readLock().unlock();
-        }
-    }
+  private GalleryMatch match(List<LeafReaderContext> leaves, int doc, float similarity)
+      throws IOException {
+    LeafReaderContext leaf = leaves.get(ReaderUtil.subIndex(doc, leaves));
+    SegmentMatches matches = matchesOf(leaf.reader());
+    return matches != null
+        ? matches.match(doc - leaf.docBase, similarity)
+        : SegmentMatches.readOne(leaf.reader(), doc - leaf.docBase, similarity);
+  }
 
-    private ReentrantLock lockFace(String faceId) {
-        if (closed.get()) {
-            throw new IllegalStateException("gallery is closed");
-        }
-        writesLock.readLock().lock();
-        ReentrantLock lock = faceLocks[Math.floorMod(faceId.hashCode(), FACE_LOCK_STRIPES)];
-        lock.lock();
-        return lock;
+  /**
+   * The segment's {@link SegmentMatches}, read on first use and dropped when the segment's core closes; null for
+   * a reader without a core to key them on (not a plain segment).
+   */
+  private SegmentMatches matchesOf(LeafReader reader) throws IOException {
+    IndexReader.CacheHelper core = reader.getCoreCacheHelper();
+    if (core == null) {
+      return null;
     }
+    SegmentMatches cached = segmentMatches.get(core.getKey());
+    if (cached == null) {
+      cached = SegmentMatches.read(reader);
+      if (segmentMatches.putIfAbsent(core.getKey(), cached) == null) {
+        core.addClosedListener(segmentMatches::remove);
+      }
+    }
+    return cached;
+  }
 
-    private void unlock(ReentrantLock faceLock) {
-        faceLock.unlock();
-        writesLock.readLock().unlock();
+  @Override
+  public long count(String applicationId) {
+    IndexSearcher searcher = acquire();
+    try {
+      return searcher.count(new TermQuery(GalleryIndexLayout.tenantTerm(applicationId)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      release(searcher);
     }
+  }
 
-    private IndexSearcher acquire() {
-        try {
-            return searchers.acquire();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+  @Override
+  public long count(GalleryFilter filter) {
+    IndexSearcher searcher = acquire();
+    try {
+      return searcher.count(GalleryIndexLayout.filterQuery(filter));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      release(searcher);
     }
+  }
 
-    private void release(IndexSearcher searcher) {
-        try {
-            searchers.release(searcher);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+  /** All faces, all tenants. */
+  public long size() {
+    IndexSearcher searcher = acquire();
+    try {
+      return searcher.getIndexReader().numDocs();
+    } finally {
+      release(searcher);
     }
+  }
 
-    /**
-     * Closes the index without a final commit, as a crash would: for tests of the repair after open.
-     */
-    void crash() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        stopCommitter();
-        try {
-            searchers.close();
-            writer.rollback();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            closeQuietly();
-        }
+  @Override
+  public void rebuild(GalleryTruth truth) {
+    writesLock.writeLock().lock();
+    try {
+      long start = System.nanoTime();
+      writer.deleteAll();
+      long faces;
+      try (BulkIndexer indexer =
+          new BulkIndexer(writer, config.indexingThreads(), config.dimensions(), false)) {
+        truth.forEachFace(indexer::add);
+        faces = indexer.finish();
+      }
+      if (config.mergeAfterRebuild()) {
+        writer.forceMerge(1);
+      }
+      writer.commit();
+      searchers.maybeRefreshBlocking();
+      log.info(
+          "gallery {}: rebuilt {} faces in {} ms",
+          path,
+          faces,
+          (System.nanoTime() - start) / 1_000_000);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      writesLock.writeLock().unlock();
     }
+  }
 
-    @Override
-    public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
+  /**
+   * Streams the state of every live document from the current point-in-time searcher (doc values only, no
+   * vectors). A face id indexed twice, which a crash between a delete and an add could leave, is reported twice.
+   */
+  @Override
+  public void forEachState(Consumer<FaceState> action) {
+    IndexSearcher searcher = acquire();
+    try {
+      for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
+        LeafReader reader = leaf.reader();
+        Bits live = reader.getLiveDocs();
+        BinaryDocValues ids = DocValues.getBinary(reader, GalleryIndexLayout.FACE_ID);
+        NumericDocValues attrs = DocValues.getNumeric(reader, GalleryIndexLayout.ATTRS);
+        BinaryDocValues models = DocValues.getBinary(reader, GalleryIndexLayout.MODEL_ID);
+        for (int doc = ids.nextDoc(); doc != BinaryDocValues.NO_MORE_DOCS; doc = ids.nextDoc()) {
+          if (live != null && !live.get(doc)) {
+            continue;
+          }
+          if (!attrs.advanceExact(doc) || !models.advanceExact(doc)) {
+            throw new IllegalStateException("document " + doc + " lacks attrs or model_id");
+          }
+          action.accept(
+              new FaceState(
+                  ids.binaryValue().utf8ToString(),
+                  GalleryIndexLayout.flagsOf(attrs.longValue()),
+                  models.binaryValue().utf8ToString()));
         }
-        stopCommitter();
-        writesLock.writeLock().lock();
-        try {
-            searchers.close();
-            writer.close(); // commits
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            writesLock.writeLock().unlock();
-            closeQuietly();
-        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      release(searcher);
     }
+  }
 
-    /**
-     * Stops the background committer and waits for a commit in progress. Never interrupt it: a thread interrupted
-     * inside NIO I/O closes that channel, and when the channel is the index's {@code write.lock} (Lucene checks the
-     * lock with {@code FileChannel.size()} before writing files) the lock is lost ("FileLock invalidated by an
-     * external force").
-     */
-    private void stopCommitter() {
-        committer.shutdown();
-        try {
-            if (!committer.awaitTermination(60, TimeUnit.SECONDS)) {
-                log.warn("gallery {}: background commit still running after 60 s", path);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+  /**
+   * Rewrites every segment that holds deleted documents without them and commits, so that Lucene's files keep no
+   * trace of removed faces (a deleted document otherwise stays in its segment until a merge picks it). A merge
+   * already running when this starts carries the deletions made meanwhile into its new segment, so this repeats
+   * (up to 20 times, 100 ms apart) until no segment has deletions; false when some still had.
+   */
+  @Override
+  public boolean purgeRemoved() {
+    writesLock.readLock().lock();
+    try {
+      for (int attempt = 0; attempt < 20; attempt++) {
+        if (closed.get() || !writer.isOpen()) {
+          return false;
         }
-    }
-
-    private void closeQuietly() {
-        scan.close();
-        try {
-            directory.close();
-        } catch (IOException e) {
-            log.warn("gallery {}: closing the directory failed", path, e);
+        writer.forceMergeDeletes(true);
+        writer.commit(); // old segment files go once no commit and no open reader references them
+        searchers.maybeRefreshBlocking(); // releases the reader that still referenced them
+        if (!writer.hasDeletions()) {
+          return true;
         }
+        Thread.sleep(
+            100); // a running merge will finish and leave a segment with carried-over deletions
+      }
+      return false;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } finally {
+      writesLock.readLock().unlock();
     }
+  }
 
-    static java.util.concurrent.ThreadFactory daemonThreads(String name) {
-        return Thread.ofPlatform().name(name + "-", 0).daemon(true).factory();
+  /** Commits pending writes now (also done in the background and on close). */
+  @Override
+  public void commit() {
+    writesLock.readLock().lock();
+    try {
+      if (writer.hasUncommittedChanges()) {
+        writer.commit();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      writesLock.readLock().unlock();
     }
+  }
+
+  private void commitIfChanged() {
+    if (closed.get() || !writesLock.readLock().tryLock()) {
+      return; // a rebuild is running and commits itself
+    }
+    try {
+      if (writer.isOpen() && writer.hasUncommittedChanges()) {
+        writer.commit();
+      }
+    } catch (IOException | RuntimeException e) {
+      log.warn("gallery {}: background commit failed", path, e);
+    } finally {
+      writesLock.readLock().unlock();
+    }
+  }
+
+  private ReentrantLock lockFace(String faceId) {
+    if (closed.get()) {
+      throw new IllegalStateException("gallery is closed");
+    }
+    writesLock.readLock().lock();
+    ReentrantLock lock = faceLocks[Math.floorMod(faceId.hashCode(), FACE_LOCK_STRIPES)];
+    lock.lock();
+    return lock;
+  }
+
+  private void unlock(ReentrantLock faceLock) {
+    faceLock.unlock();
+    writesLock.readLock().unlock();
+  }
+
+  private IndexSearcher acquire() {
+    try {
+      return searchers.acquire();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void release(IndexSearcher searcher) {
+    try {
+      searchers.release(searcher);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Closes the index without a final commit, as a crash would: for tests of the repair after open.
+   */
+  void crash() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    stopCommitter();
+    try {
+      searchers.close();
+      writer.rollback();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      closeQuietly();
+    }
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    stopCommitter();
+    writesLock.writeLock().lock();
+    try {
+      searchers.close();
+      writer.close(); // commits
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      writesLock.writeLock().unlock();
+      closeQuietly();
+    }
+  }
+
+  /**
+   * Stops the background committer and waits for a commit in progress. Never interrupt it: a thread interrupted
+   * inside NIO I/O closes that channel, and when the channel is the index's {@code write.lock} (Lucene checks the
+   * lock with {@code FileChannel.size()} before writing files) the lock is lost ("FileLock invalidated by an
+   * external force").
+   */
+  private void stopCommitter() {
+    committer.shutdown();
+    try {
+      if (!committer.awaitTermination(60, TimeUnit.SECONDS)) {
+        log.warn("gallery {}: background commit still running after 60 s", path);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void closeQuietly() {
+    scan.close();
+    try {
+      directory.close();
+    } catch (IOException e) {
+      log.warn("gallery {}: closing the directory failed", path, e);
+    }
+  }
+
+  static java.util.concurrent.ThreadFactory daemonThreads(String name) {
+    return Thread.ofPlatform().name(name + "-", 0).daemon(true).factory();
+  }
 }

@@ -16,48 +16,70 @@ import java.util.Objects;
  * @param modelId  the id of the model that produced {@code embedding}
  */
 public record StoredFace(
-        String faceId,
-        String applicationId,
-        String ownerId,
-        FaceSource source,
-        boolean blocklisted,
-        boolean allowlisted,
-        boolean approved,
-        boolean searchable,
-        String modelId,
-        Instant createdAt,
-        float[] embedding) {
+    String faceId,
+    String applicationId,
+    String ownerId,
+    FaceSource source,
+    boolean blocklisted,
+    boolean allowlisted,
+    boolean approved,
+    boolean searchable,
+    String modelId,
+    Instant createdAt,
+    float[] embedding) {
 
-    public StoredFace {
-        Objects.requireNonNull(faceId, "faceId");
-        Objects.requireNonNull(applicationId, "applicationId");
-        Objects.requireNonNull(ownerId, "ownerId");
-        Objects.requireNonNull(source, "source");
-        Objects.requireNonNull(modelId, "modelId");
-        Objects.requireNonNull(createdAt, "createdAt");
-        Objects.requireNonNull(embedding, "embedding");
-    }
+  public StoredFace {
+    Objects.requireNonNull(faceId, "faceId");
+    Objects.requireNonNull(applicationId, "applicationId");
+    Objects.requireNonNull(ownerId, "ownerId");
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(modelId, "modelId");
+    Objects.requireNonNull(createdAt, "createdAt");
+    Objects.requireNonNull(embedding, "embedding");
+  }
 
-    public FaceFlags flags() {
-        return new FaceFlags(blocklisted, allowlisted, approved, searchable);
-    }
+  public FaceFlags flags() {
+    return new FaceFlags(blocklisted, allowlisted, approved, searchable);
+  }
 
-    /** This face with other flags. */
-    public StoredFace withFlags(FaceFlags flags) {
-        return new StoredFace(faceId, applicationId, ownerId, source, flags.blocklisted(), flags.allowlisted(),
-                flags.approved(), flags.searchable(), modelId, createdAt, embedding);
-    }
+  /** This face with other flags. */
+  public StoredFace withFlags(FaceFlags flags) {
+    return new StoredFace(
+        faceId,
+        applicationId,
+        ownerId,
+        source,
+        flags.blocklisted(),
+        flags.allowlisted(),
+        flags.approved(),
+        flags.searchable(),
+        modelId,
+        createdAt,
+        embedding);
+  }
 
-    /** The part of this face that a {@link GalleryReconciler} compares with a gallery's. */
-    public FaceState state() {
-        return new FaceState(faceId, flags(), modelId);
-    }
+  /** The part of this face that a {@link GalleryReconciler} compares with a gallery's. */
+  public FaceState state() {
+    return new FaceState(faceId, flags(), modelId);
+  }
 
-    @Override
-    public String toString() {
-        // Never print the embedding: it is biometric data.
-        return "StoredFace[faceId=" + faceId + ", applicationId=" + applicationId + ", ownerId=" + ownerId
-                + ", source=" + source.wireName() + ", flags=" + flags() + ", modelId=" + modelId + ", createdAt="
-                + createdAt + "]";
-    }
+  @Override
+  public String toString() {
+    // Never print the embedding: it is biometric data.
+    return "StoredFace[faceId="
+        + faceId
+        + ", applicationId="
+        + applicationId
+        + ", ownerId="
+        + ownerId
+        + ", source="
+        + source.wireName()
+        + ", flags="
+        + flags()
+        + ", modelId="
+        + modelId
+        + ", createdAt="
+        + createdAt
+        + "]";
+  }
 }

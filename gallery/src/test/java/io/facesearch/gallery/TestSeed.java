@@ -6,13 +6,13 @@ package io.facesearch.gallery;
  */
 final class TestSeed {
 
-    static final long PINNED = 20_260_127L;
+  static final long PINNED = 20_260_127L;
 
-    private TestSeed() {}
+  private TestSeed() {}
 
-    static long get(String test) {
-        long seed = Long.getLong("gallery.test.seed", PINNED);
-        System.out.println(test + ": seed=" + seed + " (replay with -Dgallery.test.seed=" + seed + ")");
-        return seed;
-    }
+  static long get(String test) {
+    long seed = Long.getLong("gallery.test.seed", PINNED);
+    System.out.println(test + ": seed=" + seed + " (replay with -Dgallery.test.seed=" + seed + ")");
+    return seed;
+  }
 }

@@ -17,7 +17,8 @@ import java.util.UUID;
 public final class AccountStore {
 
   /** A key as listed: never the key itself. */
-  public record KeyInfo(String id, String applicationId, String prefix, Instant createdAt, Instant revokedAt) {
+  public record KeyInfo(
+      String id, String applicationId, String prefix, Instant createdAt, Instant revokedAt) {
     public boolean active() {
       return revokedAt == null;
     }
@@ -44,13 +45,14 @@ public final class AccountStore {
    * otherwise does nothing.
    */
   public Optional<Bootstrap> bootstrapIfEmpty() {
-    return db.inTransaction(tx -> {
-      if (accounts.countApplications(tx) > 0) {
-        return Optional.empty();
-      }
-      Application app = insertApplication(tx, "Default organization", "Default application");
-      return Optional.of(new Bootstrap(app, insertKey(tx, app.id())));
-    });
+    return db.inTransaction(
+        tx -> {
+          if (accounts.countApplications(tx) > 0) {
+            return Optional.empty();
+          }
+          Application app = insertApplication(tx, "Default organization", "Default application");
+          return Optional.of(new Bootstrap(app, insertKey(tx, app.id())));
+        });
   }
 
   /** A new organization with one application (used by tests and, later, registration). */
@@ -59,12 +61,13 @@ public final class AccountStore {
   }
 
   public NewKey createKey(String applicationId) {
-    return db.inTransaction(tx -> {
-      if (accounts.application(tx, applicationId).isEmpty()) {
-        throw new IllegalArgumentException("no application " + applicationId);
-      }
-      return insertKey(tx, applicationId);
-    });
+    return db.inTransaction(
+        tx -> {
+          if (accounts.application(tx, applicationId).isEmpty()) {
+            throw new IllegalArgumentException("no application " + applicationId);
+          }
+          return insertKey(tx, applicationId);
+        });
   }
 
   /** Revokes the key with this id or listed prefix; false when none matches or it was already revoked. */
@@ -73,8 +76,14 @@ public final class AccountStore {
   }
 
   public List<KeyInfo> listKeys() {
-    return db.read(tx -> keys.all(tx).stream()
-        .map(k -> new KeyInfo(k.id(), k.applicationId(), k.prefix(), k.createdAt(), k.revokedAt())).toList());
+    return db.read(
+        tx ->
+            keys.all(tx).stream()
+                .map(
+                    k ->
+                        new KeyInfo(
+                            k.id(), k.applicationId(), k.prefix(), k.createdAt(), k.revokedAt()))
+                .toList());
   }
 
   /** The application an active key belongs to. */
@@ -83,7 +92,8 @@ public final class AccountStore {
       return Optional.empty();
     }
     String hash = ApiKey.sha256(key.strip());
-    return db.read(tx -> keys.applicationOfActiveKey(tx, hash).flatMap(id -> accounts.application(tx, id)))
+    return db.read(
+            tx -> keys.applicationOfActiveKey(tx, hash).flatMap(id -> accounts.application(tx, id)))
         .map(AccountStore::application);
   }
 
@@ -106,15 +116,24 @@ public final class AccountStore {
   }
 
   public void updateSettings(String applicationId, AppSettings settings) {
-    Accounts.Settings stored = new Accounts.Settings(
-        settings.operatorThreshold() ? settings.similarityThreshold() : 70, !settings.operatorThreshold(),
-        settings.allowMultipleFaces(), settings.searchApiSessions(), settings.autoBlocklistDeclined(),
-        settings.retentionDays(), settings.faceMatchDeclineThreshold(), settings.livenessDeclineThreshold(),
-        settings.ageDeclineThreshold(), settings.targetReviewRate(), settings.searchUnapprovedSessions());
-    db.inTransaction(tx -> {
-      accounts.updateSettings(tx, applicationId, stored);
-      return null;
-    });
+    Accounts.Settings stored =
+        new Accounts.Settings(
+            settings.operatorThreshold() ? settings.similarityThreshold() : 70,
+            !settings.operatorThreshold(),
+            settings.allowMultipleFaces(),
+            settings.searchApiSessions(),
+            settings.autoBlocklistDeclined(),
+            settings.retentionDays(),
+            settings.faceMatchDeclineThreshold(),
+            settings.livenessDeclineThreshold(),
+            settings.ageDeclineThreshold(),
+            settings.targetReviewRate(),
+            settings.searchUnapprovedSessions());
+    db.inTransaction(
+        tx -> {
+          accounts.updateSettings(tx, applicationId, stored);
+          return null;
+        });
   }
 
   /** A new organization with one application, in the caller's transaction. */
@@ -122,12 +141,34 @@ public final class AccountStore {
     Instant now = clock.instant();
     String orgId = UUID.randomUUID().toString();
     accounts.insertOrganization(tx, orgId, organizationName, now);
-    Application app = new Application(UUID.randomUUID().toString(), orgId, applicationName,
-        UUID.randomUUID().toString(), AppSettings.DEFAULTS);
+    Application app =
+        new Application(
+            UUID.randomUUID().toString(),
+            orgId,
+            applicationName,
+            UUID.randomUUID().toString(),
+            AppSettings.DEFAULTS);
     // similarity_threshold 70 is unused while threshold_automatic is 1 (its default)
-    accounts.insertApplication(tx, new Accounts.ApplicationRow(app.id(), orgId, applicationName, app.clientId(),
-        new Accounts.Settings(70, true, AppSettings.DEFAULTS.allowMultipleFaces(),
-            AppSettings.DEFAULTS.searchApiSessions(), false, 0, 0, 0, 0, 0, false)), now);
+    accounts.insertApplication(
+        tx,
+        new Accounts.ApplicationRow(
+            app.id(),
+            orgId,
+            applicationName,
+            app.clientId(),
+            new Accounts.Settings(
+                70,
+                true,
+                AppSettings.DEFAULTS.allowMultipleFaces(),
+                AppSettings.DEFAULTS.searchApiSessions(),
+                false,
+                0,
+                0,
+                0,
+                0,
+                0,
+                false)),
+        now);
     return app;
   }
 
@@ -135,16 +176,28 @@ public final class AccountStore {
   NewKey insertKey(Tx tx, String applicationId) {
     String key = ApiKey.generate();
     String id = UUID.randomUUID().toString();
-    keys.insert(tx, id, applicationId, ApiKey.listedPrefix(key), ApiKey.sha256(key), clock.instant());
+    keys.insert(
+        tx, id, applicationId, ApiKey.listedPrefix(key), ApiKey.sha256(key), clock.instant());
     return new NewKey(id, applicationId, key);
   }
 
   private static Application application(Accounts.ApplicationRow r) {
     Accounts.Settings s = r.settings();
-    return new Application(r.id(), r.organizationId(), r.name(), r.clientId(),
-        new AppSettings(s.thresholdAutomatic() ? AppSettings.AUTOMATIC : s.similarityThreshold(),
-            s.allowMultipleFaces(), s.searchApiSessions(), s.autoBlocklistDeclined(), s.retentionDays(),
-            s.faceMatchDeclineThreshold(), s.livenessDeclineThreshold(), s.ageDeclineThreshold(),
-            s.targetReviewRate(), s.searchUnapprovedSessions()));
+    return new Application(
+        r.id(),
+        r.organizationId(),
+        r.name(),
+        r.clientId(),
+        new AppSettings(
+            s.thresholdAutomatic() ? AppSettings.AUTOMATIC : s.similarityThreshold(),
+            s.allowMultipleFaces(),
+            s.searchApiSessions(),
+            s.autoBlocklistDeclined(),
+            s.retentionDays(),
+            s.faceMatchDeclineThreshold(),
+            s.livenessDeclineThreshold(),
+            s.ageDeclineThreshold(),
+            s.targetReviewRate(),
+            s.searchUnapprovedSessions()));
   }
 }

@@ -1,6 +1,5 @@
 package io.facesearch.accounts;
 
-
 /**
  * API key format and hashing. A key is {@code fsk_} and 40 base-62 characters (238 bits of randomness);
  * only its SHA-256 is stored, and its first 12 characters as a prefix for listing.

@@ -20,17 +20,26 @@ package io.facesearch.accounts;
  * @param searchUnapprovedSessions   true: sessions In Review or Declined are candidates too; false (the default, as
  *                                   Didit): only approved sessions and list entries are
  */
-public record AppSettings(double similarityThreshold, boolean allowMultipleFaces, boolean searchApiSessions,
-                          boolean autoBlocklistDeclined, int retentionDays, double faceMatchDeclineThreshold,
-                          double livenessDeclineThreshold, double ageDeclineThreshold, double targetReviewRate,
-                          boolean searchUnapprovedSessions) {
+public record AppSettings(
+    double similarityThreshold,
+    boolean allowMultipleFaces,
+    boolean searchApiSessions,
+    boolean autoBlocklistDeclined,
+    int retentionDays,
+    double faceMatchDeclineThreshold,
+    double livenessDeclineThreshold,
+    double ageDeclineThreshold,
+    double targetReviewRate,
+    boolean searchUnapprovedSessions) {
 
   /** similarityThreshold of an application whose threshold follows its gallery. */
   public static final double AUTOMATIC = Double.NaN;
+
   public static final double DEFAULT_TARGET_REVIEW_RATE = 0.01;
 
   public static final AppSettings DEFAULTS =
-      new AppSettings(AUTOMATIC, true, false, false, 0, 30, 30, 18, DEFAULT_TARGET_REVIEW_RATE, false);
+      new AppSettings(
+          AUTOMATIC, true, false, false, 0, 30, 30, 18, DEFAULT_TARGET_REVIEW_RATE, false);
 
   /** True when the operator set the threshold; false when it follows the gallery. */
   public boolean operatorThreshold() {
@@ -38,43 +47,100 @@ public record AppSettings(double similarityThreshold, boolean allowMultipleFaces
   }
 
   public AppSettings withSimilarityThreshold(double v) {
-    return new AppSettings(v, allowMultipleFaces, searchApiSessions, autoBlocklistDeclined, retentionDays,
-        faceMatchDeclineThreshold, livenessDeclineThreshold, ageDeclineThreshold, targetReviewRate,
+    return new AppSettings(
+        v,
+        allowMultipleFaces,
+        searchApiSessions,
+        autoBlocklistDeclined,
+        retentionDays,
+        faceMatchDeclineThreshold,
+        livenessDeclineThreshold,
+        ageDeclineThreshold,
+        targetReviewRate,
         searchUnapprovedSessions);
   }
 
   public AppSettings withAllowMultipleFaces(boolean v) {
-    return new AppSettings(similarityThreshold, v, searchApiSessions, autoBlocklistDeclined, retentionDays,
-        faceMatchDeclineThreshold, livenessDeclineThreshold, ageDeclineThreshold, targetReviewRate,
+    return new AppSettings(
+        similarityThreshold,
+        v,
+        searchApiSessions,
+        autoBlocklistDeclined,
+        retentionDays,
+        faceMatchDeclineThreshold,
+        livenessDeclineThreshold,
+        ageDeclineThreshold,
+        targetReviewRate,
         searchUnapprovedSessions);
   }
 
   public AppSettings withSearchApiSessions(boolean v) {
-    return new AppSettings(similarityThreshold, allowMultipleFaces, v, autoBlocklistDeclined, retentionDays,
-        faceMatchDeclineThreshold, livenessDeclineThreshold, ageDeclineThreshold, targetReviewRate,
+    return new AppSettings(
+        similarityThreshold,
+        allowMultipleFaces,
+        v,
+        autoBlocklistDeclined,
+        retentionDays,
+        faceMatchDeclineThreshold,
+        livenessDeclineThreshold,
+        ageDeclineThreshold,
+        targetReviewRate,
         searchUnapprovedSessions);
   }
 
   public AppSettings withAutoBlocklistDeclined(boolean v) {
-    return new AppSettings(similarityThreshold, allowMultipleFaces, searchApiSessions, v, retentionDays,
-        faceMatchDeclineThreshold, livenessDeclineThreshold, ageDeclineThreshold, targetReviewRate,
+    return new AppSettings(
+        similarityThreshold,
+        allowMultipleFaces,
+        searchApiSessions,
+        v,
+        retentionDays,
+        faceMatchDeclineThreshold,
+        livenessDeclineThreshold,
+        ageDeclineThreshold,
+        targetReviewRate,
         searchUnapprovedSessions);
   }
 
   public AppSettings withRetentionDays(int v) {
-    return new AppSettings(similarityThreshold, allowMultipleFaces, searchApiSessions, autoBlocklistDeclined, v,
-        faceMatchDeclineThreshold, livenessDeclineThreshold, ageDeclineThreshold, targetReviewRate,
+    return new AppSettings(
+        similarityThreshold,
+        allowMultipleFaces,
+        searchApiSessions,
+        autoBlocklistDeclined,
+        v,
+        faceMatchDeclineThreshold,
+        livenessDeclineThreshold,
+        ageDeclineThreshold,
+        targetReviewRate,
         searchUnapprovedSessions);
   }
 
   public AppSettings withTargetReviewRate(double v) {
-    return new AppSettings(similarityThreshold, allowMultipleFaces, searchApiSessions, autoBlocklistDeclined,
-        retentionDays, faceMatchDeclineThreshold, livenessDeclineThreshold, ageDeclineThreshold, v,
+    return new AppSettings(
+        similarityThreshold,
+        allowMultipleFaces,
+        searchApiSessions,
+        autoBlocklistDeclined,
+        retentionDays,
+        faceMatchDeclineThreshold,
+        livenessDeclineThreshold,
+        ageDeclineThreshold,
+        v,
         searchUnapprovedSessions);
   }
 
   public AppSettings withSearchUnapprovedSessions(boolean v) {
-    return new AppSettings(similarityThreshold, allowMultipleFaces, searchApiSessions, autoBlocklistDeclined,
-        retentionDays, faceMatchDeclineThreshold, livenessDeclineThreshold, ageDeclineThreshold, targetReviewRate, v);
+    return new AppSettings(
+        similarityThreshold,
+        allowMultipleFaces,
+        searchApiSessions,
+        autoBlocklistDeclined,
+        retentionDays,
+        faceMatchDeclineThreshold,
+        livenessDeclineThreshold,
+        ageDeclineThreshold,
+        targetReviewRate,
+        v);
   }
 }

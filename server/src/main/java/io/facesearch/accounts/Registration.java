@@ -38,14 +38,22 @@ import java.util.regex.Pattern;
 public final class Registration {
 
   /** What verification returns (the API key and tokens are shown once). */
-  public record Verified(String accessToken, String refreshToken, long expiresIn, String organizationId,
-                         String organizationName, Application application, String apiKey) {}
+  public record Verified(
+      String accessToken,
+      String refreshToken,
+      long expiresIn,
+      String organizationId,
+      String organizationName,
+      Application application,
+      String apiKey) {}
 
   static final int MAX_TRIES = 5;
   static final Duration CODE_LIFETIME = Duration.ofMinutes(15);
   static final Duration ACCESS_LIFETIME = Duration.ofHours(24); // Didit's expires_in: 86400
+
   /** Didit's wait between two resent codes. */
   static final Duration RESEND_COOLDOWN = Duration.ofSeconds(60);
+
   static final Duration REFRESH_LIFETIME = Duration.ofDays(30);
   private static final int BCRYPT_COST = 12;
   private static final Pattern EMAIL = Pattern.compile("^[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]{2,}$");
@@ -84,53 +92,76 @@ public final class Registration {
       throw new RegistrationException(errors);
     }
     Instant now = clock.instant();
-    // bcrypt outside the write transaction; the transaction re-checks that the hash compared is still the one stored.
-    // While an unverified address has an unexpired code, only the same password may ask for a new code. Otherwise a
-    // second registration of the address would set its own password, and the owner, entering the newest code, would
+    // bcrypt outside the write transaction; the transaction re-checks that the hash compared is
+    // still the one stored.
+    // While an unverified address has an unexpired code, only the same password may ask for a new
+    // code. Otherwise a
+    // second registration of the address would set its own password, and the owner, entering the
+    // newest code, would
     // verify an account the other party can sign in to.
     Optional<String> pendingHash = db.read(tx -> users.pendingPasswordHash(tx, email, now));
-    boolean samePassword = pendingHash.isPresent()
-        && BCrypt.verifyer().verify(password.toCharArray(), pendingHash.get().toCharArray()).verified;
+    boolean samePassword =
+        pendingHash.isPresent()
+            && BCrypt.verifyer()
+                .verify(password.toCharArray(), pendingHash.get().toCharArray())
+                .verified;
     String hash = BCrypt.withDefaults().hashToString(BCRYPT_COST, password.toCharArray());
     String code = Secrets.digits(6);
-    Outcome outcome = db.inTransaction(tx -> {
-      users.lockEmail(tx, email); // check-then-insert: nobody else decides for this address until we commit
-      Optional<Users.UserRow> user = users.byEmail(tx, email);
-      String userId;
-      if (user.isEmpty()) {
-        userId = UUID.randomUUID().toString();
-        users.insert(tx, userId, email, hash, null, null, now);
-      } else if (user.get().verifiedAt() != null) {
-        return Outcome.ALREADY_REGISTERED;
-      } else {
-        userId = user.get().id();
-        Optional<String> stillPending = users.pendingPasswordHash(tx, email, now);
-        if (stillPending.isPresent()) {
-          if (!samePassword || !stillPending.equals(pendingHash)) {
-            return Outcome.PENDING_WITH_ANOTHER_PASSWORD;
-          }
-          // the same person asking again: a new code, the password unchanged
-        } else {
-          users.setPasswordHash(tx, userId, hash);
-        }
-      }
-      replaceCode(tx, userId, code, now);
-      return Outcome.CODE_SENT;
-    });
+    Outcome outcome =
+        db.inTransaction(
+            tx -> {
+              users.lockEmail(
+                  tx,
+                  email); // check-then-insert: nobody else decides for this address until we commit
+              Optional<Users.UserRow> user = users.byEmail(tx, email);
+              String userId;
+              if (user.isEmpty()) {
+                userId = UUID.randomUUID().toString();
+                users.insert(tx, userId, email, hash, null, null, now);
+              } else if (user.get().verifiedAt() != null) {
+                return Outcome.ALREADY_REGISTERED;
+              } else {
+                userId = user.get().id();
+                Optional<String> stillPending = users.pendingPasswordHash(tx, email, now);
+                if (stillPending.isPresent()) {
+                  if (!samePassword || !stillPending.equals(pendingHash)) {
+                    return Outcome.PENDING_WITH_ANOTHER_PASSWORD;
+                  }
+                  // the same person asking again: a new code, the password unchanged
+                } else {
+                  users.setPasswordHash(tx, userId, hash);
+                }
+              }
+              replaceCode(tx, userId, code, now);
+              return Outcome.CODE_SENT;
+            });
     switch (outcome) {
-      case CODE_SENT -> mailer.send(email, "Your facesearch verification code",
-          "Your verification code is " + code + ". It is valid for 15 minutes.\n");
-      case ALREADY_REGISTERED -> mailer.send(email, "facesearch registration",
-          "Someone tried to register this address, which already has an account. If it was you, sign in instead.\n");
-      case PENDING_WITH_ANOTHER_PASSWORD -> mailer.send(email, "facesearch registration",
-          "Someone tried to register this address again, with another password, while an earlier registration is "
-              + "waiting for its code. Nothing was changed. If it was you, use the code sent earlier, or register "
-              + "again once it has expired (15 minutes after it was sent).\n");
+      case CODE_SENT ->
+          mailer.send(
+              email,
+              "Your facesearch verification code",
+              "Your verification code is " + code + ". It is valid for 15 minutes.\n");
+      case ALREADY_REGISTERED ->
+          mailer.send(
+              email,
+              "facesearch registration",
+              "Someone tried to register this address, which already has an account. If it was you, sign in instead.\n");
+      case PENDING_WITH_ANOTHER_PASSWORD ->
+          mailer.send(
+              email,
+              "facesearch registration",
+              "Someone tried to register this address again, with another password, while an earlier registration is "
+                  + "waiting for its code. Nothing was changed. If it was you, use the code sent earlier, or register "
+                  + "again once it has expired (15 minutes after it was sent).\n");
     }
   }
 
   /** What a registration did; every case answers the caller the same, only the mail differs. */
-  private enum Outcome { CODE_SENT, ALREADY_REGISTERED, PENDING_WITH_ANOTHER_PASSWORD }
+  private enum Outcome {
+    CODE_SENT,
+    ALREADY_REGISTERED,
+    PENDING_WITH_ANOTHER_PASSWORD
+  }
 
   public Verified verify(String rawEmail, String code) throws RegistrationException {
     String email = rawEmail == null ? "" : rawEmail.strip().toLowerCase(Locale.ROOT);
@@ -139,25 +170,31 @@ public final class Registration {
     }
     Instant now = clock.instant();
     // Empty when the code is wrong: the transaction still commits, so the failed try is counted.
-    java.util.Optional<Verified> outcome = db.inTransaction(tx -> {
-      users.lockEmail(tx, email); // the try counter and the code's use are read, then written
-      Optional<Users.UserRow> user = users.byEmail(tx, email);
-      if (user.isEmpty()) {
-        return java.util.Optional.<Verified>empty();
-      }
-      String userId = user.get().id();
-      Optional<Users.CodeRow> pending = users.newestUnusedCode(tx, userId);
-      if (pending.isEmpty() || pending.get().failedTries() >= MAX_TRIES || pending.get().expiresAt().isBefore(now)) {
-        return java.util.Optional.<Verified>empty();
-      }
-      if (!java.security.MessageDigest.isEqual(pending.get().codeSha256().getBytes(StandardCharsets.US_ASCII),
-          Secrets.sha256(code.strip()).getBytes(StandardCharsets.US_ASCII))) {
-        users.countFailedTry(tx, pending.get().id());
-        return java.util.Optional.<Verified>empty();
-      }
-      users.markCodeUsed(tx, pending.get().id(), now);
-      return java.util.Optional.of(createAccount(tx, userId, email, now));
-    });
+    java.util.Optional<Verified> outcome =
+        db.inTransaction(
+            tx -> {
+              users.lockEmail(
+                  tx, email); // the try counter and the code's use are read, then written
+              Optional<Users.UserRow> user = users.byEmail(tx, email);
+              if (user.isEmpty()) {
+                return java.util.Optional.<Verified>empty();
+              }
+              String userId = user.get().id();
+              Optional<Users.CodeRow> pending = users.newestUnusedCode(tx, userId);
+              if (pending.isEmpty()
+                  || pending.get().failedTries() >= MAX_TRIES
+                  || pending.get().expiresAt().isBefore(now)) {
+                return java.util.Optional.<Verified>empty();
+              }
+              if (!java.security.MessageDigest.isEqual(
+                  pending.get().codeSha256().getBytes(StandardCharsets.US_ASCII),
+                  Secrets.sha256(code.strip()).getBytes(StandardCharsets.US_ASCII))) {
+                users.countFailedTry(tx, pending.get().id());
+                return java.util.Optional.<Verified>empty();
+              }
+              users.markCodeUsed(tx, pending.get().id(), now);
+              return java.util.Optional.of(createAccount(tx, userId, email, now));
+            });
     return outcome.orElseThrow(() -> RegistrationException.of("code", "Invalid or expired code."));
   }
 
@@ -171,14 +208,16 @@ public final class Registration {
     AccountStore.NewKey key = accountStore.insertKey(tx, app.id());
     String access = issueToken(tx, "access", userId, app.organizationId(), now);
     String refresh = issueToken(tx, "refresh", userId, app.organizationId(), now);
-    return new Verified(access, refresh, ACCESS_LIFETIME.toSeconds(), app.organizationId(), email, app, key.key());
+    return new Verified(
+        access, refresh, ACCESS_LIFETIME.toSeconds(), app.organizationId(), email, app, key.key());
   }
 
   /**
    * Creates a verified console user for an existing organization (the operator's own, which is not created by
    * registration); same password policy. Fails when the address is taken.
    */
-  public void createUser(String rawEmail, String password, String organizationId) throws RegistrationException {
+  public void createUser(String rawEmail, String password, String organizationId)
+      throws RegistrationException {
     String email = rawEmail == null ? "" : rawEmail.strip().toLowerCase(Locale.ROOT);
     if (!EMAIL.matcher(email).matches()) {
       throw RegistrationException.of("email", "Enter a valid email address.");
@@ -188,23 +227,29 @@ public final class Registration {
       throw RegistrationException.of("password", problem);
     }
     String hash = BCrypt.withDefaults().hashToString(BCRYPT_COST, password.toCharArray());
-    boolean created = db.inTransaction(tx -> {
-      users.lockEmail(tx, email); // check-then-insert
-      if (users.byEmail(tx, email).isPresent()) {
-        return false;
-      }
-      Instant now = clock.instant();
-      users.insert(tx, UUID.randomUUID().toString(), email, hash, organizationId, now, now);
-      return true;
-    });
+    boolean created =
+        db.inTransaction(
+            tx -> {
+              users.lockEmail(tx, email); // check-then-insert
+              if (users.byEmail(tx, email).isPresent()) {
+                return false;
+              }
+              Instant now = clock.instant();
+              users.insert(tx, UUID.randomUUID().toString(), email, hash, organizationId, now, now);
+              return true;
+            });
     if (!created) {
       throw RegistrationException.of("email", "A user with this address exists.");
     }
   }
 
   /** Tokens of a signed-in user. */
-  public record Tokens(String accessToken, String refreshToken, long expiresIn, String organizationId,
-                       String organizationName) {}
+  public record Tokens(
+      String accessToken,
+      String refreshToken,
+      long expiresIn,
+      String organizationId,
+      String organizationName) {}
 
   /**
    * Didit's programmatic login: new tokens for a verified user's e-mail and password.
@@ -217,16 +262,22 @@ public final class Registration {
       throw RegistrationException.of("detail", "Invalid email or password.");
     }
     record User(String id, String hash, String organizationId) {}
-    Optional<User> user = db.read(tx -> users.byEmail(tx, email))
-        .map(u -> new User(u.id(), u.passwordHash(), u.organizationId()));
-    // a hash is checked even for an unknown address, so that timing does not tell which addresses exist
-    String hash = user.map(User::hash).orElse("$2a$12$C6UzMDM.H6dfI/f/IKxGhuUwbsCsnL1gRS4KbMcQ0kDr1mJcyoHqe");
-    boolean ok = BCrypt.verifyer().verify(password.toCharArray(), hash.toCharArray()).verified && user.isPresent();
+    Optional<User> user =
+        db.read(tx -> users.byEmail(tx, email))
+            .map(u -> new User(u.id(), u.passwordHash(), u.organizationId()));
+    // a hash is checked even for an unknown address, so that timing does not tell which addresses
+    // exist
+    String hash =
+        user.map(User::hash).orElse("$2a$12$C6UzMDM.H6dfI/f/IKxGhuUwbsCsnL1gRS4KbMcQ0kDr1mJcyoHqe");
+    boolean ok =
+        BCrypt.verifyer().verify(password.toCharArray(), hash.toCharArray()).verified
+            && user.isPresent();
     if (!ok) {
       throw RegistrationException.of("detail", "Invalid email or password.");
     }
     if (user.get().organizationId() == null) {
-      throw RegistrationException.of("detail", "Verify the email address first (verify-email, or resend-otp).");
+      throw RegistrationException.of(
+          "detail", "Verify the email address first (verify-email, or resend-otp).");
     }
     Instant now = clock.instant();
     return db.inTransaction(tx -> tokens(tx, user.get().id(), user.get().organizationId(), now));
@@ -239,16 +290,19 @@ public final class Registration {
     }
     Instant now = clock.instant();
     String hash = Secrets.sha256(refreshToken.strip());
-    return db.inTransaction(tx -> {
-      Optional<Users.TokenRow> token = users.unrevokedToken(tx, hash, "refresh");
-      if (token.isEmpty() || !token.get().expiresAt().isAfter(now)) {
-        return Optional.<Tokens>empty();
-      }
-      if (!users.revokeToken(tx, hash, now)) {
-        return Optional.<Tokens>empty(); // used up by a concurrent refresh: rotation gives one pair per token
-      }
-      return Optional.of(tokens(tx, token.get().userId(), token.get().organizationId(), now));
-    });
+    return db.inTransaction(
+        tx -> {
+          Optional<Users.TokenRow> token = users.unrevokedToken(tx, hash, "refresh");
+          if (token.isEmpty() || !token.get().expiresAt().isAfter(now)) {
+            return Optional.<Tokens>empty();
+          }
+          if (!users.revokeToken(tx, hash, now)) {
+            return Optional
+                .<Tokens>
+                    empty(); // used up by a concurrent refresh: rotation gives one pair per token
+          }
+          return Optional.of(tokens(tx, token.get().userId(), token.get().organizationId(), now));
+        });
   }
 
   private Tokens tokens(Tx tx, String userId, String organizationId, Instant now) {
@@ -266,21 +320,25 @@ public final class Registration {
     String email = rawEmail == null ? "" : rawEmail.strip().toLowerCase(Locale.ROOT);
     Instant now = clock.instant();
     String code = Secrets.digits(6);
-    boolean sent = db.inTransaction(tx -> {
-      users.lockEmail(tx, email); // the cooldown is read, then a code written
-      Optional<Users.UserRow> user = users.byEmail(tx, email);
-      if (user.isEmpty() || user.get().verifiedAt() != null) {
-        return false;
-      }
-      Optional<Instant> last = users.newestCodeIssuedAt(tx, user.get().id());
-      if (last.isPresent() && last.get().plus(RESEND_COOLDOWN).isAfter(now)) {
-        return false;
-      }
-      replaceCode(tx, user.get().id(), code, now);
-      return true;
-    });
+    boolean sent =
+        db.inTransaction(
+            tx -> {
+              users.lockEmail(tx, email); // the cooldown is read, then a code written
+              Optional<Users.UserRow> user = users.byEmail(tx, email);
+              if (user.isEmpty() || user.get().verifiedAt() != null) {
+                return false;
+              }
+              Optional<Instant> last = users.newestCodeIssuedAt(tx, user.get().id());
+              if (last.isPresent() && last.get().plus(RESEND_COOLDOWN).isAfter(now)) {
+                return false;
+              }
+              replaceCode(tx, user.get().id(), code, now);
+              return true;
+            });
     if (sent) {
-      mailer.send(email, "Your facesearch verification code",
+      mailer.send(
+          email,
+          "Your facesearch verification code",
           "Your verification code is " + code + ". It is valid for 15 minutes.\n");
     }
   }
@@ -292,15 +350,23 @@ public final class Registration {
     }
     Instant now = clock.instant();
     return db.read(tx -> users.unrevokedToken(tx, Secrets.sha256(token.strip()), "access"))
-        .filter(t -> t.expiresAt().isAfter(now)).map(Users.TokenRow::organizationId).orElse(null);
+        .filter(t -> t.expiresAt().isAfter(now))
+        .map(Users.TokenRow::organizationId)
+        .orElse(null);
   }
 
   /** A new token of {@code kind} (access or refresh), stored as its SHA-256; its lifetime starts {@code now}. */
   private String issueToken(Tx tx, String kind, String userId, String organizationId, Instant now) {
     boolean access = kind.equals("access");
     String token = Secrets.random(access ? "fsa_" : "fsr_", 40);
-    users.insertToken(tx, Secrets.sha256(token), kind, userId, organizationId,
-        now.plus(access ? ACCESS_LIFETIME : REFRESH_LIFETIME), now);
+    users.insertToken(
+        tx,
+        Secrets.sha256(token),
+        kind,
+        userId,
+        organizationId,
+        now.plus(access ? ACCESS_LIFETIME : REFRESH_LIFETIME),
+        now);
     return token;
   }
 
@@ -319,7 +385,8 @@ public final class Registration {
     if (tooLongForBcrypt(password)) {
       return "The password must be at most 72 bytes long in UTF-8 (72 letters and digits without accents).";
     }
-    if (!password.chars().anyMatch(Character::isUpperCase) || !password.chars().anyMatch(Character::isLowerCase)
+    if (!password.chars().anyMatch(Character::isUpperCase)
+        || !password.chars().anyMatch(Character::isLowerCase)
         || !password.chars().anyMatch(Character::isDigit)
         || password.chars().allMatch(Character::isLetterOrDigit)) {
       return "The password must contain an uppercase letter, a lowercase letter, a digit and a special character.";
@@ -332,6 +399,12 @@ public final class Registration {
 
   /** The user's one pending code becomes {@code code} (stored as its SHA-256), valid for {@link #CODE_LIFETIME}. */
   private void replaceCode(Tx tx, String userId, String code, Instant now) {
-    users.replaceCode(tx, UUID.randomUUID().toString(), userId, Secrets.sha256(code), now.plus(CODE_LIFETIME), now);
+    users.replaceCode(
+        tx,
+        UUID.randomUUID().toString(),
+        userId,
+        Secrets.sha256(code),
+        now.plus(CODE_LIFETIME),
+        now);
   }
 }

@@ -18,20 +18,34 @@ final class AccountsHandler {
 
   record ApplicationJson(String uuid, String name, String client_id, String api_key) {}
 
-  record VerifiedJson(String access_token, String refresh_token, long expires_in, OrganizationJson organization,
-                      ApplicationJson application) {}
+  record VerifiedJson(
+      String access_token,
+      String refresh_token,
+      long expires_in,
+      OrganizationJson organization,
+      ApplicationJson application) {}
 
   /** Didit's login and refresh answer. */
-  record TokensJson(String message, String access_token, String refresh_token, long expires_in,
-                    OrganizationJson organization) {}
+  record TokensJson(
+      String message,
+      String access_token,
+      String refresh_token,
+      long expires_in,
+      OrganizationJson organization) {}
 
   private final Registration registration;
   private final SlidingWindowLimiter perIp;
+
   /** Sign-ins and code resends per client IP: 20 a minute, against password guessing and mail floods. */
   private final SlidingWindowLimiter signIns;
+
   private final ObjectMapper json;
 
-  AccountsHandler(Registration registration, SlidingWindowLimiter perIp, ObjectMapper json, java.time.Clock clock) {
+  AccountsHandler(
+      Registration registration,
+      SlidingWindowLimiter perIp,
+      ObjectMapper json,
+      java.time.Clock clock) {
     this.registration = registration;
     this.perIp = perIp;
     this.json = json;
@@ -42,7 +56,8 @@ final class AccountsHandler {
     SlidingWindowLimiter.Decision d = perIp.acquire("ip:" + ctx.ip());
     RateLimitHeaders.set(ctx, d);
     if (!d.allowed()) {
-      throw ApiException.tooManyRequests("Too many registrations from this address. Try again later.");
+      throw ApiException.tooManyRequests(
+          "Too many registrations from this address. Try again later.");
     }
     JsonNode body = JsonBody.object(ctx, json);
     try {
@@ -52,8 +67,13 @@ final class AccountsHandler {
     }
     // Didit's answer, the same whether or not the address was new (the mail says which).
     String email = text(body, "email");
-    ctx.status(201).json(Map.of("message", "Registration successful. Check your email for the verification code.",
-        "email", email.strip().toLowerCase(java.util.Locale.ROOT)));
+    ctx.status(201)
+        .json(
+            Map.of(
+                "message",
+                "Registration successful. Check your email for the verification code.",
+                "email",
+                email.strip().toLowerCase(java.util.Locale.ROOT)));
   }
 
   /** {@code POST /auth/v2/programmatic/login/ {email, password}}: new tokens for a verified account. */
@@ -77,24 +97,38 @@ final class AccountsHandler {
       throw ApiException.invalidField("email", "This field is required.");
     }
     registration.resendCode(email);
-    ctx.json(Map.of("message", "If the address awaits verification, a new code has been sent to it.",
-        "email", email.strip().toLowerCase(java.util.Locale.ROOT)));
+    ctx.json(
+        Map.of(
+            "message",
+            "If the address awaits verification, a new code has been sent to it.",
+            "email",
+            email.strip().toLowerCase(java.util.Locale.ROOT)));
   }
 
   /** {@code POST /auth/v2/programmatic/refresh/ {refresh_token}}: new tokens; the refresh token is used up. */
   void refresh(Context ctx) {
     limit(ctx);
     JsonNode body = JsonBody.object(ctx, json);
-    String token = text(body, "refresh_token") != null ? text(body, "refresh_token") : text(body, "refresh");
+    String token =
+        text(body, "refresh_token") != null ? text(body, "refresh_token") : text(body, "refresh");
     if (token == null || token.isBlank()) {
       throw ApiException.invalidField("refresh_token", "This field is required.");
     }
-    ctx.json(tokens("Token refreshed.", registration.refresh(token)
-        .orElseThrow(() -> ApiException.unauthorized("Invalid or expired refresh token."))));
+    ctx.json(
+        tokens(
+            "Token refreshed.",
+            registration
+                .refresh(token)
+                .orElseThrow(
+                    () -> ApiException.unauthorized("Invalid or expired refresh token."))));
   }
 
   private static TokensJson tokens(String message, Registration.Tokens t) {
-    return new TokensJson(message, t.accessToken(), t.refreshToken(), t.expiresIn(),
+    return new TokensJson(
+        message,
+        t.accessToken(),
+        t.refreshToken(),
+        t.expiresIn(),
         new OrganizationJson(t.organizationId(), t.organizationName()));
   }
 
@@ -102,8 +136,8 @@ final class AccountsHandler {
     SlidingWindowLimiter.Decision d = signIns.acquire("ip:" + ctx.ip());
     RateLimitHeaders.set(ctx, d);
     if (!d.allowed()) {
-      throw ApiException.tooManyRequests("Request was throttled. Expected available in " + d.retryAfterSeconds()
-          + " seconds.");
+      throw ApiException.tooManyRequests(
+          "Request was throttled. Expected available in " + d.retryAfterSeconds() + " seconds.");
     }
   }
 
@@ -111,14 +145,21 @@ final class AccountsHandler {
     JsonNode body = JsonBody.object(ctx, json);
     try {
       Registration.Verified v = registration.verify(text(body, "email"), text(body, "code"));
-      ctx.json(new VerifiedJson(v.accessToken(), v.refreshToken(), v.expiresIn(),
-          new OrganizationJson(v.organizationId(), v.organizationName()),
-          new ApplicationJson(v.application().id(), v.application().name(), v.application().clientId(), v.apiKey())));
+      ctx.json(
+          new VerifiedJson(
+              v.accessToken(),
+              v.refreshToken(),
+              v.expiresIn(),
+              new OrganizationJson(v.organizationId(), v.organizationName()),
+              new ApplicationJson(
+                  v.application().id(),
+                  v.application().name(),
+                  v.application().clientId(),
+                  v.apiKey())));
     } catch (RegistrationException e) {
       throw ApiException.invalidFields(e.fieldErrors());
     }
   }
-
 
   private static String text(JsonNode body, String field) {
     JsonNode v = body.get(field);

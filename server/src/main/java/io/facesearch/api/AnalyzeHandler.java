@@ -24,7 +24,8 @@ final class AnalyzeHandler {
   /** One face of the answer. {@code bbox} is [x1, y1, x2, y2] in pixels of the image turned by best_angle. */
   record FaceJson(int[] bbox, double confidence, String age, String gender, int[][] landmarks) {}
 
-  record AnalyzeResponse(int width, int height, int best_angle, String embedding_model, List<FaceJson> faces) {}
+  record AnalyzeResponse(
+      int width, int height, int best_angle, String embedding_model, List<FaceJson> faces) {}
 
   private final FacePipeline pipeline;
   private final UploadReader uploads;
@@ -38,8 +39,9 @@ final class AnalyzeHandler {
 
   void handle(Context ctx) {
     if (credits.metered(Gate.application(ctx).organizationId())) {
-      throw ApiException.forbidden("POST /v1/analyze is for the operator's own applications; "
-          + "use POST /v3/age-estimation/.");
+      throw ApiException.forbidden(
+          "POST /v1/analyze is for the operator's own applications; "
+              + "use POST /v3/age-estimation/.");
     }
     BgrImage image = uploads.requiredImage(ctx, "image");
     boolean rotate = Forms.booleanField(ctx, "rotate_image", false);
@@ -48,8 +50,13 @@ final class AnalyzeHandler {
     for (Face face : analysis.faces()) {
       faces.add(toJson(face));
     }
-    ctx.json(new AnalyzeResponse(analysis.width(), analysis.height(), analysis.bestAngle(),
-        pipeline.embeddingModelId(), faces));
+    ctx.json(
+        new AnalyzeResponse(
+            analysis.width(),
+            analysis.height(),
+            analysis.bestAngle(),
+            pipeline.embeddingModelId(),
+            faces));
   }
 
   static FaceJson toJson(Face face) {
@@ -59,7 +66,11 @@ final class AnalyzeHandler {
     for (int i = 0; i < 5; i++) {
       points[i] = new int[] {Math.round(p.x(i)), Math.round(p.y(i))};
     }
-    return new FaceJson(Bbox.of(d), Math.round(d.confidence() * 10000) / 10000.0, face.ageGender().ageText(),
-        face.ageGender().gender().wireName(), points);
+    return new FaceJson(
+        Bbox.of(d),
+        Math.round(d.confidence() * 10000) / 10000.0,
+        face.ageGender().ageText(),
+        face.ageGender().gender().wireName(),
+        points);
   }
 }

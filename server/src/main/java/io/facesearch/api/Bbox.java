@@ -8,6 +8,11 @@ final class Bbox {
   private Bbox() {}
 
   static int[] of(Detection d) {
-    return new int[] {(int) Math.floor(d.x1()), (int) Math.floor(d.y1()), (int) Math.ceil(d.x2()), (int) Math.ceil(d.y2())};
+    return new int[] {
+      (int) Math.floor(d.x1()),
+      (int) Math.floor(d.y1()),
+      (int) Math.ceil(d.x2()),
+      (int) Math.ceil(d.y2())
+    };
   }
 }

@@ -34,23 +34,50 @@ final class CompanionHandler {
 
   record Image(List<Entity> entities, int best_angle) {}
 
-  record FaceMatch(String status, Double score, Image user_image, Image ref_image,
-                   List<FaceSearchJson.WarningJson> warnings) {}
+  record FaceMatch(
+      String status,
+      Double score,
+      Image user_image,
+      Image ref_image,
+      List<FaceSearchJson.WarningJson> warnings) {}
 
-  record FaceMatchResponse(String request_id, FaceMatch face_match, String vendor_data, JsonNode metadata,
-                           String created_at) {}
+  record FaceMatchResponse(
+      String request_id,
+      FaceMatch face_match,
+      String vendor_data,
+      JsonNode metadata,
+      String created_at) {}
 
-  record Liveness(String status, String method, Double score, Double face_quality, Double face_luminance,
-                  Image user_image, List<FaceSearchJson.WarningJson> warnings) {}
+  record Liveness(
+      String status,
+      String method,
+      Double score,
+      Double face_quality,
+      Double face_luminance,
+      Image user_image,
+      List<FaceSearchJson.WarningJson> warnings) {}
 
-  record LivenessResponse(String request_id, Liveness liveness, String vendor_data, JsonNode metadata,
-                          String created_at) {}
+  record LivenessResponse(
+      String request_id,
+      Liveness liveness,
+      String vendor_data,
+      JsonNode metadata,
+      String created_at) {}
 
-  record AgeEstimation(String status, String method, Double score, Double age_estimation, Image user_image,
-                       List<FaceSearchJson.WarningJson> warnings) {}
+  record AgeEstimation(
+      String status,
+      String method,
+      Double score,
+      Double age_estimation,
+      Image user_image,
+      List<FaceSearchJson.WarningJson> warnings) {}
 
-  record AgeResponse(String request_id, AgeEstimation age_estimation, String vendor_data, JsonNode metadata,
-                     String created_at) {}
+  record AgeResponse(
+      String request_id,
+      AgeEstimation age_estimation,
+      String vendor_data,
+      JsonNode metadata,
+      String created_at) {}
 
   /** What a call produced: the answer, its status, the upright photo to keep and the face to enroll (may be null). */
   private record Outcome(Record answer, SessionStatus status, BgrImage upright, Face enroll) {}
@@ -71,8 +98,14 @@ final class CompanionHandler {
   private final ObjectMapper json;
   private final Clock clock;
 
-  CompanionHandler(Companions companions, FaceSearchService service, UploadReader uploads, Credits credits,
-                   io.facesearch.billing.Prices prices, ObjectMapper json, Clock clock) {
+  CompanionHandler(
+      Companions companions,
+      FaceSearchService service,
+      UploadReader uploads,
+      Credits credits,
+      io.facesearch.billing.Prices prices,
+      ObjectMapper json,
+      Clock clock) {
     this.companions = companions;
     this.service = service;
     this.uploads = uploads;
@@ -84,52 +117,115 @@ final class CompanionHandler {
 
   void faceMatch(Context ctx) {
     Application app = Gate.application(ctx);
-    double threshold = percent(ctx, "face_match_score_decline_threshold", app.settings().faceMatchDeclineThreshold());
+    double threshold =
+        percent(
+            ctx, "face_match_score_decline_threshold", app.settings().faceMatchDeclineThreshold());
     boolean rotate = Forms.booleanField(ctx, "rotate_image", false);
     requireFile(ctx, "user_image");
     requireFile(ctx, "ref_image"); // required, as Didit's
-    billed(ctx, app, prices.faceMatch(), "face-match", call -> {
-      BgrImage user = uploads.requiredImage(ctx, "user_image");
-      BgrImage ref = uploads.requiredImage(ctx, "ref_image");
-      Companions.MatchOutcome m = companions.match(user, ref, rotate, threshold);
-      FaceMatchResponse answer = new FaceMatchResponse(call.requestId(), new FaceMatch(m.status().wireName(),
-          m.score(), image(m.user()), m.reference() == null ? null : image(m.reference()),
-          FaceSearchJson.warnings(m.warnings())), call.vendorData(), call.metadata(), call.createdAt().toString());
-      return new Outcome(answer, m.status(), user.rotateClockwise(m.user().bestAngle()), null);
-    });
+    billed(
+        ctx,
+        app,
+        prices.faceMatch(),
+        "face-match",
+        call -> {
+          BgrImage user = uploads.requiredImage(ctx, "user_image");
+          BgrImage ref = uploads.requiredImage(ctx, "ref_image");
+          Companions.MatchOutcome m = companions.match(user, ref, rotate, threshold);
+          FaceMatchResponse answer =
+              new FaceMatchResponse(
+                  call.requestId(),
+                  new FaceMatch(
+                      m.status().wireName(),
+                      m.score(),
+                      image(m.user()),
+                      m.reference() == null ? null : image(m.reference()),
+                      FaceSearchJson.warnings(m.warnings())),
+                  call.vendorData(),
+                  call.metadata(),
+                  call.createdAt().toString());
+          return new Outcome(answer, m.status(), user.rotateClockwise(m.user().bestAngle()), null);
+        });
   }
 
   void passiveLiveness(Context ctx) {
     Application app = Gate.application(ctx);
-    double threshold = percent(ctx, "face_liveness_score_decline_threshold", app.settings().livenessDeclineThreshold());
+    double threshold =
+        percent(
+            ctx,
+            "face_liveness_score_decline_threshold",
+            app.settings().livenessDeclineThreshold());
     boolean rotate = Forms.booleanField(ctx, "rotate_image", false);
     requireFile(ctx, "user_image");
-    billed(ctx, app, prices.passiveLiveness(), "passive-liveness", call -> {
-      BgrImage image = uploads.requiredImage(ctx, "user_image");
-      Companions.LivenessOutcome l = companions.liveness(app, image, rotate, threshold);
-      LivenessResponse answer = new LivenessResponse(call.requestId(), new Liveness(l.status().wireName(), "PASSIVE",
-          l.score(), l.faceQuality(), l.faceLuminance(), image(l.user()), FaceSearchJson.warnings(l.warnings())),
-          call.vendorData(), call.metadata(), call.createdAt().toString());
-      // Only a live face joins the gallery: a declined call (a spoof, a blocklisted face) is saved but not enrolled.
-      return new Outcome(answer, l.status(), image.rotateClockwise(l.user().bestAngle()),
-          l.status() == SessionStatus.APPROVED && l.user().hasFace() ? l.user().largestFace() : null);
-    });
+    billed(
+        ctx,
+        app,
+        prices.passiveLiveness(),
+        "passive-liveness",
+        call -> {
+          BgrImage image = uploads.requiredImage(ctx, "user_image");
+          Companions.LivenessOutcome l = companions.liveness(app, image, rotate, threshold);
+          LivenessResponse answer =
+              new LivenessResponse(
+                  call.requestId(),
+                  new Liveness(
+                      l.status().wireName(),
+                      "PASSIVE",
+                      l.score(),
+                      l.faceQuality(),
+                      l.faceLuminance(),
+                      image(l.user()),
+                      FaceSearchJson.warnings(l.warnings())),
+                  call.vendorData(),
+                  call.metadata(),
+                  call.createdAt().toString());
+          // Only a live face joins the gallery: a declined call (a spoof, a blocklisted face) is
+          // saved but not enrolled.
+          return new Outcome(
+              answer,
+              l.status(),
+              image.rotateClockwise(l.user().bestAngle()),
+              l.status() == SessionStatus.APPROVED && l.user().hasFace()
+                  ? l.user().largestFace()
+                  : null);
+        });
   }
 
   void ageEstimation(Context ctx) {
     Application app = Gate.application(ctx);
-    double threshold = number(ctx, "age_estimation_decline_threshold", app.settings().ageDeclineThreshold(), 0, 130);
-    double liveness = percent(ctx, "face_liveness_score_decline_threshold", app.settings().livenessDeclineThreshold());
+    double threshold =
+        number(
+            ctx, "age_estimation_decline_threshold", app.settings().ageDeclineThreshold(), 0, 130);
+    double liveness =
+        percent(
+            ctx,
+            "face_liveness_score_decline_threshold",
+            app.settings().livenessDeclineThreshold());
     boolean rotate = Forms.booleanField(ctx, "rotate_image", false);
     requireFile(ctx, "user_image");
-    billed(ctx, app, prices.ageEstimation(), "age-estimation", call -> {
-      BgrImage image = uploads.requiredImage(ctx, "user_image");
-      Companions.AgeOutcome a = companions.age(image, rotate, threshold, liveness);
-      AgeResponse answer = new AgeResponse(call.requestId(), new AgeEstimation(a.status().wireName(), "PASSIVE",
-          a.livenessScore(), a.age(), image(a.user()), FaceSearchJson.warnings(a.warnings())), call.vendorData(),
-          call.metadata(), call.createdAt().toString());
-      return new Outcome(answer, a.status(), image.rotateClockwise(a.user().bestAngle()), null);
-    });
+    billed(
+        ctx,
+        app,
+        prices.ageEstimation(),
+        "age-estimation",
+        call -> {
+          BgrImage image = uploads.requiredImage(ctx, "user_image");
+          Companions.AgeOutcome a = companions.age(image, rotate, threshold, liveness);
+          AgeResponse answer =
+              new AgeResponse(
+                  call.requestId(),
+                  new AgeEstimation(
+                      a.status().wireName(),
+                      "PASSIVE",
+                      a.livenessScore(),
+                      a.age(),
+                      image(a.user()),
+                      FaceSearchJson.warnings(a.warnings())),
+                  call.vendorData(),
+                  call.metadata(),
+                  call.createdAt().toString());
+          return new Outcome(answer, a.status(), image.rotateClockwise(a.user().bestAngle()), null);
+        });
   }
 
   /**
@@ -152,8 +248,17 @@ final class CompanionHandler {
       Outcome outcome = work.run(call);
       String body = json.writeValueAsString(outcome.answer());
       if (save) {
-        service.saveCompanionCall(app, outcome.upright(), call.requestId(), call.createdAt(), outcome.status(),
-            vendorData, body, outcome.enroll(), hold, endpoint);
+        service.saveCompanionCall(
+            app,
+            outcome.upright(),
+            call.requestId(),
+            call.createdAt(),
+            outcome.status(),
+            vendorData,
+            body,
+            outcome.enroll(),
+            hold,
+            endpoint);
       } else {
         credits.chargeAlone(hold, endpoint, call.requestId());
       }
@@ -174,8 +279,12 @@ final class CompanionHandler {
 
   private static Entity entity(Face face) {
     Detection d = face.detection();
-    return new Entity(Math.round(face.ageGender().age() * 100) / 100.0, Bbox.of(d),
-        Math.round(d.confidence() * 10000) / 10000.0, face.ageGender().gender().wireName(), null);
+    return new Entity(
+        Math.round(face.ageGender().age() * 100) / 100.0,
+        Bbox.of(d),
+        Math.round(d.confidence() * 10000) / 10000.0,
+        face.ageGender().gender().wireName(),
+        null);
   }
 
   private static void requireFile(Context ctx, String field) {
@@ -196,7 +305,8 @@ final class CompanionHandler {
     try {
       double v = Double.parseDouble(raw.strip());
       if (!(v >= min && v <= max)) {
-        throw ApiException.invalidField(field, "Ensure this value is between " + (int) min + " and " + (int) max + ".");
+        throw ApiException.invalidField(
+            field, "Ensure this value is between " + (int) min + " and " + (int) max + ".");
       }
       return v;
     } catch (NumberFormatException e) {

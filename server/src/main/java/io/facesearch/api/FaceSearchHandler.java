@@ -28,8 +28,14 @@ final class FaceSearchHandler {
   private final Credits credits;
   private final Prices prices;
 
-  FaceSearchHandler(FaceSearchService service, UploadReader uploads, SignedUrls urls, ObjectMapper json, Origins origins,
-                    Credits credits, Prices prices) {
+  FaceSearchHandler(
+      FaceSearchService service,
+      UploadReader uploads,
+      SignedUrls urls,
+      ObjectMapper json,
+      Origins origins,
+      Credits credits,
+      Prices prices) {
     this.origins = origins;
     this.credits = credits;
     this.prices = prices;
@@ -43,7 +49,10 @@ final class FaceSearchHandler {
     Application app = Gate.application(ctx);
     // Validate every field before any work: an invalid request stores and charges nothing.
     String rawType = ctx.formParam("search_type");
-    SearchType type = rawType == null || rawType.isBlank() ? SearchType.MOST_SIMILAR : SearchType.fromWire(rawType.strip());
+    SearchType type =
+        rawType == null || rawType.isBlank()
+            ? SearchType.MOST_SIMILAR
+            : SearchType.fromWire(rawType.strip());
     if (type == null) {
       throw ApiException.invalidField("search_type", "\"" + rawType + "\" is not a valid choice.");
     }
@@ -56,7 +65,8 @@ final class FaceSearchHandler {
     }
     Credits.Hold hold;
     try {
-      hold = credits.reserve(app.organizationId(), prices.faceSearch()); // before any image processing
+      hold =
+          credits.reserve(app.organizationId(), prices.faceSearch()); // before any image processing
     } catch (InsufficientCreditsException e) {
       throw ApiException.forbidden(e.getMessage());
     }
@@ -64,9 +74,16 @@ final class FaceSearchHandler {
     try {
       BgrImage image = uploads.requiredImage(ctx, "user_image");
       FaceSearchService.Result result = service.search(app, image, type, rotate);
-      String body = json.writeValueAsString(FaceSearchJson.of(result, vendorData, metadata, urls, origins.of(ctx)));
+      String body =
+          json.writeValueAsString(
+              FaceSearchJson.of(result, vendorData, metadata, urls, origins.of(ctx)));
       if (save) {
-        service.saveAsApiSession(app, image.rotateClockwise(result.analysis().bestAngle()), result, vendorData, body,
+        service.saveAsApiSession(
+            app,
+            image.rotateClockwise(result.analysis().bestAngle()),
+            result,
+            vendorData,
+            body,
             hold);
       } else {
         credits.chargeAlone(hold, "face-search", result.requestId());
@@ -88,8 +105,10 @@ final class FaceSearchHandler {
     }
     JsonNode node;
     try {
-      node = json.reader().with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-          .readTree(raw);
+      node =
+          json.reader()
+              .with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+              .readTree(raw);
     } catch (java.io.IOException e) {
       throw ApiException.invalidField("metadata", "Value must be valid JSON.");
     }

@@ -32,7 +32,8 @@ final class Forms {
       return null;
     }
     if (tooLong(raw)) {
-      throw ApiException.invalidField(name, "Ensure this field has no more than " + MAX_TEXT + " characters.");
+      throw ApiException.invalidField(
+          name, "Ensure this field has no more than " + MAX_TEXT + " characters.");
     }
     return raw;
   }
@@ -55,7 +56,9 @@ final class Forms {
         return Instant.parse(raw.strip());
       } catch (DateTimeParseException e2) {
         try {
-          return java.time.LocalDate.parse(raw.strip()).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+          return java.time.LocalDate.parse(raw.strip())
+              .atStartOfDay(java.time.ZoneOffset.UTC)
+              .toInstant();
         } catch (DateTimeParseException e3) {
           throw ApiException.invalidField(name, "Enter a valid ISO 8601 date-time.");
         }

@@ -1,10 +1,10 @@
 package io.facesearch.api;
 
-import io.facesearch.metrics.Metrics;
 import io.facesearch.accounts.AccountStore;
 import io.facesearch.accounts.ApiKey;
 import io.facesearch.accounts.Application;
 import io.facesearch.accounts.Registration;
+import io.facesearch.metrics.Metrics;
 import io.facesearch.ratelimit.SlidingWindowLimiter;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
@@ -30,8 +30,12 @@ final class Gate {
   private final SlidingWindowLimiter writes;
   private final SlidingWindowLimiter reads;
 
-  Gate(AccountStore accounts, Registration registration, SlidingWindowLimiter writes, SlidingWindowLimiter reads,
-       Metrics metrics) {
+  Gate(
+      AccountStore accounts,
+      Registration registration,
+      SlidingWindowLimiter writes,
+      SlidingWindowLimiter reads,
+      Metrics metrics) {
     this.metrics = metrics;
     this.accounts = accounts;
     this.registration = registration;
@@ -44,18 +48,22 @@ final class Gate {
     if (ctx.path().startsWith("/v3/images/")) {
       return;
     }
-    boolean write = ctx.method() == HandlerType.POST || ctx.method() == HandlerType.PATCH
-        || ctx.method() == HandlerType.DELETE || ctx.method() == HandlerType.PUT;
+    boolean write =
+        ctx.method() == HandlerType.POST
+            || ctx.method() == HandlerType.PATCH
+            || ctx.method() == HandlerType.DELETE
+            || ctx.method() == HandlerType.PUT;
     Caller caller;
     try {
       caller = identify(ctx);
     } catch (ApiException unauthorized) {
-      // Unauthenticated calls count against their client address, and carry the headers as every answer does.
+      // Unauthenticated calls count against their client address, and carry the headers as every
+      // answer does.
       SlidingWindowLimiter.Decision d = (write ? writes : reads).acquire("ip:" + ctx.ip());
       RateLimitHeaders.set(ctx, d);
       if (!d.allowed()) {
-        throw ApiException.tooManyRequests("Request was throttled. Expected available in " + d.retryAfterSeconds()
-            + " seconds.");
+        throw ApiException.tooManyRequests(
+            "Request was throttled. Expected available in " + d.retryAfterSeconds() + " seconds.");
       }
       throw unauthorized;
     }
@@ -64,15 +72,18 @@ final class Gate {
     RateLimitHeaders.set(ctx, d);
     if (!d.allowed()) {
       metrics.rateLimitRefusal(write ? "writes" : "reads");
-      throw ApiException.tooManyRequests("Request was throttled. Expected available in " + d.retryAfterSeconds()
-          + " seconds.");
+      throw ApiException.tooManyRequests(
+          "Request was throttled. Expected available in " + d.retryAfterSeconds() + " seconds.");
     }
   }
 
   private Caller identify(Context ctx) {
     String key = ctx.header("x-api-key");
     if (key != null && !key.isBlank()) {
-      Application app = accounts.authenticate(key).orElseThrow(() -> ApiException.unauthorized("Invalid API key."));
+      Application app =
+          accounts
+              .authenticate(key)
+              .orElseThrow(() -> ApiException.unauthorized("Invalid API key."));
       return new Caller(app, app.organizationId(), "key:" + ApiKey.sha256(key.strip()));
     }
     String auth = ctx.header("Authorization");

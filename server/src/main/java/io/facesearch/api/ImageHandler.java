@@ -34,7 +34,8 @@ final class ImageHandler {
     }
     byte[] bytes;
     try {
-      bytes = images.read(app, sessionId).orElseThrow(() -> ApiException.notFound("Image not found."));
+      bytes =
+          images.read(app, sessionId).orElseThrow(() -> ApiException.notFound("Image not found."));
     } catch (IllegalArgumentException notAnId) {
       throw ApiException.forbidden("Invalid or expired image URL.");
     }

@@ -15,8 +15,12 @@ final class JsonBody {
     JsonNode node;
     try {
       // Trailing content after the object ({"a":1} garbage) is malformed, not ignored.
-      // The raw bytes: JSON is UTF-8 (RFC 8259), whatever charset the Content-Type claims (a bogus one was a 500).
-      node = json.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(ctx.bodyAsBytes());
+      // The raw bytes: JSON is UTF-8 (RFC 8259), whatever charset the Content-Type claims (a bogus
+      // one was a 500).
+      node =
+          json.reader()
+              .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+              .readTree(ctx.bodyAsBytes());
     } catch (IOException e) {
       throw ApiException.badRequest("Malformed JSON.");
     }
@@ -36,7 +40,8 @@ final class JsonBody {
       throw ApiException.invalidField(field, "Not a valid string.");
     }
     if (Forms.tooLong(value.asText())) {
-      throw ApiException.invalidField(field, "Ensure this field has no more than " + Forms.MAX_TEXT + " characters.");
+      throw ApiException.invalidField(
+          field, "Ensure this field has no more than " + Forms.MAX_TEXT + " characters.");
     }
     return value.asText();
   }

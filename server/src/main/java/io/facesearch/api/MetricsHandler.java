@@ -1,18 +1,12 @@
 package io.facesearch.api;
 
-import io.facesearch.services.Services;
 import io.facesearch.accounts.Application;
 import io.facesearch.services.Services;
 import io.javalin.http.Context;
-import io.facesearch.services.Services;
 import java.net.InetAddress;
-import io.facesearch.services.Services;
 import java.net.UnknownHostException;
-import io.facesearch.services.Services;
 import java.util.LinkedHashMap;
-import io.facesearch.services.Services;
 import java.util.Map;
-import io.facesearch.services.Services;
 import java.util.Optional;
 
 /**

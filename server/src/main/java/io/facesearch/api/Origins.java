@@ -13,7 +13,8 @@ final class Origins {
   private final String publicUrl;
 
   Origins(String publicUrl) {
-    this.publicUrl = publicUrl == null || publicUrl.isBlank() ? null : publicUrl.replaceAll("/+$", "");
+    this.publicUrl =
+        publicUrl == null || publicUrl.isBlank() ? null : publicUrl.replaceAll("/+$", "");
   }
 
   String of(Context ctx) {

@@ -25,7 +25,9 @@ final class Pagination {
   private Pagination() {}
 
   static Window window(Context ctx, int defaultLimit) {
-    return new Window(number(ctx, "limit", defaultLimit, 1, MAX_LIMIT), number(ctx, "offset", 0, 0, Integer.MAX_VALUE));
+    return new Window(
+        number(ctx, "limit", defaultLimit, 1, MAX_LIMIT),
+        number(ctx, "offset", 0, 0, Integer.MAX_VALUE));
   }
 
   /** A page of an in-memory list (default limit 25, as Didit's lists). */
@@ -38,19 +40,27 @@ final class Pagination {
 
   /** The answer for {@code results}, the window {@code w} of {@code count} items. */
   static <T> PageJson<T> page(Context ctx, Window w, long count, List<T> results) {
-    String next = w.offset() + w.limit() < count ? url(ctx, w.limit(), w.offset() + w.limit()) : null;
-    String previous = w.offset() <= 0 ? null : url(ctx, w.limit(), Math.max(0, w.offset() - w.limit()));
+    String next =
+        w.offset() + w.limit() < count ? url(ctx, w.limit(), w.offset() + w.limit()) : null;
+    String previous =
+        w.offset() <= 0 ? null : url(ctx, w.limit(), Math.max(0, w.offset() - w.limit()));
     return new PageJson<>(count, next, previous, results);
   }
 
   private static String url(Context ctx, int limit, int offset) {
     String host = ctx.header("Host");
-    String base = ctx.scheme() + "://" + (host == null || host.isBlank() ? ctx.host() : host) + ctx.path();
-    String others = ctx.queryParamMap().entrySet().stream()
-        .filter(e -> !e.getKey().equals("limit") && !e.getKey().equals("offset"))
-        .flatMap(e -> e.getValue().stream().map(v -> encode(e.getKey()) + "=" + encode(v)))
-        .collect(Collectors.joining("&"));
-    return base + "?" + (others.isEmpty() ? "" : others + "&") + "limit=" + limit
+    String base =
+        ctx.scheme() + "://" + (host == null || host.isBlank() ? ctx.host() : host) + ctx.path();
+    String others =
+        ctx.queryParamMap().entrySet().stream()
+            .filter(e -> !e.getKey().equals("limit") && !e.getKey().equals("offset"))
+            .flatMap(e -> e.getValue().stream().map(v -> encode(e.getKey()) + "=" + encode(v)))
+            .collect(Collectors.joining("&"));
+    return base
+        + "?"
+        + (others.isEmpty() ? "" : others + "&")
+        + "limit="
+        + limit
         + (offset > 0 ? "&offset=" + offset : "");
   }
 
@@ -66,12 +76,12 @@ final class Pagination {
     try {
       int v = Integer.parseInt(raw.strip());
       if (v < min) {
-        throw ApiException.invalidField(name, "Ensure this value is greater than or equal to " + min + ".");
+        throw ApiException.invalidField(
+            name, "Ensure this value is greater than or equal to " + min + ".");
       }
       return Math.min(v, max);
     } catch (NumberFormatException e) {
       throw ApiException.invalidField(name, "A valid integer is required.");
     }
   }
-
 }

@@ -19,10 +19,20 @@ import org.eclipse.jetty.util.Callback;
 final class ProtocolErrorHandler extends ErrorHandler {
 
   @Override
-  protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
-      Callback callback) throws IOException {
-    int status = code == HttpStatus.HTTP_VERSION_NOT_SUPPORTED_505 ? HttpStatus.BAD_REQUEST_400 : code;
-    String detail = status == HttpStatus.BAD_REQUEST_400 ? "Malformed HTTP request." : HttpStatus.getMessage(status);
+  protected void generateResponse(
+      Request request,
+      Response response,
+      int code,
+      String message,
+      Throwable cause,
+      Callback callback)
+      throws IOException {
+    int status =
+        code == HttpStatus.HTTP_VERSION_NOT_SUPPORTED_505 ? HttpStatus.BAD_REQUEST_400 : code;
+    String detail =
+        status == HttpStatus.BAD_REQUEST_400
+            ? "Malformed HTTP request."
+            : HttpStatus.getMessage(status);
     byte[] body = ("{\"detail\":\"" + detail + "\"}").getBytes(StandardCharsets.UTF_8);
     response.setStatus(status);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");

@@ -27,10 +27,22 @@ final class ReviewHandler {
    * check here: those are null), plus facesearch's {@code session_type}, {@code status_reason} and
    * {@code verification_date}.
    */
-  record SessionJson(String session_id, String session_kind, long session_number, String session_url,
-                     String portrait_image, String document_type, String full_name, String country, String status,
-                     String vendor_data, String created_at, List<String> features, String session_type,
-                     String status_reason, String verification_date) {}
+  record SessionJson(
+      String session_id,
+      String session_kind,
+      long session_number,
+      String session_url,
+      String portrait_image,
+      String document_type,
+      String full_name,
+      String country,
+      String status,
+      String vendor_data,
+      String created_at,
+      List<String> features,
+      String session_type,
+      String status_reason,
+      String verification_date) {}
 
   /** Didit's default page size of the session list. */
   static final int DEFAULT_LIMIT = 50;
@@ -59,7 +71,8 @@ final class ReviewHandler {
       for (String one : status.split(",")) {
         SessionStatus st = SessionStatus.fromWire(one);
         if (st == null) {
-          throw ApiException.invalidField("status", "\"" + one.strip() + "\" is not a valid choice.");
+          throw ApiException.invalidField(
+              "status", "\"" + one.strip() + "\" is not a valid choice.");
         }
         statuses.add(st);
       }
@@ -70,10 +83,21 @@ final class ReviewHandler {
       throw ApiException.invalidField("session_type", "\"" + source + "\" is not a valid choice.");
     }
     Pagination.Window w = Pagination.window(ctx, DEFAULT_LIMIT);
-    SessionReview.Page p = review.listFrom(app, new SessionReview.Filter(null, ctx.queryParam("vendor_data"),
-        instantParam(ctx, "date_from", false), instantParam(ctx, "date_to", true), type, statuses), w.offset(),
-        w.limit());
-    ctx.json(Pagination.page(ctx, w, p.total(), p.sessions().stream().map(ReviewHandler::json).toList()));
+    SessionReview.Page p =
+        review.listFrom(
+            app,
+            new SessionReview.Filter(
+                null,
+                ctx.queryParam("vendor_data"),
+                instantParam(ctx, "date_from", false),
+                instantParam(ctx, "date_to", true),
+                type,
+                statuses),
+            w.offset(),
+            w.limit());
+    ctx.json(
+        Pagination.page(
+            ctx, w, p.total(), p.sessions().stream().map(ReviewHandler::json).toList()));
   }
 
   void updateStatus(Context ctx) {
@@ -82,12 +106,15 @@ final class ReviewHandler {
     String raw = body.path("new_status").asText(null);
     SessionStatus status = SessionStatus.fromWire(raw);
     if (status == null) {
-      throw ApiException.invalidField("new_status", raw == null ? "This field is required."
-          : "\"" + raw + "\" is not a valid choice.");
+      throw ApiException.invalidField(
+          "new_status",
+          raw == null ? "This field is required." : "\"" + raw + "\" is not a valid choice.");
     }
     String comment = JsonBody.text(body, "comment");
-    Session s = review.updateStatus(app, ctx.pathParam("session_id"), status, comment)
-        .orElseThrow(() -> ApiException.notFound("Session not found."));
+    Session s =
+        review
+            .updateStatus(app, ctx.pathParam("session_id"), status, comment)
+            .orElseThrow(() -> ApiException.notFound("Session not found."));
     ctx.json(json(s));
   }
 
@@ -126,16 +153,29 @@ final class ReviewHandler {
     }
     switch (review.setBlocklisted(app, sessionId, blocklisted)) {
       case NO_SUCH_SESSION -> throw ApiException.notFound("Session not found.");
-      case NO_FACE -> throw ApiException.invalidField("session_id", "This session has no face to blocklist.");
+      case NO_FACE ->
+          throw ApiException.invalidField("session_id", "This session has no face to blocklist.");
       case DONE -> ctx.json(Map.of("message", message));
     }
   }
 
   static SessionJson json(Session s) {
-    return new SessionJson(s.id(), "user", s.sessionNumber(), null, null, s.documentType(), s.name(), null,
-        s.status().wireName(), s.vendorData(), s.createdAt().toString(),
+    return new SessionJson(
+        s.id(),
+        "user",
+        s.sessionNumber(),
+        null,
+        null,
+        s.documentType(),
+        s.name(),
+        null,
+        s.status().wireName(),
+        s.vendorData(),
+        s.createdAt().toString(),
         features(s),
-        s.type().dbName(), s.statusReason(), s.verificationDate().toString());
+        s.type().dbName(),
+        s.statusReason(),
+        s.verificationDate().toString());
   }
 
   private static List<String> features(Session s) {
@@ -156,7 +196,9 @@ final class ReviewHandler {
     try {
       if (raw.length() == 10) {
         java.time.LocalDate day = java.time.LocalDate.parse(raw);
-        return (wholeDay ? day.plusDays(1) : day).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+        return (wholeDay ? day.plusDays(1) : day)
+            .atStartOfDay(java.time.ZoneOffset.UTC)
+            .toInstant();
       }
       return java.time.OffsetDateTime.parse(raw).toInstant();
     } catch (DateTimeParseException e) {

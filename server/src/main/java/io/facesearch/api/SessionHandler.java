@@ -28,7 +28,11 @@ final class SessionHandler {
   private final ObjectMapper json;
   private final Clock clock;
 
-  SessionHandler(FaceSearchService service, UploadReader uploads, SessionReview review, ObjectMapper json,
+  SessionHandler(
+      FaceSearchService service,
+      UploadReader uploads,
+      SessionReview review,
+      ObjectMapper json,
       Clock clock) {
     this.service = service;
     this.uploads = uploads;
@@ -40,18 +44,31 @@ final class SessionHandler {
   void enroll(Context ctx) {
     Application app = Gate.application(ctx);
     String rawStatus = ctx.formParam("status");
-    SessionStatus status = rawStatus == null || rawStatus.isBlank() ? SessionStatus.APPROVED : SessionStatus.fromWire(rawStatus);
+    SessionStatus status =
+        rawStatus == null || rawStatus.isBlank()
+            ? SessionStatus.APPROVED
+            : SessionStatus.fromWire(rawStatus);
     if (status == null) {
       throw ApiException.invalidField("status", "\"" + rawStatus + "\" is not a valid choice.");
     }
-    boolean rotate = Forms.booleanField(ctx, "rotate_image", false); // refused when malformed, as on every route
+    boolean rotate =
+        Forms.booleanField(ctx, "rotate_image", false); // refused when malformed, as on every route
     Instant verified = Forms.instant(ctx, "verification_date");
-    if (verified != null && verified.isAfter(clock.instant().plus(Duration.ofDays(1)))) { // a day for time zones
-      throw ApiException.invalidField("verification_date", "The verification date cannot be in the future.");
+    if (verified != null
+        && verified.isAfter(clock.instant().plus(Duration.ofDays(1)))) { // a day for time zones
+      throw ApiException.invalidField(
+          "verification_date", "The verification date cannot be in the future.");
     }
-    var enrollment = new FaceSearchService.Enrollment(Forms.text(ctx, "vendor_data"), status,
-        verified, Forms.text(ctx, "name"), Forms.text(ctx, "document_type"),
-        Forms.text(ctx, "document_number"), FaceSource.SESSION, null);
+    var enrollment =
+        new FaceSearchService.Enrollment(
+            Forms.text(ctx, "vendor_data"),
+            status,
+            verified,
+            Forms.text(ctx, "name"),
+            Forms.text(ctx, "document_type"),
+            Forms.text(ctx, "document_number"),
+            FaceSource.SESSION,
+            null);
     BgrImage image = uploads.requiredImage(ctx, "user_image");
     try {
       Session s = service.enroll(app, image, enrollment, rotate);

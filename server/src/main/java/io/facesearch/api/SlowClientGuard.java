@@ -12,8 +12,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.HttpParser;
 import org.eclipse.jetty.io.EndPoint;
-import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.AbstractConnector;
+import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.internal.HttpConnection;
 import org.eclipse.jetty.util.Callback;
@@ -46,9 +46,14 @@ final class SlowClientGuard extends AbstractLifeCycle {
   private static final byte[] TIMEOUT_ANSWER;
 
   static {
-    byte[] body = "{\"detail\":\"Request timeout: the request was sent too slowly.\"}".getBytes(StandardCharsets.UTF_8);
-    String head = "HTTP/1.1 408 Request Timeout\r\nContent-Type: application/json\r\nConnection: close\r\n"
-        + "Content-Length: " + body.length + "\r\n\r\n";
+    byte[] body =
+        "{\"detail\":\"Request timeout: the request was sent too slowly.\"}"
+            .getBytes(StandardCharsets.UTF_8);
+    String head =
+        "HTTP/1.1 408 Request Timeout\r\nContent-Type: application/json\r\nConnection: close\r\n"
+            + "Content-Length: "
+            + body.length
+            + "\r\n\r\n";
     byte[] h = head.getBytes(StandardCharsets.ISO_8859_1);
     TIMEOUT_ANSWER = new byte[h.length + body.length];
     System.arraycopy(h, 0, TIMEOUT_ANSWER, 0, h.length);
@@ -84,7 +89,9 @@ final class SlowClientGuard extends AbstractLifeCycle {
 
   @Override
   protected void doStart() {
-    timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("slow-client-guard").factory());
+    timer =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("slow-client-guard").factory());
     long ms = tick.toMillis();
     timer.scheduleWithFixedDelay(this::check, ms, ms, TimeUnit.MILLISECONDS);
   }
@@ -117,7 +124,8 @@ final class SlowClientGuard extends AbstractLifeCycle {
 
   private void inspect(EndPoint endPoint, HttpConnection http, long now) {
     HttpParser.State state = http.getParser().getState();
-    boolean midRequest = state != HttpParser.State.START && state.ordinal() < HttpParser.State.CONTENT_END.ordinal();
+    boolean midRequest =
+        state != HttpParser.State.START && state.ordinal() < HttpParser.State.CONTENT_END.ordinal();
     if (!midRequest || !endPoint.isOpen()) {
       receiving.remove(endPoint);
       return;
@@ -131,11 +139,16 @@ final class SlowClientGuard extends AbstractLifeCycle {
     p.lastBytes = bytes;
     double waited = p.waitingTicks * (tick.toNanos() / 1e9);
     boolean inHeaders = state.ordinal() < HttpParser.State.CONTENT.ordinal();
-    boolean tooSlow = waited >= limits.grace().toSeconds() && p.bytesWhileWaiting < limits.minBytesPerSecond() * waited;
+    boolean tooSlow =
+        waited >= limits.grace().toSeconds()
+            && p.bytesWhileWaiting < limits.minBytesPerSecond() * waited;
     boolean headersTooLong = inHeaders && now - p.startNanos > limits.headerTimeout().toNanos();
     if (tooSlow || headersTooLong) {
       receiving.remove(endPoint);
-      LOG.info("cut a slow client after {} s ({} bytes while waiting, {})", Math.round(waited), p.bytesWhileWaiting,
+      LOG.info(
+          "cut a slow client after {} s ({} bytes while waiting, {})",
+          Math.round(waited),
+          p.bytesWhileWaiting,
           inHeaders ? "headers" : "body");
       cut(endPoint);
     }
@@ -143,7 +156,8 @@ final class SlowClientGuard extends AbstractLifeCycle {
 
   private static void cut(EndPoint endPoint) {
     try {
-      endPoint.write(Callback.from(endPoint::close, x -> endPoint.close()), ByteBuffer.wrap(TIMEOUT_ANSWER));
+      endPoint.write(
+          Callback.from(endPoint::close, x -> endPoint.close()), ByteBuffer.wrap(TIMEOUT_ANSWER));
     } catch (RuntimeException writePending) {
       endPoint.close();
     }

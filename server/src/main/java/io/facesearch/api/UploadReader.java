@@ -25,7 +25,8 @@ final class UploadReader {
       throw ApiException.invalidField(field, "This field is required.");
     }
     if (file.size() > maxBytes) {
-      throw ApiException.invalidField(field, "The file is larger than " + (maxBytes / 1_000_000) + " MB.");
+      throw ApiException.invalidField(
+          field, "The file is larger than " + (maxBytes / 1_000_000) + " MB.");
     }
     byte[] bytes;
     try (InputStream in = file.content()) {

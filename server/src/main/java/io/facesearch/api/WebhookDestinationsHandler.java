@@ -16,9 +16,16 @@ import java.util.List;
  */
 final class WebhookDestinationsHandler {
 
-  record DestinationJson(String uuid, String label, String url, boolean enabled, String webhook_version,
-                         List<String> subscribed_events, String secret_shared_key, String created_at,
-                         String updated_at) {}
+  record DestinationJson(
+      String uuid,
+      String label,
+      String url,
+      boolean enabled,
+      String webhook_version,
+      List<String> subscribed_events,
+      String secret_shared_key,
+      String created_at,
+      String updated_at) {}
 
   private final Webhooks webhooks;
   private final ObjectMapper json;
@@ -30,8 +37,12 @@ final class WebhookDestinationsHandler {
 
   void list(Context ctx) {
     Application app = Gate.application(ctx);
-    ctx.json(Pagination.page(ctx, webhooks.destinations(app.id()).stream().map(WebhookDestinationsHandler::json)
-        .toList()));
+    ctx.json(
+        Pagination.page(
+            ctx,
+            webhooks.destinations(app.id()).stream()
+                .map(WebhookDestinationsHandler::json)
+                .toList()));
   }
 
   void create(Context ctx) {
@@ -42,15 +53,21 @@ final class WebhookDestinationsHandler {
 
   void get(Context ctx) {
     Application app = Gate.application(ctx);
-    ctx.json(json(webhooks.destination(app.id(), ctx.pathParam("destination_uuid"))
-        .orElseThrow(() -> ApiException.notFound("Not found."))));
+    ctx.json(
+        json(
+            webhooks
+                .destination(app.id(), ctx.pathParam("destination_uuid"))
+                .orElseThrow(() -> ApiException.notFound("Not found."))));
   }
 
   void update(Context ctx) {
     Application app = Gate.application(ctx);
     Webhooks.DestinationChange change = change(app, JsonBody.object(ctx, json), false);
-    ctx.json(json(webhooks.updateDestination(app.id(), ctx.pathParam("destination_uuid"), change)
-        .orElseThrow(() -> ApiException.notFound("Not found."))));
+    ctx.json(
+        json(
+            webhooks
+                .updateDestination(app.id(), ctx.pathParam("destination_uuid"), change)
+                .orElseThrow(() -> ApiException.notFound("Not found."))));
   }
 
   void delete(Context ctx) {
@@ -73,12 +90,14 @@ final class WebhookDestinationsHandler {
       } catch (IllegalArgumentException e) {
         throw ApiException.invalidField("url", "Enter a valid URL.");
       }
-      if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+      if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+          || uri.getHost() == null) {
         throw ApiException.invalidField("url", "Enter a valid URL.");
       }
       String problem = webhooks.targetProblem(app.id(), uri.toString());
       if (problem != null) {
-        throw ApiException.invalidField("url", "This URL cannot receive webhooks: " + problem + ".");
+        throw ApiException.invalidField(
+            "url", "This URL cannot receive webhooks: " + problem + ".");
       }
       url = uri.toString();
     }
@@ -88,7 +107,8 @@ final class WebhookDestinationsHandler {
     }
     String version = JsonBody.text(body, "webhook_version");
     if (version != null && !List.of("v1", "v2", "v3").contains(version)) {
-      throw ApiException.invalidField("webhook_version", "\"" + version + "\" is not a valid choice.");
+      throw ApiException.invalidField(
+          "webhook_version", "\"" + version + "\" is not a valid choice.");
     }
     List<String> events = null;
     JsonNode subscribed = body.get("subscribed_events");
@@ -99,20 +119,37 @@ final class WebhookDestinationsHandler {
       events = new ArrayList<>();
       for (JsonNode e : subscribed) {
         if (!e.isTextual() || !Webhooks.EVENTS.contains(e.asText())) {
-          throw ApiException.invalidField("subscribed_events", "\"" + e.asText() + "\" is not a valid choice ("
-              + String.join(", ", Webhooks.EVENTS) + ").");
+          throw ApiException.invalidField(
+              "subscribed_events",
+              "\""
+                  + e.asText()
+                  + "\" is not a valid choice ("
+                  + String.join(", ", Webhooks.EVENTS)
+                  + ").");
         }
         if (!events.contains(e.asText())) {
           events.add(e.asText());
         }
       }
     }
-    return new Webhooks.DestinationChange(JsonBody.text(body, "label"), url,
-        enabled == null || enabled.isNull() ? null : enabled.asBoolean(), version, events);
+    return new Webhooks.DestinationChange(
+        JsonBody.text(body, "label"),
+        url,
+        enabled == null || enabled.isNull() ? null : enabled.asBoolean(),
+        version,
+        events);
   }
 
   private static DestinationJson json(Webhooks.Destination d) {
-    return new DestinationJson(d.uuid(), d.label(), d.url(), d.enabled(), d.webhookVersion(), d.subscribedEvents(),
-        d.secretSharedKey(), d.createdAt().toString(), d.updatedAt().toString());
+    return new DestinationJson(
+        d.uuid(),
+        d.label(),
+        d.url(),
+        d.enabled(),
+        d.webhookVersion(),
+        d.subscribedEvents(),
+        d.secretSharedKey(),
+        d.createdAt().toString(),
+        d.updatedAt().toString());
   }
 }

@@ -1,22 +1,15 @@
 package io.facesearch.app;
 
-import io.facesearch.enrollment.Enrollments;
-import io.facesearch.enrollment.ModelMismatchException;
-import io.facesearch.enrollment.OutboxDrain;
-import io.facesearch.enrollment.Reembedding;
-import io.facesearch.store.Faces;
-import io.facesearch.store.GalleryOutbox;
-import io.facesearch.store.ImportKeys;
-import io.facesearch.store.ListEntries;
-import io.facesearch.store.Sessions;
-import java.util.function.UnaryOperator;
-import org.slf4j.LoggerFactory;
 import io.facesearch.accounts.AccountStore;
 import io.facesearch.accounts.Registration;
 import io.facesearch.api.FaceSearchApp;
 import io.facesearch.billing.Credits;
 import io.facesearch.billing.OperatorApproval;
 import io.facesearch.console.ConsoleRoutes;
+import io.facesearch.enrollment.Enrollments;
+import io.facesearch.enrollment.ModelMismatchException;
+import io.facesearch.enrollment.OutboxDrain;
+import io.facesearch.enrollment.Reembedding;
 import io.facesearch.gallery.Gallery;
 import io.facesearch.gallery.GalleryReconciler;
 import io.facesearch.gallery.LuceneGallery;
@@ -34,6 +27,11 @@ import io.facesearch.sessions.Retention;
 import io.facesearch.sessions.SessionReview;
 import io.facesearch.store.Database;
 import io.facesearch.store.FaceStore;
+import io.facesearch.store.Faces;
+import io.facesearch.store.GalleryOutbox;
+import io.facesearch.store.ImportKeys;
+import io.facesearch.store.ListEntries;
+import io.facesearch.store.Sessions;
 import io.facesearch.store.StoreException;
 import io.facesearch.webhooks.SecretBox;
 import io.facesearch.webhooks.Webhooks;
@@ -48,6 +46,7 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -91,8 +90,10 @@ public final class Node implements AutoCloseable {
     this.accounts = new AccountStore(db, clock);
     this.credits = new Credits(db, clock);
     this.topUps = new OperatorApproval(db, credits, clock);
-    this.outbox = new Outbox(db, settings.smtp() == null ? null : new SmtpMailer(settings.smtp()), clock);
-    this.registration = new Registration(db, outbox, credits, settings.prices().freeCredits(), clock);
+    this.outbox =
+        new Outbox(db, settings.smtp() == null ? null : new SmtpMailer(settings.smtp()), clock);
+    this.registration =
+        new Registration(db, outbox, credits, settings.prices().freeCredits(), clock);
     this.webhooks = new Webhooks(db, new SecretBox(serverSecret), clock, metrics);
   }
 
@@ -146,7 +147,8 @@ public final class Node implements AutoCloseable {
    * injects failures with it). Refuses faces of another embedding model ({@link ModelMismatchException}); the gallery
    * outbox left by an earlier run is applied before this returns.
    */
-  public synchronized Services services(FacePipeline pipeline, UnaryOperator<Gallery> galleryAround) {
+  public synchronized Services services(
+      FacePipeline pipeline, UnaryOperator<Gallery> galleryAround) {
     if (services != null) {
       if (services.pipeline() != pipeline) {
         throw new IllegalStateException("this node's services already run on another pipeline");
@@ -157,24 +159,58 @@ public final class Node implements AutoCloseable {
     ModelMismatchException.check(db.read(faceRows::countByModel), pipeline.embeddingModelId());
     FaceStore faces = new FaceStore(db, faceRows);
     Sessions sessions = new Sessions();
-    Gallery gallery = galleryAround.apply(
-        new TimedGallery(LuceneGallery.open(galleryDir(), faces, settings.gallery()), metrics));
-    new GalleryReconciler(gallery, faces).reconcile(); // the writes the index missed (a crash, a failed write)
+    Gallery gallery =
+        galleryAround.apply(
+            new TimedGallery(LuceneGallery.open(galleryDir(), faces, settings.gallery()), metrics));
+    new GalleryReconciler(gallery, faces)
+        .reconcile(); // the writes the index missed (a crash, a failed write)
     pipeline.observe(metrics);
     ImageStore images = new ImageStore(settings.dataDir());
     SignedUrls urls = new SignedUrls(serverSecret, clock);
     Enrollments enrollments = new Enrollments(db, faceRows, new GalleryOutbox(), gallery, clock);
-    SessionReview review = new SessionReview(db, sessions, faceRows, enrollments, gallery, images, webhooks, clock);
+    SessionReview review =
+        new SessionReview(db, sessions, faceRows, enrollments, gallery, images, webhooks, clock);
     ListEntries listRows = new ListEntries();
-    FaceSearchService search = new FaceSearchService(pipeline, gallery, db, sessions, listRows, new ImportKeys(),
-        enrollments, images, credits, webhooks, clock);
+    FaceSearchService search =
+        new FaceSearchService(
+            pipeline,
+            gallery,
+            db,
+            sessions,
+            listRows,
+            new ImportKeys(),
+            enrollments,
+            images,
+            credits,
+            webhooks,
+            clock);
     if (enrollments.drain().failed() > 0) {
-      LoggerFactory.getLogger(Node.class).warn(
-          "the gallery refused pending changes at start; the background drain retries them");
+      LoggerFactory.getLogger(Node.class)
+          .warn("the gallery refused pending changes at start; the background drain retries them");
     }
-    FaceLists lists = new FaceLists(db, listRows, faceRows, enrollments, search, review, images, clock);
-    services = new Services(pipeline, db, accounts, sessions, faces, enrollments, gallery, images, urls, credits,
-        settings.prices(), topUps, outbox, registration, review, lists, webhooks, search, metrics);
+    FaceLists lists =
+        new FaceLists(db, listRows, faceRows, enrollments, search, review, images, clock);
+    services =
+        new Services(
+            pipeline,
+            db,
+            accounts,
+            sessions,
+            faces,
+            enrollments,
+            gallery,
+            images,
+            urls,
+            credits,
+            settings.prices(),
+            topUps,
+            outbox,
+            registration,
+            review,
+            lists,
+            webhooks,
+            search,
+            metrics);
     return services;
   }
 
@@ -190,7 +226,9 @@ public final class Node implements AutoCloseable {
   public synchronized Javalin httpApp() {
     if (app == null) {
       Services s = services();
-      app = FaceSearchApp.create(s, settings.publicUrl(), settings.limits(), clock, ConsoleRoutes.build(s, clock));
+      app =
+          FaceSearchApp.create(
+              s, settings.publicUrl(), settings.limits(), clock, ConsoleRoutes.build(s, clock));
     }
     return app;
   }
@@ -204,13 +242,17 @@ public final class Node implements AutoCloseable {
       return;
     }
     Services s = services();
-    background = Executors.newScheduledThreadPool(2, Thread.ofPlatform().daemon().name("background-", 0).factory());
+    background =
+        Executors.newScheduledThreadPool(
+            2, Thread.ofPlatform().daemon().name("background-", 0).factory());
     Retention retention = new Retention(s.accounts(), s.review(), clock);
     every(background, "webhook delivery", Duration.ofSeconds(1), s.webhooks()::deliverDue);
     every(background, "retention", Duration.ofHours(1), retention::runOnce);
-    // Erasures (API, console, retention) become physical within a minute: WAL truncated, gallery segments rewritten.
+    // Erasures (API, console, retention) become physical within a minute: WAL truncated, gallery
+    // segments rewritten.
     every(background, "erasure purge", Duration.ofMinutes(1), s.review()::purgeErased);
-    // Changes saved while the gallery failed reach it here (the request that made them already answered).
+    // Changes saved while the gallery failed reach it here (the request that made them already
+    // answered).
     galleryDrain = new OutboxDrain(s.enrollments(), settings.galleryRetry(), Duration.ofMinutes(5));
     galleryDrain.start(background);
   }
@@ -226,8 +268,15 @@ public final class Node implements AutoCloseable {
     try (LuceneGallery gallery = LuceneGallery.open(galleryDir(), faces)) {
       Enrollments enrollments = new Enrollments(db, faceRows, new GalleryOutbox(), gallery, clock);
       enrollments.drain();
-      Reembedding.Report report = new Reembedding(db, faceRows, new ListEntries(),
-          new ImageStore(settings.dataDir()), enrollments, pipeline).run(removeWithoutImage);
+      Reembedding.Report report =
+          new Reembedding(
+                  db,
+                  faceRows,
+                  new ListEntries(),
+                  new ImageStore(settings.dataDir()),
+                  enrollments,
+                  pipeline)
+              .run(removeWithoutImage);
       gallery.rebuild(faces);
       return report;
     }
@@ -266,14 +315,19 @@ public final class Node implements AutoCloseable {
   }
 
   /** Runs {@code task} repeatedly, first after one period; a failed pass is logged and the next one still runs. */
-  private static void every(ScheduledExecutorService executor, String what, Duration period, Runnable task) {
-    executor.scheduleWithFixedDelay(() -> {
-      try {
-        task.run();
-      } catch (RuntimeException e) {
-        LoggerFactory.getLogger(Node.class).warn("{} pass failed: {}", what, e.getMessage());
-      }
-    }, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+  private static void every(
+      ScheduledExecutorService executor, String what, Duration period, Runnable task) {
+    executor.scheduleWithFixedDelay(
+        () -> {
+          try {
+            task.run();
+          } catch (RuntimeException e) {
+            LoggerFactory.getLogger(Node.class).warn("{} pass failed: {}", what, e.getMessage());
+          }
+        },
+        period.toMillis(),
+        period.toMillis(),
+        TimeUnit.MILLISECONDS);
   }
 
   /** The data folder's 32-byte server secret (signs image URLs, encrypts webhook secrets); created at first open. */

@@ -12,16 +12,27 @@ import java.time.Duration;
  * public origin. {@code smtp} null: no SMTP, mail goes to the outbox; {@code publicUrl} null: absolute URLs are built
  * from each request's Host.
  */
-public record NodeSettings(Path dataDir, Prices prices, SmtpSettings smtp, LuceneGalleryConfig gallery,
-                           FaceSearchApp.Limits limits, String publicUrl, Duration galleryRetry) {
+public record NodeSettings(
+    Path dataDir,
+    Prices prices,
+    SmtpSettings smtp,
+    LuceneGalleryConfig gallery,
+    FaceSearchApp.Limits limits,
+    String publicUrl,
+    Duration galleryRetry) {
 
   /** How often, by default, gallery changes that failed are retried (doubling after each failed pass). */
   public static final Duration DEFAULT_GALLERY_RETRY = Duration.ofSeconds(5);
 
   /** The defaults on {@code dataDir}: default prices and limits, SMTP from the environment, no public URL. */
   public static NodeSettings of(Path dataDir) {
-    return new NodeSettings(dataDir, Prices.DEFAULTS, SmtpSettings.fromEnvironment(), LuceneGalleryConfig.defaults(),
-        FaceSearchApp.Limits.DEFAULTS, null,
+    return new NodeSettings(
+        dataDir,
+        Prices.DEFAULTS,
+        SmtpSettings.fromEnvironment(),
+        LuceneGalleryConfig.defaults(),
+        FaceSearchApp.Limits.DEFAULTS,
+        null,
         DEFAULT_GALLERY_RETRY);
   }
 

@@ -33,7 +33,8 @@ public final class Credits {
   }
 
   /** One ledger line. */
-  public record Entry(long id, long amount, String kind, String endpoint, String reference, Instant createdAt) {}
+  public record Entry(
+      long id, long amount, String kind, String endpoint, String reference, Instant createdAt) {}
 
   static final Duration HOLD_LIFETIME = Duration.ofMinutes(10);
 
@@ -53,23 +54,25 @@ public final class Credits {
       return Hold.NONE; // unmetered: no write transaction at all
     }
     long[] shortBalance = {0};
-    Hold hold = db.inTransaction(tx -> {
-      // read-then-write: the balance read below decides the hold written after it
-      accounts.lockOrganization(tx, organizationId);
-      if (!accounts.metered(tx, organizationId)) {
-        return Hold.NONE;
-      }
-      Instant now = clock.instant();
-      ledger.deleteHoldsBefore(tx, now.minus(HOLD_LIFETIME));
-      long available = ledger.balance(tx, organizationId) - ledger.held(tx, organizationId);
-      if (available < price) {
-        shortBalance[0] = available;
-        return null;
-      }
-      Hold h = new Hold(UUID.randomUUID().toString(), organizationId, price);
-      ledger.insertHold(tx, h.id(), organizationId, price, now);
-      return h;
-    });
+    Hold hold =
+        db.inTransaction(
+            tx -> {
+              // read-then-write: the balance read below decides the hold written after it
+              accounts.lockOrganization(tx, organizationId);
+              if (!accounts.metered(tx, organizationId)) {
+                return Hold.NONE;
+              }
+              Instant now = clock.instant();
+              ledger.deleteHoldsBefore(tx, now.minus(HOLD_LIFETIME));
+              long available = ledger.balance(tx, organizationId) - ledger.held(tx, organizationId);
+              if (available < price) {
+                shortBalance[0] = available;
+                return null;
+              }
+              Hold h = new Hold(UUID.randomUUID().toString(), organizationId, price);
+              ledger.insertHold(tx, h.id(), organizationId, price, now);
+              return h;
+            });
     if (hold == null) {
       throw new InsufficientCreditsException(Math.max(0, shortBalance[0]), price);
     }
@@ -82,7 +85,8 @@ public final class Credits {
       return;
     }
     ledger.deleteHold(tx, hold.id());
-    ledger.append(tx, hold.organizationId(), -hold.amount(), "charge", endpoint, reference, clock.instant());
+    ledger.append(
+        tx, hold.organizationId(), -hold.amount(), "charge", endpoint, reference, clock.instant());
   }
 
   /** {@link #charge} in a transaction of its own (calls that save nothing else). */
@@ -90,10 +94,11 @@ public final class Credits {
     if (hold.none()) {
       return;
     }
-    db.inTransaction(tx -> {
-      charge(tx, hold, endpoint, reference);
-      return null;
-    });
+    db.inTransaction(
+        tx -> {
+          charge(tx, hold, endpoint, reference);
+          return null;
+        });
   }
 
   /** Credits charged per endpoint over the whole ledger (for metrics). */
@@ -111,10 +116,11 @@ public final class Credits {
 
   /** Adds credits ({@code kind}: grant, top_up, free_balance). */
   public void add(String organizationId, long amount, String kind, String reference) {
-    db.inTransaction(tx -> {
-      add(tx, organizationId, amount, kind, reference);
-      return null;
-    });
+    db.inTransaction(
+        tx -> {
+          add(tx, organizationId, amount, kind, reference);
+          return null;
+        });
   }
 
   /** Adds credits within the caller's transaction. */
@@ -134,14 +140,18 @@ public final class Credits {
   }
 
   public void setMetered(String organizationId, boolean metered) {
-    db.inTransaction(tx -> {
-      accounts.setMetered(tx, organizationId, metered);
-      return null;
-    });
+    db.inTransaction(
+        tx -> {
+          accounts.setMetered(tx, organizationId, metered);
+          return null;
+        });
   }
 
   public List<Entry> ledger(String organizationId) {
     return db.read(tx -> ledger.entries(tx, organizationId)).stream()
-        .map(e -> new Entry(e.id(), e.amount(), e.kind(), e.endpoint(), e.reference(), e.createdAt())).toList();
+        .map(
+            e ->
+                new Entry(e.id(), e.amount(), e.kind(), e.endpoint(), e.reference(), e.createdAt()))
+        .toList();
   }
 }

@@ -17,8 +17,13 @@ import java.util.UUID;
 public final class OperatorApproval implements PaymentProvider {
 
   /** One top-up. */
-  public record TopUp(String id, String organizationId, long amountInDollars, long credits, String status,
-                      Instant createdAt) {}
+  public record TopUp(
+      String id,
+      String organizationId,
+      long amountInDollars,
+      long credits,
+      String status,
+      Instant createdAt) {}
 
   private final Database db;
   private final Credits credits;
@@ -32,35 +37,65 @@ public final class OperatorApproval implements PaymentProvider {
   }
 
   @Override
-  public Checkout start(String organizationId, long amountInDollars, long creditAmount, String successUrl,
-                        String cancelUrl) {
+  public Checkout start(
+      String organizationId,
+      long amountInDollars,
+      long creditAmount,
+      String successUrl,
+      String cancelUrl) {
     String id = UUID.randomUUID().toString();
-    db.inTransaction(tx -> {
-      topUps.insertPending(tx, id, organizationId, amountInDollars, creditAmount, successUrl, cancelUrl,
-          clock.instant());
-      return null;
-    });
+    db.inTransaction(
+        tx -> {
+          topUps.insertPending(
+              tx,
+              id,
+              organizationId,
+              amountInDollars,
+              creditAmount,
+              successUrl,
+              cancelUrl,
+              clock.instant());
+          return null;
+        });
     return new Checkout(id, "/v3/billing/top-up/" + id + "/");
   }
 
   @Override
   public Optional<CheckoutState> find(String organizationId, String checkoutId) {
-    return list(organizationId).stream().filter(t -> t.id().equals(checkoutId)).findFirst()
-        .map(t -> new CheckoutState(t.id(), t.amountInDollars(), t.credits(), t.status(), t.createdAt()));
+    return list(organizationId).stream()
+        .filter(t -> t.id().equals(checkoutId))
+        .findFirst()
+        .map(
+            t ->
+                new CheckoutState(
+                    t.id(), t.amountInDollars(), t.credits(), t.status(), t.createdAt()));
   }
 
   /** Confirms a pending top-up and credits it; false when it is not pending (unknown, or already done). */
   public boolean confirm(String topUpId) {
-    return db.inTransaction(tx -> topUps.confirmPending(tx, topUpId, clock.instant())
-        .map(t -> {
-          credits.add(tx, t.organizationId(), t.credits(), "top_up", topUpId);
-          return true;
-        }).orElse(false));
+    return db.inTransaction(
+        tx ->
+            topUps
+                .confirmPending(tx, topUpId, clock.instant())
+                .map(
+                    t -> {
+                      credits.add(tx, t.organizationId(), t.credits(), "top_up", topUpId);
+                      return true;
+                    })
+                .orElse(false));
   }
 
   public List<TopUp> list(String organizationId) {
     return db.read(tx -> topUps.list(tx, organizationId)).stream()
-        .map(t -> new TopUp(t.id(), t.organizationId(), t.amountInDollars(), t.credits(), t.status(), t.createdAt()))
+        .map(
+            t ->
+                new TopUp(
+                    t.id(),
+                    t.organizationId(),
+                    t.amountInDollars(),
+                    t.credits(),
+                    t.status(),
+                    t.createdAt()))
         .toList();
   }
 }

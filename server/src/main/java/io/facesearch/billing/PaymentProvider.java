@@ -10,9 +10,15 @@ public interface PaymentProvider {
   record Checkout(String id, String url) {}
 
   /** Where a started checkout stands; {@code status} is {@code pending} or {@code confirmed}. */
-  record CheckoutState(String id, long amountInDollars, long credits, String status, Instant createdAt) {}
+  record CheckoutState(
+      String id, long amountInDollars, long credits, String status, Instant createdAt) {}
 
-  Checkout start(String organizationId, long amountInDollars, long credits, String successUrl, String cancelUrl);
+  Checkout start(
+      String organizationId,
+      long amountInDollars,
+      long credits,
+      String successUrl,
+      String cancelUrl);
 
   /** A checkout this provider started for the organization; empty when there is none of that id for it. */
   Optional<CheckoutState> find(String organizationId, String checkoutId);

@@ -10,8 +10,13 @@ package io.facesearch.billing;
  * @param passiveLiveness  credits per successful {@code POST /v3/passive-liveness/} (default 1)
  * @param ageEstimation    credits per successful {@code POST /v3/age-estimation/} (default 1)
  */
-public record Prices(int faceSearch, int creditPriceCents, int freeCredits, int faceMatch, int passiveLiveness,
-                     int ageEstimation) {
+public record Prices(
+    int faceSearch,
+    int creditPriceCents,
+    int freeCredits,
+    int faceMatch,
+    int passiveLiveness,
+    int ageEstimation) {
 
   public static final Prices DEFAULTS = new Prices(1, 10, 0);
 

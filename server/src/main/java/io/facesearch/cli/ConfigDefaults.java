@@ -31,7 +31,8 @@ final class ConfigDefaults implements IDefaultValueProvider {
 
   static ConfigDefaults load() {
     String configured = System.getenv("FACESEARCH_CONFIG");
-    Path path = Path.of(configured == null || configured.isBlank() ? "facesearch.properties" : configured);
+    Path path =
+        Path.of(configured == null || configured.isBlank() ? "facesearch.properties" : configured);
     Properties props = new Properties();
     if (Files.isRegularFile(path)) {
       try (Reader r = Files.newBufferedReader(path)) {
@@ -47,7 +48,9 @@ final class ConfigDefaults implements IDefaultValueProvider {
 
   @Override
   public String defaultValue(ArgSpec arg) {
-    if (!(arg instanceof OptionSpec option) || option.longestName().equals("--help") || option.longestName().equals("--version")) {
+    if (!(arg instanceof OptionSpec option)
+        || option.longestName().equals("--help")
+        || option.longestName().equals("--version")) {
       return null;
     }
     String key = option.longestName().replaceFirst("^-+", "");

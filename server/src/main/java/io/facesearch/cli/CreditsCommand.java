@@ -10,10 +10,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code facesearch credits ...}: the operator's side of prepaid credits. Every change is a ledger entry. */
-@Command(name = "credits", mixinStandardHelpOptions = true,
+@Command(
+    name = "credits",
+    mixinStandardHelpOptions = true,
     description = "Balances, grants, top-up approval and metering of organizations.",
-    subcommands = {CreditsCommand.Balance.class, CreditsCommand.Grant.class, CreditsCommand.Confirm.class,
-        CreditsCommand.TopUps.class, CreditsCommand.Metering.class})
+    subcommands = {
+      CreditsCommand.Balance.class,
+      CreditsCommand.Grant.class,
+      CreditsCommand.Confirm.class,
+      CreditsCommand.TopUps.class,
+      CreditsCommand.Metering.class
+    })
 final class CreditsCommand {
 
   /** Largest grant: far below where a ledger's sum could overflow. */
@@ -28,14 +35,22 @@ final class CreditsCommand {
       }
       return given;
     }
-    return node.accounts().defaultApplication().orElseThrow(
-        () -> new UserError("no organization yet; start the server once")).organizationId();
+    return node.accounts()
+        .defaultApplication()
+        .orElseThrow(() -> new UserError("no organization yet; start the server once"))
+        .organizationId();
   }
 
-  @Command(name = "balance", mixinStandardHelpOptions = true, description = "Balance and ledger of an organization.")
+  @Command(
+      name = "balance",
+      mixinStandardHelpOptions = true,
+      description = "Balance and ledger of an organization.")
   static final class Balance implements Callable<Integer> {
     @Mixin DataOptions data;
-    @Option(names = "--organization", description = "Organization id (default: the operator's own).")
+
+    @Option(
+        names = "--organization",
+        description = "Organization id (default: the operator's own).")
     String organization;
 
     @Override
@@ -49,21 +64,39 @@ final class CreditsCommand {
       Credits credits = node.credits();
       String org = organization(organization, node);
       for (Credits.Entry e : credits.ledger(org)) {
-        System.out.printf("%6d  %-26s  %+8d  %-12s %s %s%n", e.id(), e.createdAt(), e.amount(), e.kind(),
-            e.endpoint() == null ? "" : e.endpoint(), e.reference() == null ? "" : e.reference());
+        System.out.printf(
+            "%6d  %-26s  %+8d  %-12s %s %s%n",
+            e.id(),
+            e.createdAt(),
+            e.amount(),
+            e.kind(),
+            e.endpoint() == null ? "" : e.endpoint(),
+            e.reference() == null ? "" : e.reference());
       }
-      System.out.printf("organization=%s metered=%s balance=%d%n", org, credits.metered(org), credits.balance(org));
+      System.out.printf(
+          "organization=%s metered=%s balance=%d%n",
+          org, credits.metered(org), credits.balance(org));
       return 0;
     }
   }
 
-  @Command(name = "grant", mixinStandardHelpOptions = true, description = "Add credits (a 'grant' ledger entry).")
+  @Command(
+      name = "grant",
+      mixinStandardHelpOptions = true,
+      description = "Add credits (a 'grant' ledger entry).")
   static final class Grant implements Callable<Integer> {
     @Mixin DataOptions data;
-    @Option(names = "--organization", description = "Organization id (default: the operator's own).")
+
+    @Option(
+        names = "--organization",
+        description = "Organization id (default: the operator's own).")
     String organization;
-    @Option(names = "--amount", required = true, description = "Credits to add, 1 to 1000000000.") long amount;
-    @Option(names = "--note", description = "Kept in the ledger entry.") String note;
+
+    @Option(names = "--amount", required = true, description = "Credits to add, 1 to 1000000000.")
+    long amount;
+
+    @Option(names = "--note", description = "Kept in the ledger entry.")
+    String note;
 
     @Override
     public Integer call() {
@@ -80,16 +113,22 @@ final class CreditsCommand {
     }
   }
 
-  @Command(name = "confirm", mixinStandardHelpOptions = true, description = "Confirm a pending top-up: its credits land.")
+  @Command(
+      name = "confirm",
+      mixinStandardHelpOptions = true,
+      description = "Confirm a pending top-up: its credits land.")
   static final class Confirm implements Callable<Integer> {
     @Mixin DataOptions data;
-    @Parameters(paramLabel = "TOP_UP_ID") String id;
+
+    @Parameters(paramLabel = "TOP_UP_ID")
+    String id;
 
     @Override
     public Integer call() {
       try (Node node = data.node()) {
         if (!node.topUps().confirm(id)) {
-          throw new UserError("no pending top-up " + id + " (./facesearch credits top-ups lists them)");
+          throw new UserError(
+              "no pending top-up " + id + " (./facesearch credits top-ups lists them)");
         }
         System.out.println("confirmed " + id);
         return 0;
@@ -97,7 +136,10 @@ final class CreditsCommand {
     }
   }
 
-  @Command(name = "top-ups", mixinStandardHelpOptions = true, description = "List top-ups (all organizations).")
+  @Command(
+      name = "top-ups",
+      mixinStandardHelpOptions = true,
+      description = "List top-ups (all organizations).")
   static final class TopUps implements Callable<Integer> {
     @Mixin DataOptions data;
 
@@ -105,20 +147,34 @@ final class CreditsCommand {
     public Integer call() {
       try (Node node = data.node()) {
         for (OperatorApproval.TopUp t : node.topUps().list(null)) {
-          System.out.printf("%s  %s  $%d  %d credits  %s  %s%n", t.id(), t.organizationId(), t.amountInDollars(),
-              t.credits(), t.status(), t.createdAt());
+          System.out.printf(
+              "%s  %s  $%d  %d credits  %s  %s%n",
+              t.id(),
+              t.organizationId(),
+              t.amountInDollars(),
+              t.credits(),
+              t.status(),
+              t.createdAt());
         }
         return 0;
       }
     }
   }
 
-  @Command(name = "metering", mixinStandardHelpOptions = true, description = "Turn metering on or off for an organization.")
+  @Command(
+      name = "metering",
+      mixinStandardHelpOptions = true,
+      description = "Turn metering on or off for an organization.")
   static final class Metering implements Callable<Integer> {
     @Mixin DataOptions data;
-    @Option(names = "--organization", description = "Organization id (default: the operator's own).")
+
+    @Option(
+        names = "--organization",
+        description = "Organization id (default: the operator's own).")
     String organization;
-    @Parameters(paramLabel = "on|off") String state;
+
+    @Parameters(paramLabel = "on|off")
+    String state;
 
     @Override
     public Integer call() {
@@ -128,7 +184,8 @@ final class CreditsCommand {
       try (Node node = data.node()) {
         String org = organization(organization, node);
         node.credits().setMetered(org, state.equalsIgnoreCase("on"));
-        System.out.println("metering " + (state.equalsIgnoreCase("on") ? "on" : "off") + " for " + org);
+        System.out.println(
+            "metering " + (state.equalsIgnoreCase("on") ? "on" : "off") + " for " + org);
         return 0;
       }
     }

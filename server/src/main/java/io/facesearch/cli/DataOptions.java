@@ -10,7 +10,10 @@ import picocli.CommandLine.Option;
 /** The data folder option shared by the commands that open it. */
 final class DataOptions {
 
-  @Option(names = "--data", description = "Data folder (default: ${DEFAULT-VALUE}).", defaultValue = "data")
+  @Option(
+      names = "--data",
+      description = "Data folder (default: ${DEFAULT-VALUE}).",
+      defaultValue = "data")
   Path data;
 
   /**
@@ -19,8 +22,12 @@ final class DataOptions {
    */
   Path existing() {
     if (!Files.isRegularFile(data.resolve("facesearch.db"))) {
-      throw new UserError("not a facesearch data folder: " + data.toAbsolutePath()
-          + " (no facesearch.db; ./facesearch serve --data " + data + " creates one)");
+      throw new UserError(
+          "not a facesearch data folder: "
+              + data.toAbsolutePath()
+              + " (no facesearch.db; ./facesearch serve --data "
+              + data
+              + " creates one)");
     }
     return data;
   }

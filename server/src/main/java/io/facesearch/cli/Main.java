@@ -10,12 +10,20 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "facesearch 0.1.0",
     description = "Self-hosted face search speaking Didit's Face Search API (v3).",
-    subcommands = {ServeCommand.class, ApiKeyCommand.class, CreditsCommand.class, OutboxCommand.class, ImportCommand.class,
-        OperatorCommand.class, ReindexCommand.class, WebhookCommand.class, SearchCommand.class})
+    subcommands = {
+      ServeCommand.class,
+      ApiKeyCommand.class,
+      CreditsCommand.class,
+      OutboxCommand.class,
+      ImportCommand.class,
+      OperatorCommand.class,
+      ReindexCommand.class,
+      WebhookCommand.class,
+      SearchCommand.class
+    })
 public final class Main implements Runnable {
 
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));
@@ -35,15 +43,23 @@ public final class Main implements Runnable {
     for (Object command : moreCommands) {
       cli.addSubcommand(command);
     }
-    cli.addSubcommand(new CommandLine.HelpCommand()); // picocli applies the settings below to the commands added so far
+    cli.addSubcommand(
+        new CommandLine
+            .HelpCommand()); // picocli applies the settings below to the commands added so far
     return cli.setCaseInsensitiveEnumValuesAllowed(true)
-        .setDefaultValueProvider(ConfigDefaults.load()).setExecutionExceptionHandler(Main::oneLine)
-        .setParameterExceptionHandler((e, args) -> { // a malformed or missing option: one line and where help is
-          CommandLine command = e.getCommandLine();
-          String help = command.getCommandSpec().qualifiedName(" ").replaceFirst("^facesearch", "./facesearch");
-          command.getErr().println("error: " + e.getMessage() + " (" + help + " --help)");
-          return 2;
-        });
+        .setDefaultValueProvider(ConfigDefaults.load())
+        .setExecutionExceptionHandler(Main::oneLine)
+        .setParameterExceptionHandler(
+            (e, args) -> { // a malformed or missing option: one line and where help is
+              CommandLine command = e.getCommandLine();
+              String help =
+                  command
+                      .getCommandSpec()
+                      .qualifiedName(" ")
+                      .replaceFirst("^facesearch", "./facesearch");
+              command.getErr().println("error: " + e.getMessage() + " (" + help + " --help)");
+              return 2;
+            });
   }
 
   /**
@@ -61,8 +77,11 @@ public final class Main implements Runnable {
         return 2;
       }
       if (t instanceof LockObtainFailedException) {
-        command.getErr().println("error: the data folder's gallery is in use by a running ./facesearch serve; "
-            + "stop it first");
+        command
+            .getErr()
+            .println(
+                "error: the data folder's gallery is in use by a running ./facesearch serve; "
+                    + "stop it first");
         return 2;
       }
     }

@@ -9,13 +9,20 @@ import picocli.CommandLine.Option;
 /** Options shared by the commands that run the face pipeline. */
 final class PipelineOptions {
 
-  @Option(names = "--channel-order", description = "Colour order fed to the embedding model: BGR (default, measured best) or RGB.")
+  @Option(
+      names = "--channel-order",
+      description = "Colour order fed to the embedding model: BGR (default, measured best) or RGB.")
   FaceEmbedder.ChannelOrder channelOrder = FaceEmbedder.ChannelOrder.BGR;
 
-  @Option(names = "--flip", description = "Add the mirrored face's embedding (test-time augmentation, twice the embedding cost).")
+  @Option(
+      names = "--flip",
+      description =
+          "Add the mirrored face's embedding (test-time augmentation, twice the embedding cost).")
   boolean flip;
 
-  @Option(names = "--model-threads", description = "ONNX Runtime threads per model call (default: 1).")
+  @Option(
+      names = "--model-threads",
+      description = "ONNX Runtime threads per model call (default: 1).")
   int modelThreads = 1;
 
   FacePipeline load() throws IOException {

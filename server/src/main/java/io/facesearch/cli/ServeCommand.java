@@ -4,17 +4,17 @@ import io.facesearch.accounts.AccountStore;
 import io.facesearch.api.FaceSearchApp;
 import io.facesearch.app.Node;
 import io.facesearch.app.NodeSettings;
+import io.facesearch.billing.Prices;
 import io.facesearch.enrollment.ModelMismatchException;
 import io.facesearch.gallery.LuceneGalleryConfig;
-import io.facesearch.billing.Prices;
 import io.facesearch.pipeline.FacePipeline;
 import io.facesearch.pipeline.ModelSpeedCheck;
 import io.javalin.Javalin;
 import java.time.Clock;
 import java.time.Duration;
-import org.slf4j.LoggerFactory;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -23,62 +23,94 @@ import picocli.CommandLine.Option;
 @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the HTTP service.")
 final class ServeCommand implements Callable<Integer> {
 
-  @Option(names = "--port", description = "TCP port (default: ${DEFAULT-VALUE}).", defaultValue = "8080")
+  @Option(
+      names = "--port",
+      description = "TCP port (default: ${DEFAULT-VALUE}).",
+      defaultValue = "8080")
   int port;
 
-  @Option(names = "--host", description = "Address to listen on (default: ${DEFAULT-VALUE}, this machine only; "
-      + "0.0.0.0 for every interface, which needs --public-url).", defaultValue = "127.0.0.1")
+  @Option(
+      names = "--host",
+      description =
+          "Address to listen on (default: ${DEFAULT-VALUE}, this machine only; "
+              + "0.0.0.0 for every interface, which needs --public-url).",
+      defaultValue = "127.0.0.1")
   String host;
 
-  @Option(names = "--public-url", description = "Origin clients reach this server at, e.g. https://faces.example.com; "
-      + "required when --host is not a loopback address (default: the address the request arrived at).")
+  @Option(
+      names = "--public-url",
+      description =
+          "Origin clients reach this server at, e.g. https://faces.example.com; "
+              + "required when --host is not a loopback address (default: the address the request arrived at).")
   String publicUrl;
 
-  @Option(names = "--writes-per-minute", description = "Per API key: POST/PATCH/DELETE in any 60 s (default: ${DEFAULT-VALUE}).",
+  @Option(
+      names = "--writes-per-minute",
+      description = "Per API key: POST/PATCH/DELETE in any 60 s (default: ${DEFAULT-VALUE}).",
       defaultValue = "300")
   int writesPerMinute;
 
-  @Option(names = "--reads-per-minute", description = "Per API key: GET in any 60 s (default: ${DEFAULT-VALUE}).",
+  @Option(
+      names = "--reads-per-minute",
+      description = "Per API key: GET in any 60 s (default: ${DEFAULT-VALUE}).",
       defaultValue = "600")
   int readsPerMinute;
 
-  @Option(names = "--registrations-per-hour", description = "Per client IP (default: ${DEFAULT-VALUE}).",
+  @Option(
+      names = "--registrations-per-hour",
+      description = "Per client IP (default: ${DEFAULT-VALUE}).",
       defaultValue = "5")
   int registrationsPerHour;
 
-  @Option(names = "--price-face-search", description = "Credits per face search (default: ${DEFAULT-VALUE}).",
+  @Option(
+      names = "--price-face-search",
+      description = "Credits per face search (default: ${DEFAULT-VALUE}).",
       defaultValue = "1")
   int priceFaceSearch;
 
-  @Option(names = "--credit-price-cents", description = "US cents per credit for top-ups (default: ${DEFAULT-VALUE}).",
+  @Option(
+      names = "--credit-price-cents",
+      description = "US cents per credit for top-ups (default: ${DEFAULT-VALUE}).",
       defaultValue = "10")
   int creditPriceCents;
 
-  @Option(names = "--free-credits", description = "Credits a newly registered organization starts with "
-      + "(default: ${DEFAULT-VALUE}).", defaultValue = "0")
+  @Option(
+      names = "--free-credits",
+      description =
+          "Credits a newly registered organization starts with " + "(default: ${DEFAULT-VALUE}).",
+      defaultValue = "0")
   int freeCredits;
 
-  @Option(names = "--search-candidates", description = "Candidates per gallery search re-scored with the in-memory "
-      + "byte embeddings (the best then with their 12-bit copies): more finds more of the exact top matches and costs "
-      + "more time; see docs/performance.md "
-      + "(default: ${DEFAULT-VALUE}).", defaultValue = "" + LuceneGalleryConfig.DEFAULT_SEARCH_CANDIDATES)
+  @Option(
+      names = "--search-candidates",
+      description =
+          "Candidates per gallery search re-scored with the in-memory "
+              + "byte embeddings (the best then with their 12-bit copies): more finds more of the exact top matches and costs "
+              + "more time; see docs/performance.md "
+              + "(default: ${DEFAULT-VALUE}).",
+      defaultValue = "" + LuceneGalleryConfig.DEFAULT_SEARCH_CANDIDATES)
   int searchCandidates;
 
-  @Option(names = "--gallery-retry-seconds", description = "How often changes the gallery failed to take are retried "
-      + "(doubling after each failed pass, up to 5 minutes) (default: ${DEFAULT-VALUE}).", defaultValue = "5")
+  @Option(
+      names = "--gallery-retry-seconds",
+      description =
+          "How often changes the gallery failed to take are retried "
+              + "(doubling after each failed pass, up to 5 minutes) (default: ${DEFAULT-VALUE}).",
+      defaultValue = "5")
   int galleryRetrySeconds;
 
-  @Mixin
-  DataOptions dataOptions;
+  @Mixin DataOptions dataOptions;
 
-  @Mixin
-  PipelineOptions pipelineOptions;
+  @Mixin PipelineOptions pipelineOptions;
 
   @Override
   public Integer call() throws Exception {
     if ((publicUrl == null || publicUrl.isBlank()) && !loopback(host)) {
-      throw new UserError("--public-url is required when listening on " + host + " (beyond this machine): image URLs "
-          + "in answers are built from it, never from a caller's Host header");
+      throw new UserError(
+          "--public-url is required when listening on "
+              + host
+              + " (beyond this machine): image URLs "
+              + "in answers are built from it, never from a caller's Host header");
     }
     if (galleryRetrySeconds < 1) {
       throw new UserError("--gallery-retry-seconds must be at least 1");
@@ -90,12 +122,16 @@ final class ServeCommand implements Callable<Integer> {
     } else {
       LoggerFactory.getLogger(ServeCommand.class).info(speed.oneLine());
     }
-    Node node = Node.open(NodeSettings.of(dataOptions.data)
-        .withPrices(new Prices(priceFaceSearch, creditPriceCents, freeCredits))
-        .withGallery(LuceneGalleryConfig.defaults().withSearchCandidates(searchCandidates))
-        .withLimits(new FaceSearchApp.Limits(writesPerMinute, readsPerMinute, registrationsPerHour))
-        .withPublicUrl(publicUrl)
-        .withGalleryRetry(Duration.ofSeconds(galleryRetrySeconds)), Clock.systemUTC());
+    Node node =
+        Node.open(
+            NodeSettings.of(dataOptions.data)
+                .withPrices(new Prices(priceFaceSearch, creditPriceCents, freeCredits))
+                .withGallery(LuceneGalleryConfig.defaults().withSearchCandidates(searchCandidates))
+                .withLimits(
+                    new FaceSearchApp.Limits(writesPerMinute, readsPerMinute, registrationsPerHour))
+                .withPublicUrl(publicUrl)
+                .withGalleryRetry(Duration.ofSeconds(galleryRetrySeconds)),
+            Clock.systemUTC());
     try {
       node.services(pipeline);
     } catch (ModelMismatchException e) {
@@ -107,14 +143,18 @@ final class ServeCommand implements Callable<Integer> {
     Javalin app = node.httpApp();
     node.startBackgroundJobs();
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      node.close(); // background work, HTTP, services
-      pipeline.close();
-      stopped.countDown();
-    }));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  node.close(); // background work, HTTP, services
+                  pipeline.close();
+                  stopped.countDown();
+                }));
     app.start(host, port);
-    System.out.printf("facesearch listening on http://%s:%d, data in %s (embedding model %s)%n", host, app.port(),
-        dataOptions.data.toAbsolutePath(), pipeline.embeddingModelId());
+    System.out.printf(
+        "facesearch listening on http://%s:%d, data in %s (embedding model %s)%n",
+        host, app.port(), dataOptions.data.toAbsolutePath(), pipeline.embeddingModelId());
     stopped.await();
     return 0;
   }
@@ -129,7 +169,10 @@ final class ServeCommand implements Callable<Integer> {
 
   /** First start: the operator's key is printed once, here, and never again. */
   private static void announce(AccountStore.Bootstrap b) {
-    System.out.println("First start: created the default organization and application " + b.application().id() + ".");
+    System.out.println(
+        "First start: created the default organization and application "
+            + b.application().id()
+            + ".");
     System.out.println("Its API key (shown once; keep it, it is stored only as a hash):");
     System.out.println();
     System.out.println("    " + b.key().key());

@@ -17,13 +17,28 @@ public final class MultipartBody {
   private final ByteArrayOutputStream body = new ByteArrayOutputStream();
 
   public MultipartBody field(String name, String value) {
-    write("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value + "\r\n");
+    write(
+        "--"
+            + BOUNDARY
+            + "\r\nContent-Disposition: form-data; name=\""
+            + name
+            + "\"\r\n\r\n"
+            + value
+            + "\r\n");
     return this;
   }
 
   public MultipartBody file(String name, String filename, String contentType, byte[] content) {
-    write("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"" + name + "\"; filename=\"" + filename
-        + "\"\r\nContent-Type: " + contentType + "\r\n\r\n");
+    write(
+        "--"
+            + BOUNDARY
+            + "\r\nContent-Disposition: form-data; name=\""
+            + name
+            + "\"; filename=\""
+            + filename
+            + "\"\r\nContent-Type: "
+            + contentType
+            + "\r\n\r\n");
     body.writeBytes(content);
     write("\r\n");
     return this;

@@ -27,12 +27,16 @@ final class ConsoleData {
 
   /** The organization's applications, oldest first. */
   List<Application> applications(String organizationId) {
-    return accounts.applications().stream().filter(a -> a.organizationId().equals(organizationId)).toList();
+    return accounts.applications().stream()
+        .filter(a -> a.organizationId().equals(organizationId))
+        .toList();
   }
 
   /** The application's keys (never the keys themselves). */
   List<AccountStore.KeyInfo> keys(String applicationId) {
-    return accounts.listKeys().stream().filter(k -> k.applicationId().equals(applicationId)).toList();
+    return accounts.listKeys().stream()
+        .filter(k -> k.applicationId().equals(applicationId))
+        .toList();
   }
 
   /** Saved searches (API sessions) per UTC day over the last {@code days} days, oldest first, zero-filled. */
@@ -43,8 +47,11 @@ final class ConsoleData {
     for (LocalDate d = first; !d.isAfter(today); d = d.plusDays(1)) {
       out.put(d, 0L);
     }
-    Map<LocalDate, Long> stored = db.read(tx -> counts.apiSessionsPerDay(tx, applicationId,
-        first.atStartOfDay(ZoneOffset.UTC).toInstant()));
+    Map<LocalDate, Long> stored =
+        db.read(
+            tx ->
+                counts.apiSessionsPerDay(
+                    tx, applicationId, first.atStartOfDay(ZoneOffset.UTC).toInstant()));
     stored.forEach((day, n) -> out.computeIfPresent(day, (d, zero) -> n));
     return out;
   }
@@ -56,7 +63,9 @@ final class ConsoleData {
 
   /** Whether the session's face is on the blocklist. */
   boolean blocklisted(io.facesearch.store.FaceStore faces, String sessionId) {
-    return db.read(tx -> faces.rows().ofSession(tx, sessionId).stream().anyMatch(f -> f.flags().blocklisted()));
+    return db.read(
+        tx ->
+            faces.rows().ofSession(tx, sessionId).stream().anyMatch(f -> f.flags().blocklisted()));
   }
 
   /** Whether the session stored a face (a photo without one stores none: nothing to blocklist). */

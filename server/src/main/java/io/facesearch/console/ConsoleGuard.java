@@ -16,7 +16,8 @@ import java.util.Set;
 final class ConsoleGuard {
 
   /** The signed-in user, the application shown, and the organization's other applications. */
-  record Viewer(ConsoleAuth.SignedIn session, Application app, List<Application> apps, boolean operator) {}
+  record Viewer(
+      ConsoleAuth.SignedIn session, Application app, List<Application> apps, boolean operator) {}
 
   @FunctionalInterface
   interface PageHandler {
@@ -27,20 +28,31 @@ final class ConsoleGuard {
   static final String PRE_COOKIE = "fs_console_pre";
   static final String CSRF_FIELD = "_csrf";
   private static final String HTML = "text/html; charset=utf-8";
-  private static final Map<String, String> FLASH = Map.ofEntries(
-      Map.entry("status", "Status updated."), Map.entry("blocklisted", "Face added to the blocklist."),
-      Map.entry("unblocklisted", "Face removed from the blocklist."), Map.entry("deleted", "Session deleted."),
-      Map.entry("list", "List created."), Map.entry("face", "Face added to the list."),
-      Map.entry("entry", "Entry removed."), Map.entry("saved", "Settings saved; they apply to the next API call."),
-      Map.entry("revoked", "Key revoked."), Map.entry("approved", "Top-up approved and credited."),
-      Map.entry("noface", "No face found in that image."),
-      Map.entry("nofacetoblock", "This session stored no face (its photo had none): there is nothing to blocklist."),
-      Map.entry("manyfaces", "That image holds more than one face: upload a photo of the one person to list."),
-      Map.entry("badimage", "That file is not a usable image."),
-      Map.entry("badlist", "A list needs a name and a type (blocklist or allowlist)."));
+  private static final Map<String, String> FLASH =
+      Map.ofEntries(
+          Map.entry("status", "Status updated."),
+          Map.entry("blocklisted", "Face added to the blocklist."),
+          Map.entry("unblocklisted", "Face removed from the blocklist."),
+          Map.entry("deleted", "Session deleted."),
+          Map.entry("list", "List created."),
+          Map.entry("face", "Face added to the list."),
+          Map.entry("entry", "Entry removed."),
+          Map.entry("saved", "Settings saved; they apply to the next API call."),
+          Map.entry("revoked", "Key revoked."),
+          Map.entry("approved", "Top-up approved and credited."),
+          Map.entry("noface", "No face found in that image."),
+          Map.entry(
+              "nofacetoblock",
+              "This session stored no face (its photo had none): there is nothing to blocklist."),
+          Map.entry(
+              "manyfaces",
+              "That image holds more than one face: upload a photo of the one person to list."),
+          Map.entry("badimage", "That file is not a usable image."),
+          Map.entry("badlist", "A list needs a name and a type (blocklist or allowlist)."));
+
   /** The {@link #FLASH} messages that report a refusal (shown in the error style). */
-  private static final Set<String> REFUSALS = Set.of("noface", "nofacetoblock", "manyfaces",
-      "badimage", "badlist");
+  private static final Set<String> REFUSALS =
+      Set.of("noface", "nofacetoblock", "manyfaces", "badimage", "badlist");
 
   private final ConsoleAuth auth;
   private final ConsoleData data;
@@ -69,9 +81,13 @@ final class ConsoleGuard {
     String email = ctx.formParam("email");
     ConsoleAuth.Attempt attempt = auth.signIn(email, ctx.formParam("password"));
     if (!attempt.ok()) {
-      renderSignIn(ctx, attempt.lockedOut() ? 429 : 401, email == null ? "" : email, attempt.lockedOut()
-          ? "Too many failed sign-ins: this account is locked for 15 minutes."
-          : "Wrong e-mail or password, or the account is not verified.");
+      renderSignIn(
+          ctx,
+          attempt.lockedOut() ? 429 : 401,
+          email == null ? "" : email,
+          attempt.lockedOut()
+              ? "Too many failed sign-ins: this account is locked for 15 minutes."
+              : "Wrong e-mail or password, or the account is not verified.");
       return;
     }
     setCookie(ctx, COOKIE, attempt.token(), (int) ConsoleAuth.LIFETIME.toSeconds());
@@ -97,7 +113,9 @@ final class ConsoleGuard {
     String pre = ConsoleAuth.random(24);
     setCookie(ctx, PRE_COOKIE, pre, 3600);
     secure(ctx);
-    ctx.status(status).contentType(HTML).result(templates.render("signin.jte", new Views.SignInPage(pre, email, error)));
+    ctx.status(status)
+        .contentType(HTML)
+        .result(templates.render("signin.jte", new Views.SignInPage(pre, email, error)));
   }
 
   // ---- wrappers ---------------------------------------------------------------------------------
@@ -120,7 +138,9 @@ final class ConsoleGuard {
     return ctx -> {
       secure(ctx);
       Optional<Viewer> v = viewer(ctx);
-      String submitted = Optional.ofNullable(ctx.header("X-CSRF-Token")).orElseGet(() -> ctx.formParam(CSRF_FIELD));
+      String submitted =
+          Optional.ofNullable(ctx.header("X-CSRF-Token"))
+              .orElseGet(() -> ctx.formParam(CSRF_FIELD));
       if (v.isEmpty() || !ConsoleAuth.sameToken(v.get().session().csrfToken(), submitted)) {
         forbidden(ctx);
         return;
@@ -130,26 +150,44 @@ final class ConsoleGuard {
   }
 
   private Optional<Viewer> viewer(Context ctx) {
-    return auth.session(ctx.cookie(COOKIE)).flatMap(s -> {
-      List<Application> apps = data.applications(s.organizationId());
-      if (apps.isEmpty()) {
-        return Optional.empty();
-      }
-      Application app = apps.stream().filter(a -> a.id().equals(s.applicationId())).findFirst().orElse(apps.get(0));
-      boolean operator = accounts.defaultApplication()
-          .map(d -> d.organizationId().equals(s.organizationId())).orElse(false);
-      return Optional.of(new Viewer(s, app, apps, operator));
-    });
+    return auth.session(ctx.cookie(COOKIE))
+        .flatMap(
+            s -> {
+              List<Application> apps = data.applications(s.organizationId());
+              if (apps.isEmpty()) {
+                return Optional.empty();
+              }
+              Application app =
+                  apps.stream()
+                      .filter(a -> a.id().equals(s.applicationId()))
+                      .findFirst()
+                      .orElse(apps.get(0));
+              boolean operator =
+                  accounts
+                      .defaultApplication()
+                      .map(d -> d.organizationId().equals(s.organizationId()))
+                      .orElse(false);
+              return Optional.of(new Viewer(s, app, apps, operator));
+            });
   }
 
   // ---- rendering --------------------------------------------------------------------------------
 
   Views.Frame frame(Context ctx, Viewer v, String title, String nav) {
-    List<Views.AppOption> apps = v.apps().stream()
-        .map(a -> new Views.AppOption(a.id(), a.name(), a.id().equals(v.app().id()))).toList();
+    List<Views.AppOption> apps =
+        v.apps().stream()
+            .map(a -> new Views.AppOption(a.id(), a.name(), a.id().equals(v.app().id())))
+            .toList();
     String done = Optional.ofNullable(ctx.queryParam("done")).orElse("");
-    return new Views.Frame(title, nav, v.session().csrfToken(), v.session().email(), apps, v.operator(),
-        FLASH.get(done), REFUSALS.contains(done));
+    return new Views.Frame(
+        title,
+        nav,
+        v.session().csrfToken(),
+        v.session().email(),
+        apps,
+        v.operator(),
+        FLASH.get(done),
+        REFUSALS.contains(done));
   }
 
   void render(Context ctx, String template, Record model) {
@@ -166,13 +204,17 @@ final class ConsoleGuard {
   }
 
   private void forbidden(Context ctx) {
-    ctx.status(403).contentType("text/plain; charset=utf-8").result("Forbidden: missing or wrong CSRF token.");
+    ctx.status(403)
+        .contentType("text/plain; charset=utf-8")
+        .result("Forbidden: missing or wrong CSRF token.");
   }
 
   /** Headers every console answer carries: no framing, no third-party anything, no caching of private pages. */
   private static void secure(Context ctx) {
-    ctx.header("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; "
-        + "script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+    ctx.header(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+            + "script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
     ctx.header("X-Frame-Options", "DENY");
     ctx.header("X-Content-Type-Options", "nosniff");
     ctx.header("Referrer-Policy", "same-origin");
@@ -180,9 +222,18 @@ final class ConsoleGuard {
   }
 
   private static void setCookie(Context ctx, String name, String value, int maxAge) {
-    boolean https = "https".equalsIgnoreCase(ctx.scheme())
-        || "https".equalsIgnoreCase(ctx.header("X-Forwarded-Proto"));
-    ctx.res().addHeader("Set-Cookie", name + "=" + value + "; Path=/console; Max-Age=" + maxAge
-        + "; HttpOnly; SameSite=Lax" + (https ? "; Secure" : ""));
+    boolean https =
+        "https".equalsIgnoreCase(ctx.scheme())
+            || "https".equalsIgnoreCase(ctx.header("X-Forwarded-Proto"));
+    ctx.res()
+        .addHeader(
+            "Set-Cookie",
+            name
+                + "="
+                + value
+                + "; Path=/console; Max-Age="
+                + maxAge
+                + "; HttpOnly; SameSite=Lax"
+                + (https ? "; Secure" : ""));
   }
 }

@@ -28,7 +28,8 @@ public final class ConsoleRoutes {
 
   public void register(RoutesConfig routes) {
 
-    // Javalin ignores trailing slashes: this one route is /console and /console/ (the address README gives)
+    // Javalin ignores trailing slashes: this one route is /console and /console/ (the address
+    // README gives)
     routes.get("/console", ctx -> ctx.status(303).header("Location", "/console/sessions"));
     routes.get("/console/static/{file}", ConsoleStatic::serve);
     routes.get("/console/sign-in", guard::signInForm);

@@ -9,9 +9,10 @@ import java.util.Map;
 /** The console's two static files (CSS and JavaScript), from the class path. */
 final class ConsoleStatic {
 
-  private static final Map<String, String> FILES = Map.of(
-      "console.css", "text/css; charset=utf-8",
-      "console.js", "text/javascript; charset=utf-8");
+  private static final Map<String, String> FILES =
+      Map.of(
+          "console.css", "text/css; charset=utf-8",
+          "console.js", "text/javascript; charset=utf-8");
 
   private ConsoleStatic() {}
 

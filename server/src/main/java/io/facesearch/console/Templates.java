@@ -30,7 +30,9 @@ final class Templates {
     Path compiled = classes;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(compiled), "jte-cleanup"));
     ClassLoader loader = Templates.class.getClassLoader();
-    engine = TemplateEngine.create(new ResourceCodeResolver("console", loader), classes, ContentType.Html, loader);
+    engine =
+        TemplateEngine.create(
+            new ResourceCodeResolver("console", loader), classes, ContentType.Html, loader);
   }
 
   /** Renders {@code name} (e.g. "sessions.jte") with its single parameter, a view model record. */
@@ -46,7 +48,8 @@ final class Templates {
     try (var folders = Files.list(tmp)) {
       for (Path f : folders.toList()) {
         String name = f.getFileName().toString();
-        String pid = name.startsWith(PREFIX) ? name.substring(PREFIX.length()).replaceFirst("-.*", "") : "";
+        String pid =
+            name.startsWith(PREFIX) ? name.substring(PREFIX.length()).replaceFirst("-.*", "") : "";
         if (pid.matches("\\d{1,10}") && ProcessHandle.of(Long.parseLong(pid)).isEmpty()) {
           deleteTree(f);
         }

@@ -47,6 +47,7 @@ public final class Enrollments {
   private final Gallery gallery;
   private final Clock clock;
   private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
+
   /** Outbox rows written by each transaction run through {@link #inTransaction}, applied after its commit. */
   private final Map<Tx, List<Long>> written = new ConcurrentHashMap<>();
 
@@ -67,14 +68,16 @@ public final class Enrollments {
    */
   public <T> T inTransaction(Database.TxWork<T> work) {
     List<Long> rows = new ArrayList<>();
-    T result = db.inTransaction(tx -> {
-      written.put(tx, rows);
-      try {
-        return work.apply(tx);
-      } finally {
-        written.remove(tx);
-      }
-    });
+    T result =
+        db.inTransaction(
+            tx -> {
+              written.put(tx, rows);
+              try {
+                return work.apply(tx);
+              } finally {
+                written.remove(tx);
+              }
+            });
     for (long row : rows) {
       tryApply(row);
     }
@@ -155,10 +158,11 @@ public final class Enrollments {
     } catch (RuntimeException e) {
       LOG.warn("gallery write failed, left to the background drain: {}", e.toString());
       try {
-        db.inTransaction(tx -> {
-          outbox.failed(tx, rowId, String.valueOf(e.getMessage()));
-          return null;
-        });
+        db.inTransaction(
+            tx -> {
+              outbox.failed(tx, rowId, String.valueOf(e.getMessage()));
+              return null;
+            });
       } catch (RuntimeException ignored) {
         // the row stays as it was; the drain retries it anyway
       }
@@ -178,14 +182,16 @@ public final class Enrollments {
     try {
       Optional<StoredFace> truth = db.read(tx -> faces.find(tx, faceId));
       if (truth.isPresent()) {
-        gallery.add(truth.get()); // adds, or replaces the face with its current flags, model and embedding
+        gallery.add(
+            truth.get()); // adds, or replaces the face with its current flags, model and embedding
       } else {
         gallery.remove(faceId); // false when the gallery never had it: fine
       }
-      db.inTransaction(tx -> {
-        outbox.delete(tx, rowId);
-        return null;
-      });
+      db.inTransaction(
+          tx -> {
+            outbox.delete(tx, rowId);
+            return null;
+          });
     } finally {
       lock.unlock();
     }

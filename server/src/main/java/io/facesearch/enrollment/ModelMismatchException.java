@@ -15,16 +15,27 @@ public final class ModelMismatchException extends RuntimeException {
 
   /** Fails when a stored face's model id (with the number of faces per id in {@code storedByModel}) is not {@code pipelineModelId}. */
   public static void check(Map<String, Long> storedByModel, String pipelineModelId) {
-    Map<String, Long> others = storedByModel.entrySet().stream().filter(e -> !e.getKey().equals(pipelineModelId))
-        .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, Long::sum, java.util.TreeMap::new));
+    Map<String, Long> others =
+        storedByModel.entrySet().stream()
+            .filter(e -> !e.getKey().equals(pipelineModelId))
+            .collect(
+                Collectors.toMap(
+                    Map.Entry::getKey, Map.Entry::getValue, Long::sum, java.util.TreeMap::new));
     if (others.isEmpty()) {
       return;
     }
-    String stored = others.entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + " faces)")
-        .collect(Collectors.joining(", "));
-    throw new ModelMismatchException("the stored faces were embedded by model " + stored + ", but this pipeline "
-        + "embeds with model " + pipelineModelId + "; vectors of different models are never compared, so the server "
-        + "does not start. Run ./facesearch reindex with the same --data and pipeline options (--channel-order, "
-        + "--flip) to re-embed the stored faces from their images, or start with the options they were enrolled with.");
+    String stored =
+        others.entrySet().stream()
+            .map(e -> e.getKey() + " (" + e.getValue() + " faces)")
+            .collect(Collectors.joining(", "));
+    throw new ModelMismatchException(
+        "the stored faces were embedded by model "
+            + stored
+            + ", but this pipeline "
+            + "embeds with model "
+            + pipelineModelId
+            + "; vectors of different models are never compared, so the server "
+            + "does not start. Run ./facesearch reindex with the same --data and pipeline options (--channel-order, "
+            + "--flip) to re-embed the stored faces from their images, or start with the options they were enrolled with.");
   }
 }

@@ -40,8 +40,13 @@ public final class Reembedding {
   private final Enrollments enrollments;
   private final FacePipeline pipeline;
 
-  public Reembedding(Database db, Faces faces, ListEntries lists, ImageStore images, Enrollments enrollments,
-                     FacePipeline pipeline) {
+  public Reembedding(
+      Database db,
+      Faces faces,
+      ListEntries lists,
+      ImageStore images,
+      Enrollments enrollments,
+      FacePipeline pipeline) {
     this.db = db;
     this.faces = faces;
     this.lists = lists;
@@ -71,13 +76,15 @@ public final class Reembedding {
         enrollments.inTransaction(tx -> enrollments.reembed(tx, id, modelId, vector.get()));
         reembedded++;
       } else if (removeWithoutImage) {
-        enrollments.inTransaction(tx -> {
-          enrollments.remove(tx, id);
-          return null;
-        });
+        enrollments.inTransaction(
+            tx -> {
+              enrollments.remove(tx, id);
+              return null;
+            });
         removed++;
       } else {
-        withoutImage.add(id + " (owner " + face.get().ownerId() + ", " + face.get().source().wireName() + ")");
+        withoutImage.add(
+            id + " (owner " + face.get().ownerId() + ", " + face.get().source().wireName() + ")");
       }
     }
     return new Report(reembedded, removed, withoutImage);
@@ -87,7 +94,8 @@ public final class Reembedding {
     if (f.source() != FaceSource.LIST_ENTRY) {
       return images.read(f.applicationId(), f.ownerId());
     }
-    return db.read(tx -> lists.imageIdOf(tx, f.ownerId())).flatMap(id -> images.read(f.applicationId(), id));
+    return db.read(tx -> lists.imageIdOf(tx, f.ownerId()))
+        .flatMap(id -> images.read(f.applicationId(), id));
   }
 
   /** The largest face's vector (as at enrollment) of an upright stored image; empty when none is found any more. */

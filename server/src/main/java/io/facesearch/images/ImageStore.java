@@ -65,8 +65,14 @@ public final class ImageStore {
   }
 
   static byte[] jpeg(BgrImage image) throws IOException {
-    BufferedImage img = new BufferedImage(image.width(), image.height(), BufferedImage.TYPE_3BYTE_BGR);
-    System.arraycopy(image.bgr(), 0, ((DataBufferByte) img.getRaster().getDataBuffer()).getData(), 0, image.bgr().length);
+    BufferedImage img =
+        new BufferedImage(image.width(), image.height(), BufferedImage.TYPE_3BYTE_BGR);
+    System.arraycopy(
+        image.bgr(),
+        0,
+        ((DataBufferByte) img.getRaster().getDataBuffer()).getData(),
+        0,
+        image.bgr().length);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ImageIO.write(img, "jpeg", out);
     return out.toByteArray();

@@ -29,7 +29,13 @@ public final class SignedUrls {
   /** The path and query of a URL for the session's image, valid for {@link #VALIDITY}. */
   public String sign(String applicationId, String sessionId) {
     long expires = clock.instant().plus(VALIDITY).getEpochSecond();
-    return "/v3/images/" + sessionId + ".jpg?app=" + applicationId + "&expires=" + expires + "&sig="
+    return "/v3/images/"
+        + sessionId
+        + ".jpg?app="
+        + applicationId
+        + "&expires="
+        + expires
+        + "&sig="
         + signature(applicationId, sessionId, expires);
   }
 
@@ -38,7 +44,8 @@ public final class SignedUrls {
     if (sig == null || expires < clock.instant().getEpochSecond()) {
       return false;
     }
-    return MessageDigest.isEqual(signature(applicationId, sessionId, expires).getBytes(StandardCharsets.US_ASCII),
+    return MessageDigest.isEqual(
+        signature(applicationId, sessionId, expires).getBytes(StandardCharsets.US_ASCII),
         sig.getBytes(StandardCharsets.US_ASCII));
   }
 
@@ -46,7 +53,9 @@ public final class SignedUrls {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-      byte[] h = mac.doFinal((applicationId + "|" + sessionId + "|" + expires).getBytes(StandardCharsets.UTF_8));
+      byte[] h =
+          mac.doFinal(
+              (applicationId + "|" + sessionId + "|" + expires).getBytes(StandardCharsets.UTF_8));
       return Base64.getUrlEncoder().withoutPadding().encodeToString(h);
     } catch (NoSuchAlgorithmException | InvalidKeyException e) {
       throw new IllegalStateException(e);

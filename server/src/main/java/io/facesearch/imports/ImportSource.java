@@ -27,7 +27,8 @@ public final class ImportSource {
   public static List<ImportEntry> folder(Path dir) throws IOException {
     List<ImportEntry> entries = new ArrayList<>();
     try (Stream<Path> files = Files.walk(dir)) {
-      for (Path p : files.filter(Files::isRegularFile).filter(ImportSource::isPhoto).sorted().toList()) {
+      for (Path p :
+          files.filter(Files::isRegularFile).filter(ImportSource::isPhoto).sorted().toList()) {
         String key = dir.relativize(p).toString().replace('\\', '/');
         entries.add(new ImportEntry(key, p, key, null, null, null, null, null));
       }
@@ -44,7 +45,8 @@ public final class ImportSource {
     if (first.startsWith("\uFEFF")) { // the byte-order mark Excel writes before UTF-8 CSV
       first = first.substring(1);
     }
-    List<String> header = split(first).stream().map(h -> h.strip().toLowerCase(Locale.ROOT)).toList();
+    List<String> header =
+        split(first).stream().map(h -> h.strip().toLowerCase(Locale.ROOT)).toList();
     if (!header.contains("path")) {
       throw new IOException(file + ": the header has no 'path' column");
     }
@@ -63,8 +65,16 @@ public final class ImportSource {
       if (path == null) {
         throw new IOException(file + " line " + (i + 1) + ": empty path");
       }
-      entries.add(new ImportEntry(path, base.resolve(path), row.get("vendor_data"), row.get("status"), row.get("name"),
-          row.get("document_type"), row.get("document_number"), date(row.get("verification_date"), file, i + 1)));
+      entries.add(
+          new ImportEntry(
+              path,
+              base.resolve(path),
+              row.get("vendor_data"),
+              row.get("status"),
+              row.get("name"),
+              row.get("document_type"),
+              row.get("document_number"),
+              date(row.get("verification_date"), file, i + 1)));
     }
     return entries;
   }
@@ -74,7 +84,8 @@ public final class ImportSource {
       return null;
     }
     try {
-      return raw.length() == 10 ? LocalDate.parse(raw).atStartOfDay(ZoneOffset.UTC).toInstant()
+      return raw.length() == 10
+          ? LocalDate.parse(raw).atStartOfDay(ZoneOffset.UTC).toInstant()
           : OffsetDateTime.parse(raw).toInstant();
     } catch (RuntimeException e) {
       throw new IOException(file + " line " + line + ": verification_date is not ISO 8601: " + raw);
@@ -83,7 +94,11 @@ public final class ImportSource {
 
   private static boolean isPhoto(Path p) {
     String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-    return n.endsWith(".jpg") || n.endsWith(".jpeg") || n.endsWith(".png") || n.endsWith(".webp") || n.endsWith(".tif")
+    return n.endsWith(".jpg")
+        || n.endsWith(".jpeg")
+        || n.endsWith(".png")
+        || n.endsWith(".webp")
+        || n.endsWith(".tif")
         || n.endsWith(".tiff");
   }
 

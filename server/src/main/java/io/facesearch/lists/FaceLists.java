@@ -1,16 +1,16 @@
 package io.facesearch.lists;
 
 import io.facesearch.accounts.Application;
+import io.facesearch.enrollment.Enrollments;
+import io.facesearch.gallery.FaceSource;
+import io.facesearch.gallery.FaceState;
+import io.facesearch.gallery.StoredFace;
 import io.facesearch.image.BgrImage;
+import io.facesearch.images.ImageStore;
+import io.facesearch.pipeline.Face;
 import io.facesearch.search.FaceSearchService;
 import io.facesearch.sessions.Session;
 import io.facesearch.sessions.SessionReview;
-import io.facesearch.enrollment.Enrollments;
-import io.facesearch.gallery.FaceSource;
-import io.facesearch.gallery.StoredFace;
-import io.facesearch.images.ImageStore;
-import io.facesearch.pipeline.Face;
-import io.facesearch.gallery.FaceState;
 import io.facesearch.store.Database;
 import io.facesearch.store.Faces;
 import io.facesearch.store.ListEntries;
@@ -30,7 +30,9 @@ import java.util.UUID;
  */
 public final class FaceLists {
 
-  public enum ListType { BLOCKLIST, ALLOWLIST;
+  public enum ListType {
+    BLOCKLIST,
+    ALLOWLIST;
 
     public String wireName() {
       return name().toLowerCase();
@@ -49,11 +51,27 @@ public final class FaceLists {
   /** The name of every application's system face blocklist. */
   public static final String SYSTEM_BLOCKLIST_NAME = "Face blocklist";
 
-  public record FaceList(String id, String name, String description, ListType type, boolean system, long entries,
-                         Instant lastEntryAddedAt, Instant createdAt, Instant updatedAt) {
+  public record FaceList(
+      String id,
+      String name,
+      String description,
+      ListType type,
+      boolean system,
+      long entries,
+      Instant lastEntryAddedAt,
+      Instant createdAt,
+      Instant updatedAt) {
     static FaceList of(ListEntries.ListRow r) {
-      return new FaceList(r.id(), r.name(), r.description(), ListType.fromWire(r.listType()), r.system(), r.entries(),
-          r.lastEntryAddedAt(), r.createdAt(), r.updatedAt());
+      return new FaceList(
+          r.id(),
+          r.name(),
+          r.description(),
+          ListType.fromWire(r.listType()),
+          r.system(),
+          r.entries(),
+          r.lastEntryAddedAt(),
+          r.createdAt(),
+          r.updatedAt());
     }
   }
 
@@ -62,16 +80,40 @@ public final class FaceLists {
    * ({@link ImageStore}), or null for a copy of a session's face. The entry's face has the entry's id as its owner,
    * which is what a search match reports as {@code session_id}.
    */
-  public record Entry(String id, String listId, String imageId, String displayLabel, String comment,
-                      String referenceSessionId, Long referenceSessionNumber, String metadata, Instant createdAt) {
+  public record Entry(
+      String id,
+      String listId,
+      String imageId,
+      String displayLabel,
+      String comment,
+      String referenceSessionId,
+      Long referenceSessionNumber,
+      String metadata,
+      Instant createdAt) {
     static Entry of(ListEntries.EntryRow r) {
-      return new Entry(r.id(), r.listId(), r.imageId(), r.displayLabel(), r.comment(), r.referenceSessionId(),
-          r.referenceSessionNumber(), r.metadata(), r.createdAt());
+      return new Entry(
+          r.id(),
+          r.listId(),
+          r.imageId(),
+          r.displayLabel(),
+          r.comment(),
+          r.referenceSessionId(),
+          r.referenceSessionNumber(),
+          r.metadata(),
+          r.createdAt());
     }
 
     ListEntries.EntryRow row() {
-      return new ListEntries.EntryRow(id, listId, imageId, displayLabel, comment, referenceSessionId,
-          referenceSessionNumber, metadata, createdAt);
+      return new ListEntries.EntryRow(
+          id,
+          listId,
+          imageId,
+          displayLabel,
+          comment,
+          referenceSessionId,
+          referenceSessionNumber,
+          metadata,
+          createdAt);
     }
   }
 
@@ -87,8 +129,15 @@ public final class FaceLists {
   private final ImageStore images;
   private final Clock clock;
 
-  public FaceLists(Database db, ListEntries rows, Faces faces, Enrollments enrollments,
-                   FaceSearchService search, SessionReview review, ImageStore images, Clock clock) {
+  public FaceLists(
+      Database db,
+      ListEntries rows,
+      Faces faces,
+      Enrollments enrollments,
+      FaceSearchService search,
+      SessionReview review,
+      ImageStore images,
+      Clock clock) {
     this.db = db;
     this.rows = rows;
     this.faces = faces;
@@ -111,23 +160,31 @@ public final class FaceLists {
   public FaceList create(Application app, String name, ListType type, String description) {
     String id = UUID.randomUUID().toString();
     Instant now = now();
-    db.inTransaction(tx -> {
-      rows.insertList(tx, app.id(), id, name, type.wireName(), description, false, now);
-      return null;
-    });
+    db.inTransaction(
+        tx -> {
+          rows.insertList(tx, app.id(), id, name, type.wireName(), description, false, now);
+          return null;
+        });
     return new FaceList(id, name, description, type, false, 0, null, now, now);
   }
 
   /** The application's system face blocklist, made on first use. */
   public FaceList systemBlocklist(Application app) {
-    db.inTransaction(tx -> {
-      if (!rows.hasSystemList(tx, app.id())) {
-        rows.insertList(tx, app.id(), UUID.randomUUID().toString(), SYSTEM_BLOCKLIST_NAME, ListType.BLOCKLIST.wireName(),
-            "Faces blocklisted in this application; sessions deleted while blocklisted keep their face here.", true,
-            now());
-      }
-      return null;
-    });
+    db.inTransaction(
+        tx -> {
+          if (!rows.hasSystemList(tx, app.id())) {
+            rows.insertList(
+                tx,
+                app.id(),
+                UUID.randomUUID().toString(),
+                SYSTEM_BLOCKLIST_NAME,
+                ListType.BLOCKLIST.wireName(),
+                "Faces blocklisted in this application; sessions deleted while blocklisted keep their face here.",
+                true,
+                now());
+          }
+          return null;
+        });
     return lists(app).stream().filter(FaceList::system).findFirst().orElseThrow();
   }
 
@@ -149,10 +206,11 @@ public final class FaceLists {
     if (list.get().system()) {
       return Optional.of(false);
     }
-    db.inTransaction(tx -> {
-      rows.updateList(tx, app.id(), listId, name, description, now());
-      return null;
-    });
+    db.inTransaction(
+        tx -> {
+          rows.updateList(tx, app.id(), listId, name, description, now());
+          return null;
+        });
     return Optional.of(true);
   }
 
@@ -168,10 +226,11 @@ public final class FaceLists {
     for (Entry e : entries(app, listId)) {
       erase(app, e);
     }
-    db.inTransaction(tx -> {
-      rows.deleteList(tx, app.id(), listId);
-      return null;
-    });
+    db.inTransaction(
+        tx -> {
+          rows.deleteList(tx, app.id(), listId);
+          return null;
+        });
     return Optional.of(true);
   }
 
@@ -191,12 +250,31 @@ public final class FaceLists {
     FaceSearchService.ListFace found = search.listFace(image);
     Instant now = now();
     String entryId = UUID.randomUUID().toString();
-    Entry entry = new Entry(entryId, listId, entryId, fields.displayLabel(), fields.comment(), null, null,
-        fields.metadata(), now);
+    Entry entry =
+        new Entry(
+            entryId,
+            listId,
+            entryId,
+            fields.displayLabel(),
+            fields.comment(),
+            null,
+            null,
+            fields.metadata(),
+            now);
     Face face = found.face();
-    StoredFace stored = new StoredFace(UUID.randomUUID().toString(), app.id(), entryId, FaceSource.LIST_ENTRY,
-        list.get().type() == ListType.BLOCKLIST, list.get().type() == ListType.ALLOWLIST, false, true,
-        face.embedding().modelId(), now, face.embedding().vector());
+    StoredFace stored =
+        new StoredFace(
+            UUID.randomUUID().toString(),
+            app.id(),
+            entryId,
+            FaceSource.LIST_ENTRY,
+            list.get().type() == ListType.BLOCKLIST,
+            list.get().type() == ListType.ALLOWLIST,
+            false,
+            true,
+            face.embedding().modelId(),
+            now,
+            face.embedding().vector());
     images.save(app.id(), entryId, found.upright());
     try {
       store(entry, stored);
@@ -209,21 +287,24 @@ public final class FaceLists {
 
   /** Stores an entry and its face in one transaction; the enrollment owner then adds the face to the gallery. */
   private void store(Entry entry, StoredFace face) {
-    enrollments.inTransaction(tx -> {
-      rows.insertEntry(tx, entry.row());
-      enrollments.enroll(tx, face);
-      return null;
-    });
+    enrollments.inTransaction(
+        tx -> {
+          rows.insertEntry(tx, entry.row());
+          enrollments.enroll(tx, face);
+          return null;
+        });
   }
 
   /** Removes the entry and its face (truth, then gallery), then its image; the erasure is made physical later. */
   private boolean erase(Application app, Entry entry) {
-    boolean deleted = enrollments.inTransaction(tx -> {
-      for (FaceState f : faces.ofListEntry(tx, entry.id())) {
-        enrollments.remove(tx, f.faceId());
-      }
-      return rows.deleteEntry(tx, entry.listId(), entry.id());
-    });
+    boolean deleted =
+        enrollments.inTransaction(
+            tx -> {
+              for (FaceState f : faces.ofListEntry(tx, entry.id())) {
+                enrollments.remove(tx, f.faceId());
+              }
+              return rows.deleteEntry(tx, entry.listId(), entry.id());
+            });
     if (deleted) {
       if (entry.imageId() != null) {
         images.delete(app.id(), entry.imageId());
@@ -234,7 +315,12 @@ public final class FaceLists {
   }
 
   /** How adding a session's face to a list went. */
-  public enum FromSession { ADDED, NO_SUCH_LIST, NO_SUCH_SESSION, NO_FACE }
+  public enum FromSession {
+    ADDED,
+    NO_SUCH_LIST,
+    NO_SUCH_SESSION,
+    NO_FACE
+  }
 
   /** The result of {@link #addFromSession}: the entry when {@code ADDED}. */
   public record Added(FromSession outcome, Entry entry) {}
@@ -243,7 +329,8 @@ public final class FaceLists {
    * Adds a copy of a session's face to the list (Didit's {@code reference_session_id}); the entry keeps the session's
    * id and number, and outlives the session.
    */
-  public Added addFromSession(Application app, String listId, String sessionId, EntryFields fields) {
+  public Added addFromSession(
+      Application app, String listId, String sessionId, EntryFields fields) {
     Optional<FaceList> list = find(app, listId);
     if (list.isEmpty()) {
       return new Added(FromSession.NO_SUCH_LIST, null);
@@ -252,19 +339,42 @@ public final class FaceLists {
     if (source.isEmpty()) {
       return new Added(FromSession.NO_SUCH_SESSION, null);
     }
-    Optional<StoredFace> sourceFace = db.read(tx -> faces.ofSession(tx, sessionId).stream().findFirst()
-        .flatMap(f -> faces.find(tx, f.faceId())));
+    Optional<StoredFace> sourceFace =
+        db.read(
+            tx ->
+                faces.ofSession(tx, sessionId).stream()
+                    .findFirst()
+                    .flatMap(f -> faces.find(tx, f.faceId())));
     if (sourceFace.isEmpty() || !sourceFace.get().applicationId().equals(app.id())) {
       return new Added(FromSession.NO_FACE, null);
     }
     Instant now = now();
     String entryId = UUID.randomUUID().toString();
-    Entry entry = new Entry(entryId, listId, null, fields.displayLabel(), fields.comment(), sessionId,
-        source.get().sessionNumber(), fields.metadata(), now);
+    Entry entry =
+        new Entry(
+            entryId,
+            listId,
+            null,
+            fields.displayLabel(),
+            fields.comment(),
+            sessionId,
+            source.get().sessionNumber(),
+            fields.metadata(),
+            now);
     StoredFace from = sourceFace.get();
-    StoredFace copy = new StoredFace(UUID.randomUUID().toString(), app.id(), entryId, FaceSource.LIST_ENTRY,
-        list.get().type() == ListType.BLOCKLIST, list.get().type() == ListType.ALLOWLIST, false, true, from.modelId(),
-        now, from.embedding().clone());
+    StoredFace copy =
+        new StoredFace(
+            UUID.randomUUID().toString(),
+            app.id(),
+            entryId,
+            FaceSource.LIST_ENTRY,
+            list.get().type() == ListType.BLOCKLIST,
+            list.get().type() == ListType.ALLOWLIST,
+            false,
+            true,
+            from.modelId(),
+            now,
+            from.embedding().clone());
     store(entry, copy); // no image of its own: a copy of a stored face
     return new Added(FromSession.ADDED, entry);
   }
@@ -277,8 +387,13 @@ public final class FaceLists {
     if (!review.faceBlocklisted(app, sessionId)) {
       return false;
     }
-    return addFromSession(app, systemBlocklist(app).id(), sessionId,
-        new EntryFields(null, "Kept when session " + sessionId + " was deleted.", null)).outcome() == FromSession.ADDED;
+    return addFromSession(
+                app,
+                systemBlocklist(app).id(),
+                sessionId,
+                new EntryFields(null, "Kept when session " + sessionId + " was deleted.", null))
+            .outcome()
+        == FromSession.ADDED;
   }
 
   public List<Entry> entries(Application app, String listId) {
@@ -290,14 +405,17 @@ public final class FaceLists {
   }
 
   /** Changes an entry's label, comment or metadata (null: kept); empty when unknown. */
-  public Optional<Entry> updateEntry(Application app, String listId, String entryId, EntryFields fields) {
+  public Optional<Entry> updateEntry(
+      Application app, String listId, String entryId, EntryFields fields) {
     if (entry(app, listId, entryId).isEmpty()) {
       return Optional.empty();
     }
-    db.inTransaction(tx -> {
-      rows.updateEntry(tx, listId, entryId, fields.displayLabel(), fields.comment(), fields.metadata());
-      return null;
-    });
+    db.inTransaction(
+        tx -> {
+          rows.updateEntry(
+              tx, listId, entryId, fields.displayLabel(), fields.comment(), fields.metadata());
+          return null;
+        });
     return entry(app, listId, entryId);
   }
 

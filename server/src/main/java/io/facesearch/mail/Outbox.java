@@ -24,7 +24,8 @@ public final class Outbox implements Mailer {
   static final Duration KEPT_FOR = Duration.ofDays(1);
 
   /** One kept message. */
-  public record Letter(String id, String recipient, String subject, String body, Instant createdAt) {}
+  public record Letter(
+      String id, String recipient, String subject, String body, Instant createdAt) {}
 
   private final Database db;
   private final Mailer smtp;
@@ -48,22 +49,28 @@ public final class Outbox implements Mailer {
         LOG.warn("mail to {} kept in the outbox: {}", to, e.getMessage());
       }
     } else {
-      LOG.info("no SMTP configured; mail to {} kept in the outbox, read it with ./facesearch outbox: {}", to, subject);
+      LOG.info(
+          "no SMTP configured; mail to {} kept in the outbox, read it with ./facesearch outbox: {}",
+          to,
+          subject);
     }
     keep(to, subject, body);
   }
 
   public List<Letter> letters() {
     return db.read(kept::all).stream()
-        .map(l -> new Letter(l.id(), l.recipient(), l.subject(), l.body(), l.createdAt())).toList();
+        .map(l -> new Letter(l.id(), l.recipient(), l.subject(), l.body(), l.createdAt()))
+        .toList();
   }
 
   private void keep(String to, String subject, String body) {
     Instant now = clock.instant();
-    db.inTransaction(tx -> {
-      kept.deleteBefore(tx, now.minus(KEPT_FOR));
-      kept.insert(tx, new MailOutbox.LetterRow(UUID.randomUUID().toString(), to, subject, body, now));
-      return null;
-    });
+    db.inTransaction(
+        tx -> {
+          kept.deleteBefore(tx, now.minus(KEPT_FOR));
+          kept.insert(
+              tx, new MailOutbox.LetterRow(UUID.randomUUID().toString(), to, subject, body, now));
+          return null;
+        });
   }
 }

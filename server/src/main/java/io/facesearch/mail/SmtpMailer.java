@@ -25,14 +25,17 @@ public final class SmtpMailer implements Mailer {
     props.put("mail.smtp.starttls.enable", Boolean.toString(s.startTls()));
     boolean auth = s.user() != null && !s.user().isBlank();
     props.put("mail.smtp.auth", Boolean.toString(auth));
-    this.session = auth
-        ? Session.getInstance(props, new Authenticator() {
-            @Override
-            protected PasswordAuthentication getPasswordAuthentication() {
-              return new PasswordAuthentication(s.user(), s.password());
-            }
-          })
-        : Session.getInstance(props);
+    this.session =
+        auth
+            ? Session.getInstance(
+                props,
+                new Authenticator() {
+                  @Override
+                  protected PasswordAuthentication getPasswordAuthentication() {
+                    return new PasswordAuthentication(s.user(), s.password());
+                  }
+                })
+            : Session.getInstance(props);
     this.from = s.from();
   }
 

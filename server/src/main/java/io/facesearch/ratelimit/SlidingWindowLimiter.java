@@ -20,7 +20,8 @@ public final class SlidingWindowLimiter {
    * @param resetEpochSeconds when the oldest counted event leaves the window (a slot frees)
    * @param retryAfterSeconds for a refused event, seconds until it would be accepted; else 0
    */
-  public record Decision(boolean allowed, int limit, int remaining, long resetEpochSeconds, long retryAfterSeconds) {}
+  public record Decision(
+      boolean allowed, int limit, int remaining, long resetEpochSeconds, long retryAfterSeconds) {}
 
   private final int limit;
   private final long windowMillis;
@@ -50,7 +51,8 @@ public final class SlidingWindowLimiter {
       boolean full = ring.count == limit;
       if (full && oldest > now - windowMillis) {
         long reset = oldest + windowMillis;
-        return new Decision(false, limit, 0, ceilSeconds(reset), Math.max(1, ceilSeconds(reset - now)));
+        return new Decision(
+            false, limit, 0, ceilSeconds(reset), Math.max(1, ceilSeconds(reset - now)));
       }
       ring.times[ring.next] = now;
       ring.next = (ring.next + 1) % limit;
@@ -74,11 +76,15 @@ public final class SlidingWindowLimiter {
   }
 
   private void forgetIdle(long now) {
-    rings.values().removeIf(ring -> {
-      synchronized (ring) {
-        return ring.times[(ring.next + limit - 1) % limit] <= now - windowMillis; // its newest event
-      }
-    });
+    rings
+        .values()
+        .removeIf(
+            ring -> {
+              synchronized (ring) {
+                return ring.times[(ring.next + limit - 1) % limit]
+                    <= now - windowMillis; // its newest event
+              }
+            });
   }
 
   private static long ceilSeconds(long millis) {

@@ -31,7 +31,8 @@ public final class Decision {
 
   private Decision() {}
 
-  public static Outcome decide(int faceCount, boolean allowMultipleFaces, List<GalleryMatch> matches) {
+  public static Outcome decide(
+      int faceCount, boolean allowMultipleFaces, List<GalleryMatch> matches) {
     List<Warning> warnings = new ArrayList<>();
     if (faceCount == 0) {
       warnings.add(Warning.noFace());
@@ -44,12 +45,14 @@ public final class Decision {
         status = SessionStatus.DECLINED;
       }
     }
-    GalleryMatch blocklisted = matches.stream().filter(GalleryMatch::blocklisted).findFirst().orElse(null);
+    GalleryMatch blocklisted =
+        matches.stream().filter(GalleryMatch::blocklisted).findFirst().orElse(null);
     if (blocklisted != null) {
       warnings.add(Warning.inBlocklist(blocklisted.ownerId(), certain(blocklisted)));
       status = SessionStatus.DECLINED;
     }
-    GalleryMatch duplicate = matches.stream().filter(m -> !m.blocklisted() && !m.allowlisted()).findFirst().orElse(null);
+    GalleryMatch duplicate =
+        matches.stream().filter(m -> !m.blocklisted() && !m.allowlisted()).findFirst().orElse(null);
     if (duplicate != null) {
       warnings.add(Warning.duplicated(duplicate.ownerId(), certain(duplicate)));
       if (status == SessionStatus.APPROVED) {

@@ -22,7 +22,9 @@ public final class FaceMatchScale {
   /** The cosine of score 30: measured by {@code facesearch eval lfw} on lfw-dev (best-accuracy threshold). */
   static final float C_30 = 0.2780f;
 
-  private static final float[] COSINE = {-1f, C_30, SimilarityScale.C_1E3, SimilarityScale.C_1E5, 1f};
+  private static final float[] COSINE = {
+    -1f, C_30, SimilarityScale.C_1E3, SimilarityScale.C_1E5, 1f
+  };
   private static final float[] SCORE = {0f, 30f, 50f, 70f, 100f};
 
   private FaceMatchScale() {}

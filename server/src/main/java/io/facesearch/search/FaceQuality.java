@@ -29,7 +29,8 @@ public final class FaceQuality {
   /** The measures of one face found in {@code image} (the upright image it was analysed in). */
   public static Measures measure(BgrImage image, io.facesearch.pipeline.Face face) {
     Detection d = face.detection();
-    return new Measures(d.width(), (float) sharpness(image, d), yaw(face.landmarks()), d.confidence());
+    return new Measures(
+        d.width(), (float) sharpness(image, d), yaw(face.landmarks()), d.confidence());
   }
 
   /** Head turn from the 68 landmarks: the nose tip's horizontal distance to each side of the jaw. */
@@ -68,12 +69,20 @@ public final class FaceQuality {
   }
 
   private static float[] grey(BgrImage image, Detection face) {
-    BgrImage crop = Warp.apply(image, new io.facesearch.image.Box(face.x1(), face.y1(), face.width(), face.height())
-        .cropTo(SIZE, SIZE), SIZE, SIZE);
+    BgrImage crop =
+        Warp.apply(
+            image,
+            new io.facesearch.image.Box(face.x1(), face.y1(), face.width(), face.height())
+                .cropTo(SIZE, SIZE),
+            SIZE,
+            SIZE);
     float[] grey = new float[SIZE * SIZE];
     byte[] p = crop.bgr();
     for (int i = 0; i < grey.length; i++) {
-      grey[i] = 0.114f * (p[3 * i] & 0xff) + 0.587f * (p[3 * i + 1] & 0xff) + 0.299f * (p[3 * i + 2] & 0xff);
+      grey[i] =
+          0.114f * (p[3 * i] & 0xff)
+              + 0.587f * (p[3 * i + 1] & 0xff)
+              + 0.299f * (p[3 * i + 2] & 0xff);
     }
     return grey;
   }

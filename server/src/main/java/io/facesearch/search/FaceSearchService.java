@@ -2,6 +2,7 @@ package io.facesearch.search;
 
 import io.facesearch.accounts.Application;
 import io.facesearch.billing.Credits;
+import io.facesearch.enrollment.Enrollments;
 import io.facesearch.gallery.FaceSource;
 import io.facesearch.gallery.Gallery;
 import io.facesearch.gallery.GalleryMatch;
@@ -19,7 +20,6 @@ import io.facesearch.store.Database;
 import io.facesearch.store.ImportKeys;
 import io.facesearch.store.ListEntries;
 import io.facesearch.store.Sessions;
-import io.facesearch.enrollment.Enrollments;
 import io.facesearch.webhooks.Webhooks;
 import java.time.Clock;
 import java.time.Instant;
@@ -44,18 +44,32 @@ public final class FaceSearchService {
    * One match with what holds the matched face: a session, or ({@code session} null) a face-list entry, whose id
    * the match reports in place of a session's.
    */
-  public record Match(GalleryMatch face, Session session, ListEntries.Listed entry, double percentage) {}
+  public record Match(
+      GalleryMatch face, Session session, ListEntries.Listed entry, double percentage) {}
 
   /** The outcome of one search, before anything is saved. */
-  public record Result(String requestId, Instant createdAt, Analysis analysis, Decision.Outcome outcome,
-                       List<Match> matches, int totalMatches, MatchThreshold threshold) {}
+  public record Result(
+      String requestId,
+      Instant createdAt,
+      Analysis analysis,
+      Decision.Outcome outcome,
+      List<Match> matches,
+      int totalMatches,
+      MatchThreshold threshold) {}
 
   /**
    * A session to enroll through {@link #enroll}. {@code importKey}, when not null, is recorded in
    * {@code import_keys} in the same transaction, so a resumed bulk import knows exactly what is done.
    */
-  public record Enrollment(String vendorData, SessionStatus status, Instant verificationDate, String name,
-                           String documentType, String documentNumber, FaceSource source, String importKey) {}
+  public record Enrollment(
+      String vendorData,
+      SessionStatus status,
+      Instant verificationDate,
+      String name,
+      String documentType,
+      String documentNumber,
+      FaceSource source,
+      String importKey) {}
 
   /** A photo that cannot be enrolled: no face, or more than one where one is required. */
   public static final class FaceCountException extends Exception {
@@ -71,7 +85,8 @@ public final class FaceSearchService {
     }
 
     static FaceCountException several(int faces, String advice) {
-      return new FaceCountException(faces, "More than one face was detected in the image (" + faces + "); " + advice);
+      return new FaceCountException(
+          faces, "More than one face was detected in the image (" + faces + "); " + advice);
     }
 
     /** How many faces the photo holds: 0, or more than 1. */
@@ -93,9 +108,18 @@ public final class FaceSearchService {
   private final Webhooks webhooks;
   private final Clock clock;
 
-  public FaceSearchService(FacePipeline pipeline, Gallery gallery, Database db, Sessions sessions,
-                           ListEntries listEntries, ImportKeys importKeys, Enrollments enrollments, ImageStore images,
-                           Credits credits, Webhooks webhooks, Clock clock) {
+  public FaceSearchService(
+      FacePipeline pipeline,
+      Gallery gallery,
+      Database db,
+      Sessions sessions,
+      ListEntries listEntries,
+      ImportKeys importKeys,
+      Enrollments enrollments,
+      ImageStore images,
+      Credits credits,
+      Webhooks webhooks,
+      Clock clock) {
     this.credits = credits;
     this.webhooks = webhooks;
     this.pipeline = pipeline;
@@ -123,17 +147,27 @@ public final class FaceSearchService {
     int total = 0;
     MatchThreshold threshold;
     if (analysis.hasFace()) {
-      GallerySearch.Found found = gallerySearch.search(app.id(), app.settings(), type,
-          analysis.largestFace().embedding());
+      GallerySearch.Found found =
+          gallerySearch.search(app.id(), app.settings(), type, analysis.largestFace().embedding());
       threshold = found.threshold();
-      List<String> owners = found.matches().stream().filter(m -> m.source() != FaceSource.LIST_ENTRY)
-          .map(GalleryMatch::ownerId).distinct().toList();
-      List<String> entries = found.matches().stream().filter(m -> m.source() == FaceSource.LIST_ENTRY)
-          .map(GalleryMatch::ownerId).distinct().toList();
-      Map<String, Session> bySession = owners.isEmpty() ? Map.of()
-          : db.read(tx -> Session.findAll(sessions, tx, app.id(), owners));
-      Map<String, ListEntries.Listed> byEntry = entries.isEmpty() ? Map.of()
-          : db.read(tx -> listEntries.findAll(tx, app.id(), entries));
+      List<String> owners =
+          found.matches().stream()
+              .filter(m -> m.source() != FaceSource.LIST_ENTRY)
+              .map(GalleryMatch::ownerId)
+              .distinct()
+              .toList();
+      List<String> entries =
+          found.matches().stream()
+              .filter(m -> m.source() == FaceSource.LIST_ENTRY)
+              .map(GalleryMatch::ownerId)
+              .distinct()
+              .toList();
+      Map<String, Session> bySession =
+          owners.isEmpty()
+              ? Map.of()
+              : db.read(tx -> Session.findAll(sessions, tx, app.id(), owners));
+      Map<String, ListEntries.Listed> byEntry =
+          entries.isEmpty() ? Map.of() : db.read(tx -> listEntries.findAll(tx, app.id(), entries));
       boolean blocklistShown = false;
       boolean allowlistShown = false;
       for (GalleryMatch m : found.matches()) {
@@ -144,7 +178,8 @@ public final class FaceSearchService {
         }
         total++;
         reported.add(m);
-        boolean decides = (m.blocklisted() && !blocklistShown) || (m.allowlisted() && !allowlistShown);
+        boolean decides =
+            (m.blocklisted() && !blocklistShown) || (m.allowlisted() && !allowlistShown);
         if (matches.size() < MAX_MATCHES || decides) {
           matches.add(new Match(m, s, e, SimilarityScale.rounded(m.similarity())));
           blocklistShown |= m.blocklisted();
@@ -154,8 +189,16 @@ public final class FaceSearchService {
     } else {
       threshold = gallerySearch.threshold(app.id(), app.settings(), type);
     }
-    Decision.Outcome outcome = Decision.decide(analysis.faces().size(), app.settings().allowMultipleFaces(), reported);
-    return new Result(UUID.randomUUID().toString(), now, analysis, outcome, List.copyOf(matches), total, threshold);
+    Decision.Outcome outcome =
+        Decision.decide(analysis.faces().size(), app.settings().allowMultipleFaces(), reported);
+    return new Result(
+        UUID.randomUUID().toString(),
+        now,
+        analysis,
+        outcome,
+        List.copyOf(matches),
+        total,
+        threshold);
   }
 
   /**
@@ -163,15 +206,42 @@ public final class FaceSearchService {
    * and answer, and its largest face with source "api" (a candidate of later searches only while the
    * application's search_api_sessions is on).
    */
-  public Session saveAsApiSession(Application app, BgrImage uprightImage, Result result, String vendorData,
-                                  String answerJson, Credits.Hold hold) {
+  public Session saveAsApiSession(
+      Application app,
+      BgrImage uprightImage,
+      Result result,
+      String vendorData,
+      String answerJson,
+      Credits.Hold hold) {
     String sessionId = result.requestId();
-    Session draft = new Session(sessionId, app.id(), 0, SessionType.API, result.outcome().status(), vendorData, null,
-        null, null, result.createdAt(), null, answerJson, result.createdAt(), null);
-    StoredFace face = result.analysis().hasFace()
-        ? storedFace(app, sessionId, result.analysis().largestFace(), FaceSource.API, result.outcome().status(),
-            true, result.createdAt()) // searched only while the application's search_api_sessions is on
-        : null;
+    Session draft =
+        new Session(
+            sessionId,
+            app.id(),
+            0,
+            SessionType.API,
+            result.outcome().status(),
+            vendorData,
+            null,
+            null,
+            null,
+            result.createdAt(),
+            null,
+            answerJson,
+            result.createdAt(),
+            null);
+    StoredFace face =
+        result.analysis().hasFace()
+            ? storedFace(
+                app,
+                sessionId,
+                result.analysis().largestFace(),
+                FaceSource.API,
+                result.outcome().status(),
+                true,
+                result
+                    .createdAt()) // searched only while the application's search_api_sessions is on
+            : null;
     return persist(app, uprightImage, draft, face, null, hold, "face-search");
   }
 
@@ -181,13 +251,37 @@ public final class FaceSearchService {
    * is the face to enroll, searchable, with source "session": Didit grows the face search gallery from saved passive
    * liveness calls.
    */
-  public Session saveCompanionCall(Application app, BgrImage uprightImage, String requestId, Instant createdAt,
-                                   SessionStatus status, String vendorData, String answerJson, Face enroll,
-                                   Credits.Hold hold, String endpoint) {
-    Session draft = new Session(requestId, app.id(), 0, SessionType.API, status, vendorData, null, null, null,
-        createdAt, null, answerJson, createdAt, null);
-    StoredFace face = enroll == null ? null
-        : storedFace(app, requestId, enroll, FaceSource.SESSION, status, true, createdAt);
+  public Session saveCompanionCall(
+      Application app,
+      BgrImage uprightImage,
+      String requestId,
+      Instant createdAt,
+      SessionStatus status,
+      String vendorData,
+      String answerJson,
+      Face enroll,
+      Credits.Hold hold,
+      String endpoint) {
+    Session draft =
+        new Session(
+            requestId,
+            app.id(),
+            0,
+            SessionType.API,
+            status,
+            vendorData,
+            null,
+            null,
+            null,
+            createdAt,
+            null,
+            answerJson,
+            createdAt,
+            null);
+    StoredFace face =
+        enroll == null
+            ? null
+            : storedFace(app, requestId, enroll, FaceSource.SESSION, status, true, createdAt);
     return persist(app, uprightImage, draft, face, null, hold, endpoint);
   }
 
@@ -200,23 +294,44 @@ public final class FaceSearchService {
    * As {@link #enroll(Application, BgrImage, Enrollment)}; with {@code rotate} the photo is also tried at 90, 180
    * and 270 degrees (as a search's {@code rotate_image}) and stored upright.
    */
-  public Session enroll(Application app, BgrImage image, Enrollment e, boolean rotate) throws FaceCountException {
+  public Session enroll(Application app, BgrImage image, Enrollment e, boolean rotate)
+      throws FaceCountException {
     Analysis analysis = pipeline.analyze(image, rotate);
     if (!analysis.hasFace()) {
       throw FaceCountException.none();
     }
     if (analysis.faces().size() > 1 && !app.settings().allowMultipleFaces()) {
-      throw FaceCountException.several(analysis.faces().size(),
+      throw FaceCountException.several(
+          analysis.faces().size(),
           "the application's settings accept one face per photo (allow_multiple_faces).");
     }
     Instant now = clock.instant();
     String sessionId = UUID.randomUUID().toString();
-    Session draft = new Session(sessionId, app.id(), 0, SessionType.ENROLLED, e.status(), e.vendorData(), e.name(),
-        e.documentType(), e.documentNumber(), e.verificationDate() == null ? now : e.verificationDate(), null, null, now,
-        null);
+    Session draft =
+        new Session(
+            sessionId,
+            app.id(),
+            0,
+            SessionType.ENROLLED,
+            e.status(),
+            e.vendorData(),
+            e.name(),
+            e.documentType(),
+            e.documentNumber(),
+            e.verificationDate() == null ? now : e.verificationDate(),
+            null,
+            null,
+            now,
+            null);
     BgrImage upright = rotate ? image.rotateClockwise(analysis.bestAngle()) : image;
-    return persist(app, upright, draft, storedFace(app, sessionId, analysis.largestFace(), e.source(), e.status(), true, now),
-        e.importKey(), Credits.Hold.NONE, "face-search");
+    return persist(
+        app,
+        upright,
+        draft,
+        storedFace(app, sessionId, analysis.largestFace(), e.source(), e.status(), true, now),
+        e.importKey(),
+        Credits.Hold.NONE,
+        "face-search");
   }
 
   /** True when a bulk import already enrolled this key for the application. */
@@ -237,7 +352,8 @@ public final class FaceSearchService {
       throw FaceCountException.none();
     }
     if (analysis.faces().size() > 1) {
-      throw FaceCountException.several(analysis.faces().size(), "upload a photo of the one person to list.");
+      throw FaceCountException.several(
+          analysis.faces().size(), "upload a photo of the one person to list.");
     }
     return new ListFace(image.rotateClockwise(analysis.bestAngle()), analysis.largestFace());
   }
@@ -246,34 +362,58 @@ public final class FaceSearchService {
    * Writes the image, then in one transaction the session, its webhook event, its face (through the enrollment
    * owner, which then brings the gallery in step), the credit charge and the import key.
    */
-  private Session persist(Application app, BgrImage image, Session draft, StoredFace face, String importKey,
-                          Credits.Hold hold, String endpoint) {
+  private Session persist(
+      Application app,
+      BgrImage image,
+      Session draft,
+      StoredFace face,
+      String importKey,
+      Credits.Hold hold,
+      String endpoint) {
     String file = image == null ? null : images.save(app.id(), draft.id(), image);
     Session withFile = draft.withImageFile(file);
     try {
-      return enrollments.inTransaction(tx -> {
-        sessions.insert(tx, withFile.row());
-        // as stored (times at the store's precision), so the answer, the webhook and later reads agree
-        Session s = Session.of(sessions.find(tx, app.id(), withFile.id()).orElseThrow());
-        webhooks.enqueue(tx, DecisionDocument.webhookEvent("status.updated", s));
-        credits.charge(tx, hold, endpoint, s.id());
-        if (face != null) {
-          enrollments.enroll(tx, face);
-        }
-        if (importKey != null) {
-          importKeys.record(tx, app.id(), importKey, s.id(), s.createdAt());
-        }
-        return s;
-      });
+      return enrollments.inTransaction(
+          tx -> {
+            sessions.insert(tx, withFile.row());
+            // as stored (times at the store's precision), so the answer, the webhook and later
+            // reads agree
+            Session s = Session.of(sessions.find(tx, app.id(), withFile.id()).orElseThrow());
+            webhooks.enqueue(tx, DecisionDocument.webhookEvent("status.updated", s));
+            credits.charge(tx, hold, endpoint, s.id());
+            if (face != null) {
+              enrollments.enroll(tx, face);
+            }
+            if (importKey != null) {
+              importKeys.record(tx, app.id(), importKey, s.id(), s.createdAt());
+            }
+            return s;
+          });
     } catch (RuntimeException ex) {
       images.delete(app.id(), draft.id());
       throw ex;
     }
   }
 
-  private StoredFace storedFace(Application app, String sessionId, Face face, FaceSource source, SessionStatus status,
-                                boolean searchable, Instant now) {
-    return new StoredFace(UUID.randomUUID().toString(), app.id(), sessionId, source, false, false,
-        status == SessionStatus.APPROVED, searchable, face.embedding().modelId(), now, face.embedding().vector());
+  private StoredFace storedFace(
+      Application app,
+      String sessionId,
+      Face face,
+      FaceSource source,
+      SessionStatus status,
+      boolean searchable,
+      Instant now) {
+    return new StoredFace(
+        UUID.randomUUID().toString(),
+        app.id(),
+        sessionId,
+        source,
+        false,
+        false,
+        status == SessionStatus.APPROVED,
+        searchable,
+        face.embedding().modelId(),
+        now,
+        face.embedding().vector());
   }
 }

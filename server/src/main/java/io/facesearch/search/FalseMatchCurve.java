@@ -12,8 +12,10 @@ public final class FalseMatchCurve {
 
   /** log10(FMR) of the anchors, decreasing. */
   private static final double[] LOG_FMR = {0, -1, -2, -3, -4, -5, -6};
+
   /** The cosine of each anchor, increasing (FMR 1 at cosine -1). */
   private static final float[] COSINE = {-1f, 0.1309f, 0.2440f, 0.3352f, 0.4117f, 0.4751f, 0.5397f};
+
   /** Cosine per decade of FMR beyond the last anchor: the mean slope from FMR 1e-3 to 1e-6. */
   private static final double TAIL_SLOPE = (COSINE[6] - COSINE[3]) / 3.0;
 

@@ -27,6 +27,7 @@ public final class GallerySearch {
 
   /** Matches of the candidate search at most (they make total_matches). */
   public static final int MAX_CANDIDATE_MATCHES = 100;
+
   /** Matches of each list's own search at most. */
   static final int MAX_LIST_MATCHES = 5;
 
@@ -40,13 +41,20 @@ public final class GallerySearch {
   }
 
   /** The candidate filter of a search of {@code type} with these settings. */
-  public static GalleryFilter candidates(String applicationId, AppSettings settings, SearchType type) {
-    boolean anyStatus = settings.searchUnapprovedSessions() && type != SearchType.BLOCKLISTED_OR_APPROVED;
-    GalleryFilter.Scope scope = settings.searchApiSessions()
-        ? (anyStatus ? GalleryFilter.Scope.SEARCHABLE : GalleryFilter.Scope.BLOCKLISTED_OR_APPROVED)
-        : (anyStatus ? GalleryFilter.Scope.NOT_API : GalleryFilter.Scope.APPROVED_NOT_API);
-    // One scope term each, never a clause per excluded source: the filter of the common case (every face an
-    // approved enrolled one) is then no filter at all for Lucene, and counting it reads one document frequency.
+  public static GalleryFilter candidates(
+      String applicationId, AppSettings settings, SearchType type) {
+    boolean anyStatus =
+        settings.searchUnapprovedSessions() && type != SearchType.BLOCKLISTED_OR_APPROVED;
+    GalleryFilter.Scope scope =
+        settings.searchApiSessions()
+            ? (anyStatus
+                ? GalleryFilter.Scope.SEARCHABLE
+                : GalleryFilter.Scope.BLOCKLISTED_OR_APPROVED)
+            : (anyStatus ? GalleryFilter.Scope.NOT_API : GalleryFilter.Scope.APPROVED_NOT_API);
+    // One scope term each, never a clause per excluded source: the filter of the common case (every
+    // face an
+    // approved enrolled one) is then no filter at all for Lucene, and counting it reads one
+    // document frequency.
     return new GalleryFilter(applicationId, scope, Set.of());
   }
 
@@ -57,32 +65,51 @@ public final class GallerySearch {
   }
 
   /** Searches the candidates, the blocklist and the allowlist: faces of the probe's model only. */
-  public Found search(String applicationId, AppSettings settings, SearchType type, Embedding probe) {
+  public Found search(
+      String applicationId, AppSettings settings, SearchType type, Embedding probe) {
     MatchThreshold threshold = threshold(applicationId, settings, type);
     float min = threshold.cosine();
-    List<GalleryMatch> all = new ArrayList<>(gallery.search(new GalleryQuery(probe.vector(), probe.modelId(),
-        MAX_CANDIDATE_MATCHES, min, candidates(applicationId, settings, type))));
+    List<GalleryMatch> all =
+        new ArrayList<>(
+            gallery.search(
+                new GalleryQuery(
+                    probe.vector(),
+                    probe.modelId(),
+                    MAX_CANDIDATE_MATCHES,
+                    min,
+                    candidates(applicationId, settings, type))));
     Set<String> seen = new HashSet<>();
     for (GalleryMatch m : all) {
       seen.add(m.faceId());
     }
-    for (GalleryFilter list : List.of(GalleryFilter.blocklisted(applicationId), GalleryFilter.allowlisted(applicationId))) {
-      for (GalleryMatch m : gallery.search(new GalleryQuery(probe.vector(), probe.modelId(), MAX_LIST_MATCHES, min,
-          list))) {
+    for (GalleryFilter list :
+        List.of(
+            GalleryFilter.blocklisted(applicationId), GalleryFilter.allowlisted(applicationId))) {
+      for (GalleryMatch m :
+          gallery.search(
+              new GalleryQuery(probe.vector(), probe.modelId(), MAX_LIST_MATCHES, min, list))) {
         if (seen.add(m.faceId())) {
           all.add(m);
         }
       }
     }
-    all.sort(Comparator.comparingDouble((GalleryMatch m) -> -m.similarity()).thenComparing(GalleryMatch::faceId));
+    all.sort(
+        Comparator.comparingDouble((GalleryMatch m) -> -m.similarity())
+            .thenComparing(GalleryMatch::faceId));
     return new Found(List.copyOf(all), threshold);
   }
 
   /** The blocklisted faces at or above the threshold (passive liveness and every route that checks the blocklist). */
   public Found blocklisted(String applicationId, AppSettings settings, Embedding probe) {
     MatchThreshold threshold = threshold(applicationId, settings, SearchType.MOST_SIMILAR);
-    List<GalleryMatch> found = gallery.search(new GalleryQuery(probe.vector(), probe.modelId(), MAX_LIST_MATCHES,
-        threshold.cosine(), GalleryFilter.blocklisted(applicationId)));
+    List<GalleryMatch> found =
+        gallery.search(
+            new GalleryQuery(
+                probe.vector(),
+                probe.modelId(),
+                MAX_LIST_MATCHES,
+                threshold.cosine(),
+                GalleryFilter.blocklisted(applicationId)));
     return new Found(found, threshold);
   }
 }

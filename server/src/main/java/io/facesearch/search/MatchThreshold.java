@@ -20,8 +20,12 @@ package io.facesearch.search;
  * @param targetReviewRate   the application's target share of new people sent to review
  * @param expectedReviewRate the share of new people expected to be sent to review at this threshold and size
  */
-public record MatchThreshold(double percentage, boolean operatorSet, long candidateFaces, double targetReviewRate,
-                             double expectedReviewRate) {
+public record MatchThreshold(
+    double percentage,
+    boolean operatorSet,
+    long candidateFaces,
+    double targetReviewRate,
+    double expectedReviewRate) {
 
   /** The lowest automatic threshold: similarity_percentage 70, pairwise FMR 1e-3. */
   public static final double FLOOR = 70.0;
@@ -32,13 +36,22 @@ public record MatchThreshold(double percentage, boolean operatorSet, long candid
   }
 
   /** The threshold of a search among {@code candidateFaces} faces. {@code operatorPercentage} is NaN when unset. */
-  public static MatchThreshold of(double operatorPercentage, double targetReviewRate, long candidateFaces) {
+  public static MatchThreshold of(
+      double operatorPercentage, double targetReviewRate, long candidateFaces) {
     if (!Double.isNaN(operatorPercentage)) {
-      return new MatchThreshold(operatorPercentage, true, candidateFaces, targetReviewRate,
+      return new MatchThreshold(
+          operatorPercentage,
+          true,
+          candidateFaces,
+          targetReviewRate,
           expectedReviewRate(SimilarityScale.cosine(operatorPercentage), candidateFaces));
     }
     double percentage = automatic(targetReviewRate, candidateFaces);
-    return new MatchThreshold(percentage, false, candidateFaces, targetReviewRate,
+    return new MatchThreshold(
+        percentage,
+        false,
+        candidateFaces,
+        targetReviewRate,
         expectedReviewRate(SimilarityScale.cosine(percentage), candidateFaces));
   }
 

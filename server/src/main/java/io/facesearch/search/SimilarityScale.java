@@ -20,8 +20,10 @@ public final class SimilarityScale {
 
   /** Cosine at FMR 1e-2 on lfw-dev. */
   static final float C_1E2 = 0.2440f;
+
   /** Cosine at FMR 1e-3 on lfw-dev. */
   static final float C_1E3 = 0.3352f;
+
   /** Cosine at FMR 1e-5 on lfw-dev. */
   static final float C_1E5 = 0.4769f;
 

@@ -1,24 +1,24 @@
 package io.facesearch.services;
 
 import io.facesearch.accounts.AccountStore;
-import io.facesearch.billing.Credits;
-import io.facesearch.billing.Prices;
-import io.facesearch.billing.OperatorApproval;
 import io.facesearch.accounts.Registration;
-import io.facesearch.mail.Outbox;
+import io.facesearch.billing.Credits;
+import io.facesearch.billing.OperatorApproval;
+import io.facesearch.billing.Prices;
+import io.facesearch.enrollment.Enrollments;
 import io.facesearch.gallery.Gallery;
 import io.facesearch.images.ImageStore;
 import io.facesearch.images.SignedUrls;
+import io.facesearch.lists.FaceLists;
+import io.facesearch.mail.Outbox;
+import io.facesearch.metrics.Metrics;
 import io.facesearch.pipeline.FacePipeline;
 import io.facesearch.search.FaceSearchService;
-import io.facesearch.lists.FaceLists;
-import io.facesearch.metrics.Metrics;
-import io.facesearch.webhooks.Webhooks;
 import io.facesearch.sessions.SessionReview;
-import io.facesearch.store.Sessions;
-import io.facesearch.enrollment.Enrollments;
 import io.facesearch.store.Database;
 import io.facesearch.store.FaceStore;
+import io.facesearch.store.Sessions;
+import io.facesearch.webhooks.Webhooks;
 
 /**
  * The services one facesearch node runs on, built by the composition root ({@code io.facesearch.app.Node}) from one
@@ -31,11 +31,26 @@ import io.facesearch.store.FaceStore;
  * </pre>
  * Mail goes through SMTP when {@code FACESEARCH_SMTP_HOST} is set, else into the outbox.
  */
-public record Services(FacePipeline pipeline, Database db, AccountStore accounts, Sessions sessions,
-                       FaceStore faces, Enrollments enrollments, Gallery gallery, ImageStore images, SignedUrls urls, Credits credits,
-                       Prices prices, OperatorApproval topUps, Outbox outbox, Registration registration,
-                       SessionReview review, FaceLists lists, Webhooks webhooks, FaceSearchService search,
-                       Metrics metrics)
+public record Services(
+    FacePipeline pipeline,
+    Database db,
+    AccountStore accounts,
+    Sessions sessions,
+    FaceStore faces,
+    Enrollments enrollments,
+    Gallery gallery,
+    ImageStore images,
+    SignedUrls urls,
+    Credits credits,
+    Prices prices,
+    OperatorApproval topUps,
+    Outbox outbox,
+    Registration registration,
+    SessionReview review,
+    FaceLists lists,
+    Webhooks webhooks,
+    FaceSearchService search,
+    Metrics metrics)
     implements AutoCloseable {
 
   /**
@@ -48,7 +63,8 @@ public record Services(FacePipeline pipeline, Database db, AccountStore accounts
     try {
       review.purgeErased();
     } catch (RuntimeException e) {
-      org.slf4j.LoggerFactory.getLogger(Services.class).warn("erasure purge at close failed: {}", e.getMessage());
+      org.slf4j.LoggerFactory.getLogger(Services.class)
+          .warn("erasure purge at close failed: {}", e.getMessage());
     }
     gallery.close();
     db.close();

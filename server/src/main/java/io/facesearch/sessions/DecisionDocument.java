@@ -1,11 +1,11 @@
 package io.facesearch.sessions;
 
-import io.facesearch.webhooks.WebhookEvent;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.facesearch.webhooks.WebhookEvent;
 
 /**
  * A session's decision object, as {@code GET /v3/session/{id}/decision/} answers it and as the {@code decision} of a
@@ -23,8 +23,16 @@ public final class DecisionDocument {
 
   /** The webhook event of type {@code type} ({@code status.updated}, {@code data.updated}) about {@code s}. */
   public static WebhookEvent webhookEvent(String type, Session s) {
-    return new WebhookEvent(type, s.applicationId(), s.id(), s.sessionNumber(), s.status().wireName(), s.createdAt(),
-        s.vendorData(), metadata(s), of(s));
+    return new WebhookEvent(
+        type,
+        s.applicationId(),
+        s.id(),
+        s.sessionNumber(),
+        s.status().wireName(),
+        s.createdAt(),
+        s.vendorData(),
+        metadata(s),
+        of(s));
   }
 
   /** The decision object of {@code s}. */
@@ -48,7 +56,8 @@ public final class DecisionDocument {
     }
     d.put("session_type", s.type().dbName());
     d.put("status_reason", s.statusReason());
-    d.put("verification_date", s.verificationDate() == null ? null : s.verificationDate().toString());
+    d.put(
+        "verification_date", s.verificationDate() == null ? null : s.verificationDate().toString());
     if (saved == null) {
       return d;
     }

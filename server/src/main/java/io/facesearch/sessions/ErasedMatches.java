@@ -21,7 +21,9 @@ import java.util.Map;
 final class ErasedMatches {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String[] PERSONAL = {"vendor_data", "user_details", "verification_date", "match_image_url"};
+  private static final String[] PERSONAL = {
+    "vendor_data", "user_details", "verification_date", "match_image_url"
+  };
 
   private ErasedMatches() {}
 
@@ -32,12 +34,15 @@ final class ErasedMatches {
    */
   static void scrub(Tx tx, Sessions sessions, String applicationId, String erasedSessionId) {
     Map<String, String> changed = new LinkedHashMap<>();
-    sessions.answersContaining(tx, applicationId, "\"" + erasedSessionId + "\"").forEach((id, answer) -> {
-      String scrubbed = scrubbed(answer, erasedSessionId);
-      if (scrubbed != null) {
-        changed.put(id, scrubbed);
-      }
-    });
+    sessions
+        .answersContaining(tx, applicationId, "\"" + erasedSessionId + "\"")
+        .forEach(
+            (id, answer) -> {
+              String scrubbed = scrubbed(answer, erasedSessionId);
+              if (scrubbed != null) {
+                changed.put(id, scrubbed);
+              }
+            });
     changed.forEach((id, answer) -> sessions.replaceAnswer(tx, id, answer));
   }
 
@@ -47,7 +52,8 @@ final class ErasedMatches {
       JsonNode root = JSON.readTree(answer);
       boolean any = false;
       for (JsonNode match : root.path("face_search").path("matches")) {
-        if (match instanceof ObjectNode m && erasedSessionId.equals(m.path("session_id").asText(null))) {
+        if (match instanceof ObjectNode m
+            && erasedSessionId.equals(m.path("session_id").asText(null))) {
           for (String field : PERSONAL) {
             m.putNull(field);
           }

@@ -33,7 +33,11 @@ public final class Retention {
       if (days > 0) {
         int erased = review.eraseOlderThan(app, clock.instant().minus(Duration.ofDays(days)));
         if (erased > 0) {
-          LOG.info("retention: erased {} sessions older than {} days of application {}", erased, days, app.id());
+          LOG.info(
+              "retention: erased {} sessions older than {} days of application {}",
+              erased,
+              days,
+              app.id());
         }
         total += erased;
       }

@@ -9,10 +9,8 @@ import io.facesearch.images.ImageStore;
 import io.facesearch.store.Database;
 import io.facesearch.store.Faces;
 import io.facesearch.store.Sessions;
-import io.facesearch.store.StoreException;
 import io.facesearch.store.Tx;
 import io.facesearch.webhooks.Webhooks;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,9 +30,15 @@ public final class SessionReview {
   public record Page(List<Session> sessions, long total, int page, int pageSize) {}
 
   /** Which sessions to list; null fields do not filter; {@code anyStatus} (may be empty) filters like Didit's list. */
-  public record Filter(SessionStatus status, String vendorData, Instant from, Instant to, SessionType type,
-                       java.util.Set<SessionStatus> anyStatus) {
-    public Filter(SessionStatus status, String vendorData, Instant from, Instant to, SessionType type) {
+  public record Filter(
+      SessionStatus status,
+      String vendorData,
+      Instant from,
+      Instant to,
+      SessionType type,
+      java.util.Set<SessionStatus> anyStatus) {
+    public Filter(
+        SessionStatus status, String vendorData, Instant from, Instant to, SessionType type) {
       this(status, vendorData, from, to, type, java.util.Set.of());
     }
   }
@@ -55,8 +59,15 @@ public final class SessionReview {
   private final java.util.concurrent.atomic.AtomicBoolean purgePending =
       new java.util.concurrent.atomic.AtomicBoolean(true);
 
-  public SessionReview(Database db, Sessions sessions, Faces faces, Enrollments enrollments, Gallery gallery,
-                       ImageStore images, Webhooks webhooks, Clock clock) {
+  public SessionReview(
+      Database db,
+      Sessions sessions,
+      Faces faces,
+      Enrollments enrollments,
+      Gallery gallery,
+      ImageStore images,
+      Webhooks webhooks,
+      Clock clock) {
     this.webhooks = webhooks;
     this.db = db;
     this.sessions = sessions;
@@ -71,24 +82,33 @@ public final class SessionReview {
    * Sets the status (and the reviewer's reason). The face's "approved" flag follows the status; when the
    * application blocklists declined faces, a Declined status also blocklists the face.
    */
-  public Optional<Session> updateStatus(Application app, String sessionId, SessionStatus status, String reason) {
+  public Optional<Session> updateStatus(
+      Application app, String sessionId, SessionStatus status, String reason) {
     boolean blocklist = status == SessionStatus.DECLINED && app.settings().autoBlocklistDeclined();
-    return enrollments.inTransaction(tx -> {
-      if (reviewable(tx, app, sessionId).isEmpty()) {
-        return Optional.<Session>empty();
-      }
-      sessions.updateStatus(tx, app.id(), sessionId, status.wireName(), reason, clock.instant());
-      for (FaceState f : faces.ofSession(tx, sessionId)) {
-        FaceFlags old = f.flags();
-        enrollments.setFlags(tx, f.faceId(), new FaceFlags(old.blocklisted() || blocklist, old.allowlisted(),
-            status == SessionStatus.APPROVED, old.searchable()));
-      }
-      Optional<Session> after = reviewable(tx, app, sessionId);
-      if (after.isPresent()) {
-        enqueue(tx, "status.updated", after.get());
-      }
-      return after;
-    });
+    return enrollments.inTransaction(
+        tx -> {
+          if (reviewable(tx, app, sessionId).isEmpty()) {
+            return Optional.<Session>empty();
+          }
+          sessions.updateStatus(
+              tx, app.id(), sessionId, status.wireName(), reason, clock.instant());
+          for (FaceState f : faces.ofSession(tx, sessionId)) {
+            FaceFlags old = f.flags();
+            enrollments.setFlags(
+                tx,
+                f.faceId(),
+                new FaceFlags(
+                    old.blocklisted() || blocklist,
+                    old.allowlisted(),
+                    status == SessionStatus.APPROVED,
+                    old.searchable()));
+          }
+          Optional<Session> after = reviewable(tx, app, sessionId);
+          if (after.isPresent()) {
+            enqueue(tx, "status.updated", after.get());
+          }
+          return after;
+        });
   }
 
   private void enqueue(Tx tx, String type, Session s) {
@@ -106,8 +126,10 @@ public final class SessionReview {
 
   /** Whether the application's session has a blocklisted face. */
   public boolean faceBlocklisted(Application app, String sessionId) {
-    return db.read(tx -> reviewable(tx, app, sessionId).isPresent()
-        && faces.ofSession(tx, sessionId).stream().anyMatch(f -> f.flags().blocklisted()));
+    return db.read(
+        tx ->
+            reviewable(tx, app, sessionId).isPresent()
+                && faces.ofSession(tx, sessionId).stream().anyMatch(f -> f.flags().blocklisted()));
   }
 
   /** What {@link #setBlocklisted} did. */
@@ -121,40 +143,45 @@ public final class SessionReview {
 
   /** Puts the session's face on ({@code true}) or off the blocklist. */
   public BlocklistChange setBlocklisted(Application app, String sessionId, boolean blocklisted) {
-    return enrollments.inTransaction(tx -> {
-      Optional<Session> s = reviewable(tx, app, sessionId);
-      if (s.isEmpty()) {
-        return BlocklistChange.NO_SUCH_SESSION;
-      }
-      List<FaceState> sessionFaces = faces.ofSession(tx, sessionId);
-      if (sessionFaces.isEmpty()) {
-        return BlocklistChange.NO_FACE;
-      }
-      for (FaceState f : sessionFaces) {
-        FaceFlags old = f.flags();
-        enrollments.setFlags(tx, f.faceId(),
-            new FaceFlags(blocklisted, old.allowlisted(), old.approved(), old.searchable()));
-      }
-      enqueue(tx, "data.updated", s.get());
-      return BlocklistChange.DONE;
-    });
+    return enrollments.inTransaction(
+        tx -> {
+          Optional<Session> s = reviewable(tx, app, sessionId);
+          if (s.isEmpty()) {
+            return BlocklistChange.NO_SUCH_SESSION;
+          }
+          List<FaceState> sessionFaces = faces.ofSession(tx, sessionId);
+          if (sessionFaces.isEmpty()) {
+            return BlocklistChange.NO_FACE;
+          }
+          for (FaceState f : sessionFaces) {
+            FaceFlags old = f.flags();
+            enrollments.setFlags(
+                tx,
+                f.faceId(),
+                new FaceFlags(blocklisted, old.allowlisted(), old.approved(), old.searchable()));
+          }
+          enqueue(tx, "data.updated", s.get());
+          return BlocklistChange.DONE;
+        });
   }
 
   /** Erases the session: row, faces and embeddings, saved answers, gallery entries, image. False if unknown. */
   public boolean erase(Application app, String sessionId) {
-    boolean deleted = enrollments.inTransaction(tx -> {
-      if (sessions.find(tx, app.id(), sessionId).isEmpty()) {
-        return false;
-      }
-      for (FaceState f : faces.ofSession(tx, sessionId)) {
-        enrollments.remove(tx, f.faceId());
-      }
-      if (!sessions.delete(tx, app.id(), sessionId)) {
-        return false;
-      }
-      ErasedMatches.scrub(tx, sessions, app.id(), sessionId);
-      return true;
-    });
+    boolean deleted =
+        enrollments.inTransaction(
+            tx -> {
+              if (sessions.find(tx, app.id(), sessionId).isEmpty()) {
+                return false;
+              }
+              for (FaceState f : faces.ofSession(tx, sessionId)) {
+                enrollments.remove(tx, f.faceId());
+              }
+              if (!sessions.delete(tx, app.id(), sessionId)) {
+                return false;
+              }
+              ErasedMatches.scrub(tx, sessions, app.id(), sessionId);
+              return true;
+            });
     if (deleted) {
       images.delete(app.id(), sessionId);
       purgePending.set(true);
@@ -210,16 +237,24 @@ public final class SessionReview {
 
   /** As {@link #list(Application, Filter, int, int)} from the {@code offset}-th session (Didit's limit/offset). */
   public Page listFrom(Application app, Filter f, long offset, int pageSize) {
-    Sessions.Query query = new Sessions.Query(f.status() == null ? null : f.status().wireName(),
-        f.anyStatus().stream().map(SessionStatus::wireName).collect(java.util.stream.Collectors.toSet()),
-        f.vendorData(), f.from(), f.to(), f.type() == null ? null : f.type().dbName());
-    return db.read(tx -> {
-      Sessions.IdPage ids = sessions.page(tx, app.id(), query, offset, pageSize);
-      List<Session> found = new ArrayList<>();
-      for (String id : ids.ids()) {
-        sessions.find(tx, app.id(), id).map(Session::of).ifPresent(found::add);
-      }
-      return new Page(found, ids.total(), (int) (offset / pageSize) + 1, pageSize);
-    });
+    Sessions.Query query =
+        new Sessions.Query(
+            f.status() == null ? null : f.status().wireName(),
+            f.anyStatus().stream()
+                .map(SessionStatus::wireName)
+                .collect(java.util.stream.Collectors.toSet()),
+            f.vendorData(),
+            f.from(),
+            f.to(),
+            f.type() == null ? null : f.type().dbName());
+    return db.read(
+        tx -> {
+          Sessions.IdPage ids = sessions.page(tx, app.id(), query, offset, pageSize);
+          List<Session> found = new ArrayList<>();
+          for (String id : ids.ids()) {
+            sessions.find(tx, app.id(), id).map(Session::of).ifPresent(found::add);
+          }
+          return new Page(found, ids.total(), (int) (offset / pageSize) + 1, pageSize);
+        });
   }
 }

@@ -2,7 +2,9 @@ package io.facesearch.sessions;
 
 /** A session's decision, spelled as Didit spells it on the wire. */
 public enum SessionStatus {
-  APPROVED("Approved"), IN_REVIEW("In Review"), DECLINED("Declined");
+  APPROVED("Approved"),
+  IN_REVIEW("In Review"),
+  DECLINED("Declined");
 
   private final String wireName;
 

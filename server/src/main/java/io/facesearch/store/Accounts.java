@@ -13,18 +13,28 @@ import java.util.Optional;
 public final class Accounts {
 
   /** An application's settings as stored; {@code retentionDays} 0 for none. */
-  public record Settings(double similarityThreshold, boolean thresholdAutomatic, boolean allowMultipleFaces,
-                         boolean searchApiSessions, boolean autoBlocklistDeclined, int retentionDays,
-                         double faceMatchDeclineThreshold, double livenessDeclineThreshold,
-                         double ageDeclineThreshold, double targetReviewRate, boolean searchUnapprovedSessions) {}
+  public record Settings(
+      double similarityThreshold,
+      boolean thresholdAutomatic,
+      boolean allowMultipleFaces,
+      boolean searchApiSessions,
+      boolean autoBlocklistDeclined,
+      int retentionDays,
+      double faceMatchDeclineThreshold,
+      double livenessDeclineThreshold,
+      double ageDeclineThreshold,
+      double targetReviewRate,
+      boolean searchUnapprovedSessions) {}
 
   /** One application. */
-  public record ApplicationRow(String id, String organizationId, String name, String clientId, Settings settings) {}
+  public record ApplicationRow(
+      String id, String organizationId, String name, String clientId, Settings settings) {}
 
-  private static final String APPLICATION_COLUMNS = "id, organization_id, name, client_id, similarity_threshold, "
-      + "threshold_automatic, allow_multiple_faces, search_api_sessions, auto_blocklist_declined, "
-      + "COALESCE(retention_days, 0), face_match_decline_threshold, liveness_decline_threshold, "
-      + "age_decline_threshold, target_review_rate, search_unapproved_sessions";
+  private static final String APPLICATION_COLUMNS =
+      "id, organization_id, name, client_id, similarity_threshold, "
+          + "threshold_automatic, allow_multiple_faces, search_api_sessions, auto_blocklist_declined, "
+          + "COALESCE(retention_days, 0), face_match_decline_threshold, liveness_decline_threshold, "
+          + "age_decline_threshold, target_review_rate, search_unapproved_sessions";
 
   /**
    * Excludes every other transaction that locks this organization until this one ends: call it before reading
@@ -37,29 +47,42 @@ public final class Accounts {
   }
 
   public void insertOrganization(Tx tx, String id, String name, Instant createdAt) {
-    SqlRows.update(tx, "INSERT INTO organizations (id, name, created_at) VALUES (?, ?, ?)", id, name, createdAt);
+    SqlRows.update(
+        tx,
+        "INSERT INTO organizations (id, name, created_at) VALUES (?, ?, ?)",
+        id,
+        name,
+        createdAt);
   }
 
   public boolean organizationExists(Tx tx, String organizationId) {
-    return SqlRows.first(tx, "SELECT 1 FROM organizations WHERE id = ?", r -> true, organizationId).isPresent();
+    return SqlRows.first(tx, "SELECT 1 FROM organizations WHERE id = ?", r -> true, organizationId)
+        .isPresent();
   }
 
   public Optional<String> organizationName(Tx tx, String organizationId) {
-    return SqlRows.first(tx, "SELECT name FROM organizations WHERE id = ?", r -> r.getString(1), organizationId);
+    return SqlRows.first(
+        tx, "SELECT name FROM organizations WHERE id = ?", r -> r.getString(1), organizationId);
   }
 
   public boolean metered(Tx tx, String organizationId) {
-    return SqlRows.number(tx, "SELECT metered FROM organizations WHERE id = ?", organizationId) == 1;
+    return SqlRows.number(tx, "SELECT metered FROM organizations WHERE id = ?", organizationId)
+        == 1;
   }
 
   public void setMetered(Tx tx, String organizationId, boolean metered) {
-    SqlRows.update(tx, "UPDATE organizations SET metered = ? WHERE id = ?", metered, organizationId);
+    SqlRows.update(
+        tx, "UPDATE organizations SET metered = ? WHERE id = ?", metered, organizationId);
   }
 
   /** Whether the organization owning the application is metered. */
   public boolean applicationMetered(Tx tx, String applicationId) {
-    return SqlRows.number(tx, "SELECT o.metered FROM applications a JOIN organizations o "
-        + "ON o.id = a.organization_id WHERE a.id = ?", applicationId) != 0;
+    return SqlRows.number(
+            tx,
+            "SELECT o.metered FROM applications a JOIN organizations o "
+                + "ON o.id = a.organization_id WHERE a.id = ?",
+            applicationId)
+        != 0;
   }
 
   public long countApplications(Tx tx) {
@@ -68,38 +91,63 @@ public final class Accounts {
 
   /** A new application with the given settings' flags (the threshold columns keep their defaults). */
   public void insertApplication(Tx tx, ApplicationRow a, Instant createdAt) {
-    SqlRows.update(tx, "INSERT INTO applications (id, organization_id, name, client_id, similarity_threshold, "
+    SqlRows.update(
+        tx,
+        "INSERT INTO applications (id, organization_id, name, client_id, similarity_threshold, "
             + "allow_multiple_faces, search_api_sessions, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        a.id(), a.organizationId(), a.name(), a.clientId(), a.settings().similarityThreshold(),
-        a.settings().allowMultipleFaces(), a.settings().searchApiSessions(), createdAt);
+        a.id(),
+        a.organizationId(),
+        a.name(),
+        a.clientId(),
+        a.settings().similarityThreshold(),
+        a.settings().allowMultipleFaces(),
+        a.settings().searchApiSessions(),
+        createdAt);
   }
 
   public Optional<ApplicationRow> application(Tx tx, String applicationId) {
-    return SqlRows.first(tx, "SELECT " + APPLICATION_COLUMNS + " FROM applications WHERE id = ?",
-        Accounts::applicationRow, applicationId);
+    return SqlRows.first(
+        tx,
+        "SELECT " + APPLICATION_COLUMNS + " FROM applications WHERE id = ?",
+        Accounts::applicationRow,
+        applicationId);
   }
 
   /** Every application, oldest first. */
   public List<ApplicationRow> applications(Tx tx) {
-    return SqlRows.list(tx, "SELECT " + APPLICATION_COLUMNS + " FROM applications ORDER BY created_at, rowid",
+    return SqlRows.list(
+        tx,
+        "SELECT " + APPLICATION_COLUMNS + " FROM applications ORDER BY created_at, rowid",
         Accounts::applicationRow);
   }
 
   /** The first application created. */
   public Optional<ApplicationRow> firstApplication(Tx tx) {
-    return SqlRows.first(tx, "SELECT " + APPLICATION_COLUMNS + " FROM applications ORDER BY created_at, rowid LIMIT 1",
+    return SqlRows.first(
+        tx,
+        "SELECT " + APPLICATION_COLUMNS + " FROM applications ORDER BY created_at, rowid LIMIT 1",
         Accounts::applicationRow);
   }
 
   public void updateSettings(Tx tx, String applicationId, Settings s) {
-    SqlRows.update(tx, "UPDATE applications SET similarity_threshold = ?, allow_multiple_faces = ?, "
+    SqlRows.update(
+        tx,
+        "UPDATE applications SET similarity_threshold = ?, allow_multiple_faces = ?, "
             + "search_api_sessions = ?, auto_blocklist_declined = ?, retention_days = ?, "
             + "face_match_decline_threshold = ?, liveness_decline_threshold = ?, age_decline_threshold = ?, "
             + "threshold_automatic = ?, target_review_rate = ?, search_unapproved_sessions = ? WHERE id = ?",
-        s.similarityThreshold(), s.allowMultipleFaces(), s.searchApiSessions(), s.autoBlocklistDeclined(),
-        s.retentionDays() > 0 ? s.retentionDays() : null, s.faceMatchDeclineThreshold(),
-        s.livenessDeclineThreshold(), s.ageDeclineThreshold(), s.thresholdAutomatic(), s.targetReviewRate(),
-        s.searchUnapprovedSessions(), applicationId);
+        s.similarityThreshold(),
+        s.allowMultipleFaces(),
+        s.searchApiSessions(),
+        s.autoBlocklistDeclined(),
+        s.retentionDays() > 0 ? s.retentionDays() : null,
+        s.faceMatchDeclineThreshold(),
+        s.livenessDeclineThreshold(),
+        s.ageDeclineThreshold(),
+        s.thresholdAutomatic(),
+        s.targetReviewRate(),
+        s.searchUnapprovedSessions(),
+        applicationId);
   }
 
   /**
@@ -107,29 +155,58 @@ public final class Accounts {
    * nothing changed) when that would leave the webhook without a secret.
    */
   public boolean setWebhook(Tx tx, String applicationId, String url, String secretSealed) {
-    return SqlRows.update(tx, "UPDATE applications SET webhook_url = ?, "
-        + "webhook_secret_encrypted = COALESCE(?, webhook_secret_encrypted) "
-        + "WHERE id = ? AND COALESCE(?, webhook_secret_encrypted) IS NOT NULL",
-        url, secretSealed, applicationId, secretSealed) == 1;
+    return SqlRows.update(
+            tx,
+            "UPDATE applications SET webhook_url = ?, "
+                + "webhook_secret_encrypted = COALESCE(?, webhook_secret_encrypted) "
+                + "WHERE id = ? AND COALESCE(?, webhook_secret_encrypted) IS NOT NULL",
+            url,
+            secretSealed,
+            applicationId,
+            secretSealed)
+        == 1;
   }
 
   public void removeWebhook(Tx tx, String applicationId) {
-    SqlRows.update(tx, "UPDATE applications SET webhook_url = NULL, webhook_secret_encrypted = NULL WHERE id = ?",
+    SqlRows.update(
+        tx,
+        "UPDATE applications SET webhook_url = NULL, webhook_secret_encrypted = NULL WHERE id = ?",
         applicationId);
   }
 
   public Optional<String> webhookUrl(Tx tx, String applicationId) {
-    return SqlRows.first(tx, "SELECT webhook_url FROM applications WHERE id = ?", r -> r.getString(1), applicationId);
+    return SqlRows.first(
+        tx,
+        "SELECT webhook_url FROM applications WHERE id = ?",
+        r -> r.getString(1),
+        applicationId);
   }
 
   public Optional<String> webhookSecretSealed(Tx tx, String applicationId) {
-    return SqlRows.first(tx, "SELECT webhook_secret_encrypted FROM applications WHERE id = ?", r -> r.getString(1),
+    return SqlRows.first(
+        tx,
+        "SELECT webhook_secret_encrypted FROM applications WHERE id = ?",
+        r -> r.getString(1),
         applicationId);
   }
 
   private static ApplicationRow applicationRow(ResultSet r) throws SQLException {
-    return new ApplicationRow(r.getString(1), r.getString(2), r.getString(3), r.getString(4),
-        new Settings(r.getDouble(5), r.getInt(6) == 1, r.getInt(7) == 1, r.getInt(8) == 1, r.getInt(9) == 1,
-            r.getInt(10), r.getDouble(11), r.getDouble(12), r.getDouble(13), r.getDouble(14), r.getInt(15) == 1));
+    return new ApplicationRow(
+        r.getString(1),
+        r.getString(2),
+        r.getString(3),
+        r.getString(4),
+        new Settings(
+            r.getDouble(5),
+            r.getInt(6) == 1,
+            r.getInt(7) == 1,
+            r.getInt(8) == 1,
+            r.getInt(9) == 1,
+            r.getInt(10),
+            r.getDouble(11),
+            r.getDouble(12),
+            r.getDouble(13),
+            r.getDouble(14),
+            r.getInt(15) == 1));
   }
 }

@@ -10,8 +10,13 @@ import java.util.Optional;
 public final class ConsoleSessions {
 
   /** A stored session with its user's address; {@code applicationId} may be null. */
-  public record SessionRow(String userId, String email, String organizationId, String applicationId, String csrfToken,
-                           Instant expiresAt) {}
+  public record SessionRow(
+      String userId,
+      String email,
+      String organizationId,
+      String applicationId,
+      String csrfToken,
+      Instant expiresAt) {}
 
   /** An address's failures in a row; {@code lockedUntil} set while it is locked out. */
   public record Failures(int count, Instant lockedUntil) {}
@@ -23,18 +28,26 @@ public final class ConsoleSessions {
    * nothing (under serialised writes it is held already).
    */
   public void lockSignInFailures(Tx tx, String email) {
-    tx.takeWriteLock("UPDATE console_sign_in_failures SET failures = failures WHERE email = ?", email);
+    tx.takeWriteLock(
+        "UPDATE console_sign_in_failures SET failures = failures WHERE email = ?", email);
   }
 
   public Optional<Failures> failures(Tx tx, String email) {
-    return SqlRows.first(tx, "SELECT failures, locked_until FROM console_sign_in_failures WHERE email = ?",
-        r -> new Failures(r.getInt(1), SqlRows.time(r, 2)), email);
+    return SqlRows.first(
+        tx,
+        "SELECT failures, locked_until FROM console_sign_in_failures WHERE email = ?",
+        r -> new Failures(r.getInt(1), SqlRows.time(r, 2)),
+        email);
   }
 
   public void putFailures(Tx tx, String email, Failures f) {
-    SqlRows.update(tx, "INSERT INTO console_sign_in_failures (email, failures, locked_until) VALUES (?, ?, ?) "
-        + "ON CONFLICT(email) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until",
-        email, f.count(), f.lockedUntil());
+    SqlRows.update(
+        tx,
+        "INSERT INTO console_sign_in_failures (email, failures, locked_until) VALUES (?, ?, ?) "
+            + "ON CONFLICT(email) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until",
+        email,
+        f.count(),
+        f.lockedUntil());
   }
 
   public void clearFailures(Tx tx, String email) {
@@ -45,22 +58,47 @@ public final class ConsoleSessions {
     SqlRows.update(tx, "DELETE FROM console_sessions WHERE expires_at < ?", now);
   }
 
-  public void insert(Tx tx, String tokenSha256, String userId, String organizationId, String csrfToken,
-                     Instant expiresAt, Instant createdAt) {
-    SqlRows.update(tx, "INSERT INTO console_sessions (token_sha256, user_id, organization_id, csrf_token, expires_at, "
-        + "created_at) VALUES (?, ?, ?, ?, ?, ?)", tokenSha256, userId, organizationId, csrfToken, expiresAt,
+  public void insert(
+      Tx tx,
+      String tokenSha256,
+      String userId,
+      String organizationId,
+      String csrfToken,
+      Instant expiresAt,
+      Instant createdAt) {
+    SqlRows.update(
+        tx,
+        "INSERT INTO console_sessions (token_sha256, user_id, organization_id, csrf_token, expires_at, "
+            + "created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        tokenSha256,
+        userId,
+        organizationId,
+        csrfToken,
+        expiresAt,
         createdAt);
   }
 
   public Optional<SessionRow> find(Tx tx, String tokenSha256) {
-    return SqlRows.first(tx, "SELECT s.user_id, u.email, s.organization_id, s.application_id, s.csrf_token, "
+    return SqlRows.first(
+        tx,
+        "SELECT s.user_id, u.email, s.organization_id, s.application_id, s.csrf_token, "
             + "s.expires_at FROM console_sessions s JOIN users u ON u.id = s.user_id WHERE s.token_sha256 = ?",
-        r -> new SessionRow(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5),
-            SqlRows.time(r, 6)), tokenSha256);
+        r ->
+            new SessionRow(
+                r.getString(1),
+                r.getString(2),
+                r.getString(3),
+                r.getString(4),
+                r.getString(5),
+                SqlRows.time(r, 6)),
+        tokenSha256);
   }
 
   public void selectApplication(Tx tx, String tokenSha256, String applicationId) {
-    SqlRows.update(tx, "UPDATE console_sessions SET application_id = ? WHERE token_sha256 = ?", applicationId,
+    SqlRows.update(
+        tx,
+        "UPDATE console_sessions SET application_id = ? WHERE token_sha256 = ?",
+        applicationId,
         tokenSha256);
   }
 

@@ -13,30 +13,54 @@ import java.util.TreeMap;
 public final class CreditLedger {
 
   /** One ledger line. */
-  public record EntryRow(long id, long amount, String kind, String endpoint, String reference, Instant createdAt) {}
+  public record EntryRow(
+      long id, long amount, String kind, String endpoint, String reference, Instant createdAt) {}
 
   /** Appends a line: {@code amount} > 0 adds credits, < 0 charges. */
-  public void append(Tx tx, String organizationId, long amount, String kind, String endpoint, String reference,
-                     Instant at) {
-    SqlRows.update(tx, "INSERT INTO credit_ledger (organization_id, amount, kind, endpoint, reference, created_at) "
-        + "VALUES (?, ?, ?, ?, ?, ?)", organizationId, amount, kind, endpoint, reference, at);
+  public void append(
+      Tx tx,
+      String organizationId,
+      long amount,
+      String kind,
+      String endpoint,
+      String reference,
+      Instant at) {
+    SqlRows.update(
+        tx,
+        "INSERT INTO credit_ledger (organization_id, amount, kind, endpoint, reference, created_at) "
+            + "VALUES (?, ?, ?, ?, ?, ?)",
+        organizationId,
+        amount,
+        kind,
+        endpoint,
+        reference,
+        at);
   }
 
   /** The sum of the organization's ledger. */
   public long balance(Tx tx, String organizationId) {
-    return SqlRows.number(tx, "SELECT COALESCE(SUM(amount), 0) FROM credit_ledger WHERE organization_id = ?",
+    return SqlRows.number(
+        tx,
+        "SELECT COALESCE(SUM(amount), 0) FROM credit_ledger WHERE organization_id = ?",
         organizationId);
   }
 
   /** The sum of the organization's holds. */
   public long held(Tx tx, String organizationId) {
-    return SqlRows.number(tx, "SELECT COALESCE(SUM(amount), 0) FROM credit_holds WHERE organization_id = ?",
+    return SqlRows.number(
+        tx,
+        "SELECT COALESCE(SUM(amount), 0) FROM credit_holds WHERE organization_id = ?",
         organizationId);
   }
 
   public void insertHold(Tx tx, String holdId, String organizationId, int amount, Instant at) {
-    SqlRows.update(tx, "INSERT INTO credit_holds (id, organization_id, amount, created_at) VALUES (?, ?, ?, ?)",
-        holdId, organizationId, amount, at);
+    SqlRows.update(
+        tx,
+        "INSERT INTO credit_holds (id, organization_id, amount, created_at) VALUES (?, ?, ?, ?)",
+        holdId,
+        organizationId,
+        amount,
+        at);
   }
 
   /** Deletes a hold; false when there was none. */
@@ -51,17 +75,29 @@ public final class CreditLedger {
 
   /** The organization's ledger, oldest first. */
   public List<EntryRow> entries(Tx tx, String organizationId) {
-    return SqlRows.list(tx, "SELECT id, amount, kind, endpoint, reference, created_at FROM credit_ledger "
+    return SqlRows.list(
+        tx,
+        "SELECT id, amount, kind, endpoint, reference, created_at FROM credit_ledger "
             + "WHERE organization_id = ? ORDER BY id",
-        r -> new EntryRow(r.getLong(1), r.getLong(2), r.getString(3), r.getString(4), r.getString(5),
-            SqlRows.time(r, 6)), organizationId);
+        r ->
+            new EntryRow(
+                r.getLong(1),
+                r.getLong(2),
+                r.getString(3),
+                r.getString(4),
+                r.getString(5),
+                SqlRows.time(r, 6)),
+        organizationId);
   }
 
   /** Credits charged per endpoint ('' for none) over the whole ledger. */
   public Map<String, Long> chargedByEndpoint(Tx tx) {
     Map<String, Long> out = new TreeMap<>();
-    SqlRows.list(tx, "SELECT COALESCE(endpoint, ''), -SUM(amount) FROM credit_ledger WHERE kind = 'charge' "
-        + "GROUP BY endpoint", r -> out.put(r.getString(1), r.getLong(2)));
+    SqlRows.list(
+        tx,
+        "SELECT COALESCE(endpoint, ''), -SUM(amount) FROM credit_ledger WHERE kind = 'charge' "
+            + "GROUP BY endpoint",
+        r -> out.put(r.getString(1), r.getLong(2)));
     return out;
   }
 }

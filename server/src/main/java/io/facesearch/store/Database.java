@@ -53,7 +53,8 @@ public final class Database {
   private final java.util.concurrent.ConcurrentLinkedDeque<Connection> idleWriters =
       new java.util.concurrent.ConcurrentLinkedDeque<>();
   private final ThreadLocal<Connection> readers = new ThreadLocal<>();
-  private final java.util.Queue<Connection> opened = new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private final java.util.Queue<Connection> opened =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
   private Connection writer;
   private volatile boolean closed;
 
@@ -76,21 +77,32 @@ public final class Database {
     }
     SQLiteConfig config = new SQLiteConfig();
     config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-    // FULL: the WAL is synced at every commit, so an acknowledged enrollment or charge survives power loss
-    // (NORMAL only survives a process crash); measured in docs/reliability.md. An operator who accepts that risk
+    // FULL: the WAL is synced at every commit, so an acknowledged enrollment or charge survives
+    // power loss
+    // (NORMAL only survives a process crash); measured in docs/reliability.md. An operator who
+    // accepts that risk
     // can choose NORMAL with -Dfacesearch.sqlite.synchronous=NORMAL.
-    config.setSynchronous(SQLiteConfig.SynchronousMode.valueOf(
-        System.getProperty("facesearch.sqlite.synchronous", "FULL").toUpperCase(java.util.Locale.ROOT)));
-    // Erasure is physical: freed rows and pages are overwritten with zeros instead of being left as they were.
+    config.setSynchronous(
+        SQLiteConfig.SynchronousMode.valueOf(
+            System.getProperty("facesearch.sqlite.synchronous", "FULL")
+                .toUpperCase(java.util.Locale.ROOT)));
+    // Erasure is physical: freed rows and pages are overwritten with zeros instead of being left as
+    // they were.
     config.setPragma(SQLiteConfig.Pragma.SECURE_DELETE, "true");
     config.enforceForeignKeys(true);
     config.setBusyTimeout(10_000);
-    config.setTransactionMode(writes == Writes.SERIALISED
-        ? SQLiteConfig.TransactionMode.IMMEDIATE : SQLiteConfig.TransactionMode.DEFERRED);
+    config.setTransactionMode(
+        writes == Writes.SERIALISED
+            ? SQLiteConfig.TransactionMode.IMMEDIATE
+            : SQLiteConfig.TransactionMode.DEFERRED);
     SQLiteDataSource ds = new SQLiteDataSource(config);
     ds.setUrl("jdbc:sqlite:" + dataDir.resolve("facesearch.db").toAbsolutePath());
-    Flyway.configure().dataSource(ds).locations("classpath:db/migration").javaMigrations(new V10__stored_times())
-        .load().migrate();
+    Flyway.configure()
+        .dataSource(ds)
+        .locations("classpath:db/migration")
+        .javaMigrations(new V10__stored_times())
+        .load()
+        .migrate();
     Database db = new Database(ds, writes);
     db.scrubFreedPagesOnce();
     return db;
@@ -104,7 +116,8 @@ public final class Database {
    * ({@code VACUUM}) and truncate the WAL, then mark it so that later starts skip this.
    */
   private void scrubFreedPagesOnce() {
-    try (Connection c = dataSource.getConnection(); java.sql.Statement st = c.createStatement()) {
+    try (Connection c = dataSource.getConnection();
+        java.sql.Statement st = c.createStatement()) {
       int version;
       try (java.sql.ResultSet r = st.executeQuery("PRAGMA user_version")) {
         version = r.next() ? r.getInt(1) : 0;
@@ -133,7 +146,7 @@ public final class Database {
       }
       Connection c = takeWriter();
       try (java.sql.Statement st = c.createStatement();
-           java.sql.ResultSet r = st.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
+          java.sql.ResultSet r = st.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
         return r.next() && r.getInt(1) == 0; // busy = 0: every frame copied and the WAL truncated
       } finally {
         giveBack(c);
@@ -153,7 +166,6 @@ public final class Database {
       throw new StoreException(e.getMessage(), e);
     }
   }
-
 
   /** How write transactions meet. */
   public Writes writes() {
@@ -204,7 +216,8 @@ public final class Database {
       }
       Connection c = takeWriter();
       try {
-        c.setAutoCommit(false); // SQLite: BEGIN IMMEDIATE when serialised, BEGIN DEFERRED in parallel
+        c.setAutoCommit(
+            false); // SQLite: BEGIN IMMEDIATE when serialised, BEGIN DEFERRED in parallel
         try {
           T result = work.apply(new Tx(c, true, serialised));
           c.commit();
@@ -213,7 +226,8 @@ public final class Database {
           c.rollback();
           throw e;
         } finally {
-          c.setAutoCommit(true); // no transaction left open between calls (other processes may write too)
+          c.setAutoCommit(
+              true); // no transaction left open between calls (other processes may write too)
         }
       } finally {
         giveBack(c);

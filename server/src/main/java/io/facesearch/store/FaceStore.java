@@ -31,28 +31,31 @@ public final class FaceStore implements GalleryTruth {
 
   @Override
   public void forEachFaceState(Consumer<FaceState> action) {
-    db.read(tx -> {
-      faces.forEachState(tx, action);
-      return null;
-    });
+    db.read(
+        tx -> {
+          faces.forEachState(tx, action);
+          return null;
+        });
   }
 
   @Override
   public void forEachFace(Consumer<StoredFace> action) {
-    db.read(tx -> {
-      faces.forEach(tx, action);
-      return null;
-    });
+    db.read(
+        tx -> {
+          faces.forEach(tx, action);
+          return null;
+        });
   }
 
   @Override
   public void forEachFace(Collection<String> faceIds, Consumer<StoredFace> action) {
-    db.read(tx -> {
-      for (String id : faceIds) {
-        faces.find(tx, id).ifPresent(action);
-      }
-      return null;
-    });
+    db.read(
+        tx -> {
+          for (String id : faceIds) {
+            faces.find(tx, id).ifPresent(action);
+          }
+          return null;
+        });
   }
 
   /** Number of faces stored for the application. */

@@ -28,17 +28,24 @@ import java.util.function.Consumer;
 public final class Faces {
 
   /** The owner (see the class comment) is read as the third column. */
-  private static final String COLUMNS = "id, application_id, COALESCE(session_id, list_entry_id), source, blocklisted, "
-      + "allowlisted, approved, searchable, model_id, created_at";
-  private static final String STATE_COLUMNS = "id, blocklisted, allowlisted, approved, searchable, model_id";
+  private static final String COLUMNS =
+      "id, application_id, COALESCE(session_id, list_entry_id), source, blocklisted, "
+          + "allowlisted, approved, searchable, model_id, created_at";
+
+  private static final String STATE_COLUMNS =
+      "id, blocklisted, allowlisted, approved, searchable, model_id";
 
   /** Inserts a face. */
   public void insert(Tx tx, StoredFace f) {
     tx.requireWritable();
     boolean listed = f.source() == FaceSource.LIST_ENTRY;
-    try (PreparedStatement q = tx.connection().prepareStatement("INSERT INTO faces (id, application_id, "
-        + (listed ? "list_entry_id" : "session_id") + ", source, blocklisted, allowlisted, approved, searchable, "
-        + "model_id, created_at, embedding) VALUES (?,?,?,?,?,?,?,?,?,?,?)")) {
+    try (PreparedStatement q =
+        tx.connection()
+            .prepareStatement(
+                "INSERT INTO faces (id, application_id, "
+                    + (listed ? "list_entry_id" : "session_id")
+                    + ", source, blocklisted, allowlisted, approved, searchable, "
+                    + "model_id, created_at, embedding) VALUES (?,?,?,?,?,?,?,?,?,?,?)")) {
       q.setString(1, f.faceId());
       q.setString(2, f.applicationId());
       q.setString(3, f.ownerId());
@@ -59,8 +66,9 @@ public final class Faces {
   /** The states of a session's faces (normally one). */
   public List<FaceState> ofSession(Tx tx, String sessionId) {
     List<FaceState> states = new ArrayList<>();
-    try (PreparedStatement q = tx.connection().prepareStatement(
-        "SELECT " + STATE_COLUMNS + " FROM faces WHERE session_id = ?")) {
+    try (PreparedStatement q =
+        tx.connection()
+            .prepareStatement("SELECT " + STATE_COLUMNS + " FROM faces WHERE session_id = ?")) {
       q.setString(1, sessionId);
       try (ResultSet r = q.executeQuery()) {
         while (r.next()) {
@@ -76,8 +84,9 @@ public final class Faces {
   /** The states of a face-list entry's faces (one). */
   public List<FaceState> ofListEntry(Tx tx, String entryId) {
     List<FaceState> states = new ArrayList<>();
-    try (PreparedStatement q = tx.connection().prepareStatement(
-        "SELECT " + STATE_COLUMNS + " FROM faces WHERE list_entry_id = ?")) {
+    try (PreparedStatement q =
+        tx.connection()
+            .prepareStatement("SELECT " + STATE_COLUMNS + " FROM faces WHERE list_entry_id = ?")) {
       q.setString(1, entryId);
       try (ResultSet r = q.executeQuery()) {
         while (r.next()) {
@@ -93,8 +102,10 @@ public final class Faces {
   /** Sets a face's flags; false when there is no such face. */
   public boolean updateFlags(Tx tx, String faceId, FaceFlags f) {
     tx.requireWritable();
-    try (PreparedStatement q = tx.connection().prepareStatement(
-        "UPDATE faces SET blocklisted = ?, allowlisted = ?, approved = ?, searchable = ? WHERE id = ?")) {
+    try (PreparedStatement q =
+        tx.connection()
+            .prepareStatement(
+                "UPDATE faces SET blocklisted = ?, allowlisted = ?, approved = ?, searchable = ? WHERE id = ?")) {
       q.setInt(1, f.blocklisted() ? 1 : 0);
       q.setInt(2, f.allowlisted() ? 1 : 0);
       q.setInt(3, f.approved() ? 1 : 0);
@@ -109,8 +120,9 @@ public final class Faces {
   /** Replaces a face's embedding and the id of the model that made it (re-embedding). */
   public boolean updateEmbedding(Tx tx, String faceId, String modelId, float[] embedding) {
     tx.requireWritable();
-    try (PreparedStatement q = tx.connection().prepareStatement(
-        "UPDATE faces SET model_id = ?, embedding = ? WHERE id = ?")) {
+    try (PreparedStatement q =
+        tx.connection()
+            .prepareStatement("UPDATE faces SET model_id = ?, embedding = ? WHERE id = ?")) {
       q.setString(1, modelId);
       q.setBytes(2, encode(embedding));
       q.setString(3, faceId);
@@ -133,8 +145,9 @@ public final class Faces {
 
   /** The face with its embedding, if it exists. */
   public Optional<StoredFace> find(Tx tx, String faceId) {
-    try (PreparedStatement q = tx.connection().prepareStatement(
-        "SELECT " + COLUMNS + ", embedding FROM faces WHERE id = ?")) {
+    try (PreparedStatement q =
+        tx.connection()
+            .prepareStatement("SELECT " + COLUMNS + ", embedding FROM faces WHERE id = ?")) {
       q.setString(1, faceId);
       try (ResultSet r = q.executeQuery()) {
         return r.next() ? Optional.of(read(r)) : Optional.empty();
@@ -146,8 +159,9 @@ public final class Faces {
 
   /** Calls {@code action} with the state of every face (no embeddings). */
   public void forEachState(Tx tx, Consumer<FaceState> action) {
-    try (PreparedStatement q = tx.connection().prepareStatement("SELECT " + STATE_COLUMNS + " FROM faces");
-         ResultSet r = q.executeQuery()) {
+    try (PreparedStatement q =
+            tx.connection().prepareStatement("SELECT " + STATE_COLUMNS + " FROM faces");
+        ResultSet r = q.executeQuery()) {
       while (r.next()) {
         action.accept(state(r));
       }
@@ -158,8 +172,9 @@ public final class Faces {
 
   /** Calls {@code action} with every face. */
   public void forEach(Tx tx, Consumer<StoredFace> action) {
-    try (PreparedStatement q = tx.connection().prepareStatement("SELECT " + COLUMNS + ", embedding FROM faces");
-         ResultSet r = q.executeQuery()) {
+    try (PreparedStatement q =
+            tx.connection().prepareStatement("SELECT " + COLUMNS + ", embedding FROM faces");
+        ResultSet r = q.executeQuery()) {
       while (r.next()) {
         action.accept(read(r));
       }
@@ -171,8 +186,9 @@ public final class Faces {
   /** Ids of the faces whose embedding was not made by {@code modelId}, oldest first. */
   public List<String> idsNotOfModel(Tx tx, String modelId) {
     List<String> ids = new ArrayList<>();
-    try (PreparedStatement q = tx.connection().prepareStatement(
-        "SELECT id FROM faces WHERE model_id <> ? ORDER BY created_at, id")) {
+    try (PreparedStatement q =
+        tx.connection()
+            .prepareStatement("SELECT id FROM faces WHERE model_id <> ? ORDER BY created_at, id")) {
       q.setString(1, modelId);
       try (ResultSet r = q.executeQuery()) {
         while (r.next()) {
@@ -188,9 +204,11 @@ public final class Faces {
   /** The number of stored faces per model id. */
   public Map<String, Long> countByModel(Tx tx) {
     Map<String, Long> out = new LinkedHashMap<>();
-    try (PreparedStatement q = tx.connection().prepareStatement(
-        "SELECT model_id, COUNT(*) FROM faces GROUP BY model_id ORDER BY model_id");
-         ResultSet r = q.executeQuery()) {
+    try (PreparedStatement q =
+            tx.connection()
+                .prepareStatement(
+                    "SELECT model_id, COUNT(*) FROM faces GROUP BY model_id ORDER BY model_id");
+        ResultSet r = q.executeQuery()) {
       while (r.next()) {
         out.put(r.getString(1), r.getLong(2));
       }
@@ -202,7 +220,8 @@ public final class Faces {
 
   /** Number of faces stored for the application. */
   public long count(Tx tx, String applicationId) {
-    try (PreparedStatement q = tx.connection().prepareStatement("SELECT COUNT(*) FROM faces WHERE application_id = ?")) {
+    try (PreparedStatement q =
+        tx.connection().prepareStatement("SELECT COUNT(*) FROM faces WHERE application_id = ?")) {
       q.setString(1, applicationId);
       try (ResultSet r = q.executeQuery()) {
         r.next();
@@ -231,13 +250,24 @@ public final class Faces {
   }
 
   private static FaceState state(ResultSet r) throws SQLException {
-    return new FaceState(r.getString(1),
-        new FaceFlags(r.getInt(2) == 1, r.getInt(3) == 1, r.getInt(4) == 1, r.getInt(5) == 1), r.getString(6));
+    return new FaceState(
+        r.getString(1),
+        new FaceFlags(r.getInt(2) == 1, r.getInt(3) == 1, r.getInt(4) == 1, r.getInt(5) == 1),
+        r.getString(6));
   }
 
   private static StoredFace read(ResultSet r) throws SQLException {
-    return new StoredFace(r.getString(1), r.getString(2), r.getString(3), FaceSource.fromWireName(r.getString(4)),
-        r.getInt(5) == 1, r.getInt(6) == 1, r.getInt(7) == 1, r.getInt(8) == 1, r.getString(9),
-        StoredTime.decode(r.getString(10)), decode(r.getBytes(11)));
+    return new StoredFace(
+        r.getString(1),
+        r.getString(2),
+        r.getString(3),
+        FaceSource.fromWireName(r.getString(4)),
+        r.getInt(5) == 1,
+        r.getInt(6) == 1,
+        r.getInt(7) == 1,
+        r.getInt(8) == 1,
+        r.getString(9),
+        StoredTime.decode(r.getString(10)),
+        decode(r.getBytes(11)));
   }
 }

@@ -22,8 +22,11 @@ public final class GalleryOutbox {
   /** Appends a row for the face; returns its id. */
   public long append(Tx tx, String faceId, Instant now) {
     tx.requireWritable();
-    try (PreparedStatement q = tx.connection().prepareStatement(
-        "INSERT INTO gallery_outbox (face_id, created_at) VALUES (?, ?)", Statement.RETURN_GENERATED_KEYS)) {
+    try (PreparedStatement q =
+        tx.connection()
+            .prepareStatement(
+                "INSERT INTO gallery_outbox (face_id, created_at) VALUES (?, ?)",
+                Statement.RETURN_GENERATED_KEYS)) {
       q.setString(1, faceId);
       q.setString(2, StoredTime.encode(now));
       q.executeUpdate();
@@ -39,8 +42,10 @@ public final class GalleryOutbox {
   /** The oldest pending rows, at most {@code limit}. */
   public List<Pending> oldest(Tx tx, int limit) {
     List<Pending> out = new ArrayList<>();
-    try (PreparedStatement q = tx.connection().prepareStatement(
-        "SELECT id, face_id, attempts FROM gallery_outbox ORDER BY id LIMIT ?")) {
+    try (PreparedStatement q =
+        tx.connection()
+            .prepareStatement(
+                "SELECT id, face_id, attempts FROM gallery_outbox ORDER BY id LIMIT ?")) {
       q.setInt(1, limit);
       try (ResultSet r = q.executeQuery()) {
         while (r.next()) {
@@ -55,11 +60,13 @@ public final class GalleryOutbox {
 
   /** The pending row with this id, if it is still there. */
   public java.util.Optional<Pending> find(Tx tx, long id) {
-    try (PreparedStatement q = tx.connection().prepareStatement(
-        "SELECT id, face_id, attempts FROM gallery_outbox WHERE id = ?")) {
+    try (PreparedStatement q =
+        tx.connection()
+            .prepareStatement("SELECT id, face_id, attempts FROM gallery_outbox WHERE id = ?")) {
       q.setLong(1, id);
       try (ResultSet r = q.executeQuery()) {
-        return r.next() ? java.util.Optional.of(new Pending(r.getLong(1), r.getString(2), r.getInt(3)))
+        return r.next()
+            ? java.util.Optional.of(new Pending(r.getLong(1), r.getString(2), r.getInt(3)))
             : java.util.Optional.empty();
       }
     } catch (SQLException e) {
@@ -70,7 +77,8 @@ public final class GalleryOutbox {
   /** Deletes an applied row. */
   public void delete(Tx tx, long id) {
     tx.requireWritable();
-    try (PreparedStatement q = tx.connection().prepareStatement("DELETE FROM gallery_outbox WHERE id = ?")) {
+    try (PreparedStatement q =
+        tx.connection().prepareStatement("DELETE FROM gallery_outbox WHERE id = ?")) {
       q.setLong(1, id);
       q.executeUpdate();
     } catch (SQLException e) {
@@ -81,8 +89,10 @@ public final class GalleryOutbox {
   /** Records a failed attempt to apply the row (the error's message: never biometric data). */
   public void failed(Tx tx, long id, String error) {
     tx.requireWritable();
-    try (PreparedStatement q = tx.connection().prepareStatement(
-        "UPDATE gallery_outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?")) {
+    try (PreparedStatement q =
+        tx.connection()
+            .prepareStatement(
+                "UPDATE gallery_outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?")) {
       q.setString(1, error);
       q.setLong(2, id);
       q.executeUpdate();
@@ -93,8 +103,9 @@ public final class GalleryOutbox {
 
   /** The number of pending rows. */
   public long count(Tx tx) {
-    try (PreparedStatement q = tx.connection().prepareStatement("SELECT COUNT(*) FROM gallery_outbox");
-         ResultSet r = q.executeQuery()) {
+    try (PreparedStatement q =
+            tx.connection().prepareStatement("SELECT COUNT(*) FROM gallery_outbox");
+        ResultSet r = q.executeQuery()) {
       r.next();
       return r.getLong(1);
     } catch (SQLException e) {

@@ -14,8 +14,10 @@ public final class ImportKeys {
   /** Records that {@code importKey} was enrolled as {@code sessionId}. */
   public void record(Tx tx, String applicationId, String importKey, String sessionId, Instant now) {
     tx.requireWritable();
-    try (PreparedStatement q = tx.connection().prepareStatement(
-        "INSERT INTO import_keys (application_id, import_key, session_id, created_at) VALUES (?, ?, ?, ?)")) {
+    try (PreparedStatement q =
+        tx.connection()
+            .prepareStatement(
+                "INSERT INTO import_keys (application_id, import_key, session_id, created_at) VALUES (?, ?, ?, ?)")) {
       q.setString(1, applicationId);
       q.setString(2, importKey);
       q.setString(3, sessionId);
@@ -28,8 +30,10 @@ public final class ImportKeys {
 
   /** True when a bulk import already enrolled this key for the application. */
   public boolean contains(Tx tx, String applicationId, String importKey) {
-    try (PreparedStatement q = tx.connection().prepareStatement(
-        "SELECT 1 FROM import_keys WHERE application_id = ? AND import_key = ?")) {
+    try (PreparedStatement q =
+        tx.connection()
+            .prepareStatement(
+                "SELECT 1 FROM import_keys WHERE application_id = ? AND import_key = ?")) {
       q.setString(1, applicationId);
       q.setString(2, importKey);
       try (ResultSet r = q.executeQuery()) {

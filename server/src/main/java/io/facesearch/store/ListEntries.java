@@ -16,19 +16,45 @@ import java.util.List;
 public final class ListEntries {
 
   /** A list with its entry count; {@code listType} is the stored name ({@code blocklist} | {@code allowlist}). */
-  public record ListRow(String id, String name, String description, String listType, boolean system, long entries,
-                        Instant lastEntryAddedAt, Instant createdAt, Instant updatedAt) {}
+  public record ListRow(
+      String id,
+      String name,
+      String description,
+      String listType,
+      boolean system,
+      long entries,
+      Instant lastEntryAddedAt,
+      Instant createdAt,
+      Instant updatedAt) {}
 
   /** An entry; {@code imageId} names its image in the image store, null for a copy of a session's face. */
-  public record EntryRow(String id, String listId, String imageId, String displayLabel, String comment,
-                         String referenceSessionId, Long referenceSessionNumber, String metadata, Instant createdAt) {}
+  public record EntryRow(
+      String id,
+      String listId,
+      String imageId,
+      String displayLabel,
+      String comment,
+      String referenceSessionId,
+      Long referenceSessionNumber,
+      String metadata,
+      Instant createdAt) {}
 
   /** Inserts a list. */
-  public void insertList(Tx tx, String applicationId, String id, String name, String listType, String description,
-                         boolean system, Instant now) {
+  public void insertList(
+      Tx tx,
+      String applicationId,
+      String id,
+      String name,
+      String listType,
+      String description,
+      boolean system,
+      Instant now) {
     tx.requireWritable();
-    try (PreparedStatement q = tx.connection().prepareStatement("INSERT INTO face_lists (id, application_id, name, "
-        + "list_type, description, is_system, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+    try (PreparedStatement q =
+        tx.connection()
+            .prepareStatement(
+                "INSERT INTO face_lists (id, application_id, name, "
+                    + "list_type, description, is_system, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
       q.setString(1, id);
       q.setString(2, applicationId);
       q.setString(3, name);
@@ -45,8 +71,10 @@ public final class ListEntries {
 
   /** Whether the application has its system list. */
   public boolean hasSystemList(Tx tx, String applicationId) {
-    try (PreparedStatement q = tx.connection().prepareStatement(
-        "SELECT 1 FROM face_lists WHERE application_id = ? AND is_system = 1")) {
+    try (PreparedStatement q =
+        tx.connection()
+            .prepareStatement(
+                "SELECT 1 FROM face_lists WHERE application_id = ? AND is_system = 1")) {
       q.setString(1, applicationId);
       try (ResultSet r = q.executeQuery()) {
         return r.next();
@@ -59,17 +87,28 @@ public final class ListEntries {
   /** The application's lists with their entry counts, the system list first, then oldest first. */
   public List<ListRow> lists(Tx tx, String applicationId) {
     List<ListRow> out = new ArrayList<>();
-    try (PreparedStatement q = tx.connection().prepareStatement("SELECT l.id, l.name, l.description, l.list_type, "
-        + "l.is_system, (SELECT COUNT(*) FROM face_list_entries e WHERE e.list_id = l.id), "
-        + "(SELECT MAX(e.created_at) FROM face_list_entries e WHERE e.list_id = l.id), l.created_at, "
-        + "COALESCE(l.updated_at, l.created_at) FROM face_lists l WHERE l.application_id = ? "
-        + "ORDER BY l.is_system DESC, l.created_at")) {
+    try (PreparedStatement q =
+        tx.connection()
+            .prepareStatement(
+                "SELECT l.id, l.name, l.description, l.list_type, "
+                    + "l.is_system, (SELECT COUNT(*) FROM face_list_entries e WHERE e.list_id = l.id), "
+                    + "(SELECT MAX(e.created_at) FROM face_list_entries e WHERE e.list_id = l.id), l.created_at, "
+                    + "COALESCE(l.updated_at, l.created_at) FROM face_lists l WHERE l.application_id = ? "
+                    + "ORDER BY l.is_system DESC, l.created_at")) {
       q.setString(1, applicationId);
       try (ResultSet r = q.executeQuery()) {
         while (r.next()) {
-          out.add(new ListRow(r.getString(1), r.getString(2), r.getString(3), r.getString(4),
-              r.getInt(5) == 1, r.getLong(6), StoredTime.decodeNullable(r.getString(7)),
-              StoredTime.decode(r.getString(8)), StoredTime.decode(r.getString(9))));
+          out.add(
+              new ListRow(
+                  r.getString(1),
+                  r.getString(2),
+                  r.getString(3),
+                  r.getString(4),
+                  r.getInt(5) == 1,
+                  r.getLong(6),
+                  StoredTime.decodeNullable(r.getString(7)),
+                  StoredTime.decode(r.getString(8)),
+                  StoredTime.decode(r.getString(9))));
         }
       }
       return out;
@@ -79,10 +118,14 @@ public final class ListEntries {
   }
 
   /** Renames or describes a list (null: kept). */
-  public void updateList(Tx tx, String applicationId, String listId, String name, String description, Instant now) {
+  public void updateList(
+      Tx tx, String applicationId, String listId, String name, String description, Instant now) {
     tx.requireWritable();
-    try (PreparedStatement q = tx.connection().prepareStatement("UPDATE face_lists SET name = COALESCE(?, name), "
-        + "description = COALESCE(?, description), updated_at = ? WHERE id = ? AND application_id = ?")) {
+    try (PreparedStatement q =
+        tx.connection()
+            .prepareStatement(
+                "UPDATE face_lists SET name = COALESCE(?, name), "
+                    + "description = COALESCE(?, description), updated_at = ? WHERE id = ? AND application_id = ?")) {
       q.setString(1, name);
       q.setString(2, description);
       q.setString(3, StoredTime.encode(now));
@@ -97,8 +140,9 @@ public final class ListEntries {
   /** Deletes a list (its remaining entry rows go by cascade). */
   public void deleteList(Tx tx, String applicationId, String listId) {
     tx.requireWritable();
-    try (PreparedStatement q = tx.connection().prepareStatement(
-        "DELETE FROM face_lists WHERE id = ? AND application_id = ?")) {
+    try (PreparedStatement q =
+        tx.connection()
+            .prepareStatement("DELETE FROM face_lists WHERE id = ? AND application_id = ?")) {
       q.setString(1, listId);
       q.setString(2, applicationId);
       q.executeUpdate();
@@ -113,9 +157,12 @@ public final class ListEntries {
   /** Inserts an entry (before its face, which refers to it). */
   public void insertEntry(Tx tx, EntryRow e) {
     tx.requireWritable();
-    try (PreparedStatement q = tx.connection().prepareStatement("INSERT INTO face_list_entries (id, list_id, "
-        + "image_id, comment, created_at, display_label, reference_session_id, reference_session_number, metadata) "
-        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+    try (PreparedStatement q =
+        tx.connection()
+            .prepareStatement(
+                "INSERT INTO face_list_entries (id, list_id, "
+                    + "image_id, comment, created_at, display_label, reference_session_id, reference_session_number, metadata) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       q.setString(1, e.id());
       q.setString(2, e.listId());
       q.setString(3, e.imageId());
@@ -138,17 +185,29 @@ public final class ListEntries {
   /** The list's entries, oldest first; empty when the list is not the application's. */
   public List<EntryRow> entries(Tx tx, String applicationId, String listId) {
     List<EntryRow> out = new ArrayList<>();
-    try (PreparedStatement q = tx.connection().prepareStatement("SELECT e.id, e.list_id, e.image_id, "
-        + "e.display_label, e.comment, e.reference_session_id, e.reference_session_number, e.metadata, e.created_at "
-        + "FROM face_list_entries e JOIN face_lists l ON l.id = e.list_id WHERE l.id = ? AND l.application_id = ? "
-        + "ORDER BY e.created_at, e.id")) {
+    try (PreparedStatement q =
+        tx.connection()
+            .prepareStatement(
+                "SELECT e.id, e.list_id, e.image_id, "
+                    + "e.display_label, e.comment, e.reference_session_id, e.reference_session_number, e.metadata, e.created_at "
+                    + "FROM face_list_entries e JOIN face_lists l ON l.id = e.list_id WHERE l.id = ? AND l.application_id = ? "
+                    + "ORDER BY e.created_at, e.id")) {
       q.setString(1, listId);
       q.setString(2, applicationId);
       try (ResultSet r = q.executeQuery()) {
         while (r.next()) {
           long number = r.getLong(7);
-          out.add(new EntryRow(r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5),
-              r.getString(6), r.wasNull() ? null : number, r.getString(8), StoredTime.decode(r.getString(9))));
+          out.add(
+              new EntryRow(
+                  r.getString(1),
+                  r.getString(2),
+                  r.getString(3),
+                  r.getString(4),
+                  r.getString(5),
+                  r.getString(6),
+                  r.wasNull() ? null : number,
+                  r.getString(8),
+                  StoredTime.decode(r.getString(9))));
         }
       }
       return out;
@@ -158,12 +217,15 @@ public final class ListEntries {
   }
 
   /** Changes an entry's label, comment or metadata (null: kept). */
-  public void updateEntry(Tx tx, String listId, String entryId, String displayLabel, String comment,
-                          String metadata) {
+  public void updateEntry(
+      Tx tx, String listId, String entryId, String displayLabel, String comment, String metadata) {
     tx.requireWritable();
-    try (PreparedStatement q = tx.connection().prepareStatement("UPDATE face_list_entries SET display_label = "
-        + "COALESCE(?, display_label), comment = COALESCE(?, comment), metadata = COALESCE(?, metadata) "
-        + "WHERE id = ? AND list_id = ?")) {
+    try (PreparedStatement q =
+        tx.connection()
+            .prepareStatement(
+                "UPDATE face_list_entries SET display_label = "
+                    + "COALESCE(?, display_label), comment = COALESCE(?, comment), metadata = COALESCE(?, metadata) "
+                    + "WHERE id = ? AND list_id = ?")) {
       q.setString(1, displayLabel);
       q.setString(2, comment);
       q.setString(3, metadata);
@@ -180,11 +242,15 @@ public final class ListEntries {
    * ({@code reference_session_id}, whose image may be gone); empty when it has neither.
    */
   public java.util.Optional<String> imageIdOf(Tx tx, String entryId) {
-    try (PreparedStatement q = tx.connection().prepareStatement(
-        "SELECT COALESCE(image_id, reference_session_id) FROM face_list_entries WHERE id = ?")) {
+    try (PreparedStatement q =
+        tx.connection()
+            .prepareStatement(
+                "SELECT COALESCE(image_id, reference_session_id) FROM face_list_entries WHERE id = ?")) {
       q.setString(1, entryId);
       try (ResultSet r = q.executeQuery()) {
-        return r.next() ? java.util.Optional.ofNullable(r.getString(1)) : java.util.Optional.empty();
+        return r.next()
+            ? java.util.Optional.ofNullable(r.getString(1))
+            : java.util.Optional.empty();
       }
     } catch (SQLException e) {
       throw new StoreException(e.getMessage(), e);
@@ -192,16 +258,26 @@ public final class ListEntries {
   }
 
   /** The application's entries among {@code ids}, by id (for the matches of a search). */
-  public java.util.Map<String, Listed> findAll(Tx tx, String applicationId, java.util.Collection<String> ids) {
+  public java.util.Map<String, Listed> findAll(
+      Tx tx, String applicationId, java.util.Collection<String> ids) {
     java.util.Map<String, Listed> found = new java.util.HashMap<>();
-    try (PreparedStatement q = tx.connection().prepareStatement("SELECT e.id, e.image_id, e.created_at "
-        + "FROM face_list_entries e JOIN face_lists l ON l.id = e.list_id WHERE e.id = ? AND l.application_id = ?")) {
+    try (PreparedStatement q =
+        tx.connection()
+            .prepareStatement(
+                "SELECT e.id, e.image_id, e.created_at "
+                    + "FROM face_list_entries e JOIN face_lists l ON l.id = e.list_id WHERE e.id = ? AND l.application_id = ?")) {
       for (String id : ids) {
         q.setString(1, id);
         q.setString(2, applicationId);
         try (ResultSet r = q.executeQuery()) {
           if (r.next()) {
-            found.put(id, new Listed(r.getString(1), applicationId, r.getString(2), StoredTime.decode(r.getString(3))));
+            found.put(
+                id,
+                new Listed(
+                    r.getString(1),
+                    applicationId,
+                    r.getString(2),
+                    StoredTime.decode(r.getString(3))));
           }
         }
       }
@@ -214,8 +290,9 @@ public final class ListEntries {
   /** Deletes an entry row (its face goes by cascade; delete it first through the enrollment owner). */
   public boolean deleteEntry(Tx tx, String listId, String entryId) {
     tx.requireWritable();
-    try (PreparedStatement q = tx.connection().prepareStatement(
-        "DELETE FROM face_list_entries WHERE id = ? AND list_id = ?")) {
+    try (PreparedStatement q =
+        tx.connection()
+            .prepareStatement("DELETE FROM face_list_entries WHERE id = ? AND list_id = ?")) {
       q.setString(1, entryId);
       q.setString(2, listId);
       return q.executeUpdate() > 0;

@@ -15,17 +15,25 @@ public final class SessionCounts {
   public Map<LocalDate, Long> apiSessionsPerDay(Tx tx, String applicationId, Instant from) {
     Map<LocalDate, Long> out = new LinkedHashMap<>();
     // the first 10 characters of a stored time are its UTC date (StoredTime's fixed form)
-    SqlRows.list(tx, "SELECT substr(created_at, 1, 10), COUNT(*) FROM sessions WHERE application_id = ? "
+    SqlRows.list(
+        tx,
+        "SELECT substr(created_at, 1, 10), COUNT(*) FROM sessions WHERE application_id = ? "
             + "AND session_type = 'api' AND created_at >= ? GROUP BY 1 ORDER BY 1",
-        r -> out.put(LocalDate.parse(r.getString(1)), r.getLong(2)), applicationId, from);
+        r -> out.put(LocalDate.parse(r.getString(1)), r.getLong(2)),
+        applicationId,
+        from);
     return out;
   }
 
   /** Saved searches per status (its stored wire name). */
   public Map<String, Long> apiSessionsPerStatus(Tx tx, String applicationId) {
     Map<String, Long> out = new LinkedHashMap<>();
-    SqlRows.list(tx, "SELECT status, COUNT(*) FROM sessions WHERE application_id = ? AND session_type = 'api' "
-        + "GROUP BY status", r -> out.put(r.getString(1), r.getLong(2)), applicationId);
+    SqlRows.list(
+        tx,
+        "SELECT status, COUNT(*) FROM sessions WHERE application_id = ? AND session_type = 'api' "
+            + "GROUP BY status",
+        r -> out.put(r.getString(1), r.getLong(2)),
+        applicationId);
     return out;
   }
 }

@@ -23,23 +23,48 @@ public final class Sessions {
    * One row. {@code type} and {@code status} are the stored names ({@code api}/{@code enrolled}; the status's wire
    * name); {@code number} is assigned by {@link #insert}.
    */
-  public record Row(String id, String applicationId, long number, String type, String status, String vendorData,
-                    String name, String documentType, String documentNumber, Instant verificationDate, String imageFile,
-                    String decisionJson, Instant createdAt, String statusReason) {
+  public record Row(
+      String id,
+      String applicationId,
+      long number,
+      String type,
+      String status,
+      String vendorData,
+      String name,
+      String documentType,
+      String documentNumber,
+      Instant verificationDate,
+      String imageFile,
+      String decisionJson,
+      Instant createdAt,
+      String statusReason) {
     @Override
     public String toString() { // never the personal fields
-      return "Sessions.Row[id=" + id + ", applicationId=" + applicationId + ", number=" + number + "]";
+      return "Sessions.Row[id="
+          + id
+          + ", applicationId="
+          + applicationId
+          + ", number="
+          + number
+          + "]";
     }
   }
 
   /** Which sessions {@link #page} lists, by stored names; null fields (and an empty {@code anyStatus}) do not filter. */
-  public record Query(String status, Set<String> anyStatus, String vendorData, Instant from, Instant to, String type) {}
+  public record Query(
+      String status,
+      Set<String> anyStatus,
+      String vendorData,
+      Instant from,
+      Instant to,
+      String type) {}
 
   /** One page of session ids, newest first, and how many match in all. */
   public record IdPage(List<String> ids, long total) {}
 
-  private static final String COLUMNS = "id, application_id, session_number, session_type, status, vendor_data, name, "
-      + "document_type, document_number, verification_date, image_file, decision_json, created_at, status_reason";
+  private static final String COLUMNS =
+      "id, application_id, session_number, session_type, status, vendor_data, name, "
+          + "document_type, document_number, verification_date, image_file, decision_json, created_at, status_reason";
 
   /**
    * Inserts {@code s}, numbering it with the application's next session number (the number in {@code s} is
@@ -49,8 +74,11 @@ public final class Sessions {
     tx.requireWritable();
     try {
       long number;
-      try (PreparedStatement q = tx.connection().prepareStatement("UPDATE applications SET next_session_number = "
-          + "next_session_number + 1 WHERE id = ? RETURNING next_session_number - 1")) {
+      try (PreparedStatement q =
+          tx.connection()
+              .prepareStatement(
+                  "UPDATE applications SET next_session_number = "
+                      + "next_session_number + 1 WHERE id = ? RETURNING next_session_number - 1")) {
         q.setString(1, s.applicationId());
         try (ResultSet r = q.executeQuery()) {
           if (!r.next()) {
@@ -60,8 +88,10 @@ public final class Sessions {
         }
       }
       Row stored = s;
-      try (PreparedStatement q = tx.connection().prepareStatement(
-          "INSERT INTO sessions (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+      try (PreparedStatement q =
+          tx.connection()
+              .prepareStatement(
+                  "INSERT INTO sessions (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
         q.setString(1, stored.id());
         q.setString(2, stored.applicationId());
         q.setLong(3, number);
@@ -86,8 +116,10 @@ public final class Sessions {
 
   /** The session, if it exists and belongs to the application. */
   public Optional<Row> find(Tx tx, String applicationId, String sessionId) {
-    try (PreparedStatement q = tx.connection().prepareStatement(
-        "SELECT " + COLUMNS + " FROM sessions WHERE id = ? AND application_id = ?")) {
+    try (PreparedStatement q =
+        tx.connection()
+            .prepareStatement(
+                "SELECT " + COLUMNS + " FROM sessions WHERE id = ? AND application_id = ?")) {
       q.setString(1, sessionId);
       q.setString(2, applicationId);
       try (ResultSet r = q.executeQuery()) {
@@ -109,7 +141,9 @@ public final class Sessions {
 
   /** The number of the application's sessions. */
   public long count(Tx tx, String applicationId) {
-    try (PreparedStatement q = tx.connection().prepareStatement("SELECT COUNT(*) FROM sessions WHERE application_id = ?")) {
+    try (PreparedStatement q =
+        tx.connection()
+            .prepareStatement("SELECT COUNT(*) FROM sessions WHERE application_id = ?")) {
       q.setString(1, applicationId);
       try (ResultSet r = q.executeQuery()) {
         r.next();
@@ -121,11 +155,13 @@ public final class Sessions {
   }
 
   /** Sets the status, the reviewer's reason and the update time; false when the session is unknown. */
-  public boolean updateStatus(Tx tx, String applicationId, String sessionId, String status, String reason,
-                              Instant now) {
+  public boolean updateStatus(
+      Tx tx, String applicationId, String sessionId, String status, String reason, Instant now) {
     tx.requireWritable();
-    try (PreparedStatement q = tx.connection().prepareStatement(
-        "UPDATE sessions SET status = ?, status_reason = ?, updated_at = ? WHERE id = ? AND application_id = ?")) {
+    try (PreparedStatement q =
+        tx.connection()
+            .prepareStatement(
+                "UPDATE sessions SET status = ?, status_reason = ?, updated_at = ? WHERE id = ? AND application_id = ?")) {
       q.setString(1, status);
       q.setString(2, reason);
       q.setString(3, StoredTime.encode(now));
@@ -140,8 +176,9 @@ public final class Sessions {
   /** Deletes the session row (its faces and import key go by cascade); false when unknown. */
   public boolean delete(Tx tx, String applicationId, String sessionId) {
     tx.requireWritable();
-    try (PreparedStatement q = tx.connection().prepareStatement(
-        "DELETE FROM sessions WHERE id = ? AND application_id = ?")) {
+    try (PreparedStatement q =
+        tx.connection()
+            .prepareStatement("DELETE FROM sessions WHERE id = ? AND application_id = ?")) {
       q.setString(1, sessionId);
       q.setString(2, applicationId);
       return q.executeUpdate() > 0;
@@ -153,8 +190,10 @@ public final class Sessions {
   /** Ids of the application's sessions created before {@code cutoff}. */
   public List<String> createdBefore(Tx tx, String applicationId, Instant cutoff) {
     List<String> out = new ArrayList<>();
-    try (PreparedStatement q = tx.connection().prepareStatement("SELECT id FROM sessions "
-        + "WHERE application_id = ? AND created_at < ?")) {
+    try (PreparedStatement q =
+        tx.connection()
+            .prepareStatement(
+                "SELECT id FROM sessions " + "WHERE application_id = ? AND created_at < ?")) {
       q.setString(1, applicationId);
       q.setString(2, StoredTime.encode(cutoff));
       try (ResultSet r = q.executeQuery()) {
@@ -178,7 +217,9 @@ public final class Sessions {
       args.add(f.status());
     }
     if (!f.anyStatus().isEmpty()) {
-      where.append(" AND status IN (").append(String.join(", ", Collections.nCopies(f.anyStatus().size(), "?")))
+      where
+          .append(" AND status IN (")
+          .append(String.join(", ", Collections.nCopies(f.anyStatus().size(), "?")))
           .append(")");
       args.addAll(f.anyStatus());
     }
@@ -200,7 +241,8 @@ public final class Sessions {
     }
     try {
       long total;
-      try (PreparedStatement q = tx.connection().prepareStatement("SELECT COUNT(*) FROM sessions" + where)) {
+      try (PreparedStatement q =
+          tx.connection().prepareStatement("SELECT COUNT(*) FROM sessions" + where)) {
         for (int i = 0; i < args.size(); i++) {
           q.setString(i + 1, args.get(i));
         }
@@ -210,8 +252,12 @@ public final class Sessions {
         }
       }
       List<String> ids = new ArrayList<>();
-      try (PreparedStatement q = tx.connection().prepareStatement("SELECT id FROM sessions" + where
-          + " ORDER BY created_at DESC, session_number DESC LIMIT ? OFFSET ?")) {
+      try (PreparedStatement q =
+          tx.connection()
+              .prepareStatement(
+                  "SELECT id FROM sessions"
+                      + where
+                      + " ORDER BY created_at DESC, session_number DESC LIMIT ? OFFSET ?")) {
         for (int i = 0; i < args.size(); i++) {
           q.setString(i + 1, args.get(i));
         }
@@ -236,8 +282,11 @@ public final class Sessions {
   public Map<String, String> answersContaining(Tx tx, String applicationId, String text) {
     String pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
     Map<String, String> out = new HashMap<>();
-    try (PreparedStatement q = tx.connection().prepareStatement("SELECT id, decision_json FROM sessions "
-        + "WHERE application_id = ? AND decision_json LIKE ? ESCAPE '\\'")) {
+    try (PreparedStatement q =
+        tx.connection()
+            .prepareStatement(
+                "SELECT id, decision_json FROM sessions "
+                    + "WHERE application_id = ? AND decision_json LIKE ? ESCAPE '\\'")) {
       q.setString(1, applicationId);
       q.setString(2, pattern);
       try (ResultSet r = q.executeQuery()) {
@@ -254,7 +303,8 @@ public final class Sessions {
   /** Replaces a session's saved answer. */
   public void replaceAnswer(Tx tx, String sessionId, String answerJson) {
     tx.requireWritable();
-    try (PreparedStatement q = tx.connection().prepareStatement("UPDATE sessions SET decision_json = ? WHERE id = ?")) {
+    try (PreparedStatement q =
+        tx.connection().prepareStatement("UPDATE sessions SET decision_json = ? WHERE id = ?")) {
       q.setString(1, answerJson);
       q.setString(2, sessionId);
       q.executeUpdate();
@@ -264,8 +314,20 @@ public final class Sessions {
   }
 
   private static Row read(ResultSet r) throws SQLException {
-    return new Row(r.getString(1), r.getString(2), r.getLong(3), r.getString(4), r.getString(5), r.getString(6), r.getString(7), r.getString(8), r.getString(9),
-        StoredTime.decode(r.getString(10)), r.getString(11), r.getString(12), StoredTime.decode(r.getString(13)),
+    return new Row(
+        r.getString(1),
+        r.getString(2),
+        r.getLong(3),
+        r.getString(4),
+        r.getString(5),
+        r.getString(6),
+        r.getString(7),
+        r.getString(8),
+        r.getString(9),
+        StoredTime.decode(r.getString(10)),
+        r.getString(11),
+        r.getString(12),
+        StoredTime.decode(r.getString(13)),
         r.getString(14));
   }
 }

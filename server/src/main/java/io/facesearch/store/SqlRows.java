@@ -82,7 +82,8 @@ final class SqlRows {
         case Integer n -> q.setInt(i + 1, n);
         case Long n -> q.setLong(i + 1, n);
         case Double d -> q.setDouble(i + 1, d);
-        default -> throw new IllegalArgumentException("cannot bind a " + a.getClass().getSimpleName());
+        default ->
+            throw new IllegalArgumentException("cannot bind a " + a.getClass().getSimpleName());
       }
     }
   }

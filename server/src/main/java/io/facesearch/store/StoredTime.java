@@ -33,8 +33,7 @@ public final class StoredTime {
   private static final Instant FIRST = Instant.parse("0000-01-01T00:00:00Z");
   private static final Instant LAST = Instant.parse("9999-12-31T23:59:59.999999Z");
 
-  private StoredTime() {
-  }
+  private StoredTime() {}
 
   /** The stored form of {@code time}, cut to microseconds; fails for years outside 0000-9999. */
   public static String encode(Instant time) {

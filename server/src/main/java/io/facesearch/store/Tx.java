@@ -55,7 +55,8 @@ public final class Tx {
     try (java.sql.PreparedStatement q = connection.prepareStatement(lockingWrite)) {
       q.setString(1, key);
       q.executeUpdate();
-      writeLockHeld = true; // SQLite's lock is the whole database's, held to the end of the transaction
+      writeLockHeld =
+          true; // SQLite's lock is the whole database's, held to the end of the transaction
     } catch (java.sql.SQLException e) {
       throw new StoreException("cannot take the write lock: " + e.getMessage(), e);
     }

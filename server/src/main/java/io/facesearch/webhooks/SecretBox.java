@@ -21,8 +21,13 @@ public final class SecretBox {
 
   public SecretBox(byte[] serverSecret) {
     try {
-      byte[] k = MessageDigest.getInstance("SHA-256").digest(
-          ByteBuffer.allocate(serverSecret.length + 16).put(serverSecret).put("webhook-secrets".getBytes(StandardCharsets.US_ASCII), 0, 15).array());
+      byte[] k =
+          MessageDigest.getInstance("SHA-256")
+              .digest(
+                  ByteBuffer.allocate(serverSecret.length + 16)
+                      .put(serverSecret)
+                      .put("webhook-secrets".getBytes(StandardCharsets.US_ASCII), 0, 15)
+                      .array());
       this.key = new SecretKeySpec(k, "AES");
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
@@ -36,7 +41,8 @@ public final class SecretBox {
       Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
       c.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, nonce));
       byte[] sealed = c.doFinal(plain.getBytes(StandardCharsets.UTF_8));
-      return Base64.getEncoder().encodeToString(ByteBuffer.allocate(12 + sealed.length).put(nonce).put(sealed).array());
+      return Base64.getEncoder()
+          .encodeToString(ByteBuffer.allocate(12 + sealed.length).put(nonce).put(sealed).array());
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
@@ -49,7 +55,8 @@ public final class SecretBox {
       c.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(128, all, 0, 12));
       return new String(c.doFinal(all, 12, all.length - 12), StandardCharsets.UTF_8);
     } catch (GeneralSecurityException | IllegalArgumentException e) {
-      throw new IllegalStateException("cannot decrypt a stored secret (was data/secret.key replaced?)", e);
+      throw new IllegalStateException(
+          "cannot decrypt a stored secret (was data/secret.key replaced?)", e);
     }
   }
 }

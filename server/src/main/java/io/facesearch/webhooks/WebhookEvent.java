@@ -11,5 +11,13 @@ import java.time.Instant;
  *
  * @param type {@code status.updated} or {@code data.updated}
  */
-public record WebhookEvent(String type, String applicationId, String sessionId, long sessionNumber, String status,
-                           Instant createdAt, String vendorData, JsonNode metadata, JsonNode decision) {}
+public record WebhookEvent(
+    String type,
+    String applicationId,
+    String sessionId,
+    long sessionNumber,
+    String status,
+    Instant createdAt,
+    String vendorData,
+    JsonNode metadata,
+    JsonNode decision) {}

@@ -40,12 +40,19 @@ public final class WebhookSignature {
 
   /** The {@code X-Signature-Simple} message of a body. */
   public static String simpleMessage(JsonNode body) {
-    return text(body.get("timestamp")) + ":" + text(body.get("session_id")) + ":" + text(body.get("status")) + ":"
+    return text(body.get("timestamp"))
+        + ":"
+        + text(body.get("session_id"))
+        + ":"
+        + text(body.get("status"))
+        + ":"
         + text(body.get("webhook_type"));
   }
 
   private static String text(JsonNode n) {
-    return n == null || n.isNull() ? "None" : n.isTextual() ? n.asText() : n.toString(); // Python's str()
+    return n == null || n.isNull()
+        ? "None"
+        : n.isTextual() ? n.asText() : n.toString(); // Python's str()
   }
 
   /** {@code node} in the canonical form above. */

@@ -38,7 +38,10 @@ public final class WebhookTargets {
   }
 
   static boolean isPublic(InetAddress a) {
-    if (a.isAnyLocalAddress() || a.isLoopbackAddress() || a.isLinkLocalAddress() || a.isSiteLocalAddress()
+    if (a.isAnyLocalAddress()
+        || a.isLoopbackAddress()
+        || a.isLinkLocalAddress()
+        || a.isSiteLocalAddress()
         || a.isMulticastAddress()) {
       return false;
     }
@@ -47,11 +50,15 @@ public final class WebhookTargets {
       if ((b[0] & 0xFE) == 0xFC) { // fc00::/7, unique local
         return false;
       }
-      if ((b[0] & 0xFF) == 0x20 && (b[1] & 0xFF) == 0x02) { // 2002::/16, 6to4: judge the IPv4 inside
+      if ((b[0] & 0xFF) == 0x20
+          && (b[1] & 0xFF) == 0x02) { // 2002::/16, 6to4: judge the IPv4 inside
         return isPublic(ipv4(b[2], b[3], b[4], b[5]));
       }
-      boolean nat64 = (b[0] & 0xFF) == 0x00 && (b[1] & 0xFF) == 0x64 && (b[2] & 0xFF) == 0xFF
-          && (b[3] & 0xFF) == 0x9B; // 64:ff9b::/96, NAT64: judge the IPv4 inside
+      boolean nat64 =
+          (b[0] & 0xFF) == 0x00
+              && (b[1] & 0xFF) == 0x64
+              && (b[2] & 0xFF) == 0xFF
+              && (b[3] & 0xFF) == 0x9B; // 64:ff9b::/96, NAT64: judge the IPv4 inside
       return !nat64 || isPublic(ipv4(b[12], b[13], b[14], b[15]));
     }
     int first = b[0] & 0xFF;

@@ -1,8 +1,8 @@
 package io.facesearch.webhooks;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.facesearch.metrics.Metrics;
 import io.facesearch.store.Accounts;
@@ -37,9 +37,12 @@ import org.slf4j.LoggerFactory;
 public final class Webhooks {
 
   private static final Logger LOG = LoggerFactory.getLogger(Webhooks.class);
+
   /** Didit's schedule: the first attempt and two retries, about 1 and 4 minutes later. */
   static final int MAX_ATTEMPTS = 3;
-  static final List<Duration> RETRY_AFTER = List.of(Duration.ofMinutes(1), Duration.ofMinutes(4), Duration.ofMinutes(4));
+
+  static final List<Duration> RETRY_AFTER =
+      List.of(Duration.ofMinutes(1), Duration.ofMinutes(4), Duration.ofMinutes(4));
   static final String USER_AGENT = "facesearch-webhook/1.0";
   private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
@@ -47,7 +50,8 @@ public final class Webhooks {
   private final SecretBox box;
   private final Clock clock;
   private final ObjectMapper json = new ObjectMapper();
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final WebhookDestinations destinations = new WebhookDestinations();
   private final WebhookOutbox outbox = new WebhookOutbox();
   private final Accounts accounts = new Accounts();
@@ -76,23 +80,27 @@ public final class Webhooks {
    */
   public void configure(String applicationId, String url, String secret) {
     if (secret != null && secret.length() < MIN_SECRET_LENGTH) {
-      throw new IllegalArgumentException("a webhook secret needs at least " + MIN_SECRET_LENGTH + " characters");
+      throw new IllegalArgumentException(
+          "a webhook secret needs at least " + MIN_SECRET_LENGTH + " characters");
     }
     String sealed = secret == null ? null : box.seal(secret);
-    db.inTransaction(tx -> {
-      if (!accounts.setWebhook(tx, applicationId, url, sealed)) {
-        throw new IllegalArgumentException("no webhook secret is stored for this application: give one");
-      }
-      return null;
-    });
+    db.inTransaction(
+        tx -> {
+          if (!accounts.setWebhook(tx, applicationId, url, sealed)) {
+            throw new IllegalArgumentException(
+                "no webhook secret is stored for this application: give one");
+          }
+          return null;
+        });
   }
 
   /** Removes the application's webhook and its secret. */
   public void remove(String applicationId) {
-    db.inTransaction(tx -> {
-      accounts.removeWebhook(tx, applicationId);
-      return null;
-    });
+    db.inTransaction(
+        tx -> {
+          accounts.removeWebhook(tx, applicationId);
+          return null;
+        });
   }
 
   /** Whether the application has a signing secret stored. */
@@ -144,8 +152,17 @@ public final class Webhooks {
     String text = text(body);
     Instant now = clock.instant();
     for (Target t : targets) {
-      outbox.insert(tx, new WebhookOutbox.Delivery(UUID.randomUUID().toString(), event.applicationId(), event.type(),
-          t.url(), text, t.destinationId(), eventId), now);
+      outbox.insert(
+          tx,
+          new WebhookOutbox.Delivery(
+              UUID.randomUUID().toString(),
+              event.applicationId(),
+              event.type(),
+              t.url(),
+              text,
+              t.destinationId(),
+              eventId),
+          now);
     }
   }
 
@@ -186,18 +203,28 @@ public final class Webhooks {
     }
     String signature = WebhookSignature.hmac(secret, body);
     try {
-      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(d.url())).timeout(Duration.ofSeconds(10))
-          .header("Content-Type", "application/json").header("User-Agent", USER_AGENT)
-          .header("X-Timestamp", Long.toString(ts))
-          .header("X-Signature", signature) // of the raw body
-          .header("X-Signature-V2", WebhookSignature.hmac(secret, WebhookSignature.canonical(json.readTree(body))))
-          .header("X-Signature-Simple", WebhookSignature.hmac(secret,
-              WebhookSignature.simpleMessage(json.readTree(body))))
-          .POST(HttpRequest.BodyPublishers.ofString(body));
+      HttpRequest.Builder b =
+          HttpRequest.newBuilder(URI.create(d.url()))
+              .timeout(Duration.ofSeconds(10))
+              .header("Content-Type", "application/json")
+              .header("User-Agent", USER_AGENT)
+              .header("X-Timestamp", Long.toString(ts))
+              .header("X-Signature", signature) // of the raw body
+              .header(
+                  "X-Signature-V2",
+                  WebhookSignature.hmac(secret, WebhookSignature.canonical(json.readTree(body))))
+              .header(
+                  "X-Signature-Simple",
+                  WebhookSignature.hmac(
+                      secret, WebhookSignature.simpleMessage(json.readTree(body))))
+              .POST(HttpRequest.BodyPublishers.ofString(body));
       HttpResponse<Void> r = http.send(b.build(), HttpResponse.BodyHandlers.discarding());
       int code = r.statusCode();
-      return code / 100 == 2 ? new Attempt(null, false) : new Attempt("HTTP " + code, code >= 500 || code == 404);
-    } catch (java.io.IOException | IllegalArgumentException e) { // timeouts and refused connections included
+      return code / 100 == 2
+          ? new Attempt(null, false)
+          : new Attempt("HTTP " + code, code >= 500 || code == 404);
+    } catch (java.io.IOException
+        | IllegalArgumentException e) { // timeouts and refused connections included
       return new Attempt(e.getClass().getSimpleName() + ": " + e.getMessage(), true);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -211,37 +238,58 @@ public final class Webhooks {
     boolean delivered = a.error() == null;
     boolean failed = !delivered && (!a.retry() || attempts >= MAX_ATTEMPTS);
     metrics.webhookAttempt(delivered ? "delivered" : failed ? "failed" : "retrying");
-    db.inTransaction(tx -> {
-      if (delivered) {
-        outbox.markDelivered(tx, d.id(), attempts, now);
-      } else {
-        Duration backoff = RETRY_AFTER.get(Math.min(attempts, RETRY_AFTER.size()) - 1);
-        outbox.markAttemptFailed(tx, d.id(), attempts, a.error(), now.plus(backoff), failed ? now : null);
-      }
-      return null;
-    });
+    db.inTransaction(
+        tx -> {
+          if (delivered) {
+            outbox.markDelivered(tx, d.id(), attempts, now);
+          } else {
+            Duration backoff = RETRY_AFTER.get(Math.min(attempts, RETRY_AFTER.size()) - 1);
+            outbox.markAttemptFailed(
+                tx, d.id(), attempts, a.error(), now.plus(backoff), failed ? now : null);
+          }
+          return null;
+        });
     if (!delivered) {
-      LOG.warn("webhook delivery {} attempt {} failed{}: {}", d.id(), attempts, failed ? " for good" : "", a.error());
+      LOG.warn(
+          "webhook delivery {} attempt {} failed{}: {}",
+          d.id(),
+          attempts,
+          failed ? " for good" : "",
+          a.error());
     }
     return delivered;
   }
 
-  // ---- Destinations (Didit's /v3/webhook/destinations/) -------------------------------------------------------
+  // ---- Destinations (Didit's /v3/webhook/destinations/)
+  // -------------------------------------------------------
 
   /** The events a destination may subscribe to. */
   public static final List<String> EVENTS = List.of("status.updated", "data.updated");
 
   /** A destination as the API shows it, with its signing secret (Didit's {@code secret_shared_key}). */
-  public record Destination(String uuid, String label, String url, boolean enabled, String webhookVersion,
-                            List<String> subscribedEvents, String secretSharedKey, Instant createdAt,
-                            Instant updatedAt) {}
+  public record Destination(
+      String uuid,
+      String label,
+      String url,
+      boolean enabled,
+      String webhookVersion,
+      List<String> subscribedEvents,
+      String secretSharedKey,
+      Instant createdAt,
+      Instant updatedAt) {}
 
   /** The changes of a create or update; null fields keep the current value (or take the default). */
-  public record DestinationChange(String label, String url, Boolean enabled, String webhookVersion,
-                                  List<String> subscribedEvents) {}
+  public record DestinationChange(
+      String label,
+      String url,
+      Boolean enabled,
+      String webhookVersion,
+      List<String> subscribedEvents) {}
 
   public List<Destination> destinations(String applicationId) {
-    return db.read(tx -> destinations.all(tx, applicationId)).stream().map(this::destination).toList();
+    return db.read(tx -> destinations.all(tx, applicationId)).stream()
+        .map(this::destination)
+        .toList();
   }
 
   public java.util.Optional<Destination> destination(String applicationId, String id) {
@@ -253,29 +301,53 @@ public final class Webhooks {
     byte[] raw = new byte[32];
     RANDOM.nextBytes(raw);
     Instant now = clock.instant();
-    WebhookDestinations.Row row = new WebhookDestinations.Row(UUID.randomUUID().toString(), applicationId,
-        change.label(), change.url(), change.enabled() == null || change.enabled(),
-        change.webhookVersion() == null ? "v3" : change.webhookVersion(),
-        eventsJson(change.subscribedEvents() == null ? EVENTS : change.subscribedEvents()),
-        box.seal(java.util.HexFormat.of().formatHex(raw)), now, now);
-    db.inTransaction(tx -> {
-      destinations.insert(tx, row);
-      return null;
-    });
+    WebhookDestinations.Row row =
+        new WebhookDestinations.Row(
+            UUID.randomUUID().toString(),
+            applicationId,
+            change.label(),
+            change.url(),
+            change.enabled() == null || change.enabled(),
+            change.webhookVersion() == null ? "v3" : change.webhookVersion(),
+            eventsJson(change.subscribedEvents() == null ? EVENTS : change.subscribedEvents()),
+            box.seal(java.util.HexFormat.of().formatHex(raw)),
+            now,
+            now);
+    db.inTransaction(
+        tx -> {
+          destinations.insert(tx, row);
+          return null;
+        });
     return destination(row);
   }
 
-  public java.util.Optional<Destination> updateDestination(String applicationId, String id, DestinationChange change) {
-    return db.inTransaction(tx -> destinations.find(tx, applicationId, id).map(old -> {
-      WebhookDestinations.Row row = new WebhookDestinations.Row(old.id(), applicationId,
-          change.label() == null ? old.label() : change.label(), change.url() == null ? old.url() : change.url(),
-          change.enabled() == null ? old.enabled() : change.enabled(),
-          change.webhookVersion() == null ? old.webhookVersion() : change.webhookVersion(),
-          change.subscribedEvents() == null ? old.subscribedEvents() : eventsJson(change.subscribedEvents()),
-          old.secretSealed(), old.createdAt(), clock.instant());
-      destinations.update(tx, row);
-      return destination(row);
-    }));
+  public java.util.Optional<Destination> updateDestination(
+      String applicationId, String id, DestinationChange change) {
+    return db.inTransaction(
+        tx ->
+            destinations
+                .find(tx, applicationId, id)
+                .map(
+                    old -> {
+                      WebhookDestinations.Row row =
+                          new WebhookDestinations.Row(
+                              old.id(),
+                              applicationId,
+                              change.label() == null ? old.label() : change.label(),
+                              change.url() == null ? old.url() : change.url(),
+                              change.enabled() == null ? old.enabled() : change.enabled(),
+                              change.webhookVersion() == null
+                                  ? old.webhookVersion()
+                                  : change.webhookVersion(),
+                              change.subscribedEvents() == null
+                                  ? old.subscribedEvents()
+                                  : eventsJson(change.subscribedEvents()),
+                              old.secretSealed(),
+                              old.createdAt(),
+                              clock.instant());
+                      destinations.update(tx, row);
+                      return destination(row);
+                    }));
   }
 
   public boolean deleteDestination(String applicationId, String id) {
@@ -283,12 +355,21 @@ public final class Webhooks {
   }
 
   private Destination destination(WebhookDestinations.Row r) {
-    return new Destination(r.id(), r.label(), r.url(), r.enabled(), r.webhookVersion(), events(r.subscribedEvents()),
-        box.open(r.secretSealed()), r.createdAt(), r.updatedAt());
+    return new Destination(
+        r.id(),
+        r.label(),
+        r.url(),
+        r.enabled(),
+        r.webhookVersion(),
+        events(r.subscribedEvents()),
+        box.open(r.secretSealed()),
+        r.createdAt(),
+        r.updatedAt());
   }
 
   private String destinationSecret(Due d) {
-    return db.read(tx -> destinations.find(tx, d.applicationId(), d.destinationId())).map(r -> box.open(r.secretSealed()))
+    return db.read(tx -> destinations.find(tx, d.applicationId(), d.destinationId()))
+        .map(r -> box.open(r.secretSealed()))
         .orElse(null);
   }
 

@@ -36,23 +36,36 @@ class AnalyzeApiTest {
 
   @Test
   void health_answers_ok_with_the_embedding_model() throws Exception {
-    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(url("/health")).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        HTTP.send(
+            HttpRequest.newBuilder(url("/health")).build(), HttpResponse.BodyHandlers.ofString());
     assertEquals(200, r.statusCode());
-    assertTrue(JSON.readTree(r.body()).get("embedding_model").asText().startsWith("fr_feature@sha256:"));
+    assertTrue(
+        JSON.readTree(r.body()).get("embedding_model").asText().startsWith("fr_feature@sha256:"));
   }
 
   @Test
   void analyze_needs_an_api_key() {
-    HttpResponse<String> r = Http.post(url("/v1/analyze"), null, new Multipart().file("image", "o.jpg", "image/jpeg",
-        TestData.bytes(FaceSearchApiTest.OBAMA)));
+    HttpResponse<String> r =
+        Http.post(
+            url("/v1/analyze"),
+            null,
+            new Multipart()
+                .file("image", "o.jpg", "image/jpeg", TestData.bytes(FaceSearchApiTest.OBAMA)));
     assertEquals(401, r.statusCode(), r.body());
     assertTrue(Http.json(r).has("detail"));
   }
 
   @Test
   void analyze_returns_every_face_of_a_two_person_photo() throws Exception {
-    HttpResponse<String> r = post(new Multipart().file("image", "two_people.jpg", "image/jpeg",
-        TestData.bytes("face_recognition_examples/examples/two_people.jpg")));
+    HttpResponse<String> r =
+        post(
+            new Multipart()
+                .file(
+                    "image",
+                    "two_people.jpg",
+                    "image/jpeg",
+                    TestData.bytes("face_recognition_examples/examples/two_people.jpg")));
     assertEquals(200, r.statusCode(), r.body());
     JsonNode body = JSON.readTree(r.body());
     assertEquals(2, body.get("faces").size(), r.body());
@@ -69,9 +82,15 @@ class AnalyzeApiTest {
 
   @Test
   void analyze_with_rotate_image_reports_the_best_angle() throws Exception {
-    HttpResponse<String> r = post(new Multipart()
-        .file("image", "rot.jpg", "image/jpeg", TestData.bytes("derived/rotated/id01/img1_rot90ccw.jpg"))
-        .field("rotate_image", "true"));
+    HttpResponse<String> r =
+        post(
+            new Multipart()
+                .file(
+                    "image",
+                    "rot.jpg",
+                    "image/jpeg",
+                    TestData.bytes("derived/rotated/id01/img1_rot90ccw.jpg"))
+                .field("rotate_image", "true"));
     assertEquals(200, r.statusCode(), r.body());
     JsonNode body = JSON.readTree(r.body());
     assertEquals(90, body.get("best_angle").asInt());
@@ -80,36 +99,68 @@ class AnalyzeApiTest {
 
   @Test
   void bad_uploads_get_a_field_keyed_400_without_a_stack_trace() throws Exception {
-    assertFieldError(post(new Multipart().field("rotate_image", "true")), "image", "This field is required.");
-    assertFieldError(post(new Multipart().file("image", "doc.pdf", "application/pdf",
-        "%PDF-1.4\n%\n".getBytes(StandardCharsets.US_ASCII))), "image", "Unsupported image format");
+    assertFieldError(
+        post(new Multipart().field("rotate_image", "true")), "image", "This field is required.");
+    assertFieldError(
+        post(
+            new Multipart()
+                .file(
+                    "image",
+                    "doc.pdf",
+                    "application/pdf",
+                    "%PDF-1.4\n%\n".getBytes(StandardCharsets.US_ASCII))),
+        "image",
+        "Unsupported image format");
     byte[] jpeg = TestData.bytes("face_recognition_examples/examples/obama.jpg");
-    assertFieldError(post(new Multipart().file("image", "cut.jpg", "image/jpeg", Arrays.copyOf(jpeg, jpeg.length / 3))),
-        "image", "corrupt");
-    assertFieldError(post(new Multipart().file("image", "big.jpg", "image/jpeg", Arrays.copyOf(jpeg, 6 * 1024 * 1024))),
-        "image", "larger than 5 MB");
-    assertFieldError(post(new Multipart().file("image", "obama.jpg", "image/jpeg", jpeg).field("rotate_image", "maybe")),
-        "rotate_image", "boolean");
+    assertFieldError(
+        post(
+            new Multipart()
+                .file("image", "cut.jpg", "image/jpeg", Arrays.copyOf(jpeg, jpeg.length / 3))),
+        "image",
+        "corrupt");
+    assertFieldError(
+        post(
+            new Multipart()
+                .file("image", "big.jpg", "image/jpeg", Arrays.copyOf(jpeg, 6 * 1024 * 1024))),
+        "image",
+        "larger than 5 MB");
+    assertFieldError(
+        post(
+            new Multipart()
+                .file("image", "obama.jpg", "image/jpeg", jpeg)
+                .field("rotate_image", "maybe")),
+        "rotate_image",
+        "boolean");
   }
 
   @Test
   void unknown_routes_get_a_json_404() throws Exception {
-    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(url("/nope")).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        HTTP.send(
+            HttpRequest.newBuilder(url("/nope")).build(), HttpResponse.BodyHandlers.ofString());
     assertEquals(404, r.statusCode());
     assertTrue(JSON.readTree(r.body()).has("detail"), r.body());
   }
 
-  private static void assertFieldError(HttpResponse<String> r, String field, String fragment) throws Exception {
+  private static void assertFieldError(HttpResponse<String> r, String field, String fragment)
+      throws Exception {
     assertEquals(400, r.statusCode(), r.body());
     JsonNode body = JSON.readTree(r.body());
     assertTrue(body.get(field).isArray(), r.body());
     assertTrue(body.get(field).get(0).asText().contains(fragment), r.body());
-    assertFalse(r.body().contains("Exception") || r.body().contains("at io."), "no stack trace: " + r.body());
+    assertFalse(
+        r.body().contains("Exception") || r.body().contains("at io."),
+        "no stack trace: " + r.body());
   }
 
   private static HttpResponse<String> post(Multipart form) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(url("/v1/analyze")).header("Content-Type", form.contentType())
-        .header("x-api-key", server.apiKey).POST(form.publisher()).build(), HttpResponse.BodyHandlers.ofString());
+    return HTTP.send(
+        HttpRequest.newBuilder(url("/v1/analyze"))
+            .header("Content-Type", form.contentType())
+            .header("x-api-key", server.apiKey)
+            .POST(form.publisher())
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private static URI url(String path) {

@@ -31,7 +31,8 @@ class DecisionsAtScaleTest {
 
   @BeforeEach
   void start() {
-    // 300 enrollments and 21 searches can come faster than the default 300 writes a minute on an idle machine.
+    // 300 enrollments and 21 searches can come faster than the default 300 writes a minute on an
+    // idle machine.
     server = TestServer.with(Prices.DEFAULTS, null, new FaceSearchApp.Limits(10_000, 10_000, 5));
   }
 
@@ -42,12 +43,18 @@ class DecisionsAtScaleTest {
 
   @Test
   void a_blocklisted_face_behind_five_look_alikes_is_declined() {
-    for (int i = 0; i < 6; i++) { // six approved sessions of one photo: they score 100 against that photo
+    for (int i = 0;
+        i < 6;
+        i++) { // six approved sessions of one photo: they score 100 against that photo
       enroll(POWELL_1);
     }
     String blocked = enroll(POWELL_2);
-    HttpResponse<String> add = Http.send("POST", server.url("/v3/blocklist/add/"), server.apiKey,
-        "{\"session_id\": \"" + blocked + "\", \"blocklist_face\": true}");
+    HttpResponse<String> add =
+        Http.send(
+            "POST",
+            server.url("/v3/blocklist/add/"),
+            server.apiKey,
+            "{\"session_id\": \"" + blocked + "\", \"blocklist_face\": true}");
     assertEquals(200, add.statusCode(), add.body());
 
     JsonNode fs = search(POWELL_1).get("face_search");
@@ -58,14 +65,23 @@ class DecisionsAtScaleTest {
     assertTrue(matches.get(5).get("is_blocklisted").asBoolean(), fs.toString());
     assertEquals(blocked, matches.get(5).get("session_id").asText());
 
-    JsonNode liveness = Http.json(Http.post(server.url("/v3/passive-liveness/"), server.apiKey, new Multipart()
-        .file("user_image", "u.jpg", "image/jpeg", TestData.bytes(POWELL_1)))).get("liveness");
+    JsonNode liveness =
+        Http.json(
+                Http.post(
+                    server.url("/v3/passive-liveness/"),
+                    server.apiKey,
+                    new Multipart()
+                        .file("user_image", "u.jpg", "image/jpeg", TestData.bytes(POWELL_1))))
+            .get("liveness");
     assertEquals("Declined", liveness.get("status").asText(), liveness.toString());
-    assertTrue(risks(liveness).stream().anyMatch(r -> r.endsWith("FACE_IN_BLOCKLIST")), liveness.toString());
+    assertTrue(
+        risks(liveness).stream().anyMatch(r -> r.endsWith("FACE_IN_BLOCKLIST")),
+        liveness.toString());
   }
 
   @Test
-  void strangers_are_approved_against_a_gallery_of_three_hundred_real_faces_at_default_settings() throws IOException {
+  void strangers_are_approved_against_a_gallery_of_three_hundred_real_faces_at_default_settings()
+      throws IOException {
     List<Path> people = people();
     for (Path person : people.subList(0, 300)) {
       enroll(firstPhoto(person));
@@ -87,10 +103,17 @@ class DecisionsAtScaleTest {
     assertEquals("gallery_size", threshold.get("origin").asText());
     assertEquals(300, threshold.get("candidate_faces").asLong());
     assertTrue(threshold.get("expected_review_rate").asDouble() <= 0.01, threshold.toString());
-    // With the old fixed threshold 70 (pairwise FMR 1e-3) about a quarter of them would be sent to review.
-    assertTrue(reviewed <= 1, reviewed + " of 20 strangers sent to review at threshold " + threshold);
-    assertEquals("Approved", search(strangers.get(0), "save_api_request", "false").get("face_search")
-        .get("status").asText(), "the first stranger");
+    // With the old fixed threshold 70 (pairwise FMR 1e-3) about a quarter of them would be sent to
+    // review.
+    assertTrue(
+        reviewed <= 1, reviewed + " of 20 strangers sent to review at threshold " + threshold);
+    assertEquals(
+        "Approved",
+        search(strangers.get(0), "save_api_request", "false")
+            .get("face_search")
+            .get("status")
+            .asText(),
+        "the first stranger");
   }
 
   // ---- helpers -------------------------------------------------------------------------------
@@ -110,14 +133,20 @@ class DecisionsAtScaleTest {
   }
 
   private String enroll(String photo) {
-    HttpResponse<String> r = Http.post(server.url("/v3/sessions/"), server.apiKey, new Multipart()
-        .file("user_image", "photo.jpg", "image/jpeg", TestData.bytes(photo)).field("status", "Approved"));
+    HttpResponse<String> r =
+        Http.post(
+            server.url("/v3/sessions/"),
+            server.apiKey,
+            new Multipart()
+                .file("user_image", "photo.jpg", "image/jpeg", TestData.bytes(photo))
+                .field("status", "Approved"));
     assertEquals(201, r.statusCode(), photo + ": " + r.body());
     return Http.json(r).get("session_id").asText();
   }
 
   private JsonNode search(String photo, String... fields) {
-    Multipart form = new Multipart().file("user_image", "selfie.jpg", "image/jpeg", TestData.bytes(photo));
+    Multipart form =
+        new Multipart().file("user_image", "selfie.jpg", "image/jpeg", TestData.bytes(photo));
     for (int i = 0; i < fields.length; i += 2) {
       form.field(fields[i], fields[i + 1]);
     }

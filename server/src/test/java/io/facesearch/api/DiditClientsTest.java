@@ -27,8 +27,16 @@ class DiditClientsTest {
   @BeforeAll
   static void start() {
     server = new TestServer();
-    HttpResponse<String> r = Http.post(server.url("/v3/sessions/"), server.apiKey, new Multipart()
-        .file("user_image", "obama.jpg", "image/jpeg", TestData.bytes(FaceSearchApiTest.OBAMA)));
+    HttpResponse<String> r =
+        Http.post(
+            server.url("/v3/sessions/"),
+            server.apiKey,
+            new Multipart()
+                .file(
+                    "user_image",
+                    "obama.jpg",
+                    "image/jpeg",
+                    TestData.bytes(FaceSearchApiTest.OBAMA)));
     assertEquals(201, r.statusCode(), r.body());
     enrolled = Http.json(r).get("session_id").asText();
   }
@@ -40,7 +48,9 @@ class DiditClientsTest {
 
   @Test
   void didits_python_requests_call_works_against_facesearch() throws Exception {
-    OptionalTool.require(OptionalTool.pythonHas("requests"), "Python's requests",
+    OptionalTool.require(
+        OptionalTool.pythonHas("requests"),
+        "Python's requests",
         "the Python client test is skipped; install Debian's python3-requests (.ci/run does)");
     assertFindsTheEnrolledFace(run("python3", script("didit_face_search.py")));
   }
@@ -65,8 +75,15 @@ class DiditClientsTest {
   }
 
   private static String run(String program, Path script) throws Exception {
-    Process p = new ProcessBuilder(program, script.toString(), "http://127.0.0.1:" + server.app.port(), server.apiKey,
-        TestData.file(FaceSearchApiTest.OBAMA_OTHER_PHOTO).toString()).redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(
+                program,
+                script.toString(),
+                "http://127.0.0.1:" + server.app.port(),
+                server.apiKey,
+                TestData.file(FaceSearchApiTest.OBAMA_OTHER_PHOTO).toString())
+            .redirectErrorStream(true)
+            .start();
     assertTrue(p.waitFor(60, TimeUnit.SECONDS), program + " timed out");
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertEquals(0, p.exitValue(), program + ": " + out);

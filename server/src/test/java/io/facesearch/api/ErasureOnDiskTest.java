@@ -33,7 +33,8 @@ class ErasureOnDiskTest {
   private record Enrolled(String sessionId, String vendorData, List<byte[]> templates) {}
 
   @Test
-  void an_erased_session_leaves_no_template_and_no_vendor_data_in_the_data_folder() throws Exception {
+  void an_erased_session_leaves_no_template_and_no_vendor_data_in_the_data_folder()
+      throws Exception {
     long seed = new Random().nextLong();
     System.out.println("ErasureOnDiskTest seed " + seed);
     Random random = new Random(seed);
@@ -43,8 +44,13 @@ class ErasureOnDiskTest {
     try {
       for (Path photo : photos(30)) {
         String vendorData = "vd-" + HexFormat.of().toHexDigits(random.nextLong());
-        HttpResponse<String> r = Http.post(server.url("/v3/sessions/"), server.apiKey, new Multipart()
-            .file("user_image", "p.jpg", "image/jpeg", Files.readAllBytes(photo)).field("vendor_data", vendorData));
+        HttpResponse<String> r =
+            Http.post(
+                server.url("/v3/sessions/"),
+                server.apiKey,
+                new Multipart()
+                    .file("user_image", "p.jpg", "image/jpeg", Files.readAllBytes(photo))
+                    .field("vendor_data", vendorData));
         if (r.statusCode() != 201) {
           continue; // a photo with several faces: refused, nothing stored
         }
@@ -52,18 +58,25 @@ class ErasureOnDiskTest {
         Enrolled e = new Enrolled(id, vendorData, templates(server, id));
         (erased.size() < 20 ? erased : kept).add(e);
       }
-      assertTrue(erased.size() == 20 && kept.size() >= 5, "enrolled " + erased.size() + " + " + kept.size());
+      assertTrue(
+          erased.size() == 20 && kept.size() >= 5,
+          "enrolled " + erased.size() + " + " + kept.size());
       server.services.gallery().commit();
       // The scan finds what is there: every template and vendor_data before the erasure.
       assertEquals(0, missing(server.data, erased), "before erasure, the scan finds every session");
 
       for (Enrolled e : erased) {
-        HttpResponse<String> r = Http.send("DELETE", server.url("/v3/session/" + e.sessionId() + "/delete/"),
-            server.apiKey, null);
+        HttpResponse<String> r =
+            Http.send(
+                "DELETE",
+                server.url("/v3/session/" + e.sessionId() + "/delete/"),
+                server.apiKey,
+                null);
         assertEquals(204, r.statusCode(), r.body());
       }
       assertTrue(server.services.review().purgeErased(), "the erasures left a purge to run");
-      assertEquals(List.of(), found(server.data, erased), "running server, after the minute's purge");
+      assertEquals(
+          List.of(), found(server.data, erased), "running server, after the minute's purge");
       assertEquals(0, missing(server.data, kept), "sessions not erased are still all there");
     } finally {
       server.close();
@@ -84,16 +97,28 @@ class ErasureOnDiskTest {
   }
 
   private static List<byte[]> templates(TestServer server, String sessionId) {
-    List<String> faceIds = server.services.db().read(tx -> server.services.faces().rows().ofSession(tx, sessionId))
-        .stream().map(FaceState::faceId).toList();
+    List<String> faceIds =
+        server
+            .services
+            .db()
+            .read(tx -> server.services.faces().rows().ofSession(tx, sessionId))
+            .stream()
+            .map(FaceState::faceId)
+            .toList();
     List<byte[]> out = new ArrayList<>();
-    server.services.faces().forEachFace(faceIds, (StoredFace f) -> {
-      ByteBuffer b = ByteBuffer.allocate(f.embedding().length * 4).order(ByteOrder.LITTLE_ENDIAN);
-      for (float v : f.embedding()) {
-        b.putFloat(v);
-      }
-      out.add(b.array());
-    });
+    server
+        .services
+        .faces()
+        .forEachFace(
+            faceIds,
+            (StoredFace f) -> {
+              ByteBuffer b =
+                  ByteBuffer.allocate(f.embedding().length * 4).order(ByteOrder.LITTLE_ENDIAN);
+              for (float v : f.embedding()) {
+                b.putFloat(v);
+              }
+              out.add(b.array());
+            });
     assertEquals(1, out.size(), "one face per enrolled session");
     return out;
   }
@@ -108,9 +133,16 @@ class ErasureOnDiskTest {
           out.add("vendor_data of " + e.sessionId() + " in " + data.relativize(f.getKey()));
         }
         for (byte[] t : e.templates()) {
-          for (int[] window : new int[][] {{0, 16}, {800, 816}, {2032, 2048}}) { // three 4-float windows
+          for (int[] window :
+              new int[][] {{0, 16}, {800, 816}, {2032, 2048}}) { // three 4-float windows
             if (indexOf(f.getValue(), java.util.Arrays.copyOfRange(t, window[0], window[1])) >= 0) {
-              out.add("template bytes " + window[0] + ".. of " + e.sessionId() + " in " + data.relativize(f.getKey()));
+              out.add(
+                  "template bytes "
+                      + window[0]
+                      + ".. of "
+                      + e.sessionId()
+                      + " in "
+                      + data.relativize(f.getKey()));
             }
           }
         }

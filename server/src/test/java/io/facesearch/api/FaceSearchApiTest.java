@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.facesearch.accounts.AccountStore;
-import io.facesearch.accounts.AppSettings;
 import io.facesearch.accounts.Application;
 import io.facesearch.pipeline.TestData;
 import java.io.IOException;
@@ -91,23 +90,39 @@ class FaceSearchApiTest {
     assertEquals("Approved", fs.get("status").asText());
 
     Application app = server.services.accounts().defaultApplication().orElseThrow();
-    server.services.accounts().updateSettings(app.id(), app.settings().withAllowMultipleFaces(false));
-    JsonNode declined = search(server.apiKey, GROUP, "save_api_request", "false").get("face_search");
+    server
+        .services
+        .accounts()
+        .updateSettings(app.id(), app.settings().withAllowMultipleFaces(false));
+    JsonNode declined =
+        search(server.apiKey, GROUP, "save_api_request", "false").get("face_search");
     assertEquals("Declined", declined.get("status").asText());
     assertEquals("error", warning(declined, "MULTIPLE_FACES_DETECTED").get("log_type").asText());
     long sessions = countSessions();
-    HttpResponse<String> enrolled = Http.post(server.url("/v3/sessions/"), server.apiKey, new Multipart()
-        .file("user_image", "g.jpg", "image/jpeg", TestData.bytes(GROUP)));
-    assertEquals(400, enrolled.statusCode(), "nor is a group photo enrolled then: " + enrolled.body());
-    assertTrue(Http.json(enrolled).get("user_image").get(0).asText().startsWith("More than one face"));
+    HttpResponse<String> enrolled =
+        Http.post(
+            server.url("/v3/sessions/"),
+            server.apiKey,
+            new Multipart().file("user_image", "g.jpg", "image/jpeg", TestData.bytes(GROUP)));
+    assertEquals(
+        400, enrolled.statusCode(), "nor is a group photo enrolled then: " + enrolled.body());
+    assertTrue(
+        Http.json(enrolled).get("user_image").get(0).asText().startsWith("More than one face"));
     assertEquals(sessions, countSessions());
   }
 
   @Test
   void a_rotated_photo_with_rotate_image_reports_its_best_angle_and_still_matches() {
     enroll(server.apiKey, "deepface_tests/identities/id01/img2.jpg", "id01", null);
-    JsonNode fs = search(server.apiKey, "derived/rotated/id01/img1_rot270ccw.jpg", "rotate_image", "true",
-        "save_api_request", "false").get("face_search");
+    JsonNode fs =
+        search(
+                server.apiKey,
+                "derived/rotated/id01/img1_rot270ccw.jpg",
+                "rotate_image",
+                "true",
+                "save_api_request",
+                "false")
+            .get("face_search");
     assertEquals(270, fs.get("user_image").get("best_angle").asInt(), fs.toString());
     assertEquals("In Review", fs.get("status").asText(), fs.toString());
   }
@@ -127,25 +142,64 @@ class FaceSearchApiTest {
     long faces = server.services.faces().count(defaultApp().id());
     List<Path> files = imageFiles();
     byte[] jpeg = TestData.bytes(OBAMA);
-    assertField(post(new Multipart().field("vendor_data", "x")), "user_image", "This field is required.");
-    assertField(post(new Multipart().file("user_image", "a.pdf", "application/pdf", "%PDF-1.7\n".getBytes())),
-        "user_image", "Unsupported image format");
-    assertField(post(new Multipart().file("user_image", "a.gif", "image/gif", "GIF89a....".getBytes())),
-        "user_image", "Unsupported image format");
-    assertField(post(new Multipart().file("user_image", "e.jpg", "image/jpeg", new byte[0])), "user_image", "empty");
-    assertField(post(new Multipart().file("user_image", "t.jpg", "image/jpeg", Arrays.copyOf(jpeg, jpeg.length / 2))),
-        "user_image", "corrupt");
-    assertField(post(new Multipart().file("user_image", "b.jpg", "image/jpeg", Arrays.copyOf(jpeg, 5 * 1024 * 1024 + 1))),
-        "user_image", "larger than 5 MB");
-    assertField(post(new Multipart().file("user_image", "o.jpg", "image/jpeg", jpeg).field("search_type", "everything")),
-        "search_type", "not a valid choice");
-    assertField(post(new Multipart().file("user_image", "o.jpg", "image/jpeg", jpeg).field("rotate_image", "perhaps")),
-        "rotate_image", "boolean");
-    assertField(post(new Multipart().file("user_image", "o.jpg", "image/jpeg", jpeg).field("metadata", "{not json")),
-        "metadata", "JSON");
-    HttpResponse<String> huge = post(new Multipart().file("user_image", "h.jpg", "image/jpeg",
-        Arrays.copyOf(jpeg, 11 * 1024 * 1024)));
-    assertEquals(400, huge.statusCode(), "an 11 MB upload is refused by the multipart parser: " + huge.body());
+    assertField(
+        post(new Multipart().field("vendor_data", "x")), "user_image", "This field is required.");
+    assertField(
+        post(
+            new Multipart()
+                .file("user_image", "a.pdf", "application/pdf", "%PDF-1.7\n".getBytes())),
+        "user_image",
+        "Unsupported image format");
+    assertField(
+        post(new Multipart().file("user_image", "a.gif", "image/gif", "GIF89a....".getBytes())),
+        "user_image",
+        "Unsupported image format");
+    assertField(
+        post(new Multipart().file("user_image", "e.jpg", "image/jpeg", new byte[0])),
+        "user_image",
+        "empty");
+    assertField(
+        post(
+            new Multipart()
+                .file("user_image", "t.jpg", "image/jpeg", Arrays.copyOf(jpeg, jpeg.length / 2))),
+        "user_image",
+        "corrupt");
+    assertField(
+        post(
+            new Multipart()
+                .file(
+                    "user_image", "b.jpg", "image/jpeg", Arrays.copyOf(jpeg, 5 * 1024 * 1024 + 1))),
+        "user_image",
+        "larger than 5 MB");
+    assertField(
+        post(
+            new Multipart()
+                .file("user_image", "o.jpg", "image/jpeg", jpeg)
+                .field("search_type", "everything")),
+        "search_type",
+        "not a valid choice");
+    assertField(
+        post(
+            new Multipart()
+                .file("user_image", "o.jpg", "image/jpeg", jpeg)
+                .field("rotate_image", "perhaps")),
+        "rotate_image",
+        "boolean");
+    assertField(
+        post(
+            new Multipart()
+                .file("user_image", "o.jpg", "image/jpeg", jpeg)
+                .field("metadata", "{not json")),
+        "metadata",
+        "JSON");
+    HttpResponse<String> huge =
+        post(
+            new Multipart()
+                .file("user_image", "h.jpg", "image/jpeg", Arrays.copyOf(jpeg, 11 * 1024 * 1024)));
+    assertEquals(
+        400,
+        huge.statusCode(),
+        "an 11 MB upload is refused by the multipart parser: " + huge.body());
     assertTrue(Http.json(huge).has("detail"));
     assertEquals(sessions, countSessions());
     assertEquals(faces, server.services.faces().count(defaultApp().id()));
@@ -154,7 +208,8 @@ class FaceSearchApiTest {
 
   @Test
   void missing_or_wrong_api_keys_get_401_with_a_detail() {
-    Multipart form = new Multipart().file("user_image", "o.jpg", "image/jpeg", TestData.bytes(OBAMA));
+    Multipart form =
+        new Multipart().file("user_image", "o.jpg", "image/jpeg", TestData.bytes(OBAMA));
     HttpResponse<String> none = Http.post(server.url("/v3/face-search/"), null, form);
     assertEquals(401, none.statusCode());
     assertTrue(Http.json(none).get("detail").asText().length() > 0);
@@ -167,11 +222,21 @@ class FaceSearchApiTest {
   @Test
   void text_fields_count_characters_not_utf16_units() {
     String emoji = "\uD83D\uDE00".repeat(600); // 600 characters, 1,200 UTF-16 units
-    HttpResponse<String> ok = Http.post(server.url("/v3/sessions/"), server.apiKey, new Multipart()
-        .file("user_image", "o.jpg", "image/jpeg", TestData.bytes(OBAMA)).field("vendor_data", emoji));
+    HttpResponse<String> ok =
+        Http.post(
+            server.url("/v3/sessions/"),
+            server.apiKey,
+            new Multipart()
+                .file("user_image", "o.jpg", "image/jpeg", TestData.bytes(OBAMA))
+                .field("vendor_data", emoji));
     assertEquals(201, ok.statusCode(), ok.body());
-    HttpResponse<String> tooLong = Http.post(server.url("/v3/sessions/"), server.apiKey, new Multipart()
-        .file("user_image", "o.jpg", "image/jpeg", TestData.bytes(OBAMA)).field("vendor_data", "x".repeat(1025)));
+    HttpResponse<String> tooLong =
+        Http.post(
+            server.url("/v3/sessions/"),
+            server.apiKey,
+            new Multipart()
+                .file("user_image", "o.jpg", "image/jpeg", TestData.bytes(OBAMA))
+                .field("vendor_data", "x".repeat(1025)));
     assertEquals(400, tooLong.statusCode(), tooLong.body());
     assertTrue(Http.json(tooLong).has("vendor_data"));
   }
@@ -186,17 +251,24 @@ class FaceSearchApiTest {
 
   @Test
   void a_refused_upload_gets_its_401_even_when_the_server_answers_before_reading_it() {
-    // The key is checked before the body is read; the answer must still reach a client that is sending megabytes.
+    // The key is checked before the body is read; the answer must still reach a client that is
+    // sending megabytes.
     byte[] photo = TestData.bytes(OBAMA);
-    Multipart form = new Multipart().file("user_image", "o.jpg", "image/jpeg", Arrays.copyOf(photo, 4 * 1024 * 1024));
+    Multipart form =
+        new Multipart()
+            .file("user_image", "o.jpg", "image/jpeg", Arrays.copyOf(photo, 4 * 1024 * 1024));
     for (int attempt = 0; attempt < 20; attempt++) {
       HttpResponse<String> wrong = Http.post(server.url("/v3/face-search/"), "fsk_not_a_key", form);
       assertEquals(401, wrong.statusCode(), "attempt " + attempt);
       assertEquals("Invalid API key.", Http.json(wrong).get("detail").asText());
     }
     // and the connection the client reuses still works
-    assertEquals("Approved", search(server.apiKey, OBAMA, "save_api_request", "false")
-        .get("face_search").get("status").asText());
+    assertEquals(
+        "Approved",
+        search(server.apiKey, OBAMA, "save_api_request", "false")
+            .get("face_search")
+            .get("status")
+            .asText());
   }
 
   @Test
@@ -208,11 +280,19 @@ class FaceSearchApiTest {
     assertEquals(sessions, countSessions());
     assertEquals(0, server.services.faces().count(defaultApp().id()));
     assertEquals(files, imageFiles());
-    assertEquals(404, Http.get(server.url("/v3/session/" + body.get("request_id").asText() + "/decision/"),
-        server.apiKey).statusCode());
+    assertEquals(
+        404,
+        Http.get(
+                server.url("/v3/session/" + body.get("request_id").asText() + "/decision/"),
+                server.apiKey)
+            .statusCode());
     // and the next search finds nothing
-    assertEquals(0, search(server.apiKey, OBAMA_OTHER_PHOTO, "save_api_request", "false")
-        .get("face_search").get("total_matches").asInt());
+    assertEquals(
+        0,
+        search(server.apiKey, OBAMA_OTHER_PHOTO, "save_api_request", "false")
+            .get("face_search")
+            .get("total_matches")
+            .asInt());
   }
 
   @Test
@@ -220,7 +300,8 @@ class FaceSearchApiTest {
     JsonNode first = search(server.apiKey, OBAMA, "vendor_data", "user-1");
     String sessionId = first.get("request_id").asText();
     assertEquals("user-1", first.get("vendor_data").asText());
-    HttpResponse<String> decision = Http.get(server.url("/v3/session/" + sessionId + "/decision/"), server.apiKey);
+    HttpResponse<String> decision =
+        Http.get(server.url("/v3/session/" + sessionId + "/decision/"), server.apiKey);
     assertEquals(200, decision.statusCode(), decision.body());
     JsonNode d = Http.json(decision);
     assertEquals("api", d.get("session_type").asText());
@@ -228,13 +309,18 @@ class FaceSearchApiTest {
     assertEquals(1, d.get("session_number").asLong());
     assertEquals(first.get("face_search"), d.get("face_search"));
 
-    // The same person searching again is not his own duplicate (as Didit: saved API searches are not candidates).
-    JsonNode again = search(server.apiKey, OBAMA_OTHER_PHOTO, "save_api_request", "false").get("face_search");
+    // The same person searching again is not his own duplicate (as Didit: saved API searches are
+    // not candidates).
+    JsonNode again =
+        search(server.apiKey, OBAMA_OTHER_PHOTO, "save_api_request", "false").get("face_search");
     assertEquals("Approved", again.get("status").asText(), again.toString());
     assertEquals(0, again.get("total_matches").asInt(), again.toString());
 
     // With the application setting search_api_sessions, the saved searches are candidates.
-    server.services.accounts().updateSettings(defaultApp().id(), defaultApp().settings().withSearchApiSessions(true));
+    server
+        .services
+        .accounts()
+        .updateSettings(defaultApp().id(), defaultApp().settings().withSearchApiSessions(true));
     JsonNode second = search(server.apiKey, OBAMA_OTHER_PHOTO, "save_api_request", "false");
     JsonNode match = second.get("face_search").get("matches").get(0);
     assertEquals(sessionId, match.get("session_id").asText());
@@ -244,28 +330,47 @@ class FaceSearchApiTest {
 
   @Test
   void sessions_in_review_are_candidates_only_when_the_application_says_so() {
-    HttpResponse<String> r = Http.post(server.url("/v3/sessions/"), server.apiKey, new Multipart()
-        .file("user_image", "photo.jpg", "image/jpeg", TestData.bytes(OBAMA)).field("status", "In Review"));
+    HttpResponse<String> r =
+        Http.post(
+            server.url("/v3/sessions/"),
+            server.apiKey,
+            new Multipart()
+                .file("user_image", "photo.jpg", "image/jpeg", TestData.bytes(OBAMA))
+                .field("status", "In Review"));
     assertEquals(201, r.statusCode(), r.body());
-    JsonNode fs = search(server.apiKey, OBAMA_OTHER_PHOTO, "save_api_request", "false").get("face_search");
+    JsonNode fs =
+        search(server.apiKey, OBAMA_OTHER_PHOTO, "save_api_request", "false").get("face_search");
     assertEquals("Approved", fs.get("status").asText(), fs.toString());
     assertEquals(0, fs.get("threshold").get("candidate_faces").asInt(), fs.toString());
 
-    server.services.accounts().updateSettings(defaultApp().id(),
-        defaultApp().settings().withSearchUnapprovedSessions(true));
+    server
+        .services
+        .accounts()
+        .updateSettings(
+            defaultApp().id(), defaultApp().settings().withSearchUnapprovedSessions(true));
     fs = search(server.apiKey, OBAMA_OTHER_PHOTO, "save_api_request", "false").get("face_search");
     assertEquals("In Review", fs.get("status").asText(), fs.toString());
-    assertEquals(Http.json(r).get("session_id").asText(), fs.get("matches").get(0).get("session_id").asText());
+    assertEquals(
+        Http.json(r).get("session_id").asText(),
+        fs.get("matches").get(0).get("session_id").asText());
   }
 
   @Test
   void an_operator_threshold_wins_over_the_gallery_size_threshold() {
     enroll(server.apiKey, OBAMA, "Barack Obama", null);
-    JsonNode automatic = search(server.apiKey, BIDEN, "save_api_request", "false").get("face_search");
+    JsonNode automatic =
+        search(server.apiKey, BIDEN, "save_api_request", "false").get("face_search");
     assertEquals("gallery_size", automatic.get("threshold").get("origin").asText());
-    assertEquals(70.0, automatic.get("threshold").get("similarity_threshold").asDouble(), "the floor for one face");
-    server.services.accounts().updateSettings(defaultApp().id(), defaultApp().settings().withSimilarityThreshold(95));
-    JsonNode set = search(server.apiKey, OBAMA_OTHER_PHOTO, "save_api_request", "false").get("face_search");
+    assertEquals(
+        70.0,
+        automatic.get("threshold").get("similarity_threshold").asDouble(),
+        "the floor for one face");
+    server
+        .services
+        .accounts()
+        .updateSettings(defaultApp().id(), defaultApp().settings().withSimilarityThreshold(95));
+    JsonNode set =
+        search(server.apiKey, OBAMA_OTHER_PHOTO, "save_api_request", "false").get("face_search");
     assertEquals("operator", set.get("threshold").get("origin").asText());
     assertEquals(95.0, set.get("threshold").get("similarity_threshold").asDouble());
     assertEquals(1, set.get("threshold").get("candidate_faces").asInt());
@@ -277,8 +382,13 @@ class FaceSearchApiTest {
     server.close();
     server = new TestServer(clock);
     enroll(server.apiKey, OBAMA, "Barack Obama", null);
-    String url = search(server.apiKey, OBAMA_OTHER_PHOTO, "save_api_request", "false")
-        .get("face_search").get("matches").get(0).get("match_image_url").asText();
+    String url =
+        search(server.apiKey, OBAMA_OTHER_PHOTO, "save_api_request", "false")
+            .get("face_search")
+            .get("matches")
+            .get(0)
+            .get("match_image_url")
+            .asText();
     HttpResponse<byte[]> ok = Http.getBytes(URI.create(url));
     assertEquals(200, ok.statusCode());
     assertEquals((byte) 0xFF, ok.body()[0], "a JPEG");
@@ -299,23 +409,35 @@ class FaceSearchApiTest {
     String otherKey = accounts.createKey(other.id()).key();
     String enrolled = enroll(server.apiKey, OBAMA, "Barack Obama", null);
 
-    JsonNode fromOther = search(otherKey, OBAMA_OTHER_PHOTO, "save_api_request", "false").get("face_search");
+    JsonNode fromOther =
+        search(otherKey, OBAMA_OTHER_PHOTO, "save_api_request", "false").get("face_search");
     assertEquals("Approved", fromOther.get("status").asText());
     assertEquals(0, fromOther.get("total_matches").asInt());
-    assertEquals(404, Http.get(server.url("/v3/session/" + enrolled + "/decision/"), otherKey).statusCode());
-    assertEquals(200, Http.get(server.url("/v3/session/" + enrolled + "/decision/"), server.apiKey).statusCode());
+    assertEquals(
+        404, Http.get(server.url("/v3/session/" + enrolled + "/decision/"), otherKey).statusCode());
+    assertEquals(
+        200,
+        Http.get(server.url("/v3/session/" + enrolled + "/decision/"), server.apiKey).statusCode());
   }
 
   @Test
   void enrolling_a_photo_without_a_face_or_verified_in_the_future_gives_400_and_creates_nothing() {
     long sessions = countSessions();
-    HttpResponse<String> r = Http.post(server.url("/v3/sessions/"), server.apiKey,
-        new Multipart().file("user_image", "f.jpg", "image/jpeg", TestData.bytes(NO_FACE)));
+    HttpResponse<String> r =
+        Http.post(
+            server.url("/v3/sessions/"),
+            server.apiKey,
+            new Multipart().file("user_image", "f.jpg", "image/jpeg", TestData.bytes(NO_FACE)));
     assertEquals(400, r.statusCode(), r.body());
     assertTrue(Http.json(r).get("user_image").get(0).asText().contains("No face"));
     assertEquals(sessions, countSessions());
-    HttpResponse<String> future = Http.post(server.url("/v3/sessions/"), server.apiKey, new Multipart()
-        .file("user_image", "o.jpg", "image/jpeg", TestData.bytes(OBAMA)).field("verification_date", "9999-12-31"));
+    HttpResponse<String> future =
+        Http.post(
+            server.url("/v3/sessions/"),
+            server.apiKey,
+            new Multipart()
+                .file("user_image", "o.jpg", "image/jpeg", TestData.bytes(OBAMA))
+                .field("verification_date", "9999-12-31"));
     assertEquals(400, future.statusCode(), future.body());
     assertTrue(Http.json(future).has("verification_date"));
     assertEquals(sessions, countSessions());
@@ -330,12 +452,23 @@ class FaceSearchApiTest {
     JsonNode answer = search(server.apiKey, OBAMA_OTHER_PHOTO, "save_api_request", "false");
     JsonNode fs = answer.get("face_search");
     assertSameFields(doc.at("/components/schemas/FaceSearchResponse/required"), answer, "response");
-    assertSameFields(doc.at("/components/schemas/FaceSearchResponse/properties/face_search/required"), fs, "face_search");
-    assertSameFields(doc.at("/components/schemas/FaceSearchResponse/properties/face_search/properties/user_image/required"),
-        fs.get("user_image"), "user_image");
-    assertSameFields(doc.at("/components/schemas/Match/required"), fs.get("matches").get(0), "match");
-    assertSameFields(doc.at("/components/schemas/Entity/required"), fs.get("user_image").get("entities").get(0), "entity");
-    assertSameFields(doc.at("/components/schemas/Warning/required"), fs.get("warnings").get(0), "warning");
+    assertSameFields(
+        doc.at("/components/schemas/FaceSearchResponse/properties/face_search/required"),
+        fs,
+        "face_search");
+    assertSameFields(
+        doc.at(
+            "/components/schemas/FaceSearchResponse/properties/face_search/properties/user_image/required"),
+        fs.get("user_image"),
+        "user_image");
+    assertSameFields(
+        doc.at("/components/schemas/Match/required"), fs.get("matches").get(0), "match");
+    assertSameFields(
+        doc.at("/components/schemas/Entity/required"),
+        fs.get("user_image").get("entities").get(0),
+        "entity");
+    assertSameFields(
+        doc.at("/components/schemas/Warning/required"), fs.get("warnings").get(0), "warning");
   }
 
   private static void assertSameFields(JsonNode required, JsonNode actual, String what) {
@@ -349,8 +482,10 @@ class FaceSearchApiTest {
   // ---- helpers -------------------------------------------------------------------------------
 
   private String enroll(String key, String photo, String name, String documentNumber) {
-    Multipart form = new Multipart().file("user_image", "photo.jpg", "image/jpeg", TestData.bytes(photo))
-        .field("vendor_data", "enrolled-" + name);
+    Multipart form =
+        new Multipart()
+            .file("user_image", "photo.jpg", "image/jpeg", TestData.bytes(photo))
+            .field("vendor_data", "enrolled-" + name);
     if (name != null) {
       form.field("name", name);
     }
@@ -363,7 +498,8 @@ class FaceSearchApiTest {
   }
 
   private JsonNode search(String key, String photo, String... fields) {
-    Multipart form = new Multipart().file("user_image", "selfie.jpg", "image/jpeg", TestData.bytes(photo));
+    Multipart form =
+        new Multipart().file("user_image", "selfie.jpg", "image/jpeg", TestData.bytes(photo));
     for (int i = 0; i < fields.length; i += 2) {
       form.field(fields[i], fields[i + 1]);
     }

@@ -18,7 +18,10 @@ final class Http {
   private Http() {}
 
   static HttpResponse<String> post(URI url, String apiKey, Multipart form) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(url).header("Content-Type", form.contentType()).POST(form.publisher());
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(url)
+            .header("Content-Type", form.contentType())
+            .POST(form.publisher());
     if (apiKey != null) {
       b.header("x-api-key", apiKey);
     }
@@ -26,20 +29,33 @@ final class Http {
   }
 
   static HttpResponse<String> postJson(URI url, String json) {
-    return send(HttpRequest.newBuilder(url).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    return send(
+        HttpRequest.newBuilder(url)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json))
+            .build());
   }
 
   static HttpResponse<String> postJsonWithKey(URI url, String apiKey, String json) {
-    return send(HttpRequest.newBuilder(url).header("Content-Type", "application/json").header("x-api-key", apiKey)
-        .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    return send(
+        HttpRequest.newBuilder(url)
+            .header("Content-Type", "application/json")
+            .header("x-api-key", apiKey)
+            .POST(HttpRequest.BodyPublishers.ofString(json))
+            .build());
   }
 
   static HttpResponse<String> send(String method, URI url, String apiKey, String json) {
-    HttpRequest.BodyPublisher body = json == null ? HttpRequest.BodyPublishers.noBody()
-        : HttpRequest.BodyPublishers.ofString(json);
-    return send(HttpRequest.newBuilder(url).header("Content-Type", "application/json").header("x-api-key", apiKey)
-        .method(method, body).build());
+    HttpRequest.BodyPublisher body =
+        json == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(json);
+    return send(
+        HttpRequest.newBuilder(url)
+            .header("Content-Type", "application/json")
+            .header("x-api-key", apiKey)
+            .method(method, body)
+            .build());
   }
 
   static HttpResponse<String> getBearer(URI url, String token) {
@@ -56,7 +72,8 @@ final class Http {
 
   static HttpResponse<byte[]> getBytes(URI url) {
     try {
-      return CLIENT.send(HttpRequest.newBuilder(url).build(), HttpResponse.BodyHandlers.ofByteArray());
+      return CLIENT.send(
+          HttpRequest.newBuilder(url).build(), HttpResponse.BodyHandlers.ofByteArray());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

@@ -41,13 +41,19 @@ class MalformedCorpusReplayTest {
     long seed = Long.getLong("facesearch.corpus.seed", 20_2026L);
     int size = Integer.getInteger("facesearch.corpus.size", 10_000);
     System.out.println("MalformedCorpusReplayTest seed " + seed + ", " + size + " requests");
-    try (TestServer server = TestServer.with(Prices.DEFAULTS, null,
-        new FaceSearchApp.Limits(10_000_000, 10_000_000, 1_000_000))) {
-      HttpResponse<String> list = Http.postJsonWithKey(server.url("/v3/lists/"), server.apiKey,
-          "{\"name\":\"fuzz\",\"list_type\":\"blocklist\"}");
+    try (TestServer server =
+        TestServer.with(
+            Prices.DEFAULTS, null, new FaceSearchApp.Limits(10_000_000, 10_000_000, 1_000_000))) {
+      HttpResponse<String> list =
+          Http.postJsonWithKey(
+              server.url("/v3/lists/"),
+              server.apiKey,
+              "{\"name\":\"fuzz\",\"list_type\":\"blocklist\"}");
       String listId = Http.json(list).get("uuid").asText();
-      List<MalformedRequests.Case> corpus = new MalformedRequests(seed,
-          MalformedRequests.photos(TestData.file("lfw-dev/images"), 8), listId).generate(size);
+      List<MalformedRequests.Case> corpus =
+          new MalformedRequests(
+                  seed, MalformedRequests.photos(TestData.file("lfw-dev/images"), 8), listId)
+              .generate(size);
 
       Map<String, AtomicLong> statuses = new ConcurrentHashMap<>();
       ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
@@ -65,42 +71,64 @@ class MalformedCorpusReplayTest {
 
       Map<String, Long> summary = new TreeMap<>();
       statuses.forEach((k, v) -> summary.put(k, v.get()));
-      System.out.printf("replayed %d requests in %d s: %s; slowest %d ms; heap after full GC: %d MB at start, %d MB "
-          + "after %d, %d MB after %d, %d MB after %d%n", size, seconds, summary, maxMs.get(), heapAtStart >> 20,
-          heapWarm >> 20, WARM_UP, heapHalf >> 20, half, heapEnd >> 20, size);
+      System.out.printf(
+          "replayed %d requests in %d s: %s; slowest %d ms; heap after full GC: %d MB at start, %d MB "
+              + "after %d, %d MB after %d, %d MB after %d%n",
+          size,
+          seconds,
+          summary,
+          maxMs.get(),
+          heapAtStart >> 20,
+          heapWarm >> 20,
+          WARM_UP,
+          heapHalf >> 20,
+          half,
+          heapEnd >> 20,
+          size);
       failures.stream().limit(20).forEach(f -> System.out.println("  " + f));
       assertEquals(List.of(), List.copyOf(failures), "5xx answers or hangs");
-      assertTrue(heapEnd - heapHalf < MAX_HEAP_GROWTH, "second half: heap grew " + ((heapEnd - heapHalf) >> 20) + " MB");
-      assertTrue(heapEnd - heapWarm < 4 * MAX_HEAP_GROWTH, "heap grew " + ((heapEnd - heapWarm) >> 20) + " MB");
+      assertTrue(
+          heapEnd - heapHalf < MAX_HEAP_GROWTH,
+          "second half: heap grew " + ((heapEnd - heapHalf) >> 20) + " MB");
+      assertTrue(
+          heapEnd - heapWarm < 4 * MAX_HEAP_GROWTH,
+          "heap grew " + ((heapEnd - heapWarm) >> 20) + " MB");
       HttpResponse<String> health = Http.get(server.url("/health"), null);
       assertEquals(200, health.statusCode(), "the server still answers");
     }
   }
 
-  private static void replay(TestServer server, List<MalformedRequests.Case> cases, Map<String, AtomicLong> statuses,
-      ConcurrentLinkedQueue<String> failures, AtomicLong maxMs) throws InterruptedException {
+  private static void replay(
+      TestServer server,
+      List<MalformedRequests.Case> cases,
+      Map<String, AtomicLong> statuses,
+      ConcurrentLinkedQueue<String> failures,
+      AtomicLong maxMs)
+      throws InterruptedException {
     ExecutorService clients = Executors.newFixedThreadPool(4);
     for (int i = 0; i < cases.size(); i++) {
       MalformedRequests.Case c = cases.get(i);
       int index = i;
-      clients.execute(() -> {
-        long t0 = System.nanoTime();
-        String outcome;
-        try {
-          int status = exchange(server, c);
-          outcome = status < 0 ? "closed" : Integer.toString(status);
-          if (status >= 500) {
-            failures.add("#" + index + " " + c.kind() + " -> " + status);
-          }
-        } catch (SocketTimeoutException hang) {
-          outcome = "hang";
-          failures.add("#" + index + " " + c.kind() + " -> no answer in " + HANG_MS + " ms");
-        } catch (IOException e) {
-          outcome = "io-error"; // the server closed under a request it refused to read (e.g. an oversized header)
-        }
-        maxMs.accumulateAndGet((System.nanoTime() - t0) / 1_000_000, Math::max);
-        statuses.computeIfAbsent(outcome, k -> new AtomicLong()).incrementAndGet();
-      });
+      clients.execute(
+          () -> {
+            long t0 = System.nanoTime();
+            String outcome;
+            try {
+              int status = exchange(server, c);
+              outcome = status < 0 ? "closed" : Integer.toString(status);
+              if (status >= 500) {
+                failures.add("#" + index + " " + c.kind() + " -> " + status);
+              }
+            } catch (SocketTimeoutException hang) {
+              outcome = "hang";
+              failures.add("#" + index + " " + c.kind() + " -> no answer in " + HANG_MS + " ms");
+            } catch (IOException e) {
+              outcome = "io-error"; // the server closed under a request it refused to read (e.g. an
+              // oversized header)
+            }
+            maxMs.accumulateAndGet((System.nanoTime() - t0) / 1_000_000, Math::max);
+            statuses.computeIfAbsent(outcome, k -> new AtomicLong()).incrementAndGet();
+          });
     }
     clients.shutdown();
     if (!clients.awaitTermination(20, TimeUnit.MINUTES)) {
@@ -110,10 +138,12 @@ class MalformedCorpusReplayTest {
   }
 
   private static int exchange(TestServer server, MalformedRequests.Case c) throws IOException {
-    byte[] request = c.raw() != null
-        ? new String(c.raw(), StandardCharsets.ISO_8859_1).replace("x-api-key: KEY", "x-api-key: " + server.apiKey)
-            .getBytes(StandardCharsets.ISO_8859_1)
-        : RawHttp.request(c.method(), c.path(), server.apiKey, c.contentType(), c.body());
+    byte[] request =
+        c.raw() != null
+            ? new String(c.raw(), StandardCharsets.ISO_8859_1)
+                .replace("x-api-key: KEY", "x-api-key: " + server.apiKey)
+                .getBytes(StandardCharsets.ISO_8859_1)
+            : RawHttp.request(c.method(), c.path(), server.apiKey, c.contentType(), c.body());
     return RawHttp.exchange(server.app.port(), request, HANG_MS);
   }
 

@@ -18,28 +18,48 @@ class MetricsTest {
   @Test
   void metrics_count_requests_stages_gallery_credits_webhooks_and_refusals() throws Exception {
     HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    receiver.createContext("/hook", exchange -> {
-      exchange.getRequestBody().readAllBytes();
-      exchange.sendResponseHeaders(200, -1);
-      exchange.close();
-    });
+    receiver.createContext(
+        "/hook",
+        exchange -> {
+          exchange.getRequestBody().readAllBytes();
+          exchange.sendResponseHeaders(200, -1);
+          exchange.close();
+        });
     receiver.start();
-    try (TestServer server = TestServer.with(Prices.DEFAULTS, null, new FaceSearchApp.Limits(300, 4, 5))) {
+    try (TestServer server =
+        TestServer.with(Prices.DEFAULTS, null, new FaceSearchApp.Limits(300, 4, 5))) {
       Application app = server.services.accounts().defaultApplication().orElseThrow();
       server.services.credits().setMetered(app.organizationId(), true);
       server.services.credits().add(app.organizationId(), 10, "grant", "metrics test");
-      server.services.webhooks().configure(app.id(), "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook",
-          "whsec-metrics-0123456789");
+      server
+          .services
+          .webhooks()
+          .configure(
+              app.id(),
+              "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook",
+              "whsec-metrics-0123456789");
 
-      HttpResponse<String> search = Http.post(server.url("/v3/face-search/"), server.apiKey, new Multipart()
-          .file("user_image", "u.jpg", "image/jpeg", TestData.bytes(FaceSearchApiTest.OBAMA)));
+      HttpResponse<String> search =
+          Http.post(
+              server.url("/v3/face-search/"),
+              server.apiKey,
+              new Multipart()
+                  .file(
+                      "user_image",
+                      "u.jpg",
+                      "image/jpeg",
+                      TestData.bytes(FaceSearchApiTest.OBAMA)));
       assertEquals(200, search.statusCode(), search.body());
       assertEquals(401, Http.get(server.url("/v3/sessions/"), "wrong-key").statusCode());
-      server.services.credits().setMetered(app.organizationId(), false); // the operator's own may call loopback
+      server
+          .services
+          .credits()
+          .setMetered(app.organizationId(), false); // the operator's own may call loopback
       assertEquals(1, server.services.webhooks().deliverDue());
       int throttled = 0;
       for (int i = 0; i < 6; i++) {
-        throttled += Http.get(server.url("/v3/sessions/"), server.apiKey).statusCode() == 429 ? 1 : 0;
+        throttled +=
+            Http.get(server.url("/v3/sessions/"), server.apiKey).statusCode() == 429 ? 1 : 0;
       }
       assertTrue(throttled > 0);
 
@@ -51,25 +71,37 @@ class MetricsTest {
       assertEquals(200, scraped.statusCode());
       assertTrue(scraped.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
       String m = scraped.body();
-      assertLine(m, "facesearch_http_requests_seconds_count\\{method=\"POST\",route=\"/v3/face-search/\",status=\"200\"\\} 1(\\.0)?");
-      assertLine(m, "facesearch_http_requests_seconds_count\\{method=\"GET\",route=\"/v3/sessions/\",status=\"401\"\\} 1(\\.0)?");
-      assertLine(m, "facesearch_http_requests_seconds_bucket\\{method=\"POST\",route=\"/v3/face-search/\",status=\"200\",le=\"[^\"]+\"\\} 1(\\.0)?");
+      assertLine(
+          m,
+          "facesearch_http_requests_seconds_count\\{method=\"POST\",route=\"/v3/face-search/\",status=\"200\"\\} 1(\\.0)?");
+      assertLine(
+          m,
+          "facesearch_http_requests_seconds_count\\{method=\"GET\",route=\"/v3/sessions/\",status=\"401\"\\} 1(\\.0)?");
+      assertLine(
+          m,
+          "facesearch_http_requests_seconds_bucket\\{method=\"POST\",route=\"/v3/face-search/\",status=\"200\",le=\"[^\"]+\"\\} 1(\\.0)?");
       for (String stage : new String[] {"detect", "align", "embed", "attributes"}) {
-        assertLine(m, "facesearch_pipeline_stage_seconds_count\\{stage=\"" + stage + "\"\\} [1-9][0-9]*(\\.0)?");
+        assertLine(
+            m,
+            "facesearch_pipeline_stage_seconds_count\\{stage=\""
+                + stage
+                + "\"\\} [1-9][0-9]*(\\.0)?");
       }
       assertLine(m, "facesearch_gallery_search_seconds_count [1-9][0-9]*(\\.0)?");
       assertLine(m, "facesearch_gallery_search_seconds_bucket\\{le=\"[^\"]+\"\\} [0-9.]+");
       assertLine(m, "facesearch_gallery_faces\\{application=\"" + app.id() + "\"\\} 1(\\.0)?");
       assertLine(m, "facesearch_credits_charged_total\\{endpoint=\"face-search\"\\} 1(\\.0)?");
       assertLine(m, "facesearch_webhook_deliveries_total\\{outcome=\"delivered\"\\} 1(\\.0)?");
-      assertLine(m, "facesearch_rate_limit_refusals_total\\{limit=\"reads\"\\} " + throttled + "(\\.0)?");
+      assertLine(
+          m, "facesearch_rate_limit_refusals_total\\{limit=\"reads\"\\} " + throttled + "(\\.0)?");
     } finally {
       receiver.stop(0);
     }
   }
 
   private static void assertLine(String metrics, String regex) {
-    assertTrue(Pattern.compile("^" + regex + "$", Pattern.MULTILINE).matcher(metrics).find(),
+    assertTrue(
+        Pattern.compile("^" + regex + "$", Pattern.MULTILINE).matcher(metrics).find(),
         "no line matching " + regex + " in:\n" + metrics);
   }
 }

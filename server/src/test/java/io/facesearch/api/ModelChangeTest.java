@@ -34,10 +34,16 @@ import picocli.CommandLine;
 class ModelChangeTest {
 
   @Test
-  void serve_refuses_other_model_faces_until_reindex_re_embeds_them_and_then_finds_the_face_again() throws Exception {
+  void serve_refuses_other_model_faces_until_reindex_re_embeds_them_and_then_finds_the_face_again()
+      throws Exception {
     TestServer first = new TestServer();
-    HttpResponse<String> r = Http.post(first.url("/v3/sessions/"), first.apiKey,
-        new Multipart().file("user_image", "p.jpg", "image/jpeg", TestData.bytes(FaceSearchApiTest.OBAMA)));
+    HttpResponse<String> r =
+        Http.post(
+            first.url("/v3/sessions/"),
+            first.apiKey,
+            new Multipart()
+                .file(
+                    "user_image", "p.jpg", "image/jpeg", TestData.bytes(FaceSearchApiTest.OBAMA)));
     assertEquals(201, r.statusCode(), r.body());
     String enrolled = Http.json(r).get("session_id").asText();
     String oldModel = SharedPipeline.get().embeddingModelId();
@@ -50,30 +56,50 @@ class ModelChangeTest {
     assertEquals(2, serve.execute("serve", "--data", data.toString(), "--port", "18301", "--flip"));
     String message = err.toString().strip();
     assertEquals(1, message.lines().count(), message);
-    assertTrue(message.startsWith("error: the stored faces were embedded by model " + oldModel + " (1 faces)"), message);
-    assertTrue(message.contains("embeds with model " + oldModel + "+flip") && message.contains("./facesearch reindex"),
+    assertTrue(
+        message.startsWith(
+            "error: the stored faces were embedded by model " + oldModel + " (1 faces)"),
+        message);
+    assertTrue(
+        message.contains("embeds with model " + oldModel + "+flip")
+            && message.contains("./facesearch reindex"),
         message);
     assertFalse(message.contains("Exception") || message.contains("\tat "), message);
 
-    try (FacePipeline flipped = new FacePipeline(FaceModels.load(FaceModels.locate(), 1), FaceEmbedder.ChannelOrder.BGR,
-        true)) {
-      assertThrows(ModelMismatchException.class, () -> open(data, flipped), "the composition path refuses too");
+    try (FacePipeline flipped =
+        new FacePipeline(
+            FaceModels.load(FaceModels.locate(), 1), FaceEmbedder.ChannelOrder.BGR, true)) {
+      assertThrows(
+          ModelMismatchException.class,
+          () -> open(data, flipped),
+          "the composition path refuses too");
 
       CommandLine reindex = Main.commandLine();
       StringWriter out = new StringWriter();
       reindex.setOut(new PrintWriter(out, true));
-      assertEquals(0, reindex.execute("reindex", "--data", data.toString(), "--flip"), out.toString());
+      assertEquals(
+          0, reindex.execute("reindex", "--data", data.toString(), "--flip"), out.toString());
 
       Node node = open(data, flipped);
       Javalin app = node.httpApp().start("127.0.0.1", 0);
       try {
-        HttpResponse<String> found = Http.post(URI.create("http://127.0.0.1:" + app.port() + "/v3/face-search/"),
-            apiKey(first), new Multipart().file("user_image", "p.jpg", "image/jpeg",
-                TestData.bytes(FaceSearchApiTest.OBAMA_OTHER_PHOTO)).field("save_api_request", "false"));
+        HttpResponse<String> found =
+            Http.post(
+                URI.create("http://127.0.0.1:" + app.port() + "/v3/face-search/"),
+                apiKey(first),
+                new Multipart()
+                    .file(
+                        "user_image",
+                        "p.jpg",
+                        "image/jpeg",
+                        TestData.bytes(FaceSearchApiTest.OBAMA_OTHER_PHOTO))
+                    .field("save_api_request", "false"));
         assertEquals(200, found.statusCode(), found.body());
         JsonNode matches = Http.json(found).at("/face_search/matches");
-        assertEquals(enrolled, matches.get(0).get("session_id").asText(), "found again with the new model");
-        assertTrue(matches.get(0).get("similarity_percentage").asDouble() >= 70, matches.toString());
+        assertEquals(
+            enrolled, matches.get(0).get("session_id").asText(), "found again with the new model");
+        assertTrue(
+            matches.get(0).get("similarity_percentage").asDouble() >= 70, matches.toString());
       } finally {
         node.close();
       }
@@ -81,7 +107,8 @@ class ModelChangeTest {
   }
 
   @Test
-  void a_face_whose_image_is_gone_is_listed_and_kept_by_reindex_unless_its_removal_is_asked_for() throws Exception {
+  void a_face_whose_image_is_gone_is_listed_and_kept_by_reindex_unless_its_removal_is_asked_for()
+      throws Exception {
     TestServer first = new TestServer();
     String kept = enroll(first, FaceSearchApiTest.OBAMA);
     String lost = enroll(first, FaceSearchApiTest.BIDEN);
@@ -106,19 +133,32 @@ class ModelChangeTest {
     }
     assertEquals(2, exit, err.toString());
     assertTrue(err.toString().contains("1 faces could not be re-embedded"), err.toString());
-    assertTrue(printed.toString(java.nio.charset.StandardCharsets.UTF_8).contains("owner " + lost), printed.toString());
+    assertTrue(
+        printed.toString(java.nio.charset.StandardCharsets.UTF_8).contains("owner " + lost),
+        printed.toString());
 
-    try (FacePipeline flipped = new FacePipeline(FaceModels.load(FaceModels.locate(), 1), FaceEmbedder.ChannelOrder.BGR,
-        true)) {
-      ModelMismatchException refused = assertThrows(ModelMismatchException.class, () -> open(data, flipped));
-      assertTrue(refused.getMessage().contains("(1 faces)"), "the re-embedded face is done: " + refused.getMessage());
+    try (FacePipeline flipped =
+        new FacePipeline(
+            FaceModels.load(FaceModels.locate(), 1), FaceEmbedder.ChannelOrder.BGR, true)) {
+      ModelMismatchException refused =
+          assertThrows(ModelMismatchException.class, () -> open(data, flipped));
+      assertTrue(
+          refused.getMessage().contains("(1 faces)"),
+          "the re-embedded face is done: " + refused.getMessage());
 
-      assertEquals(0, Main.commandLine().execute("reindex", "--data", data.toString(), "--flip",
-          "--remove-faces-without-image"));
+      assertEquals(
+          0,
+          Main.commandLine()
+              .execute(
+                  "reindex", "--data", data.toString(), "--flip", "--remove-faces-without-image"));
       try (Node node = open(data, flipped)) {
         Services services = node.services();
-        assertEquals(1, services.faces().count(app), "the face without an image was removed, the other kept");
-        assertTrue(services.db().read(tx -> services.sessions().find(tx, app, lost)).isPresent(),
+        assertEquals(
+            1,
+            services.faces().count(app),
+            "the face without an image was removed, the other kept");
+        assertTrue(
+            services.db().read(tx -> services.sessions().find(tx, app, lost)).isPresent(),
             "its session stays, without a face");
         assertTrue(services.db().read(tx -> services.sessions().find(tx, app, kept)).isPresent());
       }
@@ -126,8 +166,11 @@ class ModelChangeTest {
   }
 
   private static String enroll(TestServer s, String photo) {
-    HttpResponse<String> r = Http.post(s.url("/v3/sessions/"), s.apiKey,
-        new Multipart().file("user_image", "p.jpg", "image/jpeg", TestData.bytes(photo)));
+    HttpResponse<String> r =
+        Http.post(
+            s.url("/v3/sessions/"),
+            s.apiKey,
+            new Multipart().file("user_image", "p.jpg", "image/jpeg", TestData.bytes(photo)));
     assertEquals(201, r.statusCode(), r.body());
     return Http.json(r).get("session_id").asText();
   }

@@ -15,13 +15,28 @@ final class Multipart {
 
   Multipart field(String name, String value) {
     names.add(name);
-    write("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value + "\r\n");
+    write(
+        "--"
+            + boundary
+            + "\r\nContent-Disposition: form-data; name=\""
+            + name
+            + "\"\r\n\r\n"
+            + value
+            + "\r\n");
     return this;
   }
 
   Multipart file(String name, String filename, String contentType, byte[] content) {
-    write("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"; filename=\"" + filename
-        + "\"\r\nContent-Type: " + contentType + "\r\n\r\n");
+    write(
+        "--"
+            + boundary
+            + "\r\nContent-Disposition: form-data; name=\""
+            + name
+            + "\"; filename=\""
+            + filename
+            + "\"\r\nContent-Type: "
+            + contentType
+            + "\r\n\r\n");
     body.writeBytes(content);
     write("\r\n");
     return this;

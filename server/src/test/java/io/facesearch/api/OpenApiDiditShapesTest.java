@@ -22,41 +22,89 @@ class OpenApiDiditShapesTest {
       JsonNode doc = Http.json(Http.get(server.url("/openapi.json"), null));
       JsonNode schemas = doc.at("/components/schemas");
 
-      JsonNode search = Http.json(Http.post(server.url("/v3/face-search/"), server.apiKey, new Multipart()
-          .file("user_image", "o.jpg", "image/jpeg", TestData.bytes(FaceSearchApiTest.OBAMA))));
+      JsonNode search =
+          Http.json(
+              Http.post(
+                  server.url("/v3/face-search/"),
+                  server.apiKey,
+                  new Multipart()
+                      .file(
+                          "user_image",
+                          "o.jpg",
+                          "image/jpeg",
+                          TestData.bytes(FaceSearchApiTest.OBAMA))));
       String id = search.get("request_id").asText();
-      JsonNode decision = Http.json(Http.get(server.url("/v3/session/" + id + "/decision/"), server.apiKey));
+      JsonNode decision =
+          Http.json(Http.get(server.url("/v3/session/" + id + "/decision/"), server.apiKey));
       assertRequiredPlusOptional(schemas.get("Decision"), decision, "decision");
-      assertSame(schemas.at("/Session/required"), Http.json(Http.get(server.url("/v3/sessions/"), server.apiKey))
-          .at("/results/0"), "session row");
+      assertSame(
+          schemas.at("/Session/required"),
+          Http.json(Http.get(server.url("/v3/sessions/"), server.apiKey)).at("/results/0"),
+          "session row");
 
       JsonNode lists = Http.json(Http.get(server.url("/v3/lists/"), server.apiKey));
-      assertSame(doc.at("/paths/~1v3~1lists~1/get/responses/200/content/application~1json/schema/required"), lists,
+      assertSame(
+          doc.at(
+              "/paths/~1v3~1lists~1/get/responses/200/content/application~1json/schema/required"),
+          lists,
           "page");
       assertSame(schemas.at("/FaceList/required"), lists.at("/results/0"), "face list");
       String system = lists.at("/results/0/uuid").asText();
-      JsonNode entry = Http.json(Http.send("POST", server.url("/v3/lists/" + system + "/entries/"), server.apiKey,
-          "{\"reference_session_id\": \"" + id + "\"}"));
+      JsonNode entry =
+          Http.json(
+              Http.send(
+                  "POST",
+                  server.url("/v3/lists/" + system + "/entries/"),
+                  server.apiKey,
+                  "{\"reference_session_id\": \"" + id + "\"}"));
       assertSame(schemas.at("/ListEntry/required"), entry, "list entry");
 
-      JsonNode destination = Http.json(Http.send("POST", server.url("/v3/webhook/destinations/"), server.apiKey,
-          "{\"url\": \"http://127.0.0.1:9/hook\"}"));
+      JsonNode destination =
+          Http.json(
+              Http.send(
+                  "POST",
+                  server.url("/v3/webhook/destinations/"),
+                  server.apiKey,
+                  "{\"url\": \"http://127.0.0.1:9/hook\"}"));
       assertSame(schemas.at("/WebhookDestination/required"), destination, "webhook destination");
 
-      assertSame(doc.at("/paths/~1v3~1billing~1balance~1/get/responses/200/content/application~1json/schema/required"),
-          Http.json(Http.get(server.url("/v3/billing/balance/"), server.apiKey)), "balance");
+      assertSame(
+          doc.at(
+              "/paths/~1v3~1billing~1balance~1/get/responses/200/content/application~1json/schema/required"),
+          Http.json(Http.get(server.url("/v3/billing/balance/"), server.apiKey)),
+          "balance");
 
-      JsonNode liveness = Http.json(Http.post(server.url("/v3/passive-liveness/"), server.apiKey, new Multipart()
-          .file("user_image", "o.jpg", "image/jpeg", TestData.bytes(FaceSearchApiTest.OBAMA))));
-      assertSame(doc.at("/paths/~1v3~1passive-liveness~1/post/responses/200/content/application~1json/schema/required"),
-          liveness, "passive liveness");
-      assertSame(schemas.at("/CompanionEntity/required"), liveness.at("/liveness/user_image/entities/0"),
+      JsonNode liveness =
+          Http.json(
+              Http.post(
+                  server.url("/v3/passive-liveness/"),
+                  server.apiKey,
+                  new Multipart()
+                      .file(
+                          "user_image",
+                          "o.jpg",
+                          "image/jpeg",
+                          TestData.bytes(FaceSearchApiTest.OBAMA))));
+      assertSame(
+          doc.at(
+              "/paths/~1v3~1passive-liveness~1/post/responses/200/content/application~1json/schema/required"),
+          liveness,
+          "passive liveness");
+      assertSame(
+          schemas.at("/CompanionEntity/required"),
+          liveness.at("/liveness/user_image/entities/0"),
           "companion entity");
 
       Application app = server.services.accounts().defaultApplication().orElseThrow();
-      server.services.registration().createUser("op@example.com", "Operator-pass-1", app.organizationId());
-      JsonNode tokens = Http.json(Http.postJson(server.url("/auth/v2/programmatic/login/"),
-          "{\"email\": \"op@example.com\", \"password\": \"Operator-pass-1\"}"));
+      server
+          .services
+          .registration()
+          .createUser("op@example.com", "Operator-pass-1", app.organizationId());
+      JsonNode tokens =
+          Http.json(
+              Http.postJson(
+                  server.url("/auth/v2/programmatic/login/"),
+                  "{\"email\": \"op@example.com\", \"password\": \"Operator-pass-1\"}"));
       assertSame(schemas.at("/Tokens/required"), tokens, "tokens");
     }
   }
@@ -65,7 +113,9 @@ class OpenApiDiditShapesTest {
   private static void assertRequiredPlusOptional(JsonNode schema, JsonNode actual, String what) {
     List<String> present = new ArrayList<>();
     actual.fieldNames().forEachRemaining(present::add);
-    schema.get("required").forEach(r -> assertFalse(!present.contains(r.asText()), what + " lacks " + r.asText()));
+    schema
+        .get("required")
+        .forEach(r -> assertFalse(!present.contains(r.asText()), what + " lacks " + r.asText()));
     for (String p : present) {
       assertFalse(!schema.get("properties").has(p), what + " has undocumented " + p);
     }

@@ -11,11 +11,21 @@ final class RawHttp {
 
   private RawHttp() {}
 
-  static byte[] request(String method, String path, String apiKey, String contentType, byte[] body) {
+  static byte[] request(
+      String method, String path, String apiKey, String contentType, byte[] body) {
     ByteArrayOutputStream r = new ByteArrayOutputStream();
-    r.writeBytes((method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nx-api-key: " + apiKey
-        + "\r\nContent-Type: " + contentType + "\r\nContent-Length: " + body.length
-        + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+    r.writeBytes(
+        (method
+                + " "
+                + path
+                + " HTTP/1.1\r\nHost: 127.0.0.1\r\nx-api-key: "
+                + apiKey
+                + "\r\nContent-Type: "
+                + contentType
+                + "\r\nContent-Length: "
+                + body.length
+                + "\r\nConnection: close\r\n\r\n")
+            .getBytes(StandardCharsets.ISO_8859_1));
     r.writeBytes(body);
     return r.toByteArray();
   }

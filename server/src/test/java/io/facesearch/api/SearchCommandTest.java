@@ -17,25 +17,55 @@ class SearchCommandTest {
   @Test
   void search_prints_the_decision_and_the_matches_of_a_photo() {
     try (TestServer server = new TestServer()) {
-      HttpResponse<String> enrolled = Http.post(server.url("/v3/sessions/"), server.apiKey, new Multipart()
-          .file("user_image", "o.jpg", "image/jpeg", TestData.bytes(FaceSearchApiTest.OBAMA))
-          .field("vendor_data", "user-obama"));
+      HttpResponse<String> enrolled =
+          Http.post(
+              server.url("/v3/sessions/"),
+              server.apiKey,
+              new Multipart()
+                  .file(
+                      "user_image", "o.jpg", "image/jpeg", TestData.bytes(FaceSearchApiTest.OBAMA))
+                  .field("vendor_data", "user-obama"));
       String session = Http.json(enrolled).get("session_id").asText();
       String url = "http://127.0.0.1:" + server.app.port();
       String photo = TestData.file(FaceSearchApiTest.OBAMA_OTHER_PHOTO).toString();
 
-      Run r = run("search", photo, "--url", url, "--api-key", server.apiKey, "--vendor-data", "cli-user", "--rotate");
+      Run r =
+          run(
+              "search",
+              photo,
+              "--url",
+              url,
+              "--api-key",
+              server.apiKey,
+              "--vendor-data",
+              "cli-user",
+              "--rotate");
       assertEquals(0, r.code(), r.err());
-      assertTrue(r.out().startsWith("status: In Review   total_matches: 1   request_id: "), r.out());
+      assertTrue(
+          r.out().startsWith("status: In Review   total_matches: 1   request_id: "), r.out());
       assertTrue(r.out().contains("warning: DUPLICATED_FACE"), r.out());
-      assertTrue(r.out().lines().anyMatch(l -> l.startsWith("1 ") && l.contains(session) && l.contains("user-obama")
-          && l.contains("session")), r.out());
+      assertTrue(
+          r.out()
+              .lines()
+              .anyMatch(
+                  l ->
+                      l.startsWith("1 ")
+                          && l.contains(session)
+                          && l.contains("user-obama")
+                          && l.contains("session")),
+          r.out());
       assertTrue(r.out().strip().endsWith("status=In_Review total_matches=1 matches=1"), r.out());
-      String requestId = r.out().lines().findFirst().orElseThrow().replaceAll(".*request_id: ", "").strip();
-      assertEquals("cli-user", Http.json(Http.get(server.url("/v3/session/" + requestId + "/decision/"),
-          server.apiKey)).get("vendor_data").asText(), "the call was saved with its vendor_data");
+      String requestId =
+          r.out().lines().findFirst().orElseThrow().replaceAll(".*request_id: ", "").strip();
+      assertEquals(
+          "cli-user",
+          Http.json(Http.get(server.url("/v3/session/" + requestId + "/decision/"), server.apiKey))
+              .get("vendor_data")
+              .asText(),
+          "the call was saved with its vendor_data");
 
-      Run json = run("search", photo, "--url", url, "--api-key", server.apiKey, "--json", "--no-save");
+      Run json =
+          run("search", photo, "--url", url, "--api-key", server.apiKey, "--json", "--no-save");
       assertEquals(0, json.code(), json.err());
       assertTrue(json.out().strip().startsWith("{\"request_id\""), json.out());
 

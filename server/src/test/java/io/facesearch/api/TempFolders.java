@@ -18,7 +18,8 @@ public final class TempFolders {
   private static final List<Path> CREATED = new CopyOnWriteArrayList<>();
 
   static {
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> CREATED.forEach(TempFolders::deleteTree)));
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(() -> CREATED.forEach(TempFolders::deleteTree)));
   }
 
   private TempFolders() {}

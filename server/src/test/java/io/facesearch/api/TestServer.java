@@ -21,6 +21,7 @@ final class TestServer implements AutoCloseable {
   final Node node;
   final Services services;
   final Javalin app;
+
   /** The default application's API key (what first start prints). */
   final String apiKey;
 
@@ -33,23 +34,51 @@ final class TestServer implements AutoCloseable {
     this(data, clock, apiKey, Prices.DEFAULTS, null, FaceSearchApp.Limits.DEFAULTS);
   }
 
-  TestServer(Path data, Clock clock, String apiKey, Prices prices, SmtpSettings smtp, FaceSearchApp.Limits limits) {
+  TestServer(
+      Path data,
+      Clock clock,
+      String apiKey,
+      Prices prices,
+      SmtpSettings smtp,
+      FaceSearchApp.Limits limits) {
     this(data, clock, apiKey, prices, smtp, limits, UnaryOperator.identity());
   }
 
   /** A server whose services write to {@code galleryAround} of the real gallery (e.g. one that fails on demand). */
   TestServer(Path data, String apiKey, UnaryOperator<Gallery> galleryAround) {
-    this(data == null ? newDataFolder() : data, Clock.systemUTC(), apiKey, Prices.DEFAULTS, null,
-        FaceSearchApp.Limits.DEFAULTS, galleryAround);
+    this(
+        data == null ? newDataFolder() : data,
+        Clock.systemUTC(),
+        apiKey,
+        Prices.DEFAULTS,
+        null,
+        FaceSearchApp.Limits.DEFAULTS,
+        galleryAround);
   }
 
-  private TestServer(Path data, Clock clock, String apiKey, Prices prices, SmtpSettings smtp,
-                     FaceSearchApp.Limits limits, UnaryOperator<Gallery> galleryAround) {
+  private TestServer(
+      Path data,
+      Clock clock,
+      String apiKey,
+      Prices prices,
+      SmtpSettings smtp,
+      FaceSearchApp.Limits limits,
+      UnaryOperator<Gallery> galleryAround) {
     this.data = data;
-    node = Node.open(new NodeSettings(data, prices, smtp, LuceneGalleryConfig.defaults(), limits, null,
-        NodeSettings.DEFAULT_GALLERY_RETRY), clock);
+    node =
+        Node.open(
+            new NodeSettings(
+                data,
+                prices,
+                smtp,
+                LuceneGalleryConfig.defaults(),
+                limits,
+                null,
+                NodeSettings.DEFAULT_GALLERY_RETRY),
+            clock);
     services = node.services(SharedPipeline.get(), galleryAround);
-    this.apiKey = apiKey != null ? apiKey : services.accounts().bootstrapIfEmpty().orElseThrow().key().key();
+    this.apiKey =
+        apiKey != null ? apiKey : services.accounts().bootstrapIfEmpty().orElseThrow().key().key();
     app = node.httpApp().start("127.0.0.1", 0);
   }
 

@@ -42,20 +42,25 @@ class WebhooksTest {
   @BeforeEach
   void startReceiver() throws Exception {
     receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    receiver.createContext("/hook", exchange -> {
-      byte[] body = exchange.getRequestBody().readAllBytes();
-      int status;
-      calls.incrementAndGet();
-      if (failuresLeft.getAndDecrement() > 0) {
-        status = failStatus.get();
-      } else {
-        status = 200;
-        received.add(new Received(new String(body, StandardCharsets.UTF_8),
-            exchange.getRequestHeaders().getFirst("X-Timestamp"), exchange.getRequestHeaders().getFirst("X-Signature")));
-      }
-      exchange.sendResponseHeaders(status, -1);
-      exchange.close();
-    });
+    receiver.createContext(
+        "/hook",
+        exchange -> {
+          byte[] body = exchange.getRequestBody().readAllBytes();
+          int status;
+          calls.incrementAndGet();
+          if (failuresLeft.getAndDecrement() > 0) {
+            status = failStatus.get();
+          } else {
+            status = 200;
+            received.add(
+                new Received(
+                    new String(body, StandardCharsets.UTF_8),
+                    exchange.getRequestHeaders().getFirst("X-Timestamp"),
+                    exchange.getRequestHeaders().getFirst("X-Signature")));
+          }
+          exchange.sendResponseHeaders(status, -1);
+          exchange.close();
+        });
     receiver.start();
   }
 
@@ -69,7 +74,8 @@ class WebhooksTest {
   }
 
   @Test
-  void a_status_change_is_delivered_signed_and_retried_after_the_receiver_fails_once() throws Exception {
+  void a_status_change_is_delivered_signed_and_retried_after_the_receiver_fails_once()
+      throws Exception {
     FaceSearchApiTest.MutableClock clock = new FaceSearchApiTest.MutableClock();
     try (TestServer server = new TestServer(clock)) {
       Application app = server.services.accounts().defaultApplication().orElseThrow();
@@ -77,32 +83,41 @@ class WebhooksTest {
       failuresLeft.set(1);
       String session = enroll(server);
 
-      assertEquals(0, server.services.webhooks().deliverDue(), "the receiver fails the first attempt");
+      assertEquals(
+          0, server.services.webhooks().deliverDue(), "the receiver fails the first attempt");
       assertEquals(0, received.size());
       assertEquals(0, server.services.webhooks().deliverDue(), "not due again before its backoff");
       clock.advance(Duration.ofSeconds(59));
-      assertEquals(0, server.services.webhooks().deliverDue(), "Didit retries about a minute later");
+      assertEquals(
+          0, server.services.webhooks().deliverDue(), "Didit retries about a minute later");
       clock.advance(Duration.ofSeconds(2));
       assertEquals(1, server.services.webhooks().deliverDue());
 
       assertEquals(1, received.size());
       Received r = received.getFirst();
-      assertEquals(WebhookSignature.hmac(SECRET, r.body()), r.signature(),
+      assertEquals(
+          WebhookSignature.hmac(SECRET, r.body()),
+          r.signature(),
           "Didit's X-Signature: HMAC-SHA256 over the raw body");
       JsonNode body = Http.JSON.readTree(r.body());
       assertEquals("status.updated", body.get("webhook_type").asText());
       assertEquals(session, body.get("session_id").asText());
       assertEquals("Approved", body.get("status").asText());
 
-      Http.send("POST", server.url("/v3/blocklist/add/"), server.apiKey,
+      Http.send(
+          "POST",
+          server.url("/v3/blocklist/add/"),
+          server.apiKey,
           "{\"session_id\": \"" + session + "\", \"blocklist_face\": true}");
       server.services.webhooks().deliverDue();
-      assertEquals("data.updated", Http.JSON.readTree(received.get(1).body()).get("webhook_type").asText());
+      assertEquals(
+          "data.updated", Http.JSON.readTree(received.get(1).body()).get("webhook_type").asText());
     }
   }
 
   @Test
-  void a_failing_receiver_gets_didits_three_attempts_a_minute_then_four_minutes_apart() throws Exception {
+  void a_failing_receiver_gets_didits_three_attempts_a_minute_then_four_minutes_apart()
+      throws Exception {
     FaceSearchApiTest.MutableClock clock = new FaceSearchApiTest.MutableClock();
     try (TestServer server = new TestServer(clock)) {
       Application app = server.services.accounts().defaultApplication().orElseThrow();
@@ -123,7 +138,8 @@ class WebhooksTest {
       assertEquals(3, calls.get());
       clock.advance(Duration.ofHours(2));
       webhooks.deliverDue();
-      assertEquals(3, calls.get(), "an initial attempt and two retries, then the delivery has failed");
+      assertEquals(
+          3, calls.get(), "an initial attempt and two retries, then the delivery has failed");
 
       failStatus.set(400); // not a 5xx, 404 or timeout: Didit does not retry it
       enroll(server);
@@ -146,10 +162,16 @@ class WebhooksTest {
     try (TestServer server = new TestServer()) {
       Application app = server.services.accounts().defaultApplication().orElseThrow();
       Webhooks webhooks = server.services.webhooks();
-      assertThrows(IllegalArgumentException.class, () -> webhooks.configure(app.id(), hookUrl(), null), "no secret");
-      assertThrows(IllegalArgumentException.class, () -> webhooks.configure(app.id(), hookUrl(), "too-short"));
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> webhooks.configure(app.id(), hookUrl(), null),
+          "no secret");
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> webhooks.configure(app.id(), hookUrl(), "too-short"));
       webhooks.configure(app.id(), "http://127.0.0.1:9/old-hook", SECRET);
-      webhooks.configure(app.id(), hookUrl(), null); // as the console's settings form does with an empty secret
+      webhooks.configure(
+          app.id(), hookUrl(), null); // as the console's settings form does with an empty secret
       enroll(server);
       assertEquals(1, webhooks.deliverDue());
       Received r = received.getFirst();
@@ -157,7 +179,9 @@ class WebhooksTest {
 
       webhooks.remove(app.id());
       assertNull(webhooks.url(app.id()));
-      assertThrows(IllegalArgumentException.class, () -> webhooks.configure(app.id(), hookUrl(), null),
+      assertThrows(
+          IllegalArgumentException.class,
+          () -> webhooks.configure(app.id(), hookUrl(), null),
           "removing the webhook removed its secret");
     }
   }
@@ -168,19 +192,36 @@ class WebhooksTest {
     try (TestServer server = new TestServer(clock)) {
       Application app = server.services.accounts().defaultApplication().orElseThrow();
       server.services.webhooks().configure(app.id(), hookUrl(), SECRET);
-      server.services.credits().setMetered(app.organizationId(), true); // as a registered organization is
+      server
+          .services
+          .credits()
+          .setMetered(app.organizationId(), true); // as a registered organization is
       enroll(server);
       assertEquals(0, server.services.webhooks().deliverDue());
       assertEquals(0, received.size(), "127.0.0.1 was not called");
 
-      server.services.credits().setMetered(app.organizationId(), false); // the operator's own: any address
+      server
+          .services
+          .credits()
+          .setMetered(app.organizationId(), false); // the operator's own: any address
       clock.advance(Duration.ofSeconds(61));
       assertEquals(1, server.services.webhooks().deliverDue());
       assertEquals(1, received.size());
     }
-    for (String local : List.of("http://127.0.0.1/", "http://169.254.169.254/latest", "http://10.1.2.3/",
-        "http://192.168.0.1/", "http://[::1]/", "http://[fd00::1]/", "http://100.64.0.1/", "http://0.0.0.0/",
-        "http://[64:ff9b::7f00:1]/", "http://[2002:7f00:1::]/", "http://198.18.0.1/", "http://[::ffff:127.0.0.1]/")) {
+    for (String local :
+        List.of(
+            "http://127.0.0.1/",
+            "http://169.254.169.254/latest",
+            "http://10.1.2.3/",
+            "http://192.168.0.1/",
+            "http://[::1]/",
+            "http://[fd00::1]/",
+            "http://100.64.0.1/",
+            "http://0.0.0.0/",
+            "http://[64:ff9b::7f00:1]/",
+            "http://[2002:7f00:1::]/",
+            "http://198.18.0.1/",
+            "http://[::ffff:127.0.0.1]/")) {
       assertNotNull(WebhookTargets.problem(URI.create(local)), local);
     }
     assertNull(WebhookTargets.problem(URI.create("http://93.184.215.14/hook")), "a public address");
@@ -193,8 +234,12 @@ class WebhooksTest {
     Application app = first.services.accounts().defaultApplication().orElseThrow();
     first.services.webhooks().configure(app.id(), hookUrl(), SECRET);
     String session = enroll(first);
-    HttpResponse<String> patched = Http.send("PATCH", first.url("/v3/session/" + session + "/update-status/"),
-        first.apiKey, "{\"new_status\": \"Declined\", \"comment\": \"review\"}");
+    HttpResponse<String> patched =
+        Http.send(
+            "PATCH",
+            first.url("/v3/session/" + session + "/update-status/"),
+            first.apiKey,
+            "{\"new_status\": \"Declined\", \"comment\": \"review\"}");
     assertEquals(200, patched.statusCode());
     first.close(); // nothing was sent: the process "stopped" with two events in the outbox
 
@@ -204,13 +249,19 @@ class WebhooksTest {
     assertEquals(2, received.size());
     JsonNode last = Http.JSON.readTree(received.get(1).body());
     assertEquals("Declined", last.get("status").asText());
-    assertTrue(received.stream().allMatch(r ->
-        WebhookSignature.hmac(SECRET, r.body()).equals(r.signature())));
+    assertTrue(
+        received.stream()
+            .allMatch(r -> WebhookSignature.hmac(SECRET, r.body()).equals(r.signature())));
   }
 
   private static String enroll(TestServer s) {
-    HttpResponse<String> r = Http.post(s.url("/v3/sessions/"), s.apiKey, new Multipart()
-        .file("user_image", "p.jpg", "image/jpeg", TestData.bytes(FaceSearchApiTest.OBAMA)).field("vendor_data", "u-1"));
+    HttpResponse<String> r =
+        Http.post(
+            s.url("/v3/sessions/"),
+            s.apiKey,
+            new Multipart()
+                .file("user_image", "p.jpg", "image/jpeg", TestData.bytes(FaceSearchApiTest.OBAMA))
+                .field("vendor_data", "u-1"));
     assertEquals(201, r.statusCode(), r.body());
     return Http.json(r).get("session_id").asText();
   }

@@ -34,8 +34,7 @@ class ParallelReservationsTest {
 
   private static final int THREADS = 8;
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private Database db;
   private Credits credits;
@@ -47,7 +46,8 @@ class ParallelReservationsTest {
     db = Database.sqlite(dir, Database.Writes.PARALLEL);
     Clock clock = Clock.systemUTC();
     credits = new Credits(db, clock);
-    organization = new AccountStore(db, clock).createApplication("Parallel org", "app").organizationId();
+    organization =
+        new AccountStore(db, clock).createApplication("Parallel org", "app").organizationId();
     credits.setMetered(organization, true);
     pool = Executors.newFixedThreadPool(THREADS);
   }
@@ -70,28 +70,38 @@ class ParallelReservationsTest {
     AtomicInteger refused = new AtomicInteger();
     List<Future<?>> done = new ArrayList<>();
     for (int t = 0; t < THREADS; t++) {
-      done.add(pool.submit(() -> {
-        for (int round = 0; round < rounds; round++) {
-          start.await(30, TimeUnit.SECONDS); // every thread reserves at the same moment
-          try {
-            Credits.Hold hold = credits.reserve(organization, price);
-            credits.chargeAlone(hold, "face-search", UUID.randomUUID().toString());
-            charged.incrementAndGet();
-          } catch (InsufficientCreditsException e) {
-            refused.incrementAndGet();
-          }
-        }
-        return null;
-      }));
+      done.add(
+          pool.submit(
+              () -> {
+                for (int round = 0; round < rounds; round++) {
+                  start.await(30, TimeUnit.SECONDS); // every thread reserves at the same moment
+                  try {
+                    Credits.Hold hold = credits.reserve(organization, price);
+                    credits.chargeAlone(hold, "face-search", UUID.randomUUID().toString());
+                    charged.incrementAndGet();
+                  } catch (InsufficientCreditsException e) {
+                    refused.incrementAndGet();
+                  }
+                }
+                return null;
+              }));
     }
     for (Future<?> f : done) {
       f.get(120, TimeUnit.SECONDS); // a StoreException (SQLITE_BUSY) would fail the test here
     }
     assertEquals(Database.Writes.PARALLEL, db.writes());
-    assertEquals(balance / price, charged.get(), "every call that the balance covers, and no other, is charged");
+    assertEquals(
+        balance / price,
+        charged.get(),
+        "every call that the balance covers, and no other, is charged");
     assertEquals(THREADS * rounds - balance / price, refused.get());
-    assertEquals(balance - (long) price * (balance / price), credits.balance(organization), "never below zero");
-    assertEquals(balance / price, credits.ledger(organization).stream().filter(e -> e.kind().equals("charge")).count(),
+    assertEquals(
+        balance - (long) price * (balance / price),
+        credits.balance(organization),
+        "never below zero");
+    assertEquals(
+        balance / price,
+        credits.ledger(organization).stream().filter(e -> e.kind().equals("charge")).count(),
         "one ledger charge per successful call");
     long held = db.read(tx -> new CreditLedger().held(tx, organization));
     assertEquals(0L, held, "no hold is left behind");
@@ -113,34 +123,55 @@ class ParallelReservationsTest {
     AtomicInteger reserved = new AtomicInteger();
     List<Future<?>> done = new ArrayList<>();
     for (int t = 0; t < THREADS; t++) {
-      done.add(pool.submit(() -> {
-        try {
-          boolean held = db.inTransaction(tx -> {
-            long available = ledger.balance(tx, organization) - ledger.held(tx, organization);
-            await(allHaveRead);
-            if (available < price) {
-              return false;
-            }
-            ledger.insertHold(tx, UUID.randomUUID().toString(), organization, price, Instant.now());
-            return true;
-          });
-          if (held) {
-            reserved.incrementAndGet();
-          }
-        } catch (StoreException e) {
-          failed.incrementAndGet();
-        }
-        return null;
-      }));
+      done.add(
+          pool.submit(
+              () -> {
+                try {
+                  boolean held =
+                      db.inTransaction(
+                          tx -> {
+                            long available =
+                                ledger.balance(tx, organization) - ledger.held(tx, organization);
+                            await(allHaveRead);
+                            if (available < price) {
+                              return false;
+                            }
+                            ledger.insertHold(
+                                tx,
+                                UUID.randomUUID().toString(),
+                                organization,
+                                price,
+                                Instant.now());
+                            return true;
+                          });
+                  if (held) {
+                    reserved.incrementAndGet();
+                  }
+                } catch (StoreException e) {
+                  failed.incrementAndGet();
+                }
+                return null;
+              }));
     }
     for (Future<?> f : done) {
       f.get(120, TimeUnit.SECONDS);
     }
     long held = db.read(tx -> ledger.held(tx, organization));
     boolean overspent = held > price;
-    System.out.println("without the lock: " + reserved.get() + " reserved, " + failed.get() + " failed, held " + held);
-    assertTrue(overspent || failed.get() > 0, "the unlocked race neither overspent nor failed: " + reserved.get()
-        + " reserved, " + failed.get() + " failed");
+    System.out.println(
+        "without the lock: "
+            + reserved.get()
+            + " reserved, "
+            + failed.get()
+            + " failed, held "
+            + held);
+    assertTrue(
+        overspent || failed.get() > 0,
+        "the unlocked race neither overspent nor failed: "
+            + reserved.get()
+            + " reserved, "
+            + failed.get()
+            + " failed");
   }
 
   private static void await(CyclicBarrier barrier) {

@@ -33,7 +33,8 @@ class CommandErrorsTest {
     CommandLine cli = Main.commandLine();
     cli.setErr(new PrintWriter(err, true));
     Path data = tmp.resolve("data");
-    assertEquals(2, cli.execute("serve", "--host", "0.0.0.0", "--port", "0", "--data", data.toString()));
+    assertEquals(
+        2, cli.execute("serve", "--host", "0.0.0.0", "--port", "0", "--data", data.toString()));
     assertTrue(err.toString().startsWith("error: --public-url is required"), err.toString());
     assertEquals(1, err.toString().strip().lines().count(), err.toString());
     assertFalse(Files.exists(data), "nothing started");

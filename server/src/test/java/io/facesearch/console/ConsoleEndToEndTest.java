@@ -44,8 +44,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 class ConsoleEndToEndTest {
 
   @RegisterExtension
-  static final GreenMailExtension SMTP = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort())
-      .withPerMethodLifecycle(false); // a free port: other test JVMs may hold 3025
+  static final GreenMailExtension SMTP =
+      new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort())
+          .withPerMethodLifecycle(false); // a free port: other test JVMs may hold 3025
 
   static final Path SHOTS = Path.of("target", "console-screenshots");
   static ConsoleTestServer server;
@@ -54,7 +55,8 @@ class ConsoleEndToEndTest {
 
   @BeforeAll
   static void start() throws IOException {
-    Path driver = ChromiumCondition.driver(); // present: ChromiumCondition skipped the class otherwise
+    Path driver =
+        ChromiumCondition.driver(); // present: ChromiumCondition skipped the class otherwise
     Path chromium = ChromiumCondition.chromium();
     server = new ConsoleTestServer(SMTP.getSmtp().getPort());
     Files.createDirectories(SHOTS);
@@ -62,11 +64,22 @@ class ConsoleEndToEndTest {
     System.setProperty("webdriver.chrome.driver", driver.toString());
     ChromeOptions options = new ChromeOptions();
     options.setBinary(chromium.toString());
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--user-data-dir=" + profile.toAbsolutePath());
-    ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(driver.toFile()).usingAnyFreePort().build();
+    options.addArguments(
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--user-data-dir=" + profile.toAbsolutePath());
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(driver.toFile())
+            .usingAnyFreePort()
+            .build();
     browser = new ChromeDriver(service, options);
     browser.manage().window().setSize(new Dimension(1280, 900));
     browser.manage().timeouts().implicitlyWait(Duration.ofSeconds(2));
@@ -93,7 +106,8 @@ class ConsoleEndToEndTest {
 
     // sign in
     open("/console/sessions");
-    assertTrue(browser.getCurrentUrl().endsWith("/console/sign-in"), "signed out: to the sign-in form");
+    assertTrue(
+        browser.getCurrentUrl().endsWith("/console/sign-in"), "signed out: to the sign-in form");
     shot("sign-in");
     browser.findElement(By.id("email")).sendKeys("ada@example.com");
     browser.findElement(By.id("password")).sendKeys(Api.PASSWORD);
@@ -101,10 +115,15 @@ class ConsoleEndToEndTest {
     awaitUrl("/console/sessions");
     List<WebElement> rows = browser.findElements(By.cssSelector("table.sessions tbody tr"));
     assertEquals(2, rows.size(), "the enrolled session and the saved search");
-    assertTrue(browser.findElement(By.cssSelector("img.thumb")).getAttribute("src").contains("/v3/images/"));
+    assertTrue(
+        browser
+            .findElement(By.cssSelector("img.thumb"))
+            .getAttribute("src")
+            .contains("/v3/images/"));
     shot("sessions");
 
-    // the saved search (newest) shows its match side by side; follow the match to the enrolled session
+    // the saved search (newest) shows its match side by side; follow the match to the enrolled
+    // session
     rows.get(0).findElement(By.cssSelector("a.session-link")).click();
     assertEquals(1, browser.findElements(By.cssSelector(".match")).size());
     assertTrue(browser.findElement(By.cssSelector(".match .pct")).getText().endsWith("%"));
@@ -141,7 +160,9 @@ class ConsoleEndToEndTest {
     browser.findElement(By.id("save-settings")).click();
     awaitFlash("Settings saved");
     JsonNode strict = api.search(key, Api.OBAMA_OTHER_PHOTO);
-    assertFalse(matches(strict, enrolled), "another photo of the same man is below 99.5% similar: " + strict);
+    assertFalse(
+        matches(strict, enrolled),
+        "another photo of the same man is below 99.5% similar: " + strict);
 
     // keys: a new key is shown once and works; the registration key is revoked and refused
     open("/console/keys");
@@ -153,17 +174,24 @@ class ConsoleEndToEndTest {
     int keyRows = browser.findElements(By.cssSelector("tr[data-prefix]")).size();
     browser.navigate().refresh();
     assertFalse(browser.getPageSource().contains(fresh), "a reload does not show the key again");
-    assertEquals(keyRows, browser.findElements(By.cssSelector("tr[data-prefix]")).size(), "nor create another");
+    assertEquals(
+        keyRows,
+        browser.findElements(By.cssSelector("tr[data-prefix]")).size(),
+        "nor create another");
     open("/console/keys");
     assertFalse(browser.getPageSource().contains(fresh), "a key is shown once");
-    browser.findElement(By.cssSelector("tr[data-prefix='" + key.substring(0, 12) + "'] button.revoke")).click();
+    browser
+        .findElement(By.cssSelector("tr[data-prefix='" + key.substring(0, 12) + "'] button.revoke"))
+        .click();
     browser.switchTo().alert().accept();
     awaitFlash("revoked");
     assertEquals(401, api.balanceStatus(key));
     assertEquals(200, api.balanceStatus(fresh));
 
     open("/console/credits");
-    assertTrue(Long.parseLong(browser.findElement(By.id("balance")).getText()) < 100, "searches were charged");
+    assertTrue(
+        Long.parseLong(browser.findElement(By.id("balance")).getText()) < 100,
+        "searches were charged");
     shot("credits");
     open("/console/usage");
     assertEquals(14, browser.findElements(By.cssSelector("svg.chart rect")).size());
@@ -171,7 +199,8 @@ class ConsoleEndToEndTest {
     open("/console/lists");
     browser.findElement(By.name("name")).sendKeys("fraud ring");
     browser.findElement(By.id("create-list")).click();
-    browser.findElement(By.cssSelector("input[type=file]"))
+    browser
+        .findElement(By.cssSelector("input[type=file]"))
         .sendKeys(TestData.file(Api.BIDEN).toAbsolutePath().toString());
     browser.findElement(By.cssSelector("input[name=comment]")).sendKeys("seen at the counter");
     browser.findElement(By.cssSelector("button.upload")).click();
@@ -201,7 +230,8 @@ class ConsoleEndToEndTest {
 
   /** Waits for a navigation (a click returns before the next page has loaded). */
   private static void awaitUrl(String suffix) {
-    new WebDriverWait(browser, Duration.ofSeconds(10)).until(d -> d.getCurrentUrl().endsWith(suffix));
+    new WebDriverWait(browser, Duration.ofSeconds(10))
+        .until(d -> d.getCurrentUrl().endsWith(suffix));
   }
 
   /**
@@ -209,8 +239,12 @@ class ConsoleEndToEndTest {
    * then fails as stale: the wait retries instead.
    */
   private static void awaitFlash(String text) {
-    new WebDriverWait(browser, Duration.ofSeconds(10)).ignoring(StaleElementReferenceException.class)
-        .until(d -> d.findElements(By.cssSelector(".flash")).stream().anyMatch(e -> e.getText().contains(text)));
+    new WebDriverWait(browser, Duration.ofSeconds(10))
+        .ignoring(StaleElementReferenceException.class)
+        .until(
+            d ->
+                d.findElements(By.cssSelector(".flash")).stream()
+                    .anyMatch(e -> e.getText().contains(text)));
   }
 
   private static void open(String path) {
@@ -218,6 +252,8 @@ class ConsoleEndToEndTest {
   }
 
   private static void shot(String name) throws IOException {
-    Files.write(SHOTS.resolve(name + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+    Files.write(
+        SHOTS.resolve(name + ".png"),
+        ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
   }
 }

@@ -17,6 +17,7 @@ final class ConsoleTestServer implements AutoCloseable {
   final Node node;
   final Services services;
   final Javalin app;
+
   /** The default (operator's) application's key. */
   final String operatorKey;
 
@@ -26,8 +27,14 @@ final class ConsoleTestServer implements AutoCloseable {
 
   /** The server on {@code clock} (a test clock makes the console's time limits testable). */
   ConsoleTestServer(int smtpPort, Clock clock) {
-    node = Node.open(NodeSettings.of(TempFolders.create("facesearch-console")).withPrices(new Prices(1, 10, 100))
-        .withSmtp(new SmtpSettings("127.0.0.1", smtpPort, null, null, "facesearch@test.local", false)), clock);
+    node =
+        Node.open(
+            NodeSettings.of(TempFolders.create("facesearch-console"))
+                .withPrices(new Prices(1, 10, 100))
+                .withSmtp(
+                    new SmtpSettings(
+                        "127.0.0.1", smtpPort, null, null, "facesearch@test.local", false)),
+            clock);
     services = node.services(SharedPipeline.get());
     operatorKey = services.accounts().bootstrapIfEmpty().orElseThrow().key().key();
     app = node.httpApp().start("127.0.0.1", 0);

@@ -23,8 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SignInFailuresInParallelTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void aBurstOfWrongPasswordsLocksTheAddressAndKeepsItLocked() throws Exception {
@@ -36,19 +35,23 @@ class SignInFailuresInParallelTest {
       CyclicBarrier start = new CyclicBarrier(burst);
       List<Future<ConsoleAuth.Attempt>> attempts = new ArrayList<>();
       for (int i = 0; i < burst; i++) {
-        attempts.add(pool.submit(() -> {
-          start.await(30, TimeUnit.SECONDS);
-          return auth.signIn("someone@example.com", "Wrong-password-1");
-        }));
+        attempts.add(
+            pool.submit(
+                () -> {
+                  start.await(30, TimeUnit.SECONDS);
+                  return auth.signIn("someone@example.com", "Wrong-password-1");
+                }));
       }
       int lockedOut = 0;
       for (Future<ConsoleAuth.Attempt> a : attempts) {
-        ConsoleAuth.Attempt attempt = a.get(120, TimeUnit.SECONDS); // a StoreException (SQLITE_BUSY) fails here
+        ConsoleAuth.Attempt attempt =
+            a.get(120, TimeUnit.SECONDS); // a StoreException (SQLITE_BUSY) fails here
         assertFalse(attempt.ok());
         lockedOut += attempt.lockedOut() ? 1 : 0;
       }
       assertTrue(lockedOut >= 1, "the fifth failure locks the address");
-      assertTrue(auth.signIn("someone@example.com", "Wrong-password-1").lockedOut(),
+      assertTrue(
+          auth.signIn("someone@example.com", "Wrong-password-1").lockedOut(),
           "still locked after the burst: a late failure must not lift the lock");
     } finally {
       pool.shutdownNow();

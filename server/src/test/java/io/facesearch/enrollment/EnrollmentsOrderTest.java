@@ -6,7 +6,6 @@ import io.facesearch.accounts.AccountStore;
 import io.facesearch.gallery.ExactGallery;
 import io.facesearch.gallery.FaceFlags;
 import io.facesearch.gallery.FaceSource;
-import io.facesearch.gallery.Gallery;
 import io.facesearch.gallery.GalleryFilter;
 import io.facesearch.gallery.StoredFace;
 import io.facesearch.store.Database;
@@ -38,7 +37,12 @@ class EnrollmentsOrderTest {
     Random random = new Random(seed);
     Database db = Database.sqlite(dir);
     try {
-      String app = new AccountStore(db, java.time.Clock.systemUTC()).bootstrapIfEmpty().orElseThrow().application().id();
+      String app =
+          new AccountStore(db, java.time.Clock.systemUTC())
+              .bootstrapIfEmpty()
+              .orElseThrow()
+              .application()
+              .id();
       ExactGallery real = new ExactGallery(4);
       FailingGallery gallery = new FailingGallery(real);
       gallery.failing.set(true);
@@ -48,30 +52,52 @@ class EnrollmentsOrderTest {
       Enrollments enrollments = new Enrollments(db, faces, outbox, gallery, Clock.systemUTC());
       Sessions sessions = new Sessions();
       String session = UUID.randomUUID().toString();
-      db.inTransaction(tx -> sessions.insert(tx, new Sessions.Row(session, app, 0, "enrolled", "Approved", null, null,
-          null, null, Instant.now(), null, null, Instant.now(), null)));
+      db.inTransaction(
+          tx ->
+              sessions.insert(
+                  tx,
+                  new Sessions.Row(
+                      session,
+                      app,
+                      0,
+                      "enrolled",
+                      "Approved",
+                      null,
+                      null,
+                      null,
+                      null,
+                      Instant.now(),
+                      null,
+                      null,
+                      Instant.now(),
+                      null)));
 
-      // Kept face K: enrolled, blocklisted. Removed face R: enrolled, then removed. Back face B: enrolled, removed,
+      // Kept face K: enrolled, blocklisted. Removed face R: enrolled, then removed. Back face B:
+      // enrolled, removed,
       // enrolled again. All while the gallery fails: seven rows wait.
       StoredFace k = face(app, session, random);
       StoredFace r = face(app, session, random);
       StoredFace b = face(app, session, random);
-      enrollments.inTransaction(tx -> {
-        enrollments.enroll(tx, k);
-        enrollments.enroll(tx, r);
-        enrollments.enroll(tx, b);
-        return null;
-      });
-      enrollments.inTransaction(tx -> enrollments.setFlags(tx, k.faceId(), new FaceFlags(true, false, true, true)));
-      enrollments.inTransaction(tx -> {
-        enrollments.remove(tx, r.faceId());
-        enrollments.remove(tx, b.faceId());
-        return null;
-      });
-      enrollments.inTransaction(tx -> {
-        enrollments.enroll(tx, b);
-        return null;
-      });
+      enrollments.inTransaction(
+          tx -> {
+            enrollments.enroll(tx, k);
+            enrollments.enroll(tx, r);
+            enrollments.enroll(tx, b);
+            return null;
+          });
+      enrollments.inTransaction(
+          tx -> enrollments.setFlags(tx, k.faceId(), new FaceFlags(true, false, true, true)));
+      enrollments.inTransaction(
+          tx -> {
+            enrollments.remove(tx, r.faceId());
+            enrollments.remove(tx, b.faceId());
+            return null;
+          });
+      enrollments.inTransaction(
+          tx -> {
+            enrollments.enroll(tx, b);
+            return null;
+          });
       List<GalleryOutbox.Pending> rows = new ArrayList<>(db.read(tx -> outbox.oldest(tx, 100)));
       assertEquals(7, rows.size(), "every change waits while the gallery fails");
 
@@ -83,7 +109,9 @@ class EnrollmentsOrderTest {
       }
       assertEquals(0, enrollments.pending());
       assertEquals(2, real.count(app), "K and B, not R");
-      assertEquals(1, real.count(new GalleryFilter(app, GalleryFilter.Scope.BLOCKLISTED, null)),
+      assertEquals(
+          1,
+          real.count(new GalleryFilter(app, GalleryFilter.Scope.BLOCKLISTED, null)),
           "K with the truth's flags: blocklisted");
     } finally {
       db.close();
@@ -100,7 +128,17 @@ class EnrollmentsOrderTest {
     for (int i = 0; i < v.length; i++) {
       v[i] /= (float) Math.sqrt(norm);
     }
-    return new StoredFace(UUID.randomUUID().toString(), app, session, FaceSource.SESSION, false, false, true, true,
-        "test-model", Instant.now(), v);
+    return new StoredFace(
+        UUID.randomUUID().toString(),
+        app,
+        session,
+        FaceSource.SESSION,
+        false,
+        false,
+        true,
+        true,
+        "test-model",
+        Instant.now(),
+        v);
   }
 }

@@ -1,14 +1,14 @@
 package io.facesearch.imports;
 
-import io.facesearch.store.RawSql;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.facesearch.accounts.Application;
 import io.facesearch.app.Node;
 import io.facesearch.app.NodeSettings;
-import io.facesearch.services.Services;
 import io.facesearch.pipeline.SharedPipeline;
 import io.facesearch.pipeline.TestData;
+import io.facesearch.services.Services;
+import io.facesearch.store.RawSql;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -21,15 +21,23 @@ import org.junit.jupiter.api.io.TempDir;
 class BulkImportTest {
 
   @Test
-  void imports_a_csv_reports_no_face_and_errors_and_resumes_without_duplicates(@TempDir Path tmp) throws Exception {
+  void imports_a_csv_reports_no_face_and_errors_and_resumes_without_duplicates(@TempDir Path tmp)
+      throws Exception {
     Path csv = tmp.resolve("users.csv");
-    Files.writeString(csv, String.join("\n",
-        "\uFEFFpath,vendor_data,name,document_number,status", // as Excel saves UTF-8
-        TestData.file("face_recognition_examples/examples/obama.jpg") + ",user-1,\"Obama, Barack\",X1234567,Approved",
-        TestData.file("face_recognition_examples/examples/biden.jpg") + ",user-2,Joe Biden,,",
-        TestData.file("opencv-doc_examples/no_face/fruits.jpg") + ",user-3,,,",
-        tmp.resolve("missing.jpg") + ",user-4,,,",
-        TestData.file("face_recognition_examples/examples/obama.jpg") + ",user-5,Someone Else,,") + "\n");
+    Files.writeString(
+        csv,
+        String.join(
+                "\n",
+                "\uFEFFpath,vendor_data,name,document_number,status", // as Excel saves UTF-8
+                TestData.file("face_recognition_examples/examples/obama.jpg")
+                    + ",user-1,\"Obama, Barack\",X1234567,Approved",
+                TestData.file("face_recognition_examples/examples/biden.jpg")
+                    + ",user-2,Joe Biden,,",
+                TestData.file("opencv-doc_examples/no_face/fruits.jpg") + ",user-3,,,",
+                tmp.resolve("missing.jpg") + ",user-4,,,",
+                TestData.file("face_recognition_examples/examples/obama.jpg")
+                    + ",user-5,Someone Else,,")
+            + "\n");
     List<ImportEntry> entries = ImportSource.csv(csv);
     assertEquals("Obama, Barack", entries.getFirst().name());
 
@@ -55,7 +63,9 @@ class BulkImportTest {
 
   private static int countVendor(java.sql.Connection c, String applicationId, String vendorData)
       throws java.sql.SQLException {
-    try (var q = c.prepareStatement("SELECT COUNT(*) FROM sessions WHERE application_id = ? AND vendor_data = ?")) {
+    try (var q =
+        c.prepareStatement(
+            "SELECT COUNT(*) FROM sessions WHERE application_id = ? AND vendor_data = ?")) {
       q.setString(1, applicationId);
       q.setString(2, vendorData);
       try (var r = q.executeQuery()) {

@@ -48,7 +48,8 @@ class SlidingWindowLimiterTest {
     for (int i = 0; i < SlidingWindowLimiter.SWEEP_EVERY; i++) {
       limiter.acquire("late-" + (i % 2));
     }
-    assertEquals(2, limiter.trackedKeys(), "only the two keys with events in the last minute are kept");
+    assertEquals(
+        2, limiter.trackedKeys(), "only the two keys with events in the last minute are kept");
     assertTrue(limiter.acquire("busy").allowed(), "a forgotten key starts again");
   }
 }

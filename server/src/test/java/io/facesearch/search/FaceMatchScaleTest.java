@@ -15,7 +15,11 @@ class FaceMatchScaleTest {
 
   @Test
   void unrelated_faces_score_below_30_and_the_scale_is_monotone() {
-    assertEquals(23.5, FaceMatchScale.score(0f), 0.1, "cosine 0 was 30 before: about half of all strangers passed");
+    assertEquals(
+        23.5,
+        FaceMatchScale.score(0f),
+        0.1,
+        "cosine 0 was 30 before: about half of all strangers passed");
     double previous = -1;
     for (float c = -1f; c <= 1f; c += 0.01f) {
       double s = FaceMatchScale.score(c);

@@ -32,7 +32,8 @@ class MatchThresholdTest {
   @Test
   void a_thousand_faces_need_pairwise_fmr_1e5_which_is_similarity_90() {
     MatchThreshold t = MatchThreshold.of(Double.NaN, 0.01, 1000);
-    assertEquals(90.0, t.percentage(), 0.5, t.toString()); // the curve is measured, SimilarityScale rounded
+    assertEquals(
+        90.0, t.percentage(), 0.5, t.toString()); // the curve is measured, SimilarityScale rounded
   }
 
   @Test
@@ -47,7 +48,8 @@ class MatchThresholdTest {
   @Test
   void the_false_match_curve_inverts_itself() {
     for (double fmr : new double[] {1e-1, 3e-3, 1e-5, 1e-7, 1e-9}) {
-      assertEquals(Math.log10(fmr), Math.log10(FalseMatchCurve.fmrAt(FalseMatchCurve.cosineAt(fmr))), 1e-3);
+      assertEquals(
+          Math.log10(fmr), Math.log10(FalseMatchCurve.fmrAt(FalseMatchCurve.cosineAt(fmr))), 1e-3);
     }
   }
 }

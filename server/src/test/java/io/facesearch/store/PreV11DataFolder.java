@@ -21,8 +21,13 @@ import org.sqlite.SQLiteDataSource;
 public final class PreV11DataFolder {
 
   /** What was written: the ids of the application, list, entry, hidden session and face, and the API key. */
-  public record Written(String applicationId, String listId, String entryId, String hiddenSessionId, String faceId,
-                        String apiKey) {}
+  public record Written(
+      String applicationId,
+      String listId,
+      String entryId,
+      String hiddenSessionId,
+      String faceId,
+      String apiKey) {}
 
   private PreV11DataFolder() {}
 
@@ -30,17 +35,36 @@ public final class PreV11DataFolder {
    * Creates the schema up to V10 in {@code dataDir}, an application with {@code apiKey}, and a blocklist with one
    * uploaded entry whose face is {@code embedding} (by {@code modelId}) and whose image is {@code jpeg}.
    */
-  public static Written withBlocklistEntry(Path dataDir, String apiKeySha256, String apiKey, float[] embedding,
-                                           String modelId, byte[] jpeg) throws Exception {
+  public static Written withBlocklistEntry(
+      Path dataDir,
+      String apiKeySha256,
+      String apiKey,
+      float[] embedding,
+      String modelId,
+      byte[] jpeg)
+      throws Exception {
     Files.createDirectories(dataDir);
     SQLiteDataSource ds = new SQLiteDataSource();
     ds.setUrl("jdbc:sqlite:" + dataDir.resolve("facesearch.db").toAbsolutePath());
     // The last migration before V11 (V9 or V10, whichever this build has).
-    MigrationVersion before = java.util.Arrays.stream(
-            Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().info().all())
-        .map(MigrationInfo::getVersion).filter(v -> v.compareTo(MigrationVersion.fromVersion("11")) < 0)
-        .max(MigrationVersion::compareTo).orElseThrow();
-    Flyway.configure().dataSource(ds).locations("classpath:db/migration").target(before).load().migrate();
+    MigrationVersion before =
+        java.util.Arrays.stream(
+                Flyway.configure()
+                    .dataSource(ds)
+                    .locations("classpath:db/migration")
+                    .load()
+                    .info()
+                    .all())
+            .map(MigrationInfo::getVersion)
+            .filter(v -> v.compareTo(MigrationVersion.fromVersion("11")) < 0)
+            .max(MigrationVersion::compareTo)
+            .orElseThrow();
+    Flyway.configure()
+        .dataSource(ds)
+        .locations("classpath:db/migration")
+        .target(before)
+        .load()
+        .migrate();
     String now = Instant.now().toString();
     String org = UUID.randomUUID().toString();
     String app = UUID.randomUUID().toString();
@@ -50,17 +74,37 @@ public final class PreV11DataFolder {
     String face = UUID.randomUUID().toString();
     try (Connection c = ds.getConnection()) {
       run(c, "INSERT INTO organizations (id, name, created_at) VALUES (?, ?, ?)", org, "Org", now);
-      run(c, "INSERT INTO applications (id, organization_id, name, client_id, created_at) VALUES (?, ?, ?, ?, ?)", app,
-          org, "App", UUID.randomUUID().toString(), now);
-      run(c, "INSERT INTO api_keys (id, application_id, prefix, key_sha256, created_at) VALUES (?, ?, ?, ?, ?)",
-          UUID.randomUUID().toString(), app, apiKey.substring(0, 8), apiKeySha256, now);
-      run(c, "INSERT INTO sessions (id, application_id, session_number, session_type, status, verification_date, "
-          + "image_file, created_at) VALUES (?, ?, 1, 'list_entry', 'Approved', ?, ?, ?)", hidden, app, now,
-          hidden + ".jpg", now);
+      run(
+          c,
+          "INSERT INTO applications (id, organization_id, name, client_id, created_at) VALUES (?, ?, ?, ?, ?)",
+          app,
+          org,
+          "App",
+          UUID.randomUUID().toString(),
+          now);
+      run(
+          c,
+          "INSERT INTO api_keys (id, application_id, prefix, key_sha256, created_at) VALUES (?, ?, ?, ?, ?)",
+          UUID.randomUUID().toString(),
+          app,
+          apiKey.substring(0, 8),
+          apiKeySha256,
+          now);
+      run(
+          c,
+          "INSERT INTO sessions (id, application_id, session_number, session_type, status, verification_date, "
+              + "image_file, created_at) VALUES (?, ?, 1, 'list_entry', 'Approved', ?, ?, ?)",
+          hidden,
+          app,
+          now,
+          hidden + ".jpg",
+          now);
       run(c, "UPDATE applications SET next_session_number = 2 WHERE id = ?", app);
-      try (PreparedStatement q = c.prepareStatement("INSERT INTO faces (id, application_id, session_id, source, "
-          + "blocklisted, allowlisted, approved, searchable, model_id, embedding, created_at) "
-          + "VALUES (?, ?, ?, 'list_entry', 1, 0, 0, 1, ?, ?, ?)")) {
+      try (PreparedStatement q =
+          c.prepareStatement(
+              "INSERT INTO faces (id, application_id, session_id, source, "
+                  + "blocklisted, allowlisted, approved, searchable, model_id, embedding, created_at) "
+                  + "VALUES (?, ?, ?, 'list_entry', 1, 0, 0, 1, ?, ?, ?)")) {
         q.setString(1, face);
         q.setString(2, app);
         q.setString(3, hidden);
@@ -73,10 +117,22 @@ public final class PreV11DataFolder {
         q.setString(6, now);
         q.executeUpdate();
       }
-      run(c, "INSERT INTO face_lists (id, application_id, name, list_type, created_at, updated_at) "
-          + "VALUES (?, ?, 'Fraudsters', 'blocklist', ?, ?)", list, app, now, now);
-      run(c, "INSERT INTO face_list_entries (id, list_id, session_id, comment, created_at, display_label) "
-          + "VALUES (?, ?, ?, 'chargeback ring', ?, 'Known')", entry, list, hidden, now);
+      run(
+          c,
+          "INSERT INTO face_lists (id, application_id, name, list_type, created_at, updated_at) "
+              + "VALUES (?, ?, 'Fraudsters', 'blocklist', ?, ?)",
+          list,
+          app,
+          now,
+          now);
+      run(
+          c,
+          "INSERT INTO face_list_entries (id, list_id, session_id, comment, created_at, display_label) "
+              + "VALUES (?, ?, ?, 'chargeback ring', ?, 'Known')",
+          entry,
+          list,
+          hidden,
+          now);
     }
     Path image = dataDir.resolve("images").resolve(app).resolve(hidden + ".jpg");
     Files.createDirectories(image.getParent());

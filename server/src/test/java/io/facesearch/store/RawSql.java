@@ -33,28 +33,32 @@ public final class RawSql {
 
   /** Runs a write statement in a transaction of its own; returns the rows changed. */
   public static int update(Database db, String sql, Object... args) {
-    return write(db, c -> {
-      try (PreparedStatement q = c.prepareStatement(sql)) {
-        bind(q, args);
-        return q.executeUpdate();
-      }
-    });
+    return write(
+        db,
+        c -> {
+          try (PreparedStatement q = c.prepareStatement(sql)) {
+            bind(q, args);
+            return q.executeUpdate();
+          }
+        });
   }
 
   /** The first column of every row a query answers, as text. */
   public static List<String> column(Database db, String sql, Object... args) {
-    return read(db, c -> {
-      try (PreparedStatement q = c.prepareStatement(sql)) {
-        bind(q, args);
-        List<String> out = new ArrayList<>();
-        try (ResultSet r = q.executeQuery()) {
-          while (r.next()) {
-            out.add(r.getString(1));
+    return read(
+        db,
+        c -> {
+          try (PreparedStatement q = c.prepareStatement(sql)) {
+            bind(q, args);
+            List<String> out = new ArrayList<>();
+            try (ResultSet r = q.executeQuery()) {
+              while (r.next()) {
+                out.add(r.getString(1));
+              }
+            }
+            return out;
           }
-        }
-        return out;
-      }
-    });
+        });
   }
 
   private static <T> T apply(Work<T> work, Tx tx) {

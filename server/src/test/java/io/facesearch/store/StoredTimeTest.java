@@ -15,10 +15,15 @@ class StoredTimeTest {
 
   @Test
   void encodesUtcWithSixFractionDigitsWhateverTheFraction() {
-    assertEquals("2026-12-06T07:09:26.000000Z", StoredTime.encode(Instant.parse("2026-12-06T07:09:26Z")));
-    assertEquals("2026-12-06T07:09:26.100000Z", StoredTime.encode(Instant.parse("2026-12-06T07:09:26.1Z")));
-    assertEquals("2026-12-06T07:09:26.123456Z", StoredTime.encode(Instant.parse("2026-12-06T07:09:26.123456789Z")));
-    assertEquals("0001-01-01T00:00:00.000000Z", StoredTime.encode(Instant.parse("0001-01-01T00:00:00Z")));
+    assertEquals(
+        "2026-12-06T07:09:26.000000Z", StoredTime.encode(Instant.parse("2026-12-06T07:09:26Z")));
+    assertEquals(
+        "2026-12-06T07:09:26.100000Z", StoredTime.encode(Instant.parse("2026-12-06T07:09:26.1Z")));
+    assertEquals(
+        "2026-12-06T07:09:26.123456Z",
+        StoredTime.encode(Instant.parse("2026-12-06T07:09:26.123456789Z")));
+    assertEquals(
+        "0001-01-01T00:00:00.000000Z", StoredTime.encode(Instant.parse("0001-01-01T00:00:00Z")));
   }
 
   @Test
@@ -27,7 +32,9 @@ class StoredTimeTest {
     assertEquals(t, StoredTime.decode(StoredTime.encode(t)));
     assertEquals(Instant.parse("2026-12-06T07:09:26Z"), StoredTime.decode("2026-12-06T07:09:26Z"));
     assertThrows(StoreException.class, () -> StoredTime.decode("yesterday"));
-    assertThrows(IllegalArgumentException.class, () -> StoredTime.encode(Instant.parse("+10000-01-01T00:00:00Z")));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> StoredTime.encode(Instant.parse("+10000-01-01T00:00:00Z")));
   }
 
   @Test
@@ -46,16 +53,19 @@ class StoredTimeTest {
     List<Instant> times = new ArrayList<>();
     for (int i = 0; i < 5_000; i++) {
       long base = 1_700_000_000L + random.nextInt(3) * (long) random.nextInt(1_000_000);
-      // coarse fractions too: whole seconds and milliseconds are where Instant.toString() changes its width
-      int nanos = switch (random.nextInt(3)) {
-        case 0 -> 0;
-        case 1 -> random.nextInt(1000) * 1_000_000;
-        default -> random.nextInt(1_000_000) * 1000;
-      };
+      // coarse fractions too: whole seconds and milliseconds are where Instant.toString() changes
+      // its width
+      int nanos =
+          switch (random.nextInt(3)) {
+            case 0 -> 0;
+            case 1 -> random.nextInt(1000) * 1_000_000;
+            default -> random.nextInt(1_000_000) * 1000;
+          };
       times.add(Instant.ofEpochSecond(base, nanos));
     }
     List<String> byText = times.stream().map(StoredTime::encode).sorted().toList();
-    List<String> byTime = times.stream().sorted(Comparator.naturalOrder()).map(StoredTime::encode).toList();
+    List<String> byTime =
+        times.stream().sorted(Comparator.naturalOrder()).map(StoredTime::encode).toList();
     assertEquals(byTime, byText, "seed " + seed);
     assertTrue(byText.stream().allMatch(s -> s.length() == StoredTime.WIDTH), "seed " + seed);
   }

@@ -24,8 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class WriteLocksTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private Database db;
   private ExecutorService pool;
@@ -33,10 +32,11 @@ class WriteLocksTest {
   @BeforeEach
   void open() {
     db = Database.sqlite(dir, Database.Writes.PARALLEL);
-    db.inTransaction(tx -> {
-      new Accounts().insertOrganization(tx, "org-1", "Org", Instant.now());
-      return null;
-    });
+    db.inTransaction(
+        tx -> {
+          new Accounts().insertOrganization(tx, "org-1", "Org", Instant.now());
+          return null;
+        });
     pool = Executors.newFixedThreadPool(2);
   }
 
@@ -58,7 +58,8 @@ class WriteLocksTest {
 
   @Test
   void lockSignInFailuresExcludesASecondTransactionEvenBeforeAFailure() throws Exception {
-    assertExcludes((tx, key) -> new ConsoleSessions().lockSignInFailures(tx, key), "never-failed@example.com");
+    assertExcludes(
+        (tx, key) -> new ConsoleSessions().lockSignInFailures(tx, key), "never-failed@example.com");
   }
 
   @Test
@@ -66,17 +67,22 @@ class WriteLocksTest {
     db.close();
     db = Database.sqlite(dir);
     assertEquals(Database.Writes.SERIALISED, db.writes());
-    // BEGIN IMMEDIATE holds the write lock already: the lock method adds no statement, and a read-only
+    // BEGIN IMMEDIATE holds the write lock already: the lock method adds no statement, and a
+    // read-only
     // transaction may not take it
-    db.inTransaction(tx -> {
-      new Accounts().lockOrganization(tx, "org-1");
-      return null;
-    });
-    org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
-        () -> db.read(tx -> {
+    db.inTransaction(
+        tx -> {
           new Accounts().lockOrganization(tx, "org-1");
           return null;
-        }));
+        });
+    org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalStateException.class,
+        () ->
+            db.read(
+                tx -> {
+                  new Accounts().lockOrganization(tx, "org-1");
+                  return null;
+                }));
   }
 
   /**
@@ -86,18 +92,26 @@ class WriteLocksTest {
   private void assertExcludes(BiConsumer<Tx, String> lock, String key) throws Exception {
     CountDownLatch aLocked = new CountDownLatch(1);
     AtomicBoolean aFinished = new AtomicBoolean();
-    Future<?> a = pool.submit(() -> db.inTransaction(tx -> {
-      lock.accept(tx, key);
-      aLocked.countDown();
-      sleep(400);
-      aFinished.set(true);
-      return null;
-    }));
+    Future<?> a =
+        pool.submit(
+            () ->
+                db.inTransaction(
+                    tx -> {
+                      lock.accept(tx, key);
+                      aLocked.countDown();
+                      sleep(400);
+                      aFinished.set(true);
+                      return null;
+                    }));
     assertTrue(aLocked.await(30, TimeUnit.SECONDS));
-    Future<Boolean> b = pool.submit(() -> db.inTransaction(tx -> {
-      lock.accept(tx, key);
-      return aFinished.get();
-    }));
+    Future<Boolean> b =
+        pool.submit(
+            () ->
+                db.inTransaction(
+                    tx -> {
+                      lock.accept(tx, key);
+                      return aFinished.get();
+                    }));
     a.get(30, TimeUnit.SECONDS);
     assertTrue(b.get(30, TimeUnit.SECONDS), "B got the lock while A still held it");
   }

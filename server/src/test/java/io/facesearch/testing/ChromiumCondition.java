@@ -26,8 +26,13 @@ public final class ChromiumCondition implements ExecutionCondition {
     if (Files.isExecutable(driver()) && Files.isExecutable(chromium())) {
       return ConditionEvaluationResult.enabled("Chromium and chromedriver are installed");
     }
-    String notice = "Chromium (" + chromium() + ") or chromedriver (" + driver() + ") is not installed: the browser "
-        + "test is skipped; install Debian's chromium and chromium-driver (.ci/run does)";
+    String notice =
+        "Chromium ("
+            + chromium()
+            + ") or chromedriver ("
+            + driver()
+            + ") is not installed: the browser "
+            + "test is skipped; install Debian's chromium and chromium-driver (.ci/run does)";
     if (OptionalTool.underCi()) {
       throw new IllegalStateException("CI must run every test, but " + notice);
     }

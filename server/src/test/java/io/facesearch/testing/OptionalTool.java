@@ -48,7 +48,8 @@ public final class OptionalTool {
       return false;
     }
     try {
-      Process p = new ProcessBuilder("python3", "-c", "import " + module).redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder("python3", "-c", "import " + module).redirectErrorStream(true).start();
       p.getInputStream().readAllBytes();
       return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
     } catch (java.io.IOException e) {

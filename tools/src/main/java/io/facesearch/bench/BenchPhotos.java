@@ -26,7 +26,8 @@ public record BenchPhotos(List<Path> toEnroll, List<byte[]> queries) {
 
   public static BenchPhotos load(Path folder, int mates, int queryCount) throws IOException {
     if (mates < 0 || queryCount < 1 || mates > queryCount) {
-      throw new IllegalArgumentException("need 0 <= mates <= queries and queries >= 1: " + mates + ", " + queryCount);
+      throw new IllegalArgumentException(
+          "need 0 <= mates <= queries and queries >= 1: " + mates + ", " + queryCount);
     }
     List<Path> people;
     try (Stream<Path> s = Files.list(folder)) {
@@ -62,7 +63,10 @@ public record BenchPhotos(List<Path> toEnroll, List<byte[]> queries) {
 
   private static List<Path> jpegs(Path person) throws IOException {
     try (Stream<Path> s = Files.list(person)) {
-      return s.filter(p -> p.getFileName().toString().toLowerCase().endsWith(".jpg")).sorted().limit(2).toList();
+      return s.filter(p -> p.getFileName().toString().toLowerCase().endsWith(".jpg"))
+          .sorted()
+          .limit(2)
+          .toList();
     }
   }
 }

@@ -4,11 +4,11 @@ import io.facesearch.accounts.AccountStore;
 import io.facesearch.accounts.Application;
 import io.facesearch.api.FaceSearchApp;
 import io.facesearch.app.Node;
-import io.facesearch.services.Services;
 import io.facesearch.gallery.FaceSource;
 import io.facesearch.image.ImageDecoder;
 import io.facesearch.image.ImageRejectedException;
 import io.facesearch.search.FaceSearchService;
+import io.facesearch.services.Services;
 import io.facesearch.sessions.SessionStatus;
 import io.javalin.Javalin;
 import java.io.IOException;
@@ -53,13 +53,28 @@ public final class HttpLoadBenchmark {
    * @param profileSamples photos of the in-process stage profile (0: no profile)
    * @param seed           seed of the synthetic vectors
    */
-  public record Config(int faces, int[] concurrency, int requests, int jitWarmup, int warmup, int mates,
-                       int photoCount, SyntheticFaceSeeder.GalleryLoad galleryLoad, int profileSamples, long seed) {
+  public record Config(
+      int faces,
+      int[] concurrency,
+      int requests,
+      int jitWarmup,
+      int warmup,
+      int mates,
+      int photoCount,
+      SyntheticFaceSeeder.GalleryLoad galleryLoad,
+      int profileSamples,
+      long seed) {
     public Config {
       concurrency = concurrency.clone();
-      if (faces < mates || mates < 0 || requests < 1 || jitWarmup < 0 || warmup < 0 || photoCount < 1
+      if (faces < mates
+          || mates < 0
+          || requests < 1
+          || jitWarmup < 0
+          || warmup < 0
+          || photoCount < 1
           || profileSamples < 0) {
-        throw new IllegalArgumentException("need faces >= mates >= 0, requests >= 1, warm-ups >= 0, photos >= 1");
+        throw new IllegalArgumentException(
+            "need faces >= mates >= 0, requests >= 1, warm-ups >= 0, photos >= 1");
       }
       for (int c : concurrency) {
         if (c < 1 || c > 256) {
@@ -86,15 +101,19 @@ public final class HttpLoadBenchmark {
    * @param enrollNanos   time of those enrollments
    * @param seeding       the synthetic seeding, null when reused
    */
-  public record Setup(boolean reused, int enrolledReal, long enrollNanos, SyntheticFaceSeeder.Report seeding) {}
+  public record Setup(
+      boolean reused, int enrolledReal, long enrollNanos, SyntheticFaceSeeder.Report seeding) {}
 
   /**
    * The outcome: gallery size, setup, the HTTP floor ({@code GET /health} on one client), one result per level and
    * the optional stage profile (else null).
    */
-  public record Result(long faces, Setup setup, HttpLoadGenerator.LevelResult httpFloor,
-                       List<HttpLoadGenerator.LevelResult> levels,
-                       SearchStageProfiler.Profile profile) {
+  public record Result(
+      long faces,
+      Setup setup,
+      HttpLoadGenerator.LevelResult httpFloor,
+      List<HttpLoadGenerator.LevelResult> levels,
+      SearchStageProfiler.Profile profile) {
 
     public int errors() {
       int errors = 0;
@@ -109,8 +128,16 @@ public final class HttpLoadBenchmark {
       StringBuilder line = new StringBuilder("faces=").append(faces);
       for (HttpLoadGenerator.LevelResult level : levels) {
         String c = "c" + level.concurrency();
-        line.append(String.format(Locale.ROOT, " %s_p50_ms=%.1f %s_p99_ms=%.1f %s_rps=%.1f", c,
-            level.latency().medianMs(), c, level.latency().percentileMs(99), c, level.requestsPerSecond()));
+        line.append(
+            String.format(
+                Locale.ROOT,
+                " %s_p50_ms=%.1f %s_p99_ms=%.1f %s_rps=%.1f",
+                c,
+                level.latency().medianMs(),
+                c,
+                level.latency().percentileMs(99),
+                c,
+                level.requestsPerSecond()));
       }
       return line.append(" errors=").append(errors()).toString();
     }
@@ -120,7 +147,8 @@ public final class HttpLoadBenchmark {
    * Rate limits far above what the benchmark sends (the default of 300 writes a minute per key would answer 429):
    * the limiter keeps a ring of this many times per key, so the limit is not set higher than needed.
    */
-  public static final FaceSearchApp.Limits UNTHROTTLED = new FaceSearchApp.Limits(60_000, 60_000, 5);
+  public static final FaceSearchApp.Limits UNTHROTTLED =
+      new FaceSearchApp.Limits(60_000, 60_000, 5);
 
   /** Requests of the GET /health floor (and as many of warm-up). */
   private static final int HTTP_FLOOR_REQUESTS = 200;
@@ -136,11 +164,16 @@ public final class HttpLoadBenchmark {
     this.out = out;
   }
 
-  public Result run(Config cfg, Path photosDir) throws IOException, InterruptedException, ImageRejectedException {
+  public Result run(Config cfg, Path photosDir)
+      throws IOException, InterruptedException, ImageRejectedException {
     ApplicationKey access = applicationKey(services.accounts());
     BenchPhotos photos = BenchPhotos.load(photosDir, cfg.mates(), cfg.photoCount());
-    out.printf(Locale.ROOT, "photos: %d queries from %s (%d people to enroll as mates)%n", photos.queries().size(),
-        photosDir, photos.toEnroll().size());
+    out.printf(
+        Locale.ROOT,
+        "photos: %d queries from %s (%d people to enroll as mates)%n",
+        photos.queries().size(),
+        photosDir,
+        photos.toEnroll().size());
     Setup setup = prepareGallery(access.app(), photos, cfg);
     long faces = services.gallery().count(access.app().id());
     out.printf(Locale.ROOT, "gallery: %d faces in application %s%n", faces, access.app().id());
@@ -150,18 +183,31 @@ public final class HttpLoadBenchmark {
     Javalin server = node.httpApp().start("127.0.0.1", 0);
     try {
       String base = "http://127.0.0.1:" + server.port();
-      httpFloor = HttpLoadGenerator.gets(URI.create(base + "/health")).run(1, HTTP_FLOOR_REQUESTS, HTTP_FLOOR_REQUESTS);
+      httpFloor =
+          HttpLoadGenerator.gets(URI.create(base + "/health"))
+              .run(1, HTTP_FLOOR_REQUESTS, HTTP_FLOOR_REQUESTS);
       LevelTable.printFloor(out, "GET /health", httpFloor);
       URI endpoint = URI.create(base + "/v3/face-search/");
-      HttpLoadGenerator load = HttpLoadGenerator.faceSearches(endpoint, access.key(), photos.queries());
-      out.printf(Locale.ROOT, "face search: %s (client threads in this JVM, rate limits raised to %d/min); %d "
-          + "warm-up + %d timed requests per level%n", endpoint, UNTHROTTLED.writesPerMinute(), cfg.warmup(),
+      HttpLoadGenerator load =
+          HttpLoadGenerator.faceSearches(endpoint, access.key(), photos.queries());
+      out.printf(
+          Locale.ROOT,
+          "face search: %s (client threads in this JVM, rate limits raised to %d/min); %d "
+              + "warm-up + %d timed requests per level%n",
+          endpoint,
+          UNTHROTTLED.writesPerMinute(),
+          cfg.warmup(),
           cfg.requests());
       if (cfg.jitWarmup() > 0) {
         int busiest = Arrays.stream(cfg.concurrency()).max().orElseThrow();
         HttpLoadGenerator.LevelResult w = load.run(busiest, 0, cfg.jitWarmup());
-        out.printf(Locale.ROOT, "JIT warm-up: %d requests at concurrency %d in %.1f s (%.1f ms JIT CPU per request)%n",
-            cfg.jitWarmup(), busiest, w.wallNanos() / 1e9, w.msPerRequest(w.cpu().jit()));
+        out.printf(
+            Locale.ROOT,
+            "JIT warm-up: %d requests at concurrency %d in %.1f s (%.1f ms JIT CPU per request)%n",
+            cfg.jitWarmup(),
+            busiest,
+            w.wallNanos() / 1e9,
+            w.msPerRequest(w.cpu().jit()));
       }
       LevelTable.printHeader(out);
       for (int c : cfg.concurrency()) {
@@ -174,9 +220,16 @@ public final class HttpLoadBenchmark {
     }
     SearchStageProfiler.Profile profile = null;
     if (cfg.profileSamples() > 0) {
-      out.printf(Locale.ROOT, "stage profile: one thread, in process, %d photos%n", cfg.profileSamples());
-      profile = new SearchStageProfiler(services).run(access.app(), access.key(), photos.queries(),
-          Math.min(20, cfg.profileSamples()), cfg.profileSamples());
+      out.printf(
+          Locale.ROOT, "stage profile: one thread, in process, %d photos%n", cfg.profileSamples());
+      profile =
+          new SearchStageProfiler(services)
+              .run(
+                  access.app(),
+                  access.key(),
+                  photos.queries(),
+                  Math.min(20, cfg.profileSamples()),
+                  cfg.profileSamples());
       profile.print(out);
     }
     return new Result(faces, setup, httpFloor, List.copyOf(levels), profile);
@@ -185,20 +238,31 @@ public final class HttpLoadBenchmark {
   private Setup prepareGallery(Application app, BenchPhotos photos, Config cfg) throws IOException {
     long existing = services.faces().count(app.id());
     if (existing > 0) {
-      out.printf(Locale.ROOT, "setup: reusing the data folder's %d faces (nothing enrolled or seeded)%n", existing);
+      out.printf(
+          Locale.ROOT,
+          "setup: reusing the data folder's %d faces (nothing enrolled or seeded)%n",
+          existing);
       return new Setup(true, 0, 0, null);
     }
     long t0 = System.nanoTime();
     int enrolled = enrollReal(app, photos.toEnroll());
     long enrollNanos = System.nanoTime() - t0;
-    out.printf(Locale.ROOT, "setup: enrolled %d real photos through the pipeline in %.1f s%n", enrolled,
+    out.printf(
+        Locale.ROOT,
+        "setup: enrolled %d real photos through the pipeline in %.1f s%n",
+        enrolled,
         enrollNanos / 1e9);
-    SyntheticFaceSeeder.Report seeding = new SyntheticFaceSeeder(services)
-        .seed(app, cfg.faces() - enrolled, cfg.galleryLoad(), cfg.seed());
-    out.printf(Locale.ROOT,
+    SyntheticFaceSeeder.Report seeding =
+        new SyntheticFaceSeeder(services)
+            .seed(app, cfg.faces() - enrolled, cfg.galleryLoad(), cfg.seed());
+    out.printf(
+        Locale.ROOT,
         "setup: seeded %d synthetic faces in %.1f s: SQL %.1f s (%.0f faces/s), gallery %s %.1f s%n",
-        seeding.faces(), seeding.totalSeconds(), seeding.sqlNanos() / 1e9,
-        seeding.faces() / Math.max(1e-9, seeding.sqlNanos() / 1e9), cfg.galleryLoad().name().toLowerCase(Locale.ROOT),
+        seeding.faces(),
+        seeding.totalSeconds(),
+        seeding.sqlNanos() / 1e9,
+        seeding.faces() / Math.max(1e-9, seeding.sqlNanos() / 1e9),
+        cfg.galleryLoad().name().toLowerCase(Locale.ROOT),
         seeding.galleryNanos() / 1e9);
     return new Setup(false, enrolled, enrollNanos, seeding);
   }
@@ -210,9 +274,20 @@ public final class HttpLoadBenchmark {
     for (Path photo : toEnroll) {
       String person = photo.getParent().getFileName().toString();
       try {
-        services.search().enroll(app, decoder.decode(Files.readAllBytes(photo)), new FaceSearchService.Enrollment(
-            "lfw-" + person, SessionStatus.APPROVED, null, person.replace('_', ' '), null, null, FaceSource.SESSION,
-            null));
+        services
+            .search()
+            .enroll(
+                app,
+                decoder.decode(Files.readAllBytes(photo)),
+                new FaceSearchService.Enrollment(
+                    "lfw-" + person,
+                    SessionStatus.APPROVED,
+                    null,
+                    person.replace('_', ' '),
+                    null,
+                    null,
+                    FaceSource.SESSION,
+                    null));
         enrolled++;
       } catch (ImageRejectedException | FaceSearchService.FaceCountException e) {
         out.printf(Locale.ROOT, "setup: skipped %s: %s%n", photo.getFileName(), e.getMessage());
@@ -226,11 +301,13 @@ public final class HttpLoadBenchmark {
 
   /** The default application with a fresh key (its first key, when the data folder is new). */
   private static ApplicationKey applicationKey(AccountStore accounts) {
-    return accounts.bootstrapIfEmpty()
+    return accounts
+        .bootstrapIfEmpty()
         .map(b -> new ApplicationKey(b.application(), b.key().key()))
-        .orElseGet(() -> {
-          Application app = accounts.defaultApplication().orElseThrow();
-          return new ApplicationKey(app, accounts.createKey(app.id()).key());
-        });
+        .orElseGet(
+            () -> {
+              Application app = accounts.defaultApplication().orElseThrow();
+              return new ApplicationKey(app, accounts.createKey(app.id()).key());
+            });
   }
 }

@@ -35,8 +35,15 @@ public final class HttpLoadGenerator {
    * @param waitNanos   time those threads were runnable but waited for a core (0 where not reported)
    * @param firstError  status and start of the body of the first error, or null
    */
-  public record LevelResult(int concurrency, LatencySample latency, int errors, int matched, long wallNanos,
-                            ThreadSchedStats.CpuSplit cpu, long waitNanos, String firstError) {
+  public record LevelResult(
+      int concurrency,
+      LatencySample latency,
+      int errors,
+      int matched,
+      long wallNanos,
+      ThreadSchedStats.CpuSplit cpu,
+      long waitNanos,
+      String firstError) {
     public double requestsPerSecond() {
       return latency.count() / (wallNanos / 1e9);
     }
@@ -60,14 +67,18 @@ public final class HttpLoadGenerator {
   private static final long RUN_TIMEOUT_MINUTES = 30;
   private static final String TOTAL_MATCHES = "\"total_matches\":";
 
-  private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient client =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
   private final HttpRequest[] requests;
 
   private HttpLoadGenerator(HttpRequest[] requests) {
     for (HttpRequest request : requests) {
       if (!"127.0.0.1".equals(request.uri().getHost())) {
-        throw new IllegalArgumentException("the load generator only targets 127.0.0.1: " + request.uri());
+        throw new IllegalArgumentException(
+            "the load generator only targets 127.0.0.1: " + request.uri());
       }
     }
     this.requests = requests.clone();
@@ -77,11 +88,18 @@ public final class HttpLoadGenerator {
   public static HttpLoadGenerator faceSearches(URI endpoint, String apiKey, List<byte[]> jpegs) {
     HttpRequest[] requests = new HttpRequest[jpegs.size()];
     for (int i = 0; i < requests.length; i++) {
-      byte[] body = new MultipartBody().field("save_api_request", "false")
-          .file("user_image", "photo-" + i + ".jpg", "image/jpeg", jpegs.get(i)).bytes();
-      requests[i] = HttpRequest.newBuilder(endpoint).timeout(REQUEST_TIMEOUT)
-          .header("x-api-key", apiKey).header("Content-Type", MultipartBody.CONTENT_TYPE)
-          .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+      byte[] body =
+          new MultipartBody()
+              .field("save_api_request", "false")
+              .file("user_image", "photo-" + i + ".jpg", "image/jpeg", jpegs.get(i))
+              .bytes();
+      requests[i] =
+          HttpRequest.newBuilder(endpoint)
+              .timeout(REQUEST_TIMEOUT)
+              .header("x-api-key", apiKey)
+              .header("Content-Type", MultipartBody.CONTENT_TYPE)
+              .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+              .build();
     }
     return new HttpLoadGenerator(requests);
   }
@@ -110,22 +128,29 @@ public final class HttpLoadGenerator {
     CountDownLatch release = new CountDownLatch(1);
     Thread[] clients = new Thread[concurrency];
     for (int t = 0; t < concurrency; t++) {
-      clients[t] = Thread.ofPlatform().name("bench-client-" + t).daemon(true).start(() -> {
-        try {
-          start.await();
-          level.drain();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        } finally {
-          drained.countDown();
-        }
-        try {
-          release.await(RUN_TIMEOUT_MINUTES, TimeUnit.MINUTES); // alive until the schedstat snapshot
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      });
+      clients[t] =
+          Thread.ofPlatform()
+              .name("bench-client-" + t)
+              .daemon(true)
+              .start(
+                  () -> {
+                    try {
+                      start.await();
+                      level.drain();
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                      return;
+                    } finally {
+                      drained.countDown();
+                    }
+                    try {
+                      release.await(
+                          RUN_TIMEOUT_MINUTES,
+                          TimeUnit.MINUTES); // alive until the schedstat snapshot
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                    }
+                  });
     }
     ThreadSchedStats before = ThreadSchedStats.take();
     long t0 = System.nanoTime();
@@ -138,10 +163,18 @@ public final class HttpLoadGenerator {
       client.join(TimeUnit.MINUTES.toMillis(1));
     }
     if (!finished || level.completed.get() != count) {
-      throw new IllegalStateException("the clients completed " + level.completed.get() + " of " + count + " requests");
+      throw new IllegalStateException(
+          "the clients completed " + level.completed.get() + " of " + count + " requests");
     }
-    return new LevelResult(concurrency, new LatencySample(level.nanos, count), level.errors.get(),
-        level.matched.get(), wall, after.cpuSince(before), after.waitNanosSince(before), level.firstError.get());
+    return new LevelResult(
+        concurrency,
+        new LatencySample(level.nanos, count),
+        level.errors.get(),
+        level.matched.get(),
+        wall,
+        after.cpuSince(before),
+        after.waitNanosSince(before),
+        level.firstError.get());
   }
 
   /** The shared state of one run: a ticket counter and one latency slot per ticket. */
@@ -164,7 +197,8 @@ public final class HttpLoadGenerator {
         int status;
         String body;
         try {
-          HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
+          HttpResponse<String> response =
+              client.send(request, HttpResponse.BodyHandlers.ofString());
           status = response.statusCode();
           body = response.body();
         } catch (IOException e) {
@@ -175,7 +209,8 @@ public final class HttpLoadGenerator {
         completed.incrementAndGet();
         if (status != 200) {
           errors.incrementAndGet();
-          firstError.compareAndSet(null, status + " " + body.substring(0, Math.min(200, body.length())));
+          firstError.compareAndSet(
+              null, status + " " + body.substring(0, Math.min(200, body.length())));
         } else if (totalMatches(body) > 0) {
           matched.incrementAndGet();
         }
@@ -190,7 +225,9 @@ public final class HttpLoadGenerator {
       return -1;
     }
     int value = 0;
-    for (int i = at + TOTAL_MATCHES.length(); i < body.length() && Character.isDigit(body.charAt(i)); i++) {
+    for (int i = at + TOTAL_MATCHES.length();
+        i < body.length() && Character.isDigit(body.charAt(i));
+        i++) {
       value = value * 10 + (body.charAt(i) - '0');
     }
     return value;

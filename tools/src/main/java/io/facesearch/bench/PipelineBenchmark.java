@@ -24,10 +24,19 @@ public final class PipelineBenchmark {
    * Medians in milliseconds. {@code totalCpu} is the calling thread's CPU time per photo (ONNX Runtime runs a
    * single-threaded session on the caller's thread), which a busy machine inflates far less than wall time.
    */
-  public record Result(double decode, double detect, double landmarks, double align, double embed, double ageGender,
-                       double total, double totalCpu) {}
+  public record Result(
+      double decode,
+      double detect,
+      double landmarks,
+      double align,
+      double embed,
+      double ageGender,
+      double total,
+      double totalCpu) {}
 
-  private static final String[] STAGES = {"decode", "detect", "landmarks", "align", "embed", "age_gender", "total"};
+  private static final String[] STAGES = {
+    "decode", "detect", "landmarks", "align", "embed", "age_gender", "total"
+  };
 
   private final FacePipeline pipeline;
   private final ImageDecoder decoder = new ImageDecoder();
@@ -66,7 +75,8 @@ public final class PipelineBenchmark {
       decodeNanos += System.nanoTime() - d0;
       faces += pipeline.analyze(image, false).faces().size();
     }
-    return new PhotosResult(photos.size(), faces, (System.nanoTime() - start) / 1e9, decodeNanos / 1e9);
+    return new PhotosResult(
+        photos.size(), faces, (System.nanoTime() - start) / 1e9, decodeNanos / 1e9);
   }
 
   private void analyse(byte[] photo) {
@@ -77,10 +87,12 @@ public final class PipelineBenchmark {
     }
   }
 
-  public Result run(byte[] jpeg, int warmup, int iterations, PrintStream out) throws ImageRejectedException {
+  public Result run(byte[] jpeg, int warmup, int iterations, PrintStream out)
+      throws ImageRejectedException {
     long[][] nanos = new long[STAGES.length][iterations];
     long[] cpu = new long[iterations];
-    java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+    java.lang.management.ThreadMXBean threads =
+        java.lang.management.ManagementFactory.getThreadMXBean();
     for (int i = -warmup; i < iterations; i++) {
       long c0 = threads.getCurrentThreadCpuTime();
       long t0 = System.nanoTime();
@@ -118,13 +130,30 @@ public final class PipelineBenchmark {
       long[] sorted = nanos[s].clone();
       Arrays.sort(sorted);
       medians[s] = sorted[iterations / 2] / 1e6;
-      out.printf(Locale.ROOT, "%-12s %10.2f %10.2f%n", STAGES[s], medians[s], sorted[(int) (iterations * 0.9)] / 1e6);
+      out.printf(
+          Locale.ROOT,
+          "%-12s %10.2f %10.2f%n",
+          STAGES[s],
+          medians[s],
+          sorted[(int) (iterations * 0.9)] / 1e6);
     }
     long[] sortedCpu = cpu.clone();
     Arrays.sort(sortedCpu);
     double cpuMedian = sortedCpu[iterations / 2] / 1e6;
-    out.printf(Locale.ROOT, "%-12s %10.2f %10.2f   (thread CPU time)%n", "total_cpu", cpuMedian,
+    out.printf(
+        Locale.ROOT,
+        "%-12s %10.2f %10.2f   (thread CPU time)%n",
+        "total_cpu",
+        cpuMedian,
         sortedCpu[(int) (iterations * 0.9)] / 1e6);
-    return new Result(medians[0], medians[1], medians[2], medians[3], medians[4], medians[5], medians[6], cpuMedian);
+    return new Result(
+        medians[0],
+        medians[1],
+        medians[2],
+        medians[3],
+        medians[4],
+        medians[5],
+        medians[6],
+        cpuMedian);
   }
 }

@@ -1,7 +1,6 @@
 package io.facesearch.bench;
 
 import io.facesearch.accounts.Application;
-import io.facesearch.services.Services;
 import io.facesearch.detect.Detection;
 import io.facesearch.gallery.GalleryFilter;
 import io.facesearch.gallery.GalleryMatch;
@@ -12,8 +11,8 @@ import io.facesearch.image.ImageRejectedException;
 import io.facesearch.pipeline.Face;
 import io.facesearch.pipeline.FacePipeline;
 import io.facesearch.search.SearchType;
+import io.facesearch.services.Services;
 import io.facesearch.sessions.Session;
-import io.facesearch.search.SimilarityScale;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -34,7 +33,14 @@ public final class SearchStageProfiler {
 
   /** The stages, in request order. */
   public static final List<String> STAGES =
-      List.of("auth", "decode", "detect", "describe_faces", "gallery_search", "session_lookup", "service_search");
+      List.of(
+          "auth",
+          "decode",
+          "detect",
+          "describe_faces",
+          "gallery_search",
+          "session_lookup",
+          "service_search");
 
   /** Gallery matches fetched per search, as {@code FaceSearchService} counts them for total_matches. */
   private static final int GALLERY_K = 100;
@@ -46,7 +52,8 @@ public final class SearchStageProfiler {
    * @param stagesCpu    the thread's CPU time, one sample per entry of {@link #STAGES}
    * @param meanFaces    faces analysed per photo, on average
    */
-  public record Profile(List<LatencySample> stages, List<LatencySample> stagesCpu, double meanFaces) {
+  public record Profile(
+      List<LatencySample> stages, List<LatencySample> stagesCpu, double meanFaces) {
     /** Median of the stages auth to session_lookup, in milliseconds. */
     public double sumOfMediansMs() {
       double sum = 0;
@@ -57,15 +64,31 @@ public final class SearchStageProfiler {
     }
 
     public void print(PrintStream out) {
-      out.printf(Locale.ROOT, "%-16s %10s %10s %10s %13s%n", "stage", "median_ms", "mean_ms", "p90_ms",
+      out.printf(
+          Locale.ROOT,
+          "%-16s %10s %10s %10s %13s%n",
+          "stage",
+          "median_ms",
+          "mean_ms",
+          "p90_ms",
           "cpu_median_ms");
       for (int s = 0; s < STAGES.size(); s++) {
         LatencySample l = stages.get(s);
-        out.printf(Locale.ROOT, "%-16s %10.2f %10.2f %10.2f %13.2f%n", STAGES.get(s), l.medianMs(), l.meanMs(),
-            l.percentileMs(90), stagesCpu.get(s).medianMs());
+        out.printf(
+            Locale.ROOT,
+            "%-16s %10.2f %10.2f %10.2f %13.2f%n",
+            STAGES.get(s),
+            l.medianMs(),
+            l.meanMs(),
+            l.percentileMs(90),
+            stagesCpu.get(s).medianMs());
       }
-      out.printf(Locale.ROOT, "faces analysed per photo: %.2f on average; sum of stage medians without "
-          + "service_search: %.1f ms%n", meanFaces, sumOfMediansMs());
+      out.printf(
+          Locale.ROOT,
+          "faces analysed per photo: %.2f on average; sum of stage medians without "
+              + "service_search: %.1f ms%n",
+          meanFaces,
+          sumOfMediansMs());
     }
   }
 
@@ -85,8 +108,10 @@ public final class SearchStageProfiler {
     long faces = 0;
     FacePipeline pipeline = services.pipeline();
     GalleryFilter filter = new GalleryFilter(app.id(), false, Set.of());
-    float minCosine = new io.facesearch.search.GallerySearch(services.gallery()).threshold(app.id(), app.settings(),
-        io.facesearch.search.SearchType.MOST_SIMILAR).cosine();
+    float minCosine =
+        new io.facesearch.search.GallerySearch(services.gallery())
+            .threshold(app.id(), app.settings(), io.facesearch.search.SearchType.MOST_SIMILAR)
+            .cosine();
     for (int i = -warmup; i < samples; i++) {
       byte[] jpeg = jpegs.get(Math.floorMod(i, jpegs.size()));
       long t0 = System.nanoTime();
@@ -110,13 +135,26 @@ public final class SearchStageProfiler {
       }
       long t4 = System.nanoTime();
       long c4 = threads.getCurrentThreadCpuTime();
-      List<GalleryMatch> found = largest == null ? List.of()
-          : services.gallery().search(new GalleryQuery(largest.embedding().vector(),
-              largest.embedding().modelId(), GALLERY_K, minCosine, filter));
+      List<GalleryMatch> found =
+          largest == null
+              ? List.of()
+              : services
+                  .gallery()
+                  .search(
+                      new GalleryQuery(
+                          largest.embedding().vector(),
+                          largest.embedding().modelId(),
+                          GALLERY_K,
+                          minCosine,
+                          filter));
       long t5 = System.nanoTime();
       long c5 = threads.getCurrentThreadCpuTime();
       List<String> sessionIds = found.stream().map(GalleryMatch::ownerId).distinct().toList();
-      int sessionsFound = services.db().read(tx -> Session.findAll(services.sessions(), tx, app.id(), sessionIds)).size();
+      int sessionsFound =
+          services
+              .db()
+              .read(tx -> Session.findAll(services.sessions(), tx, app.id(), sessionIds))
+              .size();
       long t6 = System.nanoTime();
       long c6 = threads.getCurrentThreadCpuTime();
       services.search().search(app, image, SearchType.MOST_SIMILAR, false);

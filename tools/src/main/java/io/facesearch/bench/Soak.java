@@ -38,12 +38,28 @@ import java.util.stream.Stream;
 public final class Soak {
 
   /** What to run. */
-  public record Config(URI server, String apiKey, long serverPid, Path serverData, Duration duration, int clients,
-      Duration sampleEvery, Duration thinkTime, Path photos, int photoCount, long seed, Path csv) {}
+  public record Config(
+      URI server,
+      String apiKey,
+      long serverPid,
+      Path serverData,
+      Duration duration,
+      int clients,
+      Duration sampleEvery,
+      Duration thinkTime,
+      Path photos,
+      int photoCount,
+      long seed,
+      Path csv) {}
 
   /** Operations, with their share of the traffic. */
   enum Op {
-    SEARCH(45), ENROLL(15), ERASE(25), LIST_UPLOAD(5), LIST_REMOVE(5), LIST_SESSIONS(5);
+    SEARCH(45),
+    ENROLL(15),
+    ERASE(25),
+    LIST_UPLOAD(5),
+    LIST_REMOVE(5),
+    LIST_SESSIONS(5);
 
     final int weight;
 
@@ -58,12 +74,14 @@ public final class Soak {
   private final Config cfg;
   private final PrintStream out;
   private final ObjectMapper json = new ObjectMapper();
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final List<byte[]> photos = new ArrayList<>();
   private final ConcurrentLinkedDeque<String> enrolled = new ConcurrentLinkedDeque<>();
   private final ConcurrentLinkedDeque<String> listEntries = new ConcurrentLinkedDeque<>();
   private String listId;
-  // per interval, per op: count, errors, latency sum; plus all latencies of the interval for percentiles
+  // per interval, per op: count, errors, latency sum; plus all latencies of the interval for
+  // percentiles
   private final AtomicLongArray counts = new AtomicLongArray(Op.values().length);
   private final AtomicLongArray errors = new AtomicLongArray(Op.values().length);
   private final ConcurrentLinkedDeque<Long> latencies = new ConcurrentLinkedDeque<>();
@@ -89,7 +107,8 @@ public final class Soak {
       List<Thread> clients = new ArrayList<>();
       for (int i = 0; i < cfg.clients(); i++) {
         long seed = cfg.seed() + i;
-        clients.add(Thread.ofPlatform().name("soak-client-" + i).start(() -> client(new Random(seed))));
+        clients.add(
+            Thread.ofPlatform().name("soak-client-" + i).start(() -> client(new Random(seed))));
       }
       long start = System.nanoTime();
       long end = start + cfg.duration().toNanos();
@@ -108,8 +127,14 @@ public final class Soak {
         t.join(60_000);
       }
     }
-    out.printf(Locale.ROOT, "soak: requests=%d errors=%d 5xx=%d enrolled_now=%d list_entries_now=%d%n",
-        totalRequests.get(), totalErrors.get(), total5xx.get(), enrolled.size(), listEntries.size());
+    out.printf(
+        Locale.ROOT,
+        "soak: requests=%d errors=%d 5xx=%d enrolled_now=%d list_entries_now=%d%n",
+        totalRequests.get(),
+        totalErrors.get(),
+        total5xx.get(),
+        enrolled.size(),
+        listEntries.size());
     errorExamples.stream().limit(10).forEach(e -> out.println("  error: " + e));
     return totalErrors.get();
   }
@@ -135,11 +160,16 @@ public final class Soak {
   }
 
   private String createList() throws Exception {
-    HttpResponse<String> r = send(HttpRequest.newBuilder(cfg.server().resolve("/v3/lists/"))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"soak\",\"list_type\":\"blocklist\"}")));
+    HttpResponse<String> r =
+        send(
+            HttpRequest.newBuilder(cfg.server().resolve("/v3/lists/"))
+                .header("Content-Type", "application/json")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"name\":\"soak\",\"list_type\":\"blocklist\"}")));
     if (r.statusCode() != 201 && r.statusCode() != 200) {
-      throw new IllegalStateException("cannot create a face list: " + r.statusCode() + " " + r.body());
+      throw new IllegalStateException(
+          "cannot create a face list: " + r.statusCode() + " " + r.body());
     }
     JsonNode body = json.readTree(r.body());
     JsonNode id = body.has("uuid") ? body.get("uuid") : body.get("id");
@@ -200,10 +230,14 @@ public final class Soak {
     byte[] photo = photos.get(random.nextInt(photos.size()));
     switch (op) {
       case SEARCH -> {
-        boolean save = random.nextInt(5) == 0; // a fifth become API sessions, later erased like enrollments
-        MultipartBody body = new MultipartBody().file("user_image", "q.jpg", "image/jpeg", photo)
-            .field("search_type", "most_similar").field("save_api_request", Boolean.toString(save))
-            .field("vendor_data", "soak-" + random.nextInt(1_000_000));
+        boolean save =
+            random.nextInt(5) == 0; // a fifth become API sessions, later erased like enrollments
+        MultipartBody body =
+            new MultipartBody()
+                .file("user_image", "q.jpg", "image/jpeg", photo)
+                .field("search_type", "most_similar")
+                .field("save_api_request", Boolean.toString(save))
+                .field("vendor_data", "soak-" + random.nextInt(1_000_000));
         HttpResponse<String> r = post("/v3/face-search/", body);
         if (r.statusCode() != 200) {
           return r.statusCode() + " " + abbreviate(r.body());
@@ -214,8 +248,10 @@ public final class Soak {
         return null;
       }
       case ENROLL -> {
-        MultipartBody body = new MultipartBody().file("user_image", "e.jpg", "image/jpeg", photo)
-            .field("vendor_data", "soak-enrolled-" + random.nextInt(1_000_000));
+        MultipartBody body =
+            new MultipartBody()
+                .file("user_image", "e.jpg", "image/jpeg", photo)
+                .field("vendor_data", "soak-enrolled-" + random.nextInt(1_000_000));
         HttpResponse<String> r = post("/v3/sessions/", body);
         if (r.statusCode() == 400 && r.body().contains("face")) {
           return null; // a photo with several or no faces: the documented refusal
@@ -231,17 +267,22 @@ public final class Soak {
         if (id == null) {
           return SKIPPED;
         }
-        HttpResponse<String> r = send(HttpRequest.newBuilder(cfg.server().resolve("/v3/session/" + id + "/delete/"))
-            .DELETE());
+        HttpResponse<String> r =
+            send(
+                HttpRequest.newBuilder(cfg.server().resolve("/v3/session/" + id + "/delete/"))
+                    .DELETE());
         return r.statusCode() == 204 ? null : r.statusCode() + " " + abbreviate(r.body());
       }
       case LIST_UPLOAD -> {
         String b64 = Base64.getEncoder().encodeToString(photo);
-        HttpResponse<String> r = send(HttpRequest.newBuilder(
-                cfg.server().resolve("/v3/lists/" + listId + "/entries/face-upload/"))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(
-                Map.of("image", b64, "comment", "soak")))));
+        HttpResponse<String> r =
+            send(
+                HttpRequest.newBuilder(
+                        cfg.server().resolve("/v3/lists/" + listId + "/entries/face-upload/"))
+                    .header("Content-Type", "application/json")
+                    .POST(
+                        HttpRequest.BodyPublishers.ofString(
+                            json.writeValueAsString(Map.of("image", b64, "comment", "soak")))));
         if (r.statusCode() == 400 && r.body().contains("face")) {
           return null;
         }
@@ -260,12 +301,18 @@ public final class Soak {
         if (id == null) {
           return SKIPPED;
         }
-        HttpResponse<String> r = send(HttpRequest.newBuilder(
-            cfg.server().resolve("/v3/lists/" + listId + "/entries/" + id + "/")).DELETE());
-        return r.statusCode() == 204 || r.statusCode() == 200 ? null : r.statusCode() + " " + abbreviate(r.body());
+        HttpResponse<String> r =
+            send(
+                HttpRequest.newBuilder(
+                        cfg.server().resolve("/v3/lists/" + listId + "/entries/" + id + "/"))
+                    .DELETE());
+        return r.statusCode() == 204 || r.statusCode() == 200
+            ? null
+            : r.statusCode() + " " + abbreviate(r.body());
       }
       case LIST_SESSIONS -> {
-        HttpResponse<String> r = send(HttpRequest.newBuilder(cfg.server().resolve("/v3/sessions/?page_size=20")).GET());
+        HttpResponse<String> r =
+            send(HttpRequest.newBuilder(cfg.server().resolve("/v3/sessions/?page_size=20")).GET());
         return r.statusCode() == 200 ? null : r.statusCode() + " " + abbreviate(r.body());
       }
       default -> throw new IllegalStateException();
@@ -278,13 +325,18 @@ public final class Soak {
     }
   }
 
-  private HttpResponse<String> post(String path, MultipartBody body) throws IOException, InterruptedException {
-    return send(HttpRequest.newBuilder(cfg.server().resolve(path)).header("Content-Type", MultipartBody.CONTENT_TYPE)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body.bytes())));
+  private HttpResponse<String> post(String path, MultipartBody body)
+      throws IOException, InterruptedException {
+    return send(
+        HttpRequest.newBuilder(cfg.server().resolve(path))
+            .header("Content-Type", MultipartBody.CONTENT_TYPE)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body.bytes())));
   }
 
-  private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
-    return http.send(request.header("x-api-key", cfg.apiKey()).timeout(Duration.ofSeconds(60)).build(),
+  private HttpResponse<String> send(HttpRequest.Builder request)
+      throws IOException, InterruptedException {
+    return http.send(
+        request.header("x-api-key", cfg.apiKey()).timeout(Duration.ofSeconds(60)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
@@ -307,10 +359,22 @@ public final class Soak {
       errs += errors.getAndSet(i, 0);
     }
     ServerProcess p = ServerProcess.of(cfg.serverPid());
-    return new SoakSample(minute, elapsedSeconds, requests, searches, errs,
-        nanos.length == 0 ? 0 : ls.medianMs(), nanos.length == 0 ? 0 : ls.percentileMs(99),
-        nanos.length == 0 ? 0 : ls.percentileMs(100), p.rssMb(), p.heapAfterGcMb(), p.threads(), p.fds(),
-        folderMb(cfg.serverData()), enrolled.size(), listEntries.size());
+    return new SoakSample(
+        minute,
+        elapsedSeconds,
+        requests,
+        searches,
+        errs,
+        nanos.length == 0 ? 0 : ls.medianMs(),
+        nanos.length == 0 ? 0 : ls.percentileMs(99),
+        nanos.length == 0 ? 0 : ls.percentileMs(100),
+        p.rssMb(),
+        p.heapAfterGcMb(),
+        p.threads(),
+        p.fds(),
+        folderMb(cfg.serverData()),
+        enrolled.size(),
+        listEntries.size());
   }
 
   private static double folderMb(Path folder) {
@@ -318,13 +382,17 @@ public final class Soak {
       return -1;
     }
     try (Stream<Path> walk = Files.walk(folder)) {
-      return walk.filter(Files::isRegularFile).mapToLong(f -> {
-        try {
-          return Files.size(f);
-        } catch (IOException gone) {
-          return 0;
-        }
-      }).sum() / 1e6;
+      return walk.filter(Files::isRegularFile)
+              .mapToLong(
+                  f -> {
+                    try {
+                      return Files.size(f);
+                    } catch (IOException gone) {
+                      return 0;
+                    }
+                  })
+              .sum()
+          / 1e6;
     } catch (IOException | RuntimeException e) {
       return -1;
     }

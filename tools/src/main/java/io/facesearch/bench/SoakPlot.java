@@ -16,7 +16,11 @@ public final class SoakPlot {
   private SoakPlot() {}
 
   public static List<SoakSample> read(Path csv) throws IOException {
-    return Files.readAllLines(csv).stream().skip(1).filter(l -> !l.isBlank()).map(SoakSample::parse).toList();
+    return Files.readAllLines(csv).stream()
+        .skip(1)
+        .filter(l -> !l.isBlank())
+        .map(SoakSample::parse)
+        .toList();
   }
 
   public static void write(List<SoakSample> samples, Path png) throws IOException {
@@ -37,12 +41,19 @@ public final class SoakPlot {
     traffic.addSeries("errors", minutes, column(samples, s -> s.errors()));
     Files.createDirectories(png.toAbsolutePath().getParent());
     String name = png.toString().replaceFirst("\\.png$", "");
-    BitmapEncoder.saveBitmap(List.of(memory, handles, latency, traffic), 2, 2, name, BitmapEncoder.BitmapFormat.PNG);
+    BitmapEncoder.saveBitmap(
+        List.of(memory, handles, latency, traffic), 2, 2, name, BitmapEncoder.BitmapFormat.PNG);
   }
 
   private static XYChart chart(String title, String yTitle) {
-    XYChart c = new XYChartBuilder().width(640).height(360).title(title).xAxisTitle("minutes").yAxisTitle(yTitle)
-        .build();
+    XYChart c =
+        new XYChartBuilder()
+            .width(640)
+            .height(360)
+            .title(title)
+            .xAxisTitle("minutes")
+            .yAxisTitle(yTitle)
+            .build();
     c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
     c.getStyler().setMarkerSize(3);
     c.getStyler().setYAxisMin(0.0);

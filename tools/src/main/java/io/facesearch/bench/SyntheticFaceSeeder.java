@@ -1,9 +1,9 @@
 package io.facesearch.bench;
 
 import io.facesearch.accounts.Application;
-import io.facesearch.services.Services;
 import io.facesearch.gallery.FaceSource;
 import io.facesearch.gallery.StoredFace;
+import io.facesearch.services.Services;
 import io.facesearch.sessions.Session;
 import io.facesearch.sessions.SessionStatus;
 import io.facesearch.sessions.SessionType;
@@ -46,6 +46,7 @@ public final class SyntheticFaceSeeder {
 
   /** Faces per SQL transaction. */
   static final int BATCH = 2_000;
+
   private static final int DIMENSIONS = 512;
 
   private final Services services;
@@ -63,13 +64,16 @@ public final class SyntheticFaceSeeder {
       int to = Math.min(count, from + BATCH);
       long t0 = System.nanoTime();
       List<StoredFace> batch = newFaces(app, from, to, modelId, seed);
-      services.db().inTransaction(tx -> {
-        for (StoredFace face : batch) {
-          services.sessions().insert(tx, sessionOf(face).row());
-          services.faces().rows().insert(tx, face);
-        }
-        return null;
-      });
+      services
+          .db()
+          .inTransaction(
+              tx -> {
+                for (StoredFace face : batch) {
+                  services.sessions().insert(tx, sessionOf(face).row());
+                  services.faces().rows().insert(tx, face);
+                }
+                return null;
+              });
       long t1 = System.nanoTime();
       sqlNanos += t1 - t0;
       if (load == GalleryLoad.ADD) {
@@ -87,20 +91,43 @@ public final class SyntheticFaceSeeder {
     return new Report(count, sqlNanos, galleryNanos);
   }
 
-  private static List<StoredFace> newFaces(Application app, int from, int to, String modelId, long seed) {
+  private static List<StoredFace> newFaces(
+      Application app, int from, int to, String modelId, long seed) {
     Instant now = Instant.now();
     List<StoredFace> faces = new ArrayList<>(to - from);
     for (int i = from; i < to; i++) {
-      faces.add(new StoredFace(UUID.randomUUID().toString(), app.id(), UUID.randomUUID().toString(),
-          FaceSource.IMPORTED, false, false, true, true, modelId, now,
-          randomUnitVector(seed * 0x9E3779B97F4A7C15L + i)));
+      faces.add(
+          new StoredFace(
+              UUID.randomUUID().toString(),
+              app.id(),
+              UUID.randomUUID().toString(),
+              FaceSource.IMPORTED,
+              false,
+              false,
+              true,
+              true,
+              modelId,
+              now,
+              randomUnitVector(seed * 0x9E3779B97F4A7C15L + i)));
     }
     return faces;
   }
 
   private static Session sessionOf(StoredFace face) {
-    return new Session(face.ownerId(), face.applicationId(), 0, SessionType.ENROLLED, SessionStatus.APPROVED,
-        "synthetic", null, null, null, face.createdAt(), null, null, face.createdAt());
+    return new Session(
+        face.ownerId(),
+        face.applicationId(),
+        0,
+        SessionType.ENROLLED,
+        SessionStatus.APPROVED,
+        "synthetic",
+        null,
+        null,
+        null,
+        face.createdAt(),
+        null,
+        null,
+        face.createdAt());
   }
 
   /** A uniformly random direction: normalised independent Gaussians. */

@@ -81,7 +81,10 @@ public final class ThreadSchedStats {
         try {
           String[] fields = Files.readString(task.resolve("schedstat")).trim().split(" ");
           String name = Files.readString(task.resolve("comm")).trim();
-          b.add(Integer.parseInt(task.getFileName().toString()), Role.of(name), Long.parseLong(fields[0]),
+          b.add(
+              Integer.parseInt(task.getFileName().toString()),
+              Role.of(name),
+              Long.parseLong(fields[0]),
               Long.parseLong(fields[1]));
         } catch (IOException | RuntimeException threadEnded) {
           // the thread ended while being read: it is not counted
@@ -104,8 +107,12 @@ public final class ThreadSchedStats {
     for (int i = 0; i < tids.length; i++) {
       byRole[roles[i]] += since(earlier, i, cpuNanos, earlier.cpuNanos);
     }
-    return new CpuSplit(byRole[Role.SERVER.ordinal()], byRole[Role.CLIENT.ordinal()], byRole[Role.JIT.ordinal()],
-        byRole[Role.GC.ordinal()], byRole[Role.OTHER.ordinal()]);
+    return new CpuSplit(
+        byRole[Role.SERVER.ordinal()],
+        byRole[Role.CLIENT.ordinal()],
+        byRole[Role.JIT.ordinal()],
+        byRole[Role.GC.ordinal()],
+        byRole[Role.OTHER.ordinal()]);
   }
 
   /** Run-queue wait of all threads since {@code earlier}. */

@@ -31,57 +31,97 @@ import picocli.CommandLine.Option;
  * every LFW photo, see {@link Background}), or uniformly random unit vectors with {@code --background uniform}.
  * The LFW embeddings are cached in {@code --embeddings} and reused while the model id is the same.
  */
-@Command(name = "gallery", mixinStandardHelpOptions = true, description = "1:N search benchmark of the face gallery.")
+@Command(
+    name = "gallery",
+    mixinStandardHelpOptions = true,
+    description = "1:N search benchmark of the face gallery.")
 final class GalleryBenchCommand implements Callable<Integer> {
 
   @Option(names = "--faces", required = true, description = "Gallery size N.")
   int faces;
 
-  @Option(names = "--images", description = "LFW-style folder of <Name>/<Name>_NNNN.jpg for the mated pairs "
-      + "(default: ../shared/data/lfw-dev/images).")
+  @Option(
+      names = "--images",
+      description =
+          "LFW-style folder of <Name>/<Name>_NNNN.jpg for the mated pairs "
+              + "(default: ../shared/data/lfw-dev/images).")
   Path images = Path.of("../shared/data/lfw-dev/images");
 
-  @Option(names = "--embeddings", description = "Cache of the embeddings of --images (default: "
-      + "target/bench-gallery-embeddings.bin); computed when missing or made by another model.")
+  @Option(
+      names = "--embeddings",
+      description =
+          "Cache of the embeddings of --images (default: "
+              + "target/bench-gallery-embeddings.bin); computed when missing or made by another model.")
   Path embeddingsCache = Path.of("target/bench-gallery-embeddings.bin");
 
-  @Option(names = "--mated", description = "Mated pairs at most: one per person with two or more photos (default: 1000).")
+  @Option(
+      names = "--mated",
+      description = "Mated pairs at most: one per person with two or more photos (default: 1000).")
   int mated = 1000;
 
   @Option(names = "--background", description = "Synthetic faces: face-like (default) or uniform.")
   String background = "face-like";
 
-  @Option(names = "--candidates", split = ",", description = "Candidate counts (candidates re-scored with byte "
-      + "vectors) to measure besides the default.")
+  @Option(
+      names = "--candidates",
+      split = ",",
+      description =
+          "Candidate counts (candidates re-scored with byte "
+              + "vectors) to measure besides the default.")
   int[] sweep = new int[0];
 
-  @Option(names = "--dir", description = "Where the index is built; emptied first (default: target/bench-gallery).")
+  @Option(
+      names = "--dir",
+      description = "Where the index is built; emptied first (default: target/bench-gallery).")
   Path dir = Path.of("target/bench-gallery");
 
-  @Option(names = "--reuse-index", description = "Open the index left in --dir by an earlier run with the same "
-      + "settings instead of building it (build time is then not measured).")
+  @Option(
+      names = "--reuse-index",
+      description =
+          "Open the index left in --dir by an earlier run with the same "
+              + "settings instead of building it (build time is then not measured).")
   boolean reuseIndex;
 
-  @Option(names = "--seed", description = "Seed of the synthetic vectors and queries (default: 42).")
+  @Option(
+      names = "--seed",
+      description = "Seed of the synthetic vectors and queries (default: 42).")
   long seed = 42;
 
-  @Mixin
-  PipelineOptions pipelineOptions;
+  @Mixin PipelineOptions pipelineOptions;
 
   @Override
   public Integer call() throws Exception {
-    System.out.printf(Locale.ROOT, "machine: %d cores, load average: %s, max heap %d MB%n",
-        Runtime.getRuntime().availableProcessors(), MachineLoad.loadAverage(), Runtime.getRuntime().maxMemory() >> 20);
+    System.out.printf(
+        Locale.ROOT,
+        "machine: %d cores, load average: %s, max heap %d MB%n",
+        Runtime.getRuntime().availableProcessors(),
+        MachineLoad.loadAverage(),
+        Runtime.getRuntime().maxMemory() >> 20);
     LabelledEmbeddings real = realEmbeddings();
     List<MatedPair> pairs = real.matedPairs(mated);
-    System.out.printf(Locale.ROOT, "real embeddings: %d photos of %s; %d mated pairs (first two photos of a person)%n",
-        real.vectors().size(), images, pairs.size());
-    System.out.printf(Locale.ROOT, "real impostor scores (one photo per person): %s%n",
+    System.out.printf(
+        Locale.ROOT,
+        "real embeddings: %d photos of %s; %d mated pairs (first two photos of a person)%n",
+        real.vectors().size(),
+        images,
+        pairs.size());
+    System.out.printf(
+        Locale.ROOT,
+        "real impostor scores (one photo per person): %s%n",
         ImpostorScores.of(real.onePerPerson()).describe());
     GalleryBenchmarkConfig defaults = GalleryBenchmarkConfig.defaults(faces, dir);
     Background synthetic = Background.named(background, real.vectors());
-    GalleryBenchmarkConfig cfg = new GalleryBenchmarkConfig(faces, seed, dir, defaults.gallery(),
-        defaults.randomQueries(), defaults.exactLatencyQueries(), sweep, SimilarityScale.cosine(70), reuseIndex);
+    GalleryBenchmarkConfig cfg =
+        new GalleryBenchmarkConfig(
+            faces,
+            seed,
+            dir,
+            defaults.gallery(),
+            defaults.randomQueries(),
+            defaults.exactLatencyQueries(),
+            sweep,
+            SimilarityScale.cosine(70),
+            reuseIndex);
     GalleryBenchmarkResult result = GalleryBenchmark.run(cfg, pairs, synthetic, System.out);
     System.out.printf(Locale.ROOT, "load average after: %s%n", MachineLoad.loadAverage());
     System.out.println(result.summaryLine());

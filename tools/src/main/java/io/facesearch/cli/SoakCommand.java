@@ -13,18 +13,26 @@ import picocli.CommandLine.Option;
  * {@code facesearch bench soak}: mixed traffic against a running server for a long time, sampling the server
  * process every minute; writes a CSV as it goes and a PNG plot at the end (see docs/reliability.md).
  */
-@Command(name = "soak", mixinStandardHelpOptions = true,
-    description = "Mixed traffic (searches, enrollments, erasures, face-list uploads) against a running server, "
-        + "sampling its RSS, heap after GC, threads, fds and latency every minute.")
+@Command(
+    name = "soak",
+    mixinStandardHelpOptions = true,
+    description =
+        "Mixed traffic (searches, enrollments, erasures, face-list uploads) against a running server, "
+            + "sampling its RSS, heap after GC, threads, fds and latency every minute.")
 final class SoakCommand implements Callable<Integer> {
 
   @Option(names = "--url", description = "The server (default: http://127.0.0.1:8080).")
   URI url = URI.create("http://127.0.0.1:8080");
 
-  @Option(names = "--key", required = true, description = "An API key of the server (of an unmetered organization).")
+  @Option(
+      names = "--key",
+      required = true,
+      description = "An API key of the server (of an unmetered organization).")
   String key;
 
-  @Option(names = "--pid", description = "The server's process id, to sample (default: none; samples are -1).")
+  @Option(
+      names = "--pid",
+      description = "The server's process id, to sample (default: none; samples are -1).")
   long pid = -1;
 
   @Option(names = "--server-data", description = "The server's data folder, to sample its size.")
@@ -39,10 +47,14 @@ final class SoakCommand implements Callable<Integer> {
   @Option(names = "--clients", description = "Concurrent clients (default: 4).")
   int clients = 4;
 
-  @Option(names = "--think-ms", description = "Pause of each client between requests (default: 100).")
+  @Option(
+      names = "--think-ms",
+      description = "Pause of each client between requests (default: 100).")
   int thinkMs = 100;
 
-  @Option(names = "--photos", description = "LFW-style folder of photos (default: ../shared/data/lfw-dev/images).")
+  @Option(
+      names = "--photos",
+      description = "LFW-style folder of photos (default: ../shared/data/lfw-dev/images).")
   Path photos = Path.of("../shared/data/lfw-dev/images");
 
   @Option(names = "--photo-count", description = "Photos preloaded (default: 400).")
@@ -63,10 +75,25 @@ final class SoakCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (!plotOnly) {
-      System.out.printf("soak: %d clients for %d minutes against %s (seed %d)%n", clients, minutes, url, seed);
-      long errors = new Soak(new Soak.Config(url, key, pid, serverData, Duration.ofMinutes(minutes), clients,
-          Duration.ofSeconds(sampleSeconds), Duration.ofMillis(thinkMs), photos, photoCount, seed, csv),
-          System.out).run();
+      System.out.printf(
+          "soak: %d clients for %d minutes against %s (seed %d)%n", clients, minutes, url, seed);
+      long errors =
+          new Soak(
+                  new Soak.Config(
+                      url,
+                      key,
+                      pid,
+                      serverData,
+                      Duration.ofMinutes(minutes),
+                      clients,
+                      Duration.ofSeconds(sampleSeconds),
+                      Duration.ofMillis(thinkMs),
+                      photos,
+                      photoCount,
+                      seed,
+                      csv),
+                  System.out)
+              .run();
       SoakPlot.write(SoakPlot.read(csv), png);
       System.out.println("errors=" + errors + " csv=" + csv + " png=" + png);
       return errors == 0 ? 0 : 1;

@@ -8,8 +8,7 @@ import picocli.CommandLine;
  */
 public final class ToolsMain {
 
-  private ToolsMain() {
-  }
+  private ToolsMain() {}
 
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));

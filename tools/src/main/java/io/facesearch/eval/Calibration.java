@@ -19,32 +19,45 @@ public final class Calibration {
   /** False-match rates at which thresholds are reported. */
   public static final double[] FMRS = {1e-1, 1e-2, 1e-3, 1e-4, 1e-5, 1e-6};
 
-  public record Result(int images, int failures, long impostorPairs, long genuinePairs, float[] thresholds,
-                       double[] tmrAtThresholds, float[] sortedImpostors, float[] sortedGenuine) {
+  public record Result(
+      int images,
+      int failures,
+      long impostorPairs,
+      long genuinePairs,
+      float[] thresholds,
+      double[] tmrAtThresholds,
+      float[] sortedImpostors,
+      float[] sortedGenuine) {
 
     /** Share of impostor pairs at or above a cosine threshold. */
     public double fmrAt(float cosine) {
-      return 1.0 - (double) VerificationMetrics.countBelow(sortedImpostors, cosine) / sortedImpostors.length;
+      return 1.0
+          - (double) VerificationMetrics.countBelow(sortedImpostors, cosine)
+              / sortedImpostors.length;
     }
 
     /** Share of genuine pairs at or above a cosine threshold. */
     public double tmrAt(float cosine) {
-      return 1.0 - (double) VerificationMetrics.countBelow(sortedGenuine, cosine) / sortedGenuine.length;
+      return 1.0
+          - (double) VerificationMetrics.countBelow(sortedGenuine, cosine) / sortedGenuine.length;
     }
   }
 
   private final LfwEvaluation evaluation;
 
   /** The {@code count} highest impostor pairs: their people and cosine (names only, never embeddings). */
-  public static List<String> topImpostorPairs(List<String> images, float[][] embeddings, int count,
-                                              boolean cleanImpostors) {
+  public static List<String> topImpostorPairs(
+      List<String> images, float[][] embeddings, int count, boolean cleanImpostors) {
     record Pair(float score, String a, String b) {}
-    java.util.PriorityQueue<Pair> best = new java.util.PriorityQueue<>(java.util.Comparator.comparingDouble(Pair::score));
+    java.util.PriorityQueue<Pair> best =
+        new java.util.PriorityQueue<>(java.util.Comparator.comparingDouble(Pair::score));
     for (int i = 0; i < images.size(); i++) {
       for (int j = i + 1; j < images.size(); j++) {
         String pa = LfwPairs.person(images.get(i));
         String pb = LfwPairs.person(images.get(j));
-        if (embeddings[i] == null || embeddings[j] == null || pa.equals(pb)
+        if (embeddings[i] == null
+            || embeddings[j] == null
+            || pa.equals(pb)
             || (cleanImpostors && NameVariants.sameName(pa, pb))) {
           continue;
         }
@@ -62,7 +75,9 @@ public final class Calibration {
     }
     List<Pair> sorted = new ArrayList<>(best);
     sorted.sort(java.util.Comparator.comparingDouble((Pair p) -> -p.score()));
-    return sorted.stream().map(p -> String.format(Locale.ROOT, "%.4f %s %s", p.score(), p.a(), p.b())).toList();
+    return sorted.stream()
+        .map(p -> String.format(Locale.ROOT, "%.4f %s %s", p.score(), p.a(), p.b()))
+        .toList();
   }
 
   public Calibration(FacePipeline pipeline, int threads) {
@@ -80,13 +95,15 @@ public final class Calibration {
    */
   public static Result run(List<String> images, float[][] embeddings, boolean cleanImpostors) {
     int failures = (int) Arrays.stream(embeddings).filter(e -> e == null).count();
-    float[] impostors = LfwEvaluation.allImpostorScores(images, embeddings,
-        cleanImpostors ? NameVariants::sameName : (a, b) -> false);
+    float[] impostors =
+        LfwEvaluation.allImpostorScores(
+            images, embeddings, cleanImpostors ? NameVariants::sameName : (a, b) -> false);
     Arrays.sort(impostors);
     List<Float> genuine = new ArrayList<>();
     for (int i = 0; i < images.size(); i++) {
       for (int j = i + 1; j < images.size(); j++) {
-        if (embeddings[i] != null && embeddings[j] != null
+        if (embeddings[i] != null
+            && embeddings[j] != null
             && LfwPairs.person(images.get(i)).equals(LfwPairs.person(images.get(j)))) {
           float s = 0;
           for (int k = 0; k < embeddings[i].length; k++) {
@@ -107,15 +124,22 @@ public final class Calibration {
       thresholds[i] = VerificationMetrics.thresholdAtFar(impostors, FMRS[i]);
       tmr[i] = VerificationMetrics.acceptRate(g, thresholds[i]);
     }
-    return new Result(images.size(), failures, impostors.length, g.length, thresholds, tmr, impostors, g);
+    return new Result(
+        images.size(), failures, impostors.length, g.length, thresholds, tmr, impostors, g);
   }
 
   public static void print(Result r, PrintStream out) {
-    out.printf(Locale.ROOT, "%d images (%d without a face), %d impostor pairs, %d genuine pairs%n", r.images(),
-        r.failures(), r.impostorPairs(), r.genuinePairs());
+    out.printf(
+        Locale.ROOT,
+        "%d images (%d without a face), %d impostor pairs, %d genuine pairs%n",
+        r.images(),
+        r.failures(),
+        r.impostorPairs(),
+        r.genuinePairs());
     out.printf(Locale.ROOT, "%-8s %-10s %s%n", "FMR", "cosine", "TMR");
     for (int i = 0; i < FMRS.length; i++) {
-      out.printf(Locale.ROOT, "%-8.0e %-10.4f %.4f%n", FMRS[i], r.thresholds()[i], r.tmrAtThresholds()[i]);
+      out.printf(
+          Locale.ROOT, "%-8.0e %-10.4f %.4f%n", FMRS[i], r.thresholds()[i], r.tmrAtThresholds()[i]);
     }
   }
 }

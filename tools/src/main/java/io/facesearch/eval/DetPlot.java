@@ -21,20 +21,32 @@ public final class DetPlot {
 
   private DetPlot() {}
 
-  public static void writeCsv(List<OpenSetIdentification.DetPoint> det, Path file) throws IOException {
+  public static void writeCsv(List<OpenSetIdentification.DetPoint> det, Path file)
+      throws IOException {
     try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(file))) {
       out.println("cosine,similarity_percentage,fpir,fnir");
       for (OpenSetIdentification.DetPoint p : det) {
-        out.printf(Locale.ROOT, "%.3f,%.1f,%.6f,%.6f%n", p.threshold(),
-            io.facesearch.search.SimilarityScale.percentage(p.threshold()), p.fpir(), p.fnir());
+        out.printf(
+            Locale.ROOT,
+            "%.3f,%.1f,%.6f,%.6f%n",
+            p.threshold(),
+            io.facesearch.search.SimilarityScale.percentage(p.threshold()),
+            p.fpir(),
+            p.fnir());
       }
     }
   }
 
-  public static void writePng(String title, List<OpenSetIdentification.DetPoint> det, Path file) throws IOException {
-    XYChart chart = new XYChartBuilder().width(800).height(600).title(title)
-        .xAxisTitle("FPIR (share of non-mated searches with a match)")
-        .yAxisTitle("FNIR (share of mated searches missed)").build();
+  public static void writePng(String title, List<OpenSetIdentification.DetPoint> det, Path file)
+      throws IOException {
+    XYChart chart =
+        new XYChartBuilder()
+            .width(800)
+            .height(600)
+            .title(title)
+            .xAxisTitle("FPIR (share of non-mated searches with a match)")
+            .yAxisTitle("FNIR (share of mated searches missed)")
+            .build();
     chart.getStyler().setXAxisLogarithmic(true);
     chart.getStyler().setYAxisLogarithmic(true);
     chart.getStyler().setXAxisMin(FLOOR);
@@ -57,7 +69,9 @@ public final class DetPlot {
     XYSeries series = chart.addSeries("DET", x, y);
     series.setMarker(SeriesMarkers.NONE);
     String name = file.getFileName().toString();
-    BitmapEncoder.saveBitmap(chart, file.resolveSibling(name.replaceAll("\\.png$", "")).toString(),
+    BitmapEncoder.saveBitmap(
+        chart,
+        file.resolveSibling(name.replaceAll("\\.png$", "")).toString(),
         BitmapEncoder.BitmapFormat.PNG);
   }
 }

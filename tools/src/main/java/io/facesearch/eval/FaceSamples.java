@@ -45,7 +45,8 @@ import java.util.stream.Stream;
 public final class FaceSamples {
 
   /** One photo: {@code plain} is null when no face was found. */
-  public record Sample(String path, String person, float[] plain, float[] flipped, FaceQuality.Measures quality) {
+  public record Sample(
+      String path, String person, float[] plain, float[] flipped, FaceQuality.Measures quality) {
 
     public boolean hasFace() {
       return plain != null;
@@ -65,7 +66,9 @@ public final class FaceSamples {
   public static List<String> listImages(Path dir) throws IOException {
     List<String> images = new ArrayList<>();
     try (Stream<Path> files = Files.walk(dir, 2)) {
-      files.filter(p -> p.toString().endsWith(".jpg")).sorted()
+      files
+          .filter(p -> p.toString().endsWith(".jpg"))
+          .sorted()
           .forEach(p -> images.add(dir.relativize(p).toString().replace('\\', '/')));
     }
     return images;
@@ -75,8 +78,14 @@ public final class FaceSamples {
    * The samples of every image under {@code dir}, read from {@code cache} when it holds them for this model and
    * these files, else embedded with {@code threads} threads and written to {@code cache} (when not null).
    */
-  public static List<Sample> load(FacePipeline pipeline, FaceEmbedder flipEmbedder, Path dir, Path cache, int threads,
-                                  PrintStream log) throws IOException, InterruptedException {
+  public static List<Sample> load(
+      FacePipeline pipeline,
+      FaceEmbedder flipEmbedder,
+      Path dir,
+      Path cache,
+      int threads,
+      PrintStream log)
+      throws IOException, InterruptedException {
     List<String> images = listImages(dir);
     long fingerprint = fingerprint(dir, images);
     String key = pipeline.embeddingModelId() + "|" + flipEmbedder.modelId() + "|" + pipelineCode();
@@ -96,8 +105,14 @@ public final class FaceSamples {
     return samples;
   }
 
-  private static List<Sample> embedAll(FacePipeline pipeline, FaceEmbedder flipEmbedder, Path dir, List<String> images,
-                                       int threads, PrintStream log) throws InterruptedException {
+  private static List<Sample> embedAll(
+      FacePipeline pipeline,
+      FaceEmbedder flipEmbedder,
+      Path dir,
+      List<String> images,
+      int threads,
+      PrintStream log)
+      throws InterruptedException {
     Sample[] out = new Sample[images.size()];
     AtomicInteger done = new AtomicInteger();
     ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -107,13 +122,17 @@ public final class FaceSamples {
       List<Future<?>> futures = new ArrayList<>();
       for (int i = 0; i < images.size(); i++) {
         int k = i;
-        futures.add(pool.submit(() -> {
-          out[k] = embed(pipeline, flipEmbedder, decoder, dir, images.get(k));
-          int d = done.incrementAndGet();
-          if (d % 500 == 0) {
-            log.printf("  embedded %d/%d photos (%.0f s)%n", d, images.size(), (System.nanoTime() - start) / 1e9);
-          }
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  out[k] = embed(pipeline, flipEmbedder, decoder, dir, images.get(k));
+                  int d = done.incrementAndGet();
+                  if (d % 500 == 0) {
+                    log.printf(
+                        "  embedded %d/%d photos (%.0f s)%n",
+                        d, images.size(), (System.nanoTime() - start) / 1e9);
+                  }
+                }));
       }
       for (Future<?> f : futures) {
         f.get();
@@ -126,8 +145,12 @@ public final class FaceSamples {
     return List.of(out);
   }
 
-  private static Sample embed(FacePipeline pipeline, FaceEmbedder flipEmbedder, ImageDecoder decoder, Path dir,
-                              String image) {
+  private static Sample embed(
+      FacePipeline pipeline,
+      FaceEmbedder flipEmbedder,
+      ImageDecoder decoder,
+      Path dir,
+      String image) {
     String person = LfwPairs.person(image);
     try {
       BgrImage photo = decoder.decode(Files.readAllBytes(dir.resolve(image)));
@@ -136,8 +159,12 @@ public final class FaceSamples {
         return new Sample(image, person, null, null, null);
       }
       Face face = analysis.largestFace();
-      float[] flipped = flipEmbedder.embed(pipeline.aligner().align(photo, face.landmarks().fivePoints())).vector();
-      return new Sample(image, person, face.embedding().vector(), flipped, FaceQuality.measure(photo, face));
+      float[] flipped =
+          flipEmbedder
+              .embed(pipeline.aligner().align(photo, face.landmarks().fivePoints()))
+              .vector();
+      return new Sample(
+          image, person, face.embedding().vector(), flipped, FaceQuality.measure(photo, face));
     } catch (IOException | ImageRejectedException e) {
       return new Sample(image, person, null, null, null);
     }
@@ -149,11 +176,13 @@ public final class FaceSamples {
    */
   static String pipelineCode() throws IOException {
     try {
-      Path code = Path.of(FacePipeline.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      Path code =
+          Path.of(FacePipeline.class.getProtectionDomain().getCodeSource().getLocation().toURI());
       if (Files.isDirectory(code)) {
         return digest(code);
       }
-      try (FileSystem jar = FileSystems.newFileSystem(code)) { // the entries, not the jar's bytes with their dates
+      try (FileSystem jar =
+          FileSystems.newFileSystem(code)) { // the entries, not the jar's bytes with their dates
         return digest(jar.getPath("/"));
       }
     } catch (URISyntaxException | NoSuchAlgorithmException e) {
@@ -184,7 +213,8 @@ public final class FaceSamples {
   }
 
   private static List<Sample> read(Path cache, String key, long fingerprint) throws IOException {
-    try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(cache), 1 << 16))) {
+    try (DataInputStream in =
+        new DataInputStream(new BufferedInputStream(Files.newInputStream(cache), 1 << 16))) {
       if (in.readInt() != MAGIC || !in.readUTF().equals(key) || in.readLong() != fingerprint) {
         return null;
       }
@@ -198,8 +228,9 @@ public final class FaceSamples {
         }
         float[] plain = readVector(in);
         float[] flipped = readVector(in);
-        FaceQuality.Measures q = new FaceQuality.Measures(in.readFloat(), in.readFloat(), in.readFloat(),
-            in.readFloat());
+        FaceQuality.Measures q =
+            new FaceQuality.Measures(
+                in.readFloat(), in.readFloat(), in.readFloat(), in.readFloat());
         samples.add(new Sample(path, LfwPairs.person(path), plain, flipped, q));
       }
       return samples;
@@ -214,10 +245,12 @@ public final class FaceSamples {
     return v;
   }
 
-  private static void write(Path cache, String key, long fingerprint, List<Sample> samples) throws IOException {
+  private static void write(Path cache, String key, long fingerprint, List<Sample> samples)
+      throws IOException {
     Files.createDirectories(cache.toAbsolutePath().getParent());
     Path tmp = cache.resolveSibling(cache.getFileName() + ".tmp");
-    try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
+    try (DataOutputStream out =
+        new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16))) {
       out.writeInt(MAGIC);
       out.writeUTF(key);
       out.writeLong(fingerprint);

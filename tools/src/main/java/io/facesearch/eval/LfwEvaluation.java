@@ -30,16 +30,33 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class LfwEvaluation {
 
   /** The figures of one run. */
-  public record Result(VerificationMetrics.FoldAccuracy accuracy, double tarAtFar1e2, double tarAtFar1e3,
-                       float thresholdAtFar1e3, float thresholdAtFar1e2, double eer, int images, int failures,
-                       double imagesPerSecond, long impostorPairs, float[] sortedImpostorScores,
-                       FaceMatchDefault faceMatch) {
+  public record Result(
+      VerificationMetrics.FoldAccuracy accuracy,
+      double tarAtFar1e2,
+      double tarAtFar1e3,
+      float thresholdAtFar1e3,
+      float thresholdAtFar1e2,
+      double eer,
+      int images,
+      int failures,
+      double imagesPerSecond,
+      long impostorPairs,
+      float[] sortedImpostorScores,
+      FaceMatchDefault faceMatch) {
 
     public String summaryLine() {
-      return String.format(Locale.ROOT,
+      return String.format(
+          Locale.ROOT,
           "accuracy=%.4f accuracy_std=%.4f tar_at_far_1e-2=%.4f tar_at_far_1e-3=%.4f eer=%.4f "
               + "threshold_at_far_1e-3=%.4f failures=%d images=%d images_per_s=%.1f",
-          accuracy.mean(), accuracy.std(), tarAtFar1e2, tarAtFar1e3, eer, thresholdAtFar1e3, failures, images,
+          accuracy.mean(),
+          accuracy.std(),
+          tarAtFar1e2,
+          tarAtFar1e3,
+          eer,
+          thresholdAtFar1e3,
+          failures,
+          images,
           imagesPerSecond);
     }
   }
@@ -49,8 +66,14 @@ public final class LfwEvaluation {
    * accuracy, FMR over the file's impostor pairs and over every impostor image pair, TMR over the genuine pairs;
    * and the single cosine threshold with the best accuracy over all the file's pairs (what score 30 is set to).
    */
-  public record FaceMatchDefault(float cosineAt30, double accuracy, double fmr, double fmrAllImpostors, double tmr,
-                                 float bestCosine, double bestAccuracy) {}
+  public record FaceMatchDefault(
+      float cosineAt30,
+      double accuracy,
+      double fmr,
+      double fmrAllImpostors,
+      double tmr,
+      float bestCosine,
+      double bestAccuracy) {}
 
   private final FacePipeline pipeline;
   private final ImageDecoder decoder = new ImageDecoder();
@@ -61,7 +84,8 @@ public final class LfwEvaluation {
     this.threads = threads;
   }
 
-  public Result run(Path imageDir, LfwPairs pairs, PrintStream log) throws IOException, InterruptedException {
+  public Result run(Path imageDir, LfwPairs pairs, PrintStream log)
+      throws IOException, InterruptedException {
     List<String> images = new ArrayList<>(pairs.images());
     long start = System.nanoTime();
     float[][] embeddings = embedAll(imageDir, images, log);
@@ -79,7 +103,8 @@ public final class LfwEvaluation {
     return score(pairs, images, embeddings, Double.NaN);
   }
 
-  private static Result score(LfwPairs pairs, List<String> images, float[][] embeddings, double imagesPerSecond) {
+  private static Result score(
+      LfwPairs pairs, List<String> images, float[][] embeddings, double imagesPerSecond) {
     int failures = 0;
     for (float[] e : embeddings) {
       if (e == null) {
@@ -138,12 +163,28 @@ public final class LfwEvaluation {
         best = t;
       }
     }
-    FaceMatchDefault faceMatch = new FaceMatchDefault(c30, (double) right / n,
-        VerificationMetrics.acceptRate(filePairImpostors, c30),
-        VerificationMetrics.acceptRate(impostors, c30), VerificationMetrics.acceptRate(g, c30), best,
-        (double) bestRight / n);
-    return new Result(accuracy, VerificationMetrics.acceptRate(g, t2), VerificationMetrics.acceptRate(g, t3), t3, t2,
-        eer, images.size(), failures, imagesPerSecond, impostors.length, impostors, faceMatch);
+    FaceMatchDefault faceMatch =
+        new FaceMatchDefault(
+            c30,
+            (double) right / n,
+            VerificationMetrics.acceptRate(filePairImpostors, c30),
+            VerificationMetrics.acceptRate(impostors, c30),
+            VerificationMetrics.acceptRate(g, c30),
+            best,
+            (double) bestRight / n);
+    return new Result(
+        accuracy,
+        VerificationMetrics.acceptRate(g, t2),
+        VerificationMetrics.acceptRate(g, t3),
+        t3,
+        t2,
+        eer,
+        images.size(),
+        failures,
+        imagesPerSecond,
+        impostors.length,
+        impostors,
+        faceMatch);
   }
 
   float[][] embedAll(Path dir, List<String> images, PrintStream log) throws InterruptedException {
@@ -154,13 +195,15 @@ public final class LfwEvaluation {
       List<Future<?>> futures = new ArrayList<>();
       for (int i = 0; i < images.size(); i++) {
         int k = i;
-        futures.add(pool.submit(() -> {
-          out[k] = embed(dir.resolve(images.get(k)));
-          int d = done.incrementAndGet();
-          if (d % 500 == 0) {
-            log.printf("  embedded %d/%d images%n", d, images.size());
-          }
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  out[k] = embed(dir.resolve(images.get(k)));
+                  int d = done.incrementAndGet();
+                  if (d % 500 == 0) {
+                    log.printf("  embedded %d/%d images%n", d, images.size());
+                  }
+                }));
       }
       for (Future<?> f : futures) {
         f.get();
@@ -188,8 +231,10 @@ public final class LfwEvaluation {
   }
 
   /** Every pair of images of two different people, less the pairs of people that {@code skip} names. */
-  static float[] allImpostorScores(List<String> images, float[][] embeddings,
-                                   java.util.function.BiPredicate<String, String> skip) {
+  static float[] allImpostorScores(
+      List<String> images,
+      float[][] embeddings,
+      java.util.function.BiPredicate<String, String> skip) {
     int m = images.size();
     String[] person = new String[m];
     for (int i = 0; i < m; i++) {
@@ -198,7 +243,9 @@ public final class LfwEvaluation {
     int count = 0;
     for (int i = 0; i < m; i++) {
       for (int j = i + 1; j < m; j++) {
-        if (embeddings[i] != null && embeddings[j] != null && !person[i].equals(person[j])
+        if (embeddings[i] != null
+            && embeddings[j] != null
+            && !person[i].equals(person[j])
             && !skip.test(person[i], person[j])) {
           count++;
         }
@@ -208,7 +255,9 @@ public final class LfwEvaluation {
     int k = 0;
     for (int i = 0; i < m; i++) {
       for (int j = i + 1; j < m; j++) {
-        if (embeddings[i] != null && embeddings[j] != null && !person[i].equals(person[j])
+        if (embeddings[i] != null
+            && embeddings[j] != null
+            && !person[i].equals(person[j])
             && !skip.test(person[i], person[j])) {
           scores[k++] = dot(embeddings[i], embeddings[j]);
         }

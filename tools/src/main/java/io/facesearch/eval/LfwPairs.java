@@ -19,7 +19,8 @@ public record LfwPairs(int folds, List<Pair> pairs) {
   public record Pair(int fold, String first, String second, boolean samePerson) {}
 
   public static LfwPairs read(Path file) throws IOException {
-    List<String> lines = Files.readAllLines(file).stream().map(String::strip).filter(l -> !l.isEmpty()).toList();
+    List<String> lines =
+        Files.readAllLines(file).stream().map(String::strip).filter(l -> !l.isEmpty()).toList();
     if (lines.isEmpty()) {
       throw new IOException("empty pairs file " + file);
     }
@@ -27,8 +28,16 @@ public record LfwPairs(int folds, List<Pair> pairs) {
     int folds = Integer.parseInt(header[0]);
     int perFold = Integer.parseInt(header[1]);
     if (lines.size() - 1 != folds * 2 * perFold) {
-      throw new IOException("pairs file " + file + " announces " + folds + " folds of 2x" + perFold
-          + " pairs but has " + (lines.size() - 1) + " lines");
+      throw new IOException(
+          "pairs file "
+              + file
+              + " announces "
+              + folds
+              + " folds of 2x"
+              + perFold
+              + " pairs but has "
+              + (lines.size() - 1)
+              + " lines");
     }
     List<Pair> pairs = new ArrayList<>(folds * 2 * perFold);
     for (int i = 1; i < lines.size(); i++) {
@@ -61,6 +70,11 @@ public record LfwPairs(int folds, List<Pair> pairs) {
   }
 
   private static String image(String name, String number) {
-    return name + "/" + name + "_" + String.format(Locale.ROOT, "%04d", Integer.parseInt(number)) + ".jpg";
+    return name
+        + "/"
+        + name
+        + "_"
+        + String.format(Locale.ROOT, "%04d", Integer.parseInt(number))
+        + ".jpg";
   }
 }

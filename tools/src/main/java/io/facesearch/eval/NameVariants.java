@@ -16,8 +16,10 @@ import java.util.Map;
 public final class NameVariants {
 
   private static final List<String> SUFFIXES = List.of("jr", "sr", "ii", "iii", "iv");
-  private static final Map<String, String> NICKNAMES = Map.of("bill", "william", "bob", "robert", "jim", "james",
-      "mike", "michael", "tom", "thomas", "dick", "richard", "ted", "edward", "tony", "anthony");
+  private static final Map<String, String> NICKNAMES =
+      Map.of(
+          "bill", "william", "bob", "robert", "jim", "james", "mike", "michael", "tom", "thomas",
+          "dick", "richard", "ted", "edward", "tony", "anthony");
 
   private NameVariants() {}
 
@@ -33,7 +35,9 @@ public final class NameVariants {
     }
     String lastA = ta.getLast();
     String lastB = tb.getLast();
-    return lastA.length() >= 4 && lastB.length() >= 4 && edits(lastA, lastB) <= 2
+    return lastA.length() >= 4
+        && lastB.length() >= 4
+        && edits(lastA, lastB) <= 2
         && edits(first(ta), first(tb)) <= 2;
   }
 
@@ -43,7 +47,8 @@ public final class NameVariants {
 
   private static List<String> tokens(String name) {
     return Arrays.stream(name.toLowerCase(Locale.ROOT).split("[_\\s-]+"))
-        .filter(t -> !t.isEmpty() && !SUFFIXES.contains(t)).toList();
+        .filter(t -> !t.isEmpty() && !SUFFIXES.contains(t))
+        .toList();
   }
 
   /** Levenshtein distance. */

@@ -31,14 +31,21 @@ public final class OpenSetIdentification {
 
   /** The model id of the eval's own gallery: its faces and its probes are embedded alike (the same run). */
   private static final String GALLERY_MODEL = "eval";
+
   /** FPIR values at which FNIR is reported. */
   public static final double[] FPIRS = {1e-1, 1e-2, 1e-3};
+
   /** Gallery sizes of the projection. */
   public static final long[] PROJECTED_SIZES = {10_000, 100_000, 1_000_000, 10_000_000};
 
   /** Options of one run. */
-  public record Options(long seed, double galleryShare, boolean flip, QualityGate qualityGate, double hubWeight,
-                        AppSettings settings) {}
+  public record Options(
+      long seed,
+      double galleryShare,
+      boolean flip,
+      QualityGate qualityGate,
+      double hubWeight,
+      AppSettings settings) {}
 
   /**
    * A probe-quality gate: a probe whose face is narrower than {@code minWidth} pixels, less sharp than
@@ -51,14 +58,27 @@ public final class OpenSetIdentification {
   public record DetPoint(float threshold, double fpir, double fnir) {}
 
   /** A projected figure for a larger gallery. */
-  public record Projection(long gallerySize, double thresholdPercentage, double newUserReviewRate,
-                           double duplicateCatchRate) {}
+  public record Projection(
+      long gallerySize,
+      double thresholdPercentage,
+      double newUserReviewRate,
+      double duplicateCatchRate) {}
 
   /** The figures of one run. */
-  public record Result(int gallery, int mated, int nonMated, double rank1, double[] fnirAtFpir,
-                       MatchThreshold threshold, double newUserReviewRate, double duplicateCatchRate,
-                       int gatedProbes, List<DetPoint> det, long impostorPairs, double tailSlope,
-                       List<Projection> projections) {}
+  public record Result(
+      int gallery,
+      int mated,
+      int nonMated,
+      double rank1,
+      double[] fnirAtFpir,
+      MatchThreshold threshold,
+      double newUserReviewRate,
+      double duplicateCatchRate,
+      int gatedProbes,
+      List<DetPoint> det,
+      long impostorPairs,
+      double tailSlope,
+      List<Projection> projections) {}
 
   private final Options options;
 
@@ -68,8 +88,8 @@ public final class OpenSetIdentification {
 
   public Result run(List<FaceSamples.Sample> samples, Gallery gallery, String applicationId) {
     Random random = new Random(options.seed());
-    Map<String, List<FaceSamples.Sample>> byPerson = FaceSamples.byPerson(
-        samples.stream().filter(FaceSamples.Sample::hasFace).toList());
+    Map<String, List<FaceSamples.Sample>> byPerson =
+        FaceSamples.byPerson(samples.stream().filter(FaceSamples.Sample::hasFace).toList());
     List<String> people = new ArrayList<>(byPerson.keySet());
     Collections.shuffle(people, random);
     int enrolled = (int) Math.round(people.size() * options.galleryShare());
@@ -94,12 +114,24 @@ public final class OpenSetIdentification {
       FaceSamples.Sample s = galleryFaces.get(i);
       g[i] = s.embedding(options.flip());
       // session id = the person: a match is right when it names the probe's person
-      gallery.add(new StoredFace("face-" + i, applicationId, s.person(), FaceSource.IMPORTED, false, false, true, true,
-          GALLERY_MODEL, now, g[i]));
+      gallery.add(
+          new StoredFace(
+              "face-" + i,
+              applicationId,
+              s.person(),
+              FaceSource.IMPORTED,
+              false,
+              false,
+              true,
+              true,
+              GALLERY_MODEL,
+              now,
+              g[i]));
     }
     double[] hubShift = hubShift(g);
 
-    // Scores: every probe against every gallery face (exact dot products, the gallery's own similarity).
+    // Scores: every probe against every gallery face (exact dot products, the gallery's own
+    // similarity).
     float[] mateScore = new float[mated.size()];
     boolean[] mateFirst = new boolean[mated.size()];
     float[] nonMatedTop = new float[nonMated.size()];
@@ -141,11 +173,13 @@ public final class OpenSetIdentification {
     Arrays.sort(sortedTop);
     double[] fnir = new double[FPIRS.length];
     for (int i = 0; i < FPIRS.length; i++) {
-      fnir[i] = fnirAt(VerificationMetrics.thresholdAtFar(sortedTop, FPIRS[i]), mateScore, mateFirst);
+      fnir[i] =
+          fnirAt(VerificationMetrics.thresholdAtFar(sortedTop, FPIRS[i]), mateScore, mateFirst);
     }
     List<DetPoint> det = det(sortedTop, mateScore, mateFirst);
 
-    // The product's decision at its default settings (or the experiment's), through its gallery and its rules.
+    // The product's decision at its default settings (or the experiment's), through its gallery and
+    // its rules.
     AppSettings settings = options.settings();
     GallerySearch search = new GallerySearch(gallery);
     MatchThreshold threshold = search.threshold(applicationId, settings, SearchType.MOST_SIMILAR);
@@ -161,7 +195,9 @@ public final class OpenSetIdentification {
       gated += gated(s) ? 1 : 0;
       List<GalleryMatch> found = matches(search, applicationId, settings, s);
       Decision.Outcome o = Decision.decide(1, settings.allowMultipleFaces(), found);
-      if (o.status() != SessionStatus.APPROVED && !found.isEmpty() && found.get(0).ownerId().equals(s.person())) {
+      if (o.status() != SessionStatus.APPROVED
+          && !found.isEmpty()
+          && found.get(0).ownerId().equals(s.person())) {
         caught++;
       }
     }
@@ -172,7 +208,8 @@ public final class OpenSetIdentification {
     Tail tail = Tail.fit(imp);
     List<Projection> projections = new ArrayList<>();
     for (long n : PROJECTED_SIZES) {
-      MatchThreshold t = MatchThreshold.of(settings.similarityThreshold(), settings.targetReviewRate(), n);
+      MatchThreshold t =
+          MatchThreshold.of(settings.similarityThreshold(), settings.targetReviewRate(), n);
       float c = t.cosine();
       double review = -Math.expm1(n * Math.log1p(-Math.min(tail.fmrAt(c), 1 - 1e-12)));
       double catchSum = 0;
@@ -184,19 +221,38 @@ public final class OpenSetIdentification {
       }
       projections.add(new Projection(n, t.percentage(), review, catchSum / mated.size()));
     }
-    return new Result(galleryFaces.size(), mated.size(), nonMated.size(), (double) rank1 / mated.size(), fnir,
-        threshold, (double) reviewed / nonMated.size(), (double) caught / mated.size(), gated, det, imp.length,
-        tail.cosinePerDecade(), projections);
+    return new Result(
+        galleryFaces.size(),
+        mated.size(),
+        nonMated.size(),
+        (double) rank1 / mated.size(),
+        fnir,
+        threshold,
+        (double) reviewed / nonMated.size(),
+        (double) caught / mated.size(),
+        gated,
+        det,
+        imp.length,
+        tail.cosinePerDecade(),
+        projections);
   }
 
-  private Decision.Outcome decide(GallerySearch search, String app, AppSettings settings, FaceSamples.Sample s) {
+  private Decision.Outcome decide(
+      GallerySearch search, String app, AppSettings settings, FaceSamples.Sample s) {
     return Decision.decide(1, settings.allowMultipleFaces(), matches(search, app, settings, s));
   }
 
   /** The product's matches of one probe, less the weak ones of a probe that fails the quality gate. */
-  private List<GalleryMatch> matches(GallerySearch search, String app, AppSettings settings, FaceSamples.Sample s) {
-    List<GalleryMatch> found = search.search(app, settings, SearchType.MOST_SIMILAR,
-        new io.facesearch.embed.Embedding(s.embedding(options.flip()), GALLERY_MODEL)).matches();
+  private List<GalleryMatch> matches(
+      GallerySearch search, String app, AppSettings settings, FaceSamples.Sample s) {
+    List<GalleryMatch> found =
+        search
+            .search(
+                app,
+                settings,
+                SearchType.MOST_SIMILAR,
+                new io.facesearch.embed.Embedding(s.embedding(options.flip()), GALLERY_MODEL))
+            .matches();
     if (gated(s)) {
       float certain = io.facesearch.search.SimilarityScale.cosine(Decision.CERTAIN_PERCENTAGE);
       found = found.stream().filter(m -> m.similarity() >= certain).toList();
@@ -206,8 +262,10 @@ public final class OpenSetIdentification {
 
   private boolean gated(FaceSamples.Sample s) {
     QualityGate q = options.qualityGate();
-    return q != null && (s.quality().faceWidth() < q.minWidth() || s.quality().sharpness() < q.minSharpness()
-        || Math.abs(s.quality().yaw()) > q.maxYaw());
+    return q != null
+        && (s.quality().faceWidth() < q.minWidth()
+            || s.quality().sharpness() < q.minSharpness()
+            || Math.abs(s.quality().yaw()) > q.maxYaw());
   }
 
   private static float score(float[] probe, float[] face, double shift) {
@@ -292,7 +350,8 @@ public final class OpenSetIdentification {
 
     double fmrAt(float cosine) {
       if (cosine < fitFrom) {
-        return Math.max(1.0 - (double) VerificationMetrics.countBelow(sorted, cosine) / sorted.length,
+        return Math.max(
+            1.0 - (double) VerificationMetrics.countBelow(sorted, cosine) / sorted.length,
             Math.pow(10, fitLogFrom));
       }
       return Math.pow(10, fitLogFrom - (cosine - fitFrom) / cosinePerDecade);

@@ -21,7 +21,8 @@ public final class VerificationMetrics {
    * k-fold accuracy: for each fold, the threshold that maximises accuracy on the other folds is applied to
    * it. {@code failed[i]} marks a pair whose images could not both be embedded; it counts as an error.
    */
-  public static FoldAccuracy kFoldAccuracy(float[] scores, boolean[] genuine, boolean[] failed, int[] fold, int folds) {
+  public static FoldAccuracy kFoldAccuracy(
+      float[] scores, boolean[] genuine, boolean[] failed, int[] fold, int folds) {
     double[] perFold = new double[folds];
     double[] thresholds = new double[folds];
     for (int f = 0; f < folds; f++) {
@@ -38,7 +39,8 @@ public final class VerificationMetrics {
       perFold[f] = accuracy(scores, genuine, failed, fold, f, bestT, true);
     }
     double mean = Arrays.stream(perFold).average().orElse(0);
-    double var = Arrays.stream(perFold).map(a -> (a - mean) * (a - mean)).sum() / Math.max(1, folds);
+    double var =
+        Arrays.stream(perFold).map(a -> (a - mean) * (a - mean)).sum() / Math.max(1, folds);
     return new FoldAccuracy(mean, Math.sqrt(var), perFold, thresholds);
   }
 
@@ -103,7 +105,8 @@ public final class VerificationMetrics {
     return lo;
   }
 
-  private static double[] candidateThresholds(float[] scores, boolean[] failed, int[] fold, int testFold) {
+  private static double[] candidateThresholds(
+      float[] scores, boolean[] failed, int[] fold, int testFold) {
     float[] train = new float[scores.length];
     int n = 0;
     for (int i = 0; i < scores.length; i++) {
@@ -121,8 +124,14 @@ public final class VerificationMetrics {
     return candidates;
   }
 
-  private static double accuracy(float[] scores, boolean[] genuine, boolean[] failed, int[] fold, int f, double t,
-                                 boolean onFold) {
+  private static double accuracy(
+      float[] scores,
+      boolean[] genuine,
+      boolean[] failed,
+      int[] fold,
+      int f,
+      double t,
+      boolean onFold) {
     int right = 0;
     int total = 0;
     for (int i = 0; i < scores.length; i++) {

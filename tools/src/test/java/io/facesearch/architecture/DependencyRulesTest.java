@@ -1,24 +1,19 @@
 package io.facesearch.architecture;
 
-import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.tngtech.archunit.base.DescribedPredicate;
-import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
-import com.tngtech.archunit.library.dependencies.SliceRule;
 import io.facesearch.architecture.cyclea.CallsB;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -33,14 +28,22 @@ class DependencyRulesTest {
 
   @BeforeAll
   static void importEveryModule() {
-    product = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-        .importPackages("io.facesearch");
+    product =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.facesearch");
   }
 
   @Test
   void the_check_sees_the_classes_of_every_module() {
-    for (String name : new String[] {"io.facesearch.pipeline.FacePipeline", "io.facesearch.gallery.Gallery",
-        "io.facesearch.store.Database", "io.facesearch.cli.Main", "io.facesearch.bench.Soak"}) {
+    for (String name :
+        new String[] {
+          "io.facesearch.pipeline.FacePipeline",
+          "io.facesearch.gallery.Gallery",
+          "io.facesearch.store.Database",
+          "io.facesearch.cli.Main",
+          "io.facesearch.bench.Soak"
+        }) {
       assertTrue(product.contain(name), name + " is not among the checked classes");
     }
   }
@@ -57,11 +60,15 @@ class DependencyRulesTest {
 
   @Test
   void the_rules_fail_on_a_cycle_and_on_sql_elsewhere() {
-    JavaClasses fixtures = new ClassFileImporter().importPackages("io.facesearch.architecture.cyclea",
-        "io.facesearch.architecture.cycleb");
-    assertThrows(AssertionError.class, () -> noCycles("io.facesearch.architecture.(*)..").check(fixtures));
-    assertThrows(AssertionError.class, () -> sqlOnlyInStore().check(
-        new ClassFileImporter().importClasses(CallsB.class)));
+    JavaClasses fixtures =
+        new ClassFileImporter()
+            .importPackages(
+                "io.facesearch.architecture.cyclea", "io.facesearch.architecture.cycleb");
+    assertThrows(
+        AssertionError.class, () -> noCycles("io.facesearch.architecture.(*)..").check(fixtures));
+    assertThrows(
+        AssertionError.class,
+        () -> sqlOnlyInStore().check(new ClassFileImporter().importClasses(CallsB.class)));
   }
 
   static ArchRule noCycles(String slicePattern) {
@@ -69,9 +76,12 @@ class DependencyRulesTest {
   }
 
   static ArchRule sqlOnlyInStore() {
-    return noClasses().that().resideOutsideOfPackage("io.facesearch.store..")
-        .should().dependOnClassesThat().belongToAnyOf(Connection.class, PreparedStatement.class, Statement.class,
-            ResultSet.class)
+    return noClasses()
+        .that()
+        .resideOutsideOfPackage("io.facesearch.store..")
+        .should()
+        .dependOnClassesThat()
+        .belongToAnyOf(Connection.class, PreparedStatement.class, Statement.class, ResultSet.class)
         .because("SQL lives only in package store");
   }
 }

@@ -16,10 +16,12 @@ class VerificationMetricsTest {
     boolean[] genuine = {true, true, false, false, true, true, false, false};
     int[] fold = {0, 0, 0, 0, 1, 1, 1, 1};
     boolean[] none = new boolean[8];
-    assertEquals(1.0, VerificationMetrics.kFoldAccuracy(scores, genuine, none, fold, 2).mean(), 1e-9);
+    assertEquals(
+        1.0, VerificationMetrics.kFoldAccuracy(scores, genuine, none, fold, 2).mean(), 1e-9);
     boolean[] oneFailed = none.clone();
     oneFailed[0] = true;
-    assertEquals(0.875, VerificationMetrics.kFoldAccuracy(scores, genuine, oneFailed, fold, 2).mean(), 1e-9);
+    assertEquals(
+        0.875, VerificationMetrics.kFoldAccuracy(scores, genuine, oneFailed, fold, 2).mean(), 1e-9);
   }
 
   @Test
@@ -50,7 +52,9 @@ class VerificationMetricsTest {
     LfwPairs pairs = LfwPairs.read(file);
     assertEquals(2, pairs.folds());
     assertEquals(4, pairs.pairs().size());
-    assertEquals(new LfwPairs.Pair(1, "Dora/Dora_0001.jpg", "Eve/Eve_0012.jpg", false), pairs.pairs().get(3));
+    assertEquals(
+        new LfwPairs.Pair(1, "Dora/Dora_0001.jpg", "Eve/Eve_0012.jpg", false),
+        pairs.pairs().get(3));
     assertEquals("Abel", LfwPairs.person(pairs.pairs().get(0).second()));
   }
 }

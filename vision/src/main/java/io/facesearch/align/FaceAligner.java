@@ -14,11 +14,12 @@ public final class FaceAligner {
 
   /** ArcFace's reference points for a 112x112 crop (insightface {@code arcface_dst}), same order as FivePoints. */
   static final float[] TEMPLATE = {
-      38.2946f, 51.6963f,
-      73.5318f, 51.5014f,
-      56.0252f, 71.7366f,
-      41.5493f, 92.3655f,
-      70.7299f, 92.2041f};
+    38.2946f, 51.6963f,
+    73.5318f, 51.5014f,
+    56.0252f, 71.7366f,
+    41.5493f, 92.3655f,
+    70.7299f, 92.2041f
+  };
 
   /** The 112x112 aligned face. */
   public BgrImage align(BgrImage image, FivePoints points) {

@@ -32,11 +32,19 @@ public final class LandmarkLocator {
     float top = face.y1();
     float width = face.width();
     float height = face.height();
-    BgrImage crop = Warp.apply(image, Affine.crop(left, top, width, height, INPUT_SIZE, INPUT_SIZE), INPUT_SIZE, INPUT_SIZE);
+    BgrImage crop =
+        Warp.apply(
+            image,
+            Affine.crop(left, top, width, height, INPUT_SIZE, INPUT_SIZE),
+            INPUT_SIZE,
+            INPUT_SIZE);
     float[] input = new float[INPUT_SIZE * INPUT_SIZE];
     byte[] p = crop.bgr();
     for (int i = 0; i < input.length; i++) {
-      float grey = 0.114f * (p[3 * i] & 0xff) + 0.587f * (p[3 * i + 1] & 0xff) + 0.299f * (p[3 * i + 2] & 0xff);
+      float grey =
+          0.114f * (p[3 * i] & 0xff)
+              + 0.587f * (p[3 * i + 1] & 0xff)
+              + 0.299f * (p[3 * i + 2] & 0xff);
       input[i] = Math.round(grey) / 256f;
     }
     float[] rel = model.run(input, SHAPE, "output")[0];

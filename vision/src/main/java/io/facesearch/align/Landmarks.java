@@ -11,7 +11,8 @@ public record Landmarks(float[] xy) {
 
   public Landmarks {
     if (xy.length != 2 * COUNT) {
-      throw new IllegalArgumentException("expected " + 2 * COUNT + " coordinates, got " + xy.length);
+      throw new IllegalArgumentException(
+          "expected " + 2 * COUNT + " coordinates, got " + xy.length);
     }
   }
 
@@ -29,12 +30,19 @@ public record Landmarks(float[] xy) {
    * outer and inner lip corners (48, 60 and 54, 64).
    */
   public FivePoints fivePoints() {
-    return new FivePoints(new float[] {
-        mean(37, 38, 40, 41, true), mean(37, 38, 40, 41, false),
-        mean(43, 44, 46, 47, true), mean(43, 44, 46, 47, false),
-        x(30), y(30),
-        (x(48) + x(60)) / 2, (y(48) + y(60)) / 2,
-        (x(54) + x(64)) / 2, (y(54) + y(64)) / 2});
+    return new FivePoints(
+        new float[] {
+          mean(37, 38, 40, 41, true),
+          mean(37, 38, 40, 41, false),
+          mean(43, 44, 46, 47, true),
+          mean(43, 44, 46, 47, false),
+          x(30),
+          y(30),
+          (x(48) + x(60)) / 2,
+          (y(48) + y(60)) / 2,
+          (x(54) + x(64)) / 2,
+          (y(54) + y(64)) / 2
+        });
   }
 
   private float mean(int a, int b, int c, int d, boolean xs) {

@@ -28,9 +28,10 @@ public final class AgeGenderEstimator {
   private static final int PLANE = SIZE * SIZE;
   private static final long[] SHAPE = {1, 3, SIZE, SIZE};
   private static final String[] OUTPUTS = {
-      "prob_stage_1", "prob_stage_2", "prob_stage_3",
-      "stage1_delta_k", "stage2_delta_k", "stage3_delta_k",
-      "index_offset_stage1", "index_offset_stage2", "index_offset_stage3"};
+    "prob_stage_1", "prob_stage_2", "prob_stage_3",
+    "stage1_delta_k", "stage2_delta_k", "stage3_delta_k",
+    "index_offset_stage1", "index_offset_stage2", "index_offset_stage3"
+  };
   private static final float[] MEAN = {0.485f, 0.456f, 0.406f};
   private static final float[] STD = {0.229f, 0.224f, 0.225f};
 

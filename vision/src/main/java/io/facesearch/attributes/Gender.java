@@ -2,7 +2,8 @@ package io.facesearch.attributes;
 
 /** Apparent gender as the model reports it; {@link #wireName()} is the API's spelling. */
 public enum Gender {
-  MALE, FEMALE;
+  MALE,
+  FEMALE;
 
   public String wireName() {
     return name().toLowerCase();

@@ -27,8 +27,10 @@ public final class FaceDetector {
 
   public static final int INPUT_WIDTH = 320;
   public static final int INPUT_HEIGHT = 240;
+
   /** Default face-probability cut; chosen on the no-face and group photos (see docs/accuracy.md). */
   public static final float DEFAULT_MIN_CONFIDENCE = 0.7f;
+
   public static final float DEFAULT_NMS_IOU = 0.4f;
 
   private static final int PLANE = INPUT_WIDTH * INPUT_HEIGHT;
@@ -50,7 +52,8 @@ public final class FaceDetector {
 
   /** Every face in {@code image}, largest first; empty when there is none. */
   public List<Detection> detect(BgrImage image) {
-    float[][] out = model.run(toInput(Warp.resize(image, INPUT_WIDTH, INPUT_HEIGHT)), SHAPE, "boxes", "scores");
+    float[][] out =
+        model.run(toInput(Warp.resize(image, INPUT_WIDTH, INPUT_HEIGHT)), SHAPE, "boxes", "scores");
     float[] boxes = out[0];
     float[] scores = out[1];
     int priors = scores.length / 2;

@@ -9,7 +9,8 @@ public record Embedding(float[] vector, String modelId) {
   /** Cosine similarity with {@code other}, -1..1 (a dot product, both being unit vectors). */
   public float similarity(Embedding other) {
     if (!modelId.equals(other.modelId)) {
-      throw new IllegalArgumentException("embeddings of different models: " + modelId + " vs " + other.modelId);
+      throw new IllegalArgumentException(
+          "embeddings of different models: " + modelId + " vs " + other.modelId);
     }
     return dot(vector, other.vector);
   }

@@ -14,7 +14,10 @@ import io.facesearch.onnx.OnnxModel;
 public final class FaceEmbedder {
 
   /** Which colour goes into input plane 0. */
-  public enum ChannelOrder { BGR, RGB }
+  public enum ChannelOrder {
+    BGR,
+    RGB
+  }
 
   public static final int SIZE = 112;
   private static final int PLANE = SIZE * SIZE;

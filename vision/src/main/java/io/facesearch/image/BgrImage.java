@@ -11,7 +11,8 @@ public record BgrImage(int width, int height, byte[] bgr) {
 
   public BgrImage {
     if (width <= 0 || height <= 0 || bgr.length != width * height * 3) {
-      throw new IllegalArgumentException("bad image geometry " + width + "x" + height + " for " + bgr.length + " bytes");
+      throw new IllegalArgumentException(
+          "bad image geometry " + width + "x" + height + " for " + bgr.length + " bytes");
     }
   }
 
@@ -27,7 +28,8 @@ public record BgrImage(int width, int height, byte[] bgr) {
       case 90 -> Orientation.ROTATE_90.apply(this);
       case 180 -> Orientation.ROTATE_180.apply(this);
       case 270 -> Orientation.ROTATE_270.apply(this);
-      default -> throw new IllegalArgumentException("rotation must be 0, 90, 180 or 270, not " + degrees);
+      default ->
+          throw new IllegalArgumentException("rotation must be 0, 90, 180 or 270, not " + degrees);
     };
   }
 

@@ -18,7 +18,9 @@ final class BoundedImageInputStream extends ImageInputStreamImpl {
 
   /** Reads past the end tolerated: decoders peek a little past the end of valid files. */
   static final int MAX_READS_PAST_END = 4096;
-  private static final int CLOCK_EVERY = 1024; // reads between deadline checks (nanoTime on every byte costs)
+
+  private static final int CLOCK_EVERY =
+      1024; // reads between deadline checks (nanoTime on every byte costs)
 
   private final byte[] data;
   private final long deadlineNanos;

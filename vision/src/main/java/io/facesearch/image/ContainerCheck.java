@@ -31,6 +31,7 @@ final class ContainerCheck {
 
   /** Largest embedded ICC profile accepted: real ones are a few KB, camera ones up to about 1 MB. */
   static final int MAX_ICC_BYTES = 4 * 1024 * 1024;
+
   private static final int MAX_IFDS = 64;
   private static final int MAX_IFD_ENTRIES = 4096;
 
@@ -49,7 +50,8 @@ final class ContainerCheck {
     return new ImageRejectedException(ImageRejectedException.Reason.CORRUPT, detail);
   }
 
-  // ---- JPEG ------------------------------------------------------------------------------------------------------
+  // ---- JPEG
+  // ------------------------------------------------------------------------------------------------------
 
   private static void jpeg(byte[] d) throws ImageRejectedException {
     int p = 2; // after SOI
@@ -106,7 +108,9 @@ final class ContainerCheck {
         }
         iccBytes += payloadEnd - start;
       }
-      if (marker == 0xDA) { // start of scan: the entropy-coded data follows; its damage is the decoder's to see
+      if (marker
+          == 0xDA) { // start of scan: the entropy-coded data follows; its damage is the decoder's
+        // to see
         break;
       }
       p = payloadEnd;
@@ -121,11 +125,13 @@ final class ContainerCheck {
 
   private static void checkIccSize(long declared, long present) throws ImageRejectedException {
     if (declared < 128 || declared > present || declared > MAX_ICC_BYTES) {
-      throw corrupt("embedded colour profile declares " + declared + " bytes, " + present + " present");
+      throw corrupt(
+          "embedded colour profile declares " + declared + " bytes, " + present + " present");
     }
   }
 
-  // ---- WebP ------------------------------------------------------------------------------------------------------
+  // ---- WebP
+  // ------------------------------------------------------------------------------------------------------
 
   private static void webp(byte[] d) throws ImageRejectedException {
     long riffSize = u32le(d, 4);
@@ -160,7 +166,8 @@ final class ContainerCheck {
     }
   }
 
-  // ---- PNG -------------------------------------------------------------------------------------------------------
+  // ---- PNG
+  // -------------------------------------------------------------------------------------------------------
 
   private static void png(byte[] d) throws ImageRejectedException {
     int p = 8;
@@ -179,7 +186,8 @@ final class ContainerCheck {
     }
   }
 
-  // ---- TIFF ------------------------------------------------------------------------------------------------------
+  // ---- TIFF
+  // ------------------------------------------------------------------------------------------------------
 
   /** A TIFF structure at {@code base} (offsets are relative to it) ending before {@code end}. */
   private static void tiff(byte[] d, int base, int end, String what) throws ImageRejectedException {
@@ -240,7 +248,9 @@ final class ContainerCheck {
               throw corrupt(what + " tag " + tag + " declares values beyond the file");
             }
           }
-          if ((tag == 0x8769 || tag == 0x8825 || tag == 0xA005) && count == 1 && pendingCount < MAX_IFDS) {
+          if ((tag == 0x8769 || tag == 0x8825 || tag == 0xA005)
+              && count == 1
+              && pendingCount < MAX_IFDS) {
             pending[pendingCount++] = u32(d, e + 8, little); // EXIF, GPS, interoperability sub-IFDs
           }
         }
@@ -260,11 +270,15 @@ final class ContainerCheck {
     };
   }
 
-  // ---- bytes -----------------------------------------------------------------------------------------------------
+  // ---- bytes
+  // -----------------------------------------------------------------------------------------------------
 
   private static boolean is(byte[] d, int p, String fourCc) {
-    return p + 4 <= d.length && d[p] == fourCc.charAt(0) && d[p + 1] == fourCc.charAt(1)
-        && d[p + 2] == fourCc.charAt(2) && d[p + 3] == fourCc.charAt(3);
+    return p + 4 <= d.length
+        && d[p] == fourCc.charAt(0)
+        && d[p + 1] == fourCc.charAt(1)
+        && d[p + 2] == fourCc.charAt(2)
+        && d[p + 3] == fourCc.charAt(3);
   }
 
   private static boolean startsWith(byte[] d, int p, int end, String prefix) {
@@ -285,11 +299,17 @@ final class ContainerCheck {
   }
 
   private static long u32be(byte[] d, int p) {
-    return ((long) (d[p] & 0xff) << 24) | (d[p + 1] & 0xff) << 16 | (d[p + 2] & 0xff) << 8 | (d[p + 3] & 0xff);
+    return ((long) (d[p] & 0xff) << 24)
+        | (d[p + 1] & 0xff) << 16
+        | (d[p + 2] & 0xff) << 8
+        | (d[p + 3] & 0xff);
   }
 
   private static long u32le(byte[] d, int p) {
-    return ((long) (d[p + 3] & 0xff) << 24) | (d[p + 2] & 0xff) << 16 | (d[p + 1] & 0xff) << 8 | (d[p] & 0xff);
+    return ((long) (d[p + 3] & 0xff) << 24)
+        | (d[p + 2] & 0xff) << 16
+        | (d[p + 1] & 0xff) << 8
+        | (d[p] & 0xff);
   }
 
   private static int u16(byte[] d, int p, boolean little) {

@@ -34,8 +34,14 @@ final class ExifOrientation {
       }
       int length = ((d[p + 2] & 0xff) << 8) | (d[p + 3] & 0xff);
       int payload = p + 4;
-      if (marker == 0xE1 && length >= 8 && d[payload] == 'E' && d[payload + 1] == 'x' && d[payload + 2] == 'i'
-          && d[payload + 3] == 'f' && d[payload + 4] == 0 && d[payload + 5] == 0) {
+      if (marker == 0xE1
+          && length >= 8
+          && d[payload] == 'E'
+          && d[payload + 1] == 'x'
+          && d[payload + 2] == 'i'
+          && d[payload + 3] == 'f'
+          && d[payload + 4] == 0
+          && d[payload + 5] == 0) {
         return fromTiff(d, payload + 6, Math.min(d.length, p + 2 + length));
       }
       p += 2 + length;
@@ -46,7 +52,11 @@ final class ExifOrientation {
   private static Orientation fromWebp(byte[] d) {
     int p = 12;
     while (p + 8 <= d.length) {
-      int size = (d[p + 4] & 0xff) | (d[p + 5] & 0xff) << 8 | (d[p + 6] & 0xff) << 16 | (d[p + 7] & 0xff) << 24;
+      int size =
+          (d[p + 4] & 0xff)
+              | (d[p + 5] & 0xff) << 8
+              | (d[p + 6] & 0xff) << 16
+              | (d[p + 7] & 0xff) << 24;
       if (d[p] == 'E' && d[p + 1] == 'X' && d[p + 2] == 'I' && d[p + 3] == 'F') {
         int start = p + 8;
         // Some writers keep the JPEG "Exif\0\0" prefix inside the chunk.
@@ -66,7 +76,11 @@ final class ExifOrientation {
   private static Orientation fromPng(byte[] d) {
     int p = 8;
     while (p + 8 <= d.length) {
-      int size = (d[p] & 0xff) << 24 | (d[p + 1] & 0xff) << 16 | (d[p + 2] & 0xff) << 8 | (d[p + 3] & 0xff);
+      int size =
+          (d[p] & 0xff) << 24
+              | (d[p + 1] & 0xff) << 16
+              | (d[p + 2] & 0xff) << 8
+              | (d[p + 3] & 0xff);
       if (d[p + 4] == 'e' && d[p + 5] == 'X' && d[p + 6] == 'I' && d[p + 7] == 'f') {
         return fromTiff(d, p + 8, Math.min(d.length, p + 8 + size));
       }
@@ -108,6 +122,9 @@ final class ExifOrientation {
   private static int u32(byte[] d, int p, boolean little) {
     return little
         ? (d[p] & 0xff) | (d[p + 1] & 0xff) << 8 | (d[p + 2] & 0xff) << 16 | (d[p + 3] & 0xff) << 24
-        : (d[p] & 0xff) << 24 | (d[p + 1] & 0xff) << 16 | (d[p + 2] & 0xff) << 8 | (d[p + 3] & 0xff);
+        : (d[p] & 0xff) << 24
+            | (d[p + 1] & 0xff) << 16
+            | (d[p + 2] & 0xff) << 8
+            | (d[p + 3] & 0xff);
   }
 }

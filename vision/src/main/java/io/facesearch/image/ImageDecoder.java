@@ -29,8 +29,10 @@ public final class ImageDecoder {
 
   /** Largest upload accepted by default: 5 MB, decimal (5,000,000 bytes), as Didit documents it. */
   public static final int DEFAULT_MAX_BYTES = 5_000_000;
+
   /** Largest image accepted by default: 40 megapixels. */
   public static final long DEFAULT_MAX_PIXELS = 40_000_000L;
+
   /**
    * Longest a decode may read its input, by default: a 40-megapixel JPEG decodes in about 1.5 s on one loaded core;
    * past this the decode is abandoned as corrupt (see {@link BoundedImageInputStream}).
@@ -65,24 +67,28 @@ public final class ImageDecoder {
       throw new ImageRejectedException(ImageRejectedException.Reason.EMPTY, null);
     }
     if (data.length > maxBytes) {
-      throw new ImageRejectedException(ImageRejectedException.Reason.TOO_LARGE,
-          data.length + " bytes, at most " + maxBytes);
+      throw new ImageRejectedException(
+          ImageRejectedException.Reason.TOO_LARGE, data.length + " bytes, at most " + maxBytes);
     }
     ImageFormat format = ImageFormat.sniff(data);
     if (format == null) {
       throw new ImageRejectedException(ImageRejectedException.Reason.UNSUPPORTED_FORMAT, null);
     }
-    ContainerCheck.check(data, format); // declared sizes against the bytes present, before any library allocates
+    ContainerCheck.check(
+        data, format); // declared sizes against the bytes present, before any library allocates
     BufferedImage decoded = readPixels(data, format);
     BgrImage stored = toBgr(decoded);
     return ExifOrientation.read(data, format).apply(stored);
   }
 
   private BufferedImage readPixels(byte[] data, ImageFormat format) throws ImageRejectedException {
-    try (ImageInputStream in = new BoundedImageInputStream(data, System.nanoTime() + deadlineNanos)) {
-      Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format.name().toLowerCase());
+    try (ImageInputStream in =
+        new BoundedImageInputStream(data, System.nanoTime() + deadlineNanos)) {
+      Iterator<ImageReader> readers =
+          ImageIO.getImageReadersByFormatName(format.name().toLowerCase());
       if (!readers.hasNext()) {
-        throw new ImageRejectedException(ImageRejectedException.Reason.UNSUPPORTED_FORMAT, "no reader for " + format);
+        throw new ImageRejectedException(
+            ImageRejectedException.Reason.UNSUPPORTED_FORMAT, "no reader for " + format);
       }
       ImageReader reader = readers.next();
       try {
@@ -93,7 +99,8 @@ public final class ImageDecoder {
           throw new ImageRejectedException(ImageRejectedException.Reason.CORRUPT, "no dimensions");
         }
         if (width * height > maxPixels) {
-          throw new ImageRejectedException(ImageRejectedException.Reason.TOO_MANY_PIXELS,
+          throw new ImageRejectedException(
+              ImageRejectedException.Reason.TOO_MANY_PIXELS,
               width + "x" + height + ", at most " + maxPixels + " pixels");
         }
         WarningCollector warnings = new WarningCollector();
@@ -107,8 +114,10 @@ public final class ImageDecoder {
         reader.dispose();
       }
     } catch (IOException | RuntimeException e) {
-      // Decoders signal malformed input with IIOException but also with assorted runtime exceptions.
-      throw new ImageRejectedException(ImageRejectedException.Reason.CORRUPT, e.getClass().getSimpleName());
+      // Decoders signal malformed input with IIOException but also with assorted runtime
+      // exceptions.
+      throw new ImageRejectedException(
+          ImageRejectedException.Reason.CORRUPT, e.getClass().getSimpleName());
     }
   }
 
@@ -116,15 +125,21 @@ public final class ImageDecoder {
     int w = image.getWidth();
     int h = image.getHeight();
     Raster raster = image.getRaster();
-    if (image.getType() == BufferedImage.TYPE_3BYTE_BGR && raster.getSampleModel() instanceof ComponentSampleModel sm
-        && sm.getPixelStride() == 3 && sm.getScanlineStride() == w * 3 && raster.getDataBuffer().getNumBanks() == 1) {
+    if (image.getType() == BufferedImage.TYPE_3BYTE_BGR
+        && raster.getSampleModel() instanceof ComponentSampleModel sm
+        && sm.getPixelStride() == 3
+        && sm.getScanlineStride() == w * 3
+        && raster.getDataBuffer().getNumBanks() == 1) {
       byte[] pixels = ((DataBufferByte) raster.getDataBuffer()).getData();
       if (pixels.length == w * h * 3) {
         return new BgrImage(w, h, pixels);
       }
     }
     int bands = raster.getNumBands();
-    boolean grey = !image.getColorModel().hasAlpha() && bands == 1 && image.getColorModel().getNumComponents() == 1;
+    boolean grey =
+        !image.getColorModel().hasAlpha()
+            && bands == 1
+            && image.getColorModel().getNumComponents() == 1;
     if (grey) {
       // Copy grey levels as they are: Java2D would treat them as linear light and brighten them.
       int shift = Math.max(0, raster.getSampleModel().getSampleSize(0) - 8);

@@ -62,7 +62,8 @@ public final class Warp {
     }
   }
 
-  private static BgrImage axisAligned(BgrImage src, Affine map, int outW, int outH, int nx, int ny) {
+  private static BgrImage axisAligned(
+      BgrImage src, Affine map, int outW, int outH, int nx, int ny) {
     Taps xs = Taps.along(outW, nx, map.a(), map.c(), src.width());
     Taps ys = Taps.along(outH, ny, map.e(), map.f(), src.height());
     byte[] p = src.bgr();
@@ -86,9 +87,21 @@ public final class Warp {
             float w10 = wyHi * xs.wLo[i];
             float w11 = wyHi * xs.wHi[i];
             int a00 = rowLo + cLo, a01 = rowLo + cHi, a10 = rowHi + cLo, a11 = rowHi + cHi;
-            b += w00 * (p[a00] & 0xff) + w01 * (p[a01] & 0xff) + w10 * (p[a10] & 0xff) + w11 * (p[a11] & 0xff);
-            g += w00 * (p[a00 + 1] & 0xff) + w01 * (p[a01 + 1] & 0xff) + w10 * (p[a10 + 1] & 0xff) + w11 * (p[a11 + 1] & 0xff);
-            r += w00 * (p[a00 + 2] & 0xff) + w01 * (p[a01 + 2] & 0xff) + w10 * (p[a10 + 2] & 0xff) + w11 * (p[a11 + 2] & 0xff);
+            b +=
+                w00 * (p[a00] & 0xff)
+                    + w01 * (p[a01] & 0xff)
+                    + w10 * (p[a10] & 0xff)
+                    + w11 * (p[a11] & 0xff);
+            g +=
+                w00 * (p[a00 + 1] & 0xff)
+                    + w01 * (p[a01 + 1] & 0xff)
+                    + w10 * (p[a10 + 1] & 0xff)
+                    + w11 * (p[a11 + 1] & 0xff);
+            r +=
+                w00 * (p[a00 + 2] & 0xff)
+                    + w01 * (p[a01 + 2] & 0xff)
+                    + w10 * (p[a10 + 2] & 0xff)
+                    + w11 * (p[a11 + 2] & 0xff);
           }
         }
         out[o++] = toByte(b * norm);
@@ -141,8 +154,11 @@ public final class Warp {
     int ra = clamp(y0, h) * w * 3;
     int rb = clamp(y0 + 1, h) * w * 3;
     for (int c = 0; c < 3; c++) {
-      acc[c] += w00 * (p[ra + xa + c] & 0xff) + w01 * (p[ra + xb + c] & 0xff)
-          + w10 * (p[rb + xa + c] & 0xff) + w11 * (p[rb + xb + c] & 0xff);
+      acc[c] +=
+          w00 * (p[ra + xa + c] & 0xff)
+              + w01 * (p[ra + xb + c] & 0xff)
+              + w10 * (p[rb + xa + c] & 0xff)
+              + w11 * (p[rb + xb + c] & 0xff);
     }
   }
 

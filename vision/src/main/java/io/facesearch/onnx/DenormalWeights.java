@@ -48,7 +48,13 @@ final class DenormalWeights {
   }
 
   /** The messages on the way to the weights, and which of their fields lead further. */
-  private enum Message { MODEL, GRAPH, NODE, ATTRIBUTE, TENSOR }
+  private enum Message {
+    MODEL,
+    GRAPH,
+    NODE,
+    ATTRIBUTE,
+    TENSOR
+  }
 
   private void walk(int start, int end, Message message) {
     if (message == Message.TENSOR) {
@@ -80,7 +86,10 @@ final class DenormalWeights {
       case MODEL -> field == 7 ? Message.GRAPH : null;
       case GRAPH -> field == 5 ? Message.TENSOR : field == 1 ? Message.NODE : null;
       case NODE -> field == 5 ? Message.ATTRIBUTE : null;
-      case ATTRIBUTE -> field == 5 || field == 10 ? Message.TENSOR : field == 6 || field == 11 ? Message.GRAPH : null;
+      case ATTRIBUTE ->
+          field == 5 || field == 10
+              ? Message.TENSOR
+              : field == 6 || field == 11 ? Message.GRAPH : null;
       case TENSOR -> null;
     };
   }
@@ -120,8 +129,13 @@ final class DenormalWeights {
 
   private void zeroDenormals(int from, int to) {
     for (int i = from; i < to; i += 4) {
-      int bits = (model[i] & 0xff) | (model[i + 1] & 0xff) << 8 | (model[i + 2] & 0xff) << 16 | model[i + 3] << 24;
-      if ((bits & 0x7f800000) == 0 && (bits & 0x007fffff) != 0) { // exponent 0, mantissa not 0: denormal
+      int bits =
+          (model[i] & 0xff)
+              | (model[i + 1] & 0xff) << 8
+              | (model[i + 2] & 0xff) << 16
+              | model[i + 3] << 24;
+      if ((bits & 0x7f800000) == 0
+          && (bits & 0x007fffff) != 0) { // exponent 0, mantissa not 0: denormal
         model[i] = 0;
         model[i + 1] = 0;
         model[i + 2] = 0;
@@ -150,16 +164,19 @@ final class DenormalWeights {
   }
 
   private int skip(int at, int end, int wire) {
-    int to = switch (wire) {
-      case WIRE_VARINT -> {
-        readVarint(at, end);
-        yield next;
-      }
-      case WIRE_FIXED64 -> at + 8;
-      case WIRE_LEN -> checkedLength(readVarint(at, end), next, end) + next;
-      case WIRE_FIXED32 -> at + 4;
-      default -> throw new IllegalArgumentException("unsupported protobuf wire type " + wire + " in ONNX model");
-    };
+    int to =
+        switch (wire) {
+          case WIRE_VARINT -> {
+            readVarint(at, end);
+            yield next;
+          }
+          case WIRE_FIXED64 -> at + 8;
+          case WIRE_LEN -> checkedLength(readVarint(at, end), next, end) + next;
+          case WIRE_FIXED32 -> at + 4;
+          default ->
+              throw new IllegalArgumentException(
+                  "unsupported protobuf wire type " + wire + " in ONNX model");
+        };
     if (to > end) {
       throw new IllegalArgumentException("protobuf field runs past its message in ONNX model");
     }

@@ -16,13 +16,17 @@ public final class NewThread {
   public static <T> T call(String name, Callable<T> work) throws Exception {
     AtomicReference<T> result = new AtomicReference<>();
     AtomicReference<Exception> failure = new AtomicReference<>();
-    Thread thread = Thread.ofPlatform().name(name).start(() -> {
-      try {
-        result.set(work.call());
-      } catch (Exception e) {
-        failure.set(e);
-      }
-    });
+    Thread thread =
+        Thread.ofPlatform()
+            .name(name)
+            .start(
+                () -> {
+                  try {
+                    result.set(work.call());
+                  } catch (Exception e) {
+                    failure.set(e);
+                  }
+                });
     thread.join();
     if (failure.get() != null) {
       throw failure.get();

@@ -37,7 +37,10 @@ public final class OnnxModel implements AutoCloseable {
   private final int flushedWeights;
 
   /** What to do with denormal float weights: the product always flushes; {@code KEEP} is for comparison. */
-  public enum Denormals { FLUSH, KEEP }
+  public enum Denormals {
+    FLUSH,
+    KEEP
+  }
 
   private OnnxModel(OrtEnvironment env, OrtSession session, String id, int flushedWeights) {
     this.env = env;
@@ -52,8 +55,10 @@ public final class OnnxModel implements AutoCloseable {
   }
 
   /** As {@link #load(Path, int)}, choosing what happens to denormal weights. */
-  public static OnnxModel load(Path file, int intraOpThreads, Denormals denormals) throws IOException {
-    OnnxNativeLibraries.prepare(); // a fixed folder for the native library, not a new /tmp folder per start
+  public static OnnxModel load(Path file, int intraOpThreads, Denormals denormals)
+      throws IOException {
+    OnnxNativeLibraries
+        .prepare(); // a fixed folder for the native library, not a new /tmp folder per start
     OrtEnvironment env = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       options.setIntraOpNumThreads(intraOpThreads);
@@ -82,13 +87,15 @@ public final class OnnxModel implements AutoCloseable {
   /** The shape of the model's input, with a free dimension (the batch) taken as 1. */
   public long[] inputShape() {
     try {
-      long[] shape = ((TensorInfo) session.getInputInfo().get("input").getInfo()).getShape().clone();
+      long[] shape =
+          ((TensorInfo) session.getInputInfo().get("input").getInfo()).getShape().clone();
       for (int i = 0; i < shape.length; i++) {
         shape[i] = Math.max(shape[i], 1);
       }
       return shape;
     } catch (OrtException e) {
-      throw new IllegalStateException("cannot read the input shape of " + id + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot read the input shape of " + id + ": " + e.getMessage(), e);
     }
   }
 
@@ -109,7 +116,7 @@ public final class OnnxModel implements AutoCloseable {
    */
   public float[][] run(float[] input, long[] shape, String... outputs) {
     try (OnnxTensor tensor = OnnxTensor.createTensor(env, FloatBuffer.wrap(input), shape);
-         OrtSession.Result result = session.run(Map.of("input", tensor), Set.of(outputs))) {
+        OrtSession.Result result = session.run(Map.of("input", tensor), Set.of(outputs))) {
       float[][] flat = new float[outputs.length][];
       for (int i = 0; i < outputs.length; i++) {
         OnnxTensor out = (OnnxTensor) result.get(outputs[i]).orElseThrow();
@@ -134,10 +141,11 @@ public final class OnnxModel implements AutoCloseable {
 
   private static String sha256Prefix(byte[] bytes) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)).substring(0, 12);
+      return HexFormat.of()
+          .formatHex(MessageDigest.getInstance("SHA-256").digest(bytes))
+          .substring(0, 12);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
   }
-
 }

@@ -56,7 +56,8 @@ public final class OnnxNativeLibraries {
       System.setProperty(PROPERTY, folder.toString());
       deleteEmptyTemporaryFolders();
     } catch (IOException | RuntimeException e) {
-      LOG.warn("cannot unpack ONNX Runtime's native libraries to a cache folder ({}); it will use a temporary one",
+      LOG.warn(
+          "cannot unpack ONNX Runtime's native libraries to a cache folder ({}); it will use a temporary one",
           e.getMessage());
     }
   }
@@ -71,7 +72,8 @@ public final class OnnxNativeLibraries {
     try (var folders = Files.newDirectoryStream(tmp, "onnxruntime-java*")) {
       for (Path f : folders) {
         try (var content = Files.list(f)) {
-          if (Files.isDirectory(f) && content.findAny().isEmpty()
+          if (Files.isDirectory(f)
+              && content.findAny().isEmpty()
               && Files.getLastModifiedTime(f).toMillis() < minuteAgo) {
             Files.deleteIfExists(f);
           }
@@ -118,8 +120,14 @@ public final class OnnxNativeLibraries {
   private static String platform() {
     String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
     String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
-    String o = os.contains("linux") ? "linux" : os.contains("mac") ? "osx" : os.contains("win") ? "win" : os;
-    String a = arch.equals("amd64") || arch.equals("x86_64") ? "x64" : arch.equals("arm64") ? "aarch64" : arch;
+    String o =
+        os.contains("linux")
+            ? "linux"
+            : os.contains("mac") ? "osx" : os.contains("win") ? "win" : os;
+    String a =
+        arch.equals("amd64") || arch.equals("x86_64")
+            ? "x64"
+            : arch.equals("arm64") ? "aarch64" : arch;
     return o + "-" + a;
   }
 }

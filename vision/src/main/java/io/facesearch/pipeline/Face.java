@@ -6,4 +6,5 @@ import io.facesearch.detect.Detection;
 import io.facesearch.embed.Embedding;
 
 /** Everything the pipeline knows about one face; coordinates are in the analysed (upright) image's pixels. */
-public record Face(Detection detection, Landmarks landmarks, Embedding embedding, AgeGender ageGender) {}
+public record Face(
+    Detection detection, Landmarks landmarks, Embedding embedding, AgeGender ageGender) {}

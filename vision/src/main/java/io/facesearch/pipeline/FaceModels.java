@@ -12,8 +12,14 @@ import java.nio.file.Path;
  * variable {@code FACESEARCH_MODELS}, else {@code ./.models}; each may name the folder holding the
  * {@code .onnx} files or the cache root that {@code build/fetch-models.sh} fills.
  */
-public record FaceModels(OnnxModel detect, OnnxModel landmark, OnnxModel feature, OnnxModel age,
-                         OnnxModel gender, OnnxModel liveness) implements AutoCloseable {
+public record FaceModels(
+    OnnxModel detect,
+    OnnxModel landmark,
+    OnnxModel feature,
+    OnnxModel age,
+    OnnxModel gender,
+    OnnxModel liveness)
+    implements AutoCloseable {
 
   static final String PACKAGE_DIR = "faceplugin-face-recognition-js-0.0.1/model";
 
@@ -23,7 +29,8 @@ public record FaceModels(OnnxModel detect, OnnxModel landmark, OnnxModel feature
   }
 
   /** As {@link #load(Path, int)}, choosing what happens to denormal weights (the product always flushes). */
-  public static FaceModels load(Path dir, int intraOpThreads, OnnxModel.Denormals denormals) throws IOException {
+  public static FaceModels load(Path dir, int intraOpThreads, OnnxModel.Denormals denormals)
+      throws IOException {
     return new FaceModels(
         OnnxModel.load(file(dir, "fr_detect"), intraOpThreads, denormals),
         OnnxModel.load(file(dir, "fr_landmark"), intraOpThreads, denormals),
@@ -39,14 +46,18 @@ public record FaceModels(OnnxModel detect, OnnxModel landmark, OnnxModel feature
     if (configured == null || configured.isBlank()) {
       configured = System.getenv("FACESEARCH_MODELS");
     }
-    Path root = Path.of(configured == null || configured.isBlank() ? ".models" : configured).toAbsolutePath();
+    Path root =
+        Path.of(configured == null || configured.isBlank() ? ".models" : configured)
+            .toAbsolutePath();
     for (Path candidate : new Path[] {root, root.resolve(PACKAGE_DIR)}) {
       if (Files.isRegularFile(candidate.resolve("fr_detect.onnx"))) {
         return candidate;
       }
     }
-    throw new IOException("face models not found under " + root
-        + "; run build/fetch-models.sh (or ./mvnw verify) first, or set FACESEARCH_MODELS");
+    throw new IOException(
+        "face models not found under "
+            + root
+            + "; run build/fetch-models.sh (or ./mvnw verify) first, or set FACESEARCH_MODELS");
   }
 
   private static Path file(Path dir, String name) throws IOException {

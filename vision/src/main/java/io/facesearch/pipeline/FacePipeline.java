@@ -22,6 +22,7 @@ public final class FacePipeline implements AutoCloseable {
 
   /** Faces analysed per photo at most (largest first); the rest are ignored. */
   public static final int MAX_FACES = 32;
+
   static final int[] ANGLES = {0, 90, 180, 270};
 
   private final FaceModels models;
@@ -46,13 +47,16 @@ public final class FacePipeline implements AutoCloseable {
 
   /** The pipeline with the measured defaults (BGR, no flip: see docs/accuracy.md) and single-threaded models. */
   public static FacePipeline loadDefault() throws java.io.IOException {
-    return new FacePipeline(FaceModels.load(FaceModels.locate(), 1), FaceEmbedder.ChannelOrder.BGR, false);
+    return new FacePipeline(
+        FaceModels.load(FaceModels.locate(), 1), FaceEmbedder.ChannelOrder.BGR, false);
   }
 
   /** A turned image's face must be at least this sure to be taken (else a dog or a plate becomes a face). */
   static final float MIN_TURNED_CONFIDENCE = 0.99f;
+
   /** An unturned face this sure ... */
   static final float SURE_UNTURNED_CONFIDENCE = 0.999f;
+
   /** ... is given up only for a turned face this many logits surer (e^3: 20 times the odds). */
   static final double TURNED_LOGIT_MARGIN = 3.0;
 
@@ -172,7 +176,8 @@ public final class FacePipeline implements AutoCloseable {
     if (turned < MIN_TURNED_CONFIDENCE) {
       return false;
     }
-    return unturned < SURE_UNTURNED_CONFIDENCE || logit(turned) - logit(unturned) >= TURNED_LOGIT_MARGIN;
+    return unturned < SURE_UNTURNED_CONFIDENCE
+        || logit(turned) - logit(unturned) >= TURNED_LOGIT_MARGIN;
   }
 
   private static double logit(float p) {

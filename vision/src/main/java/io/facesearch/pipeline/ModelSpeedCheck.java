@@ -35,13 +35,14 @@ public final class ModelSpeedCheck {
    * vCPUs) as reported in issue 18 on 2026-12-05 with ONNX Runtime 1.22 and the denormal flag set (fr_feature
    * 5.5, fr_gender 0.66; without it 63.9 and 16.0); where that report gives no figure, the AMD one stands in.
    */
-  static final List<Expected> EXPECTED = List.of(
-      new Expected("fr_detect", 3.0, 3.0),
-      new Expected("fr_landmark", 0.40, 0.40),
-      new Expected("fr_feature", 6.0, 5.5),
-      new Expected("fr_age", 1.1, 1.1),
-      new Expected("fr_gender", 0.65, 0.66),
-      new Expected("fr_liveness", 5.5, 5.5));
+  static final List<Expected> EXPECTED =
+      List.of(
+          new Expected("fr_detect", 3.0, 3.0),
+          new Expected("fr_landmark", 0.40, 0.40),
+          new Expected("fr_feature", 6.0, 5.5),
+          new Expected("fr_age", 1.1, 1.1),
+          new Expected("fr_gender", 0.65, 0.66),
+          new Expected("fr_liveness", 5.5, 5.5));
 
   /** Expected milliseconds of one model on each CPU kind. */
   record Expected(String model, double amdMs, double intelMs) {}
@@ -62,15 +63,26 @@ public final class ModelSpeedCheck {
 
     /** One line for a log: every model's median against its expected figure, then the verdict. */
     public String oneLine() {
-      StringBuilder line = new StringBuilder("model speed check (thread CPU per call vs expected on " + cpu + "):");
+      StringBuilder line =
+          new StringBuilder("model speed check (thread CPU per call vs expected on " + cpu + "):");
       for (ModelTiming t : timings) {
-        line.append(String.format(Locale.ROOT, " %s %.2f/%.2f ms%s", t.model(), t.cpuMs(), t.expectedMs(),
-            t.slow() ? " SLOW" : ""));
+        line.append(
+            String.format(
+                Locale.ROOT,
+                " %s %.2f/%.2f ms%s",
+                t.model(),
+                t.cpuMs(),
+                t.expectedMs(),
+                t.slow() ? " SLOW" : ""));
       }
-      line.append(anySlow()
-          ? String.format(Locale.ROOT, "; SLOWER THAN %.0fx EXPECTED: searches will be slow on this machine "
-              + "(see docs/performance.md)", SLOW_FACTOR)
-          : "; all within " + (int) SLOW_FACTOR + "x");
+      line.append(
+          anySlow()
+              ? String.format(
+                  Locale.ROOT,
+                  "; SLOWER THAN %.0fx EXPECTED: searches will be slow on this machine "
+                      + "(see docs/performance.md)",
+                  SLOW_FACTOR)
+              : "; all within " + (int) SLOW_FACTOR + "x");
       return line.append(" (check took ").append(tookMillis).append(" ms)").toString();
     }
   }
@@ -79,26 +91,37 @@ public final class ModelSpeedCheck {
 
   /** Runs each model {@code warmup} untimed and {@code iterations} timed times on a new thread. */
   public static Report measure(FaceModels models, int warmup, int iterations) {
-    OnnxModel[] all = {models.detect(), models.landmark(), models.feature(), models.age(), models.gender(),
-        models.liveness()};
+    OnnxModel[] all = {
+      models.detect(),
+      models.landmark(),
+      models.feature(),
+      models.age(),
+      models.gender(),
+      models.liveness()
+    };
     String vendor = cpuVendor();
     long start = System.nanoTime();
     List<ModelTiming> timings;
     try {
-      timings = NewThread.call("model-speed-check", () -> {
-        List<ModelTiming> measured = new ArrayList<>();
-        for (OnnxModel model : all) {
-          measured.add(time(model, warmup, iterations, vendor));
-        }
-        return List.copyOf(measured);
-      });
+      timings =
+          NewThread.call(
+              "model-speed-check",
+              () -> {
+                List<ModelTiming> measured = new ArrayList<>();
+                for (OnnxModel model : all) {
+                  measured.add(time(model, warmup, iterations, vendor));
+                }
+                return List.copyOf(measured);
+              });
     } catch (RuntimeException e) {
       throw e;
     } catch (Exception e) {
       throw new IllegalStateException("the model speed check failed: " + e.getMessage(), e);
     }
-    return new Report(vendor.isEmpty() ? "an unknown CPU (larger of the AMD and Intel figures)" : vendor,
-        timings, (System.nanoTime() - start) / 1_000_000);
+    return new Report(
+        vendor.isEmpty() ? "an unknown CPU (larger of the AMD and Intel figures)" : vendor,
+        timings,
+        (System.nanoTime() - start) / 1_000_000);
   }
 
   private static ModelTiming time(OnnxModel model, int warmup, int iterations, String vendor) {

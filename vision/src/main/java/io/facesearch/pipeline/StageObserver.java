@@ -6,7 +6,11 @@ public interface StageObserver {
 
   /** The pipeline's stages as they are timed. */
   enum Stage {
-    DETECT, ALIGN, EMBED, ATTRIBUTES, LIVENESS;
+    DETECT,
+    ALIGN,
+    EMBED,
+    ATTRIBUTES,
+    LIVENESS;
 
     public String label() {
       return name().toLowerCase();

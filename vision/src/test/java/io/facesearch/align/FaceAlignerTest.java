@@ -9,7 +9,8 @@ class FaceAlignerTest {
 
   @Test
   void similarity_recovers_a_known_rotation_scale_and_shift_exactly() {
-    // dst = 0.5 * R(30 deg) * src + (10, -4); the least-squares fit of exact points is the map itself.
+    // dst = 0.5 * R(30 deg) * src + (10, -4); the least-squares fit of exact points is the map
+    // itself.
     double angle = Math.toRadians(30);
     double a = 0.5 * Math.cos(angle);
     double b = 0.5 * Math.sin(angle);

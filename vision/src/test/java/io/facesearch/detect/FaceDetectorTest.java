@@ -13,7 +13,8 @@ class FaceDetectorTest {
     Detection shifted = new Detection(10, 10, 110, 110, 0.95f); // IoU with best = 0.68
     Detection apart = new Detection(300, 0, 400, 100, 0.80f);
     Detection touching = new Detection(70, 0, 170, 100, 0.90f); // IoU with best = 0.18: kept
-    List<Detection> kept = FaceDetector.suppressOverlaps(List.of(shifted, apart, best, touching), 0.4f);
+    List<Detection> kept =
+        FaceDetector.suppressOverlaps(List.of(shifted, apart, best, touching), 0.4f);
     assertEquals(List.of(best, touching, apart), kept);
   }
 

@@ -31,8 +31,16 @@ public final class ImageBombs {
   public static byte[] losslessWebp() throws IOException, InterruptedException {
     Path out = Files.createTempFile("bomb", ".webp");
     try {
-      Process p = new ProcessBuilder("/usr/bin/cwebp", "-quiet", "-lossless", TestData.file(PHOTO).toString(), "-o",
-          out.toString()).redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder(
+                  "/usr/bin/cwebp",
+                  "-quiet",
+                  "-lossless",
+                  TestData.file(PHOTO).toString(),
+                  "-o",
+                  out.toString())
+              .redirectErrorStream(true)
+              .start();
       String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (p.waitFor() != 0) {
         throw new IOException("cwebp failed: " + log);
@@ -52,7 +60,8 @@ public final class ImageBombs {
    * A truncated lossless WebP whose RIFF and VP8L sizes were rewritten to match the bytes present, so only a bound
    * on the decoder's reads can stop it.
    */
-  public static byte[] truncatedLosslessWebpWithConsistentSizes(int bytes) throws IOException, InterruptedException {
+  public static byte[] truncatedLosslessWebpWithConsistentSizes(int bytes)
+      throws IOException, InterruptedException {
     ByteBuffer b = ByteBuffer.wrap(truncatedLosslessWebp(bytes)).order(ByteOrder.LITTLE_ENDIAN);
     b.putInt(4, bytes - 8);
     b.putInt(16, bytes - 20);
@@ -61,15 +70,20 @@ public final class ImageBombs {
 
   /** {@link #PHOTO} with an APP2 ICC_PROFILE chunk whose profile header declares {@code declared} bytes. */
   public static byte[] jpegWithIccDeclaring(long declared) {
-    return jpegWithSegment(0xE2, concat("ICC_PROFILE\0".getBytes(StandardCharsets.ISO_8859_1), new byte[] {1, 1},
-        iccHeader(declared, 132)));
+    return jpegWithSegment(
+        0xE2,
+        concat(
+            "ICC_PROFILE\0".getBytes(StandardCharsets.ISO_8859_1),
+            new byte[] {1, 1},
+            iccHeader(declared, 132)));
   }
 
   /** {@link #PHOTO} with the JDK's real sRGB profile embedded: must decode as before. */
   public static byte[] jpegWithRealIcc() {
     byte[] profile = ICC_Profile.getInstance(ColorSpace.CS_sRGB).getData();
-    return jpegWithSegment(0xE2, concat("ICC_PROFILE\0".getBytes(StandardCharsets.ISO_8859_1), new byte[] {1, 1},
-        profile));
+    return jpegWithSegment(
+        0xE2,
+        concat("ICC_PROFILE\0".getBytes(StandardCharsets.ISO_8859_1), new byte[] {1, 1}, profile));
   }
 
   /** An extended WebP (VP8X, ICCP, then the image) whose ICCP profile declares {@code declared} bytes. */
@@ -83,7 +97,12 @@ public final class ImageBombs {
     put24(vp8x, 4, width - 1);
     put24(vp8x, 7, height - 1);
     byte[] icc = iccHeader(declared, 132);
-    byte[] body = concat("WEBP".getBytes(StandardCharsets.ISO_8859_1), chunk("VP8X", vp8x), chunk("ICCP", icc), image);
+    byte[] body =
+        concat(
+            "WEBP".getBytes(StandardCharsets.ISO_8859_1),
+            chunk("VP8X", vp8x),
+            chunk("ICCP", icc),
+            image);
     out.writeBytes("RIFF".getBytes(StandardCharsets.ISO_8859_1));
     out.writeBytes(le32(body.length));
     out.writeBytes(body);
@@ -92,23 +111,58 @@ public final class ImageBombs {
 
   /** {@link #PHOTO} with an EXIF IFD entry declaring {@code count} LONG values beyond the segment. */
   public static byte[] jpegWithExifCount(int count) {
-    byte[] tiff = {'M', 'M', 0, 42, 0, 0, 0, 8, 0, 1, 0x01, 0x0E, 0, 4, (byte) (count >>> 24), (byte) (count >>> 16),
-        (byte) (count >>> 8), (byte) count, 0, 0, 0, 26, 0, 0, 0, 0};
+    byte[] tiff = {
+      'M',
+      'M',
+      0,
+      42,
+      0,
+      0,
+      0,
+      8,
+      0,
+      1,
+      0x01,
+      0x0E,
+      0,
+      4,
+      (byte) (count >>> 24),
+      (byte) (count >>> 16),
+      (byte) (count >>> 8),
+      (byte) count,
+      0,
+      0,
+      0,
+      26,
+      0,
+      0,
+      0,
+      0
+    };
     return jpegWithSegment(0xE1, concat("Exif\0\0".getBytes(StandardCharsets.ISO_8859_1), tiff));
   }
 
   /** {@link #PHOTO} with an APP13 Photoshop resource declaring {@code size} bytes. */
   public static byte[] jpegWithPhotoshopResource(long size) {
-    byte[] header = concat("Photoshop 3.0\0".getBytes(StandardCharsets.ISO_8859_1),
-        "8BIM".getBytes(StandardCharsets.ISO_8859_1), new byte[] {0x04, 0x04, 0, 0}, be32(size), new byte[16]);
+    byte[] header =
+        concat(
+            "Photoshop 3.0\0".getBytes(StandardCharsets.ISO_8859_1),
+            "8BIM".getBytes(StandardCharsets.ISO_8859_1),
+            new byte[] {0x04, 0x04, 0, 0},
+            be32(size),
+            new byte[16]);
     return jpegWithSegment(0xED, header);
   }
 
   /** {@link #PHOTO} with an APP1 XMP packet whose xpacket header claims a huge extension. */
   public static byte[] jpegWithXmpExtension(long size) {
-    byte[] ext = concat("http://ns.adobe.com/xmp/extension/\0".getBytes(StandardCharsets.ISO_8859_1),
-        "0123456789ABCDEF0123456789ABCDEF".getBytes(StandardCharsets.ISO_8859_1), be32(size), be32(0),
-        "<x:xmpmeta/>".getBytes(StandardCharsets.ISO_8859_1));
+    byte[] ext =
+        concat(
+            "http://ns.adobe.com/xmp/extension/\0".getBytes(StandardCharsets.ISO_8859_1),
+            "0123456789ABCDEF0123456789ABCDEF".getBytes(StandardCharsets.ISO_8859_1),
+            be32(size),
+            be32(0),
+            "<x:xmpmeta/>".getBytes(StandardCharsets.ISO_8859_1));
     return jpegWithSegment(0xE1, ext);
   }
 
@@ -118,8 +172,17 @@ public final class ImageBombs {
     int n = 9;
     o.writeBytes(new byte[] {'M', 'M', 0, 42, 0, 0, 0, 8, 0, (byte) n});
     int dataOffset = 8 + 2 + n * 12 + 4;
-    int[][] entries = {{256, 3, 1, 8 << 16}, {257, 3, 1, 8 << 16}, {258, 3, 1, 8 << 16}, {259, 3, 1, 1 << 16},
-        {262, 3, 1, 1 << 16}, {273, 4, 1, dataOffset}, {277, 3, 1, 1 << 16}, {279, 4, 1, 64}, {700, 1, count, 200}};
+    int[][] entries = {
+      {256, 3, 1, 8 << 16},
+      {257, 3, 1, 8 << 16},
+      {258, 3, 1, 8 << 16},
+      {259, 3, 1, 1 << 16},
+      {262, 3, 1, 1 << 16},
+      {273, 4, 1, dataOffset},
+      {277, 3, 1, 1 << 16},
+      {279, 4, 1, 64},
+      {700, 1, count, 200}
+    };
     for (int[] e : entries) {
       o.writeBytes(new byte[] {(byte) (e[0] >> 8), (byte) e[0], (byte) (e[1] >> 8), (byte) e[1]});
       o.writeBytes(be32(e[2] & 0xffffffffL));
@@ -133,7 +196,9 @@ public final class ImageBombs {
   private static byte[] jpegWithSegment(int marker, byte[] payload) {
     byte[] photo = TestData.bytes(PHOTO);
     int length = payload.length + 2;
-    byte[] segment = concat(new byte[] {(byte) 0xFF, (byte) marker, (byte) (length >> 8), (byte) length}, payload);
+    byte[] segment =
+        concat(
+            new byte[] {(byte) 0xFF, (byte) marker, (byte) (length >> 8), (byte) length}, payload);
     return concat(Arrays.copyOf(photo, 2), segment, Arrays.copyOfRange(photo, 2, photo.length));
   }
 

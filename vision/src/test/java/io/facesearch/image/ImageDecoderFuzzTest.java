@@ -17,11 +17,32 @@ import java.time.Duration;
 class ImageDecoderFuzzTest {
 
   private static final Duration DEADLINE = Duration.ofSeconds(2);
-  private static final ImageDecoder DECODER = new ImageDecoder(ImageDecoder.DEFAULT_MAX_BYTES, 4_000_000L, DEADLINE);
+  private static final ImageDecoder DECODER =
+      new ImageDecoder(ImageDecoder.DEFAULT_MAX_BYTES, 4_000_000L, DEADLINE);
 
   @FuzzTest(maxDuration = "60s")
-  @DictionaryEntries({"RIFF", "WEBP", "VP8L", "VP8 ", "VP8X", "ICCP", "EXIF", "ALPH", "ANMF", "IHDR", "IDAT", "IEND",
-      "iCCP", "eXIf", "ICC_PROFILE", "Exif", "II*", "MM", "acsp", "mntr"}) // ASCII only: libFuzzer's dictionary syntax
+  @DictionaryEntries({
+    "RIFF",
+    "WEBP",
+    "VP8L",
+    "VP8 ",
+    "VP8X",
+    "ICCP",
+    "EXIF",
+    "ALPH",
+    "ANMF",
+    "IHDR",
+    "IDAT",
+    "IEND",
+    "iCCP",
+    "eXIf",
+    "ICC_PROFILE",
+    "Exif",
+    "II*",
+    "MM",
+    "acsp",
+    "mntr"
+  }) // ASCII only: libFuzzer's dictionary syntax
   void every_input_is_decoded_or_refused_in_time(byte[] data) {
     long t0 = System.nanoTime();
     try {

@@ -34,12 +34,23 @@ class ImageDecoderTest {
     assertSamePixels(jpeg, png, 0.01, "png");
     assertSamePixels(jpeg, tiff, 0.01, "tiff");
 
-    // No Java WebP encoder exists; libwebp's cwebp (Debian package 'webp', installed by .ci/run) makes one.
+    // No Java WebP encoder exists; libwebp's cwebp (Debian package 'webp', installed by .ci/run)
+    // makes one.
     assumeTrue(Files.isExecutable(Path.of("/usr/bin/cwebp")), "cwebp not installed");
     Path webp = tmp.resolve("photo.webp");
-    Process p = new ProcessBuilder("/usr/bin/cwebp", "-quiet", "-q", "95", TestData.file(PHOTO).toString(), "-o",
-        webp.toString()).redirectErrorStream(true).start();
-    assertEquals(0, p.waitFor(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    Process p =
+        new ProcessBuilder(
+                "/usr/bin/cwebp",
+                "-quiet",
+                "-q",
+                "95",
+                TestData.file(PHOTO).toString(),
+                "-o",
+                webp.toString())
+            .redirectErrorStream(true)
+            .start();
+    assertEquals(
+        0, p.waitFor(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
     assertSamePixels(jpeg, decoder.decode(Files.readAllBytes(webp)), 6.0, "webp");
   }
 
@@ -50,7 +61,8 @@ class ImageDecoderTest {
       BgrImage exif3 = decoder.decode(TestData.bytes(id + "_exif3.jpg"));
       BgrImage exif6 = decoder.decode(TestData.bytes(id + "_exif6.jpg"));
       BgrImage exif8 = decoder.decode(TestData.bytes(id + "_exif8.jpg"));
-      // Orientation 3 is stored upside down with the upright width and height; 6 and 8 are stored sideways.
+      // Orientation 3 is stored upside down with the upright width and height; 6 and 8 are stored
+      // sideways.
       assertSamePixels(exif3, exif6, 8.0, id + " exif6 vs exif3");
       assertSamePixels(exif3, exif8, 8.0, id + " exif8 vs exif3");
     }
@@ -74,11 +86,17 @@ class ImageDecoderTest {
   @Test
   void decodes_grey_rgba_and_cmyk_images_to_bgr(@TempDir Path tmp) throws Exception {
     BgrImage grey = decoder.decode(TestData.bytes("opencv-doc_examples/with_face/basketball1.png"));
-    Raster greyRaster = ImageIO.read(TestData.file("opencv-doc_examples/with_face/basketball1.png").toFile()).getRaster();
-    assertEquals(greyRaster.getSample(10, 10, 0), grey.at(10, 10, 1), "grey levels are copied, not gamma-shifted");
+    Raster greyRaster =
+        ImageIO.read(TestData.file("opencv-doc_examples/with_face/basketball1.png").toFile())
+            .getRaster();
+    assertEquals(
+        greyRaster.getSample(10, 10, 0),
+        grey.at(10, 10, 1),
+        "grey levels are copied, not gamma-shifted");
     assertEquals(grey.at(10, 10, 0), grey.at(10, 10, 2));
 
-    BgrImage rgba = decoder.decode(TestData.bytes("face_recognition_examples/tests/test_images/32bit.png"));
+    BgrImage rgba =
+        decoder.decode(TestData.bytes("face_recognition_examples/tests/test_images/32bit.png"));
     assertTrue(rgba.width() > 0 && rgba.height() > 0);
 
     BgrImage rgb = decoder.decode(TestData.bytes(PHOTO));
@@ -92,24 +110,42 @@ class ImageDecoderTest {
   void rejects_bad_uploads_with_a_typed_reason() throws Exception {
     byte[] jpeg = TestData.bytes(PHOTO);
     assertRejected(new byte[0], ImageRejectedException.Reason.EMPTY, "empty");
-    assertRejected(Arrays.copyOf(jpeg, jpeg.length / 2), ImageRejectedException.Reason.CORRUPT, "truncated jpeg");
+    assertRejected(
+        Arrays.copyOf(jpeg, jpeg.length / 2),
+        ImageRejectedException.Reason.CORRUPT,
+        "truncated jpeg");
     byte[] garbage = jpeg.clone();
     for (int i = 200; i < garbage.length; i++) {
       garbage[i] = (byte) (i * 31);
     }
     assertRejected(garbage, ImageRejectedException.Reason.CORRUPT, "corrupt jpeg");
-    assertRejected("%PDF-1.4\n1 0 obj\n<<>>\nendobj\n".getBytes(StandardCharsets.US_ASCII),
-        ImageRejectedException.Reason.UNSUPPORTED_FORMAT, "pdf");
-    assertRejected(encode(ImageIO.read(TestData.file(PHOTO).toFile()), "gif"),
-        ImageRejectedException.Reason.UNSUPPORTED_FORMAT, "gif");
-    assertRejected("just some text".getBytes(StandardCharsets.UTF_8), ImageRejectedException.Reason.UNSUPPORTED_FORMAT, "text");
-    assertRejected(Arrays.copyOf(jpeg, ImageDecoder.DEFAULT_MAX_BYTES + 1), ImageRejectedException.Reason.TOO_LARGE, "6 MB");
-    assertRejected(pngClaiming(20_000, 20_000), ImageRejectedException.Reason.TOO_MANY_PIXELS, "bomb");
-    assertRejected(new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF}, ImageRejectedException.Reason.CORRUPT, "header only");
+    assertRejected(
+        "%PDF-1.4\n1 0 obj\n<<>>\nendobj\n".getBytes(StandardCharsets.US_ASCII),
+        ImageRejectedException.Reason.UNSUPPORTED_FORMAT,
+        "pdf");
+    assertRejected(
+        encode(ImageIO.read(TestData.file(PHOTO).toFile()), "gif"),
+        ImageRejectedException.Reason.UNSUPPORTED_FORMAT,
+        "gif");
+    assertRejected(
+        "just some text".getBytes(StandardCharsets.UTF_8),
+        ImageRejectedException.Reason.UNSUPPORTED_FORMAT,
+        "text");
+    assertRejected(
+        Arrays.copyOf(jpeg, ImageDecoder.DEFAULT_MAX_BYTES + 1),
+        ImageRejectedException.Reason.TOO_LARGE,
+        "6 MB");
+    assertRejected(
+        pngClaiming(20_000, 20_000), ImageRejectedException.Reason.TOO_MANY_PIXELS, "bomb");
+    assertRejected(
+        new byte[] {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF},
+        ImageRejectedException.Reason.CORRUPT,
+        "header only");
   }
 
   private void assertRejected(byte[] data, ImageRejectedException.Reason reason, String what) {
-    ImageRejectedException e = assertThrows(ImageRejectedException.class, () -> decoder.decode(data), what);
+    ImageRejectedException e =
+        assertThrows(ImageRejectedException.class, () -> decoder.decode(data), what);
     assertEquals(reason, e.reason(), what + ": " + e.getMessage());
   }
 
@@ -136,9 +172,19 @@ class ImageDecoderTest {
     Path convert = Path.of("/usr/bin/convert-im6.q16");
     assumeTrue(Files.isExecutable(convert), "ImageMagick not installed");
     Path out = tmp.resolve("cmyk.jpg");
-    Process p = new ProcessBuilder(convert.toString(), photo.toString(), "-colorspace", "CMYK", "-quality", "95",
-        out.toString()).redirectErrorStream(true).start();
-    assertEquals(0, p.waitFor(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+    Process p =
+        new ProcessBuilder(
+                convert.toString(),
+                photo.toString(),
+                "-colorspace",
+                "CMYK",
+                "-quality",
+                "95",
+                out.toString())
+            .redirectErrorStream(true)
+            .start();
+    assertEquals(
+        0, p.waitFor(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
     return Files.readAllBytes(out);
   }
 
@@ -159,8 +205,25 @@ class ImageDecoderTest {
   private static byte[] pngClaiming(int w, int h) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A});
-    byte[] ihdr = {'I', 'H', 'D', 'R', (byte) (w >>> 24), (byte) (w >>> 16), (byte) (w >>> 8), (byte) w,
-        (byte) (h >>> 24), (byte) (h >>> 16), (byte) (h >>> 8), (byte) h, 8, 2, 0, 0, 0};
+    byte[] ihdr = {
+      'I',
+      'H',
+      'D',
+      'R',
+      (byte) (w >>> 24),
+      (byte) (w >>> 16),
+      (byte) (w >>> 8),
+      (byte) w,
+      (byte) (h >>> 24),
+      (byte) (h >>> 16),
+      (byte) (h >>> 8),
+      (byte) h,
+      8,
+      2,
+      0,
+      0,
+      0
+    };
     out.writeBytes(new byte[] {0, 0, 0, 13});
     out.writeBytes(ihdr);
     CRC32 crc = new CRC32();

@@ -34,7 +34,9 @@ class DenormalFlushTest {
   @Test
   void flushing_zeroes_exactly_the_denormal_weights_and_is_idempotent() throws Exception {
     // Counts from an independent parser (Python, numpy): values != 0 with |v| < Float.MIN_NORMAL.
-    String[] models = {"fr_detect", "fr_landmark", "fr_feature", "fr_age", "fr_gender", "fr_liveness"};
+    String[] models = {
+      "fr_detect", "fr_landmark", "fr_feature", "fr_age", "fr_gender", "fr_liveness"
+    };
     int[] expected = {0, 26_567, 8_938, 3_308, 13_331, 0};
     for (int i = 0; i < models.length; i++) {
       byte[] bytes = Files.readAllBytes(FaceModels.locate().resolve(models[i] + ".onnx"));
@@ -52,7 +54,7 @@ class DenormalFlushTest {
     }
     assertTrue(photos.size() > 6000, "lfw-dev holds 6,144 photos, found " + photos.size());
     try (FacePipeline flushed = pipeline(OnnxModel.Denormals.FLUSH);
-         FacePipeline kept = pipeline(OnnxModel.Denormals.KEEP)) {
+        FacePipeline kept = pipeline(OnnxModel.Denormals.KEEP)) {
       int threads = Runtime.getRuntime().availableProcessors();
       ExecutorService pool = Executors.newFixedThreadPool(threads);
       try {
@@ -76,19 +78,29 @@ class DenormalFlushTest {
             }
           }
         }
-        System.out.printf(Locale.ROOT, "DenormalFlushTest: %d photos, %d with a face, lowest cosine %.7f (%s), "
-            + "largest age change %.4f years%n", photos.size(), faces, worst, worstPhoto, maxAgeChange);
+        System.out.printf(
+            Locale.ROOT,
+            "DenormalFlushTest: %d photos, %d with a face, lowest cosine %.7f (%s), "
+                + "largest age change %.4f years%n",
+            photos.size(),
+            faces,
+            worst,
+            worstPhoto,
+            maxAgeChange);
         assertTrue(faces > 6000, "faces found in " + faces + " photos");
-        assertTrue(worst >= MIN_COSINE, "cosine " + worst + " < " + MIN_COSINE + " on " + worstPhoto);
+        assertTrue(
+            worst >= MIN_COSINE, "cosine " + worst + " < " + MIN_COSINE + " on " + worstPhoto);
       } finally {
         pool.shutdownNow();
       }
     }
   }
 
-  private record Comparison(Path photo, int flushedFaces, int keptFaces, float cosine, double ageChange) {}
+  private record Comparison(
+      Path photo, int flushedFaces, int keptFaces, float cosine, double ageChange) {}
 
-  private static Comparison compare(Path photo, FacePipeline flushed, FacePipeline kept) throws Exception {
+  private static Comparison compare(Path photo, FacePipeline flushed, FacePipeline kept)
+      throws Exception {
     BgrImage image = new ImageDecoder().decode(Files.readAllBytes(photo));
     List<Detection> a = flushed.detector().detect(image);
     List<Detection> b = kept.detector().detect(image);
@@ -97,11 +109,16 @@ class DenormalFlushTest {
     }
     Face fa = flushed.describe(image, a.getFirst());
     Face fb = kept.describe(image, b.getFirst());
-    return new Comparison(photo, a.size(), b.size(), fa.embedding().similarity(fb.embedding()),
+    return new Comparison(
+        photo,
+        a.size(),
+        b.size(),
+        fa.embedding().similarity(fb.embedding()),
         Math.abs(fa.ageGender().age() - fb.ageGender().age()));
   }
 
   private static FacePipeline pipeline(OnnxModel.Denormals denormals) throws Exception {
-    return new FacePipeline(FaceModels.load(FaceModels.locate(), 1, denormals), FaceEmbedder.ChannelOrder.BGR, false);
+    return new FacePipeline(
+        FaceModels.load(FaceModels.locate(), 1, denormals), FaceEmbedder.ChannelOrder.BGR, false);
   }
 }

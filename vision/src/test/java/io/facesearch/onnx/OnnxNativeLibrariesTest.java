@@ -18,25 +18,33 @@ import org.junit.jupiter.api.Test;
 class OnnxNativeLibrariesTest {
 
   @Test
-  void the_native_library_is_loaded_from_one_fixed_folder_not_a_new_temporary_one() throws IOException {
+  void the_native_library_is_loaded_from_one_fixed_folder_not_a_new_temporary_one()
+      throws IOException {
     SharedPipeline.get(); // ONNX Runtime loaded
     String folder = System.getProperty(OnnxNativeLibraries.PROPERTY);
-    assertTrue(folder != null && folder.contains("facesearch"), "onnxruntime.native.path = " + folder);
+    assertTrue(
+        folder != null && folder.contains("facesearch"), "onnxruntime.native.path = " + folder);
     assertTrue(Files.size(Path.of(folder, System.mapLibraryName("onnxruntime"))) > 1_000_000);
     Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
     List<Path> unpackedHere;
     try (Stream<Path> s = Files.list(tmp)) {
-      unpackedHere = s.filter(p -> p.getFileName().toString().startsWith("onnxruntime-java"))
-          .filter(p -> Files.exists(p.resolve(System.mapLibraryName("onnxruntime")))).toList();
+      unpackedHere =
+          s.filter(p -> p.getFileName().toString().startsWith("onnxruntime-java"))
+              .filter(p -> Files.exists(p.resolve(System.mapLibraryName("onnxruntime"))))
+              .toList();
     }
     long jvmStart = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
-    List<Path> mine = unpackedHere.stream().filter(p -> {
-      try {
-        return Files.getLastModifiedTime(p).toMillis() >= jvmStart;
-      } catch (IOException gone) {
-        return false;
-      }
-    }).toList();
+    List<Path> mine =
+        unpackedHere.stream()
+            .filter(
+                p -> {
+                  try {
+                    return Files.getLastModifiedTime(p).toMillis() >= jvmStart;
+                  } catch (IOException gone) {
+                    return false;
+                  }
+                })
+            .toList();
     assertEquals(List.of(), mine, "native library unpacked into " + tmp + " by this JVM");
   }
 }

@@ -16,10 +16,15 @@ public final class TestData {
   private TestData() {}
 
   public static Path root() {
-    Path root = Path.of(System.getProperty("facesearch.testdata", "../shared/data")).toAbsolutePath().normalize();
+    Path root =
+        Path.of(System.getProperty("facesearch.testdata", "../shared/data"))
+            .toAbsolutePath()
+            .normalize();
     if (!Files.isRegularFile(root.resolve("edge_cases.csv"))) {
-      throw new IllegalStateException("shared test photos not found at " + root
-          + " (expected ../shared/data beside the repository; set -Dfacesearch.testdata)");
+      throw new IllegalStateException(
+          "shared test photos not found at "
+              + root
+              + " (expected ../shared/data beside the repository; set -Dfacesearch.testdata)");
     }
     return root;
   }
@@ -48,7 +53,12 @@ public final class TestData {
         List<String> cols = splitCsv(line);
         List<String> tags = List.of(cols.get(1).split(";"));
         if (tags.contains(tag)) {
-          rows.add(new EdgeCase(cols.get(0), tags, cols.size() > 2 ? cols.get(2) : "", cols.size() > 3 ? cols.get(3) : ""));
+          rows.add(
+              new EdgeCase(
+                  cols.get(0),
+                  tags,
+                  cols.size() > 2 ? cols.get(2) : "",
+                  cols.size() > 3 ? cols.get(3) : ""));
         }
       }
     } catch (IOException e) {

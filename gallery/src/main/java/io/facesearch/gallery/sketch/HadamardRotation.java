@@ -18,73 +18,73 @@ import java.util.SplittableRandom;
  */
 final class HadamardRotation {
 
-    static final long SEED = 0x5EED_FACE_5EA2L;
-    static final int ROUNDS = 3;
+  static final long SEED = 0x5EED_FACE_5EA2L;
+  static final int ROUNDS = 3;
 
-    private final int dimensions;
-    private final int padded;
-    private final float[][] signs;
-    private final float scale;
+  private final int dimensions;
+  private final int padded;
+  private final float[][] signs;
+  private final float scale;
 
-    HadamardRotation(int dimensions) {
-        if (dimensions < 1) {
-            throw new IllegalArgumentException("dimensions must be positive: " + dimensions);
-        }
-        this.dimensions = dimensions;
-        this.padded = padded(dimensions);
-        SplittableRandom random = new SplittableRandom(SEED);
-        this.signs = new float[ROUNDS][padded];
-        for (float[] round : signs) {
-            for (int i = 0; i < padded; i++) {
-                round[i] = random.nextBoolean() ? 1f : -1f;
-            }
-        }
-        // Each unnormalised transform multiplies norms by sqrt(padded); scale once at the end.
-        this.scale = (float) Math.pow(padded, -ROUNDS / 2.0);
+  HadamardRotation(int dimensions) {
+    if (dimensions < 1) {
+      throw new IllegalArgumentException("dimensions must be positive: " + dimensions);
     }
-
-    /** Entries of a rotated vector: the dimension rounded up to a power of two. */
-    int padded() {
-        return padded;
+    this.dimensions = dimensions;
+    this.padded = padded(dimensions);
+    SplittableRandom random = new SplittableRandom(SEED);
+    this.signs = new float[ROUNDS][padded];
+    for (float[] round : signs) {
+      for (int i = 0; i < padded; i++) {
+        round[i] = random.nextBoolean() ? 1f : -1f;
+      }
     }
+    // Each unnormalised transform multiplies norms by sqrt(padded); scale once at the end.
+    this.scale = (float) Math.pow(padded, -ROUNDS / 2.0);
+  }
 
-    /** Entries of a rotated vector of {@code dimensions} entries. */
-    static int padded(int dimensions) {
-        int power = Integer.highestOneBit(dimensions);
-        return power == dimensions ? dimensions : power << 1;
-    }
+  /** Entries of a rotated vector: the dimension rounded up to a power of two. */
+  int padded() {
+    return padded;
+  }
 
-    /** Writes {@code R·(x - centre)} into {@code out} ({@link #padded} entries); {@code centre} may be null. */
-    void rotate(float[] x, float[] centre, float[] out) {
-        for (int i = 0; i < dimensions; i++) {
-            out[i] = centre == null ? x[i] : x[i] - centre[i];
-        }
-        for (int i = dimensions; i < padded; i++) {
-            out[i] = 0f;
-        }
-        for (float[] round : signs) {
-            for (int i = 0; i < padded; i++) {
-                out[i] *= round[i];
-            }
-            walshHadamard(out);
-        }
-        for (int i = 0; i < padded; i++) {
-            out[i] *= scale;
-        }
-    }
+  /** Entries of a rotated vector of {@code dimensions} entries. */
+  static int padded(int dimensions) {
+    int power = Integer.highestOneBit(dimensions);
+    return power == dimensions ? dimensions : power << 1;
+  }
 
-    /** In-place unnormalised fast Walsh-Hadamard transform of a power-of-two-long vector. */
-    private static void walshHadamard(float[] v) {
-        int n = v.length;
-        for (int half = 1; half < n; half <<= 1) {
-            for (int start = 0; start < n; start += half << 1) {
-                for (int i = start, end = start + half; i < end; i++) {
-                    float a = v[i];
-                    float b = v[i + half];
-                    v[i] = a + b;
-                    v[i + half] = a - b;
-                }
-            }
-        }
+  /** Writes {@code R·(x - centre)} into {@code out} ({@link #padded} entries); {@code centre} may be null. */
+  void rotate(float[] x, float[] centre, float[] out) {
+    for (int i = 0; i < dimensions; i++) {
+      out[i] = centre == null ? x[i] : x[i] - centre[i];
     }
+    for (int i = dimensions; i < padded; i++) {
+      out[i] = 0f;
+    }
+    for (float[] round : signs) {
+      for (int i = 0; i < padded; i++) {
+        out[i] *= round[i];
+      }
+      walshHadamard(out);
+    }
+    for (int i = 0; i < padded; i++) {
+      out[i] *= scale;
+    }
+  }
+
+  /** In-place unnormalised fast Walsh-Hadamard transform of a power-of-two-long vector. */
+  private static void walshHadamard(float[] v) {
+    int n = v.length;
+    for (int half = 1; half < n; half <<= 1) {
+      for (int start = 0; start < n; start += half << 1) {
+        for (int i = start, end = start + half; i < end; i++) {
+          float a = v[i];
+          float b = v[i + half];
+          v[i] = a + b;
+          v[i + half] = a - b;
+        }
+      }
+    }
+  }
 }

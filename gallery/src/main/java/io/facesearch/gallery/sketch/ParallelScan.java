@@ -16,95 +16,98 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class ParallelScan implements AutoCloseable {
 
-    /** How long a helper watches its slot after a job before it parks (bounded: see the class comment). */
-    static final long SPIN_NANOS = 200_000;
+  /** How long a helper watches its slot after a job before it parks (bounded: see the class comment). */
+  static final long SPIN_NANOS = 200_000;
 
-    /** No helpers: every search scans on its own thread. */
-    public static final ParallelScan NONE = new ParallelScan(0, "none");
+  /** No helpers: every search scans on its own thread. */
+  public static final ParallelScan NONE = new ParallelScan(0, "none");
 
-    private final Helper[] helpers;
+  private final Helper[] helpers;
 
-    /** Starts {@code helpers} daemon threads named {@code <name>-<i>}. */
-    public ParallelScan(int helpers, String name) {
-        if (helpers < 0) {
-            throw new IllegalArgumentException("helpers must be at least 0: " + helpers);
-        }
-        this.helpers = new Helper[helpers];
-        for (int i = 0; i < helpers; i++) {
-            this.helpers[i] = new Helper();
-            this.helpers[i].thread = Thread.ofPlatform().name(name + "-" + i).daemon(true).start(this.helpers[i]);
-        }
+  /** Starts {@code helpers} daemon threads named {@code <name>-<i>}. */
+  public ParallelScan(int helpers, String name) {
+    if (helpers < 0) {
+      throw new IllegalArgumentException("helpers must be at least 0: " + helpers);
     }
-
-    public int helpers() {
-        return helpers.length;
+    this.helpers = new Helper[helpers];
+    for (int i = 0; i < helpers; i++) {
+      this.helpers[i] = new Helper();
+      this.helpers[i].thread =
+          Thread.ofPlatform().name(name + "-" + i).daemon(true).start(this.helpers[i]);
     }
+  }
 
-    /**
-     * Gives {@code job} to a helper whose slot is free and returns true, or returns false when every helper has a
-     * job waiting or the scan is closed (the caller then does the work alone). A helper empties its slot when it
-     * takes a job, so a job may wait there for the one running to finish and start late, or never run when the
-     * scan closes meanwhile; the job must tolerate both (a search's job does: its own thread scans what the helper
-     * did not claim).
-     */
-    boolean offer(Runnable job) {
-        for (Helper helper : helpers) {
-            if (!helper.stopped && helper.slot.compareAndSet(null, job)) {
-                LockSupport.unpark(helper.thread);
-                return true;
-            }
+  public int helpers() {
+    return helpers.length;
+  }
+
+  /**
+   * Gives {@code job} to a helper whose slot is free and returns true, or returns false when every helper has a
+   * job waiting or the scan is closed (the caller then does the work alone). A helper empties its slot when it
+   * takes a job, so a job may wait there for the one running to finish and start late, or never run when the
+   * scan closes meanwhile; the job must tolerate both (a search's job does: its own thread scans what the helper
+   * did not claim).
+   */
+  boolean offer(Runnable job) {
+    for (Helper helper : helpers) {
+      if (!helper.stopped && helper.slot.compareAndSet(null, job)) {
+        LockSupport.unpark(helper.thread);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Stops the helpers and waits for them to finish the job they run (a job offered but not started is dropped). */
+  @Override
+  public void close() {
+    for (Helper helper : helpers) {
+      helper.stopped = true;
+      LockSupport.unpark(helper.thread);
+    }
+    boolean interrupted = false;
+    for (Helper helper : helpers) {
+      while (helper.thread.isAlive()) {
+        try {
+          helper.thread.join();
+        } catch (InterruptedException e) {
+          interrupted = true;
         }
-        return false;
+      }
     }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
 
-    /** Stops the helpers and waits for them to finish the job they run (a job offered but not started is dropped). */
+  private static final class Helper implements Runnable {
+    final AtomicReference<Runnable> slot = new AtomicReference<>();
+    volatile Thread thread;
+    volatile boolean stopped;
+
     @Override
-    public void close() {
-        for (Helper helper : helpers) {
-            helper.stopped = true;
-            LockSupport.unpark(helper.thread);
+    public void run() {
+      while (!stopped) {
+        long spinUntil = System.nanoTime() + SPIN_NANOS;
+        while (slot.get() == null && !stopped && System.nanoTime() - spinUntil < 0) {
+          Thread.onSpinWait();
         }
-        boolean interrupted = false;
-        for (Helper helper : helpers) {
-            while (helper.thread.isAlive()) {
-                try {
-                    helper.thread.join();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
+        Runnable job = slot.getAndSet(null);
+        while (job == null && !stopped) {
+          LockSupport.park(this); // offer() fills the slot before it unparks: no wake-up is lost
+          job = slot.getAndSet(null);
         }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
+        if (job == null) {
+          return;
         }
+        try {
+          job.run();
+        } catch (Throwable t) { // reported as an uncaught exception would be; the helper lives on
+          Thread.currentThread()
+              .getUncaughtExceptionHandler()
+              .uncaughtException(Thread.currentThread(), t);
+        }
+      }
     }
-
-    private static final class Helper implements Runnable {
-        final AtomicReference<Runnable> slot = new AtomicReference<>();
-        volatile Thread thread;
-        volatile boolean stopped;
-
-        @Override
-        public void run() {
-            while (!stopped) {
-                long spinUntil = System.nanoTime() + SPIN_NANOS;
-                while (slot.get() == null && !stopped && System.nanoTime() - spinUntil < 0) {
-                    Thread.onSpinWait();
-                }
-                Runnable job = slot.getAndSet(null);
-                while (job == null && !stopped) {
-                    LockSupport.park(this); // offer() fills the slot before it unparks: no wake-up is lost
-                    job = slot.getAndSet(null);
-                }
-                if (job == null) {
-                    return;
-                }
-                try {
-                    job.run();
-                } catch (Throwable t) { // reported as an uncaught exception would be; the helper lives on
-                    Thread.currentThread().getUncaughtExceptionHandler().uncaughtException(Thread.currentThread(), t);
-                }
-            }
-        }
-    }
+  }
 }

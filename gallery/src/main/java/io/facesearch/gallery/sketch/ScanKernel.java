@@ -24,32 +24,43 @@ import java.nio.file.Path;
  */
 interface ScanKernel {
 
-    /**
-     * Scans the sketches of ordinals {@code [from, to)}; for each within {@code bound} of {@code signBits}, in order,
-     * writes its ordinal, {@code ones} and {@code weighted} at the same index of the three arrays (each holds at
-     * least {@code to - from}). Returns how many it wrote.
-     */
-    int scan(long[] codes, int from, int to, long[] signBits, long[] planes, int bound, int[] ords, int[] ones,
-            int[] weighted);
+  /**
+   * Scans the sketches of ordinals {@code [from, to)}; for each within {@code bound} of {@code signBits}, in order,
+   * writes its ordinal, {@code ones} and {@code weighted} at the same index of the three arrays (each holds at
+   * least {@code to - from}). Returns how many it wrote.
+   */
+  int scan(
+      long[] codes,
+      int from,
+      int to,
+      long[] signBits,
+      long[] planes,
+      int bound,
+      int[] ords,
+      int[] ones,
+      int[] weighted);
 
-    /** The implementation for this JVM and CPU: the vector one where it is fast, else the scalar one. */
-    static ScanKernel forThisMachine() {
-        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty() || !cpuCountsBitsInVectors()) {
-            return new ScalarScanKernel();
-        }
-        try {
-            return Class.forName("io.facesearch.gallery.sketch.VectorScanKernel")
-                    .asSubclass(ScanKernel.class).getDeclaredConstructor(boolean.class).newInstance(true);
-        } catch (ReflectiveOperationException | LinkageError e) {
-            return new ScalarScanKernel(); // not compiled in, or vectors narrower than 512 bits
-        }
+  /** The implementation for this JVM and CPU: the vector one where it is fast, else the scalar one. */
+  static ScanKernel forThisMachine() {
+    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()
+        || !cpuCountsBitsInVectors()) {
+      return new ScalarScanKernel();
     }
+    try {
+      return Class.forName("io.facesearch.gallery.sketch.VectorScanKernel")
+          .asSubclass(ScanKernel.class)
+          .getDeclaredConstructor(boolean.class)
+          .newInstance(true);
+    } catch (ReflectiveOperationException | LinkageError e) {
+      return new ScalarScanKernel(); // not compiled in, or vectors narrower than 512 bits
+    }
+  }
 
-    private static boolean cpuCountsBitsInVectors() {
-        try {
-            return Files.readString(Path.of("/proc/cpuinfo")).contains(" avx512_vpopcntdq");
-        } catch (IOException | SecurityException e) {
-            return false;
-        }
+  private static boolean cpuCountsBitsInVectors() {
+    try {
+      return Files.readString(Path.of("/proc/cpuinfo")).contains(" avx512_vpopcntdq");
+    } catch (IOException | SecurityException e) {
+      return false;
     }
+  }
 }

@@ -11,51 +11,53 @@ import org.apache.lucene.search.knn.KnnSearchStrategy;
  */
 public final class SketchScanStrategy extends KnnSearchStrategy {
 
-    private final int candidates;
-    private final ParallelScan scan;
+  private final int candidates;
+  private final ParallelScan scan;
 
-    /** @param candidates at least 1; the scan runs on the searching thread alone */
-    public SketchScanStrategy(int candidates) {
-        this(candidates, ParallelScan.NONE);
-    }
+  /** @param candidates at least 1; the scan runs on the searching thread alone */
+  public SketchScanStrategy(int candidates) {
+    this(candidates, ParallelScan.NONE);
+  }
 
-    /**
-     * @param candidates at least 1
-     * @param scan       the helpers of the gallery searched
-     */
-    public SketchScanStrategy(int candidates, ParallelScan scan) {
-        if (candidates < 1) {
-            throw new IllegalArgumentException("candidates must be positive: " + candidates);
-        }
-        this.candidates = candidates;
-        this.scan = java.util.Objects.requireNonNull(scan, "scan");
+  /**
+   * @param candidates at least 1
+   * @param scan       the helpers of the gallery searched
+   */
+  public SketchScanStrategy(int candidates, ParallelScan scan) {
+    if (candidates < 1) {
+      throw new IllegalArgumentException("candidates must be positive: " + candidates);
     }
+    this.candidates = candidates;
+    this.scan = java.util.Objects.requireNonNull(scan, "scan");
+  }
 
-    public int candidates() {
-        return candidates;
-    }
+  public int candidates() {
+    return candidates;
+  }
 
-    ParallelScan scan() {
-        return scan;
-    }
+  ParallelScan scan() {
+    return scan;
+  }
 
-    @Override
-    public void nextVectorsBlock() {
-        // one block: the scan visits every vector of a segment at once
-    }
+  @Override
+  public void nextVectorsBlock() {
+    // one block: the scan visits every vector of a segment at once
+  }
 
-    @Override
-    public boolean equals(Object other) {
-        return other instanceof SketchScanStrategy that && that.candidates == candidates && that.scan == scan;
-    }
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof SketchScanStrategy that
+        && that.candidates == candidates
+        && that.scan == scan;
+  }
 
-    @Override
-    public int hashCode() {
-        return Integer.hashCode(candidates);
-    }
+  @Override
+  public int hashCode() {
+    return Integer.hashCode(candidates);
+  }
 
-    @Override
-    public String toString() {
-        return "SketchScanStrategy(candidates=" + candidates + ")";
-    }
+  @Override
+  public String toString() {
+    return "SketchScanStrategy(candidates=" + candidates + ")";
+  }
 }

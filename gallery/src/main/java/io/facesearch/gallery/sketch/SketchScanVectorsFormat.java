@@ -34,57 +34,61 @@ import org.apache.lucene.index.SegmentWriteState;
  */
 public final class SketchScanVectorsFormat extends KnnVectorsFormat {
 
-    public static final String NAME = "FacesearchSketchScan";
-    static final String META_CODEC = "FacesearchSketchScanMeta";
-    static final String DATA_CODEC = "FacesearchSketchScanData";
-    static final String META_EXTENSION = "fskm";
-    static final String DATA_EXTENSION = "fsk";
-    /**
-     * A bound, with a margin, on how far stage 3's score (the byte vectors' dot product) is from the float32 dot
-     * product (checked by BinarySketchesTest; measurements in docs/history/gallery-measurements.md).
-     */
-    public static final float BYTE_SCORE_ERROR = 0.004f;
-    /**
-     * A bound, with a margin, on how far a search's score (stage 4: the float query against the 12-bit copy) is
-     * from the float32 dot product, the similarity reported, for unit vectors of {@code dimensions} entries:
-     * {@code 0.0005 · √(128 / dimensions)}, 0.00025 for 512-d. The 12-bit step is a vector's largest entry / 2032,
-     * and the entries of a unit vector shrink as {@code 1/√dimensions}. The measured errors stay well inside it
-     * (BinarySketchesTest checks it; docs/history/gallery-measurements.md).
-     */
-    public static float fineScoreError(int dimensions) {
-        return (float) (0.0005 * Math.sqrt(128.0 / dimensions));
-    }
-    /**
-     * 0: sketches and factors; 1: and byte vectors; 2: and their 4-bit residuals. Older segments are not read
-     * (the index is rebuilt: {@code GalleryIndexLayout} version 5).
-     */
-    static final int VERSION_START = 2;
-    static final int VERSION_CURRENT = 2;
+  public static final String NAME = "FacesearchSketchScan";
+  static final String META_CODEC = "FacesearchSketchScanMeta";
+  static final String DATA_CODEC = "FacesearchSketchScanData";
+  static final String META_EXTENSION = "fskm";
+  static final String DATA_EXTENSION = "fsk";
 
-    private final FlatVectorsFormat floats =
-            new Lucene99FlatVectorsFormat(FlatVectorScorerUtil.getLucene99FlatVectorsScorer());
+  /**
+   * A bound, with a margin, on how far stage 3's score (the byte vectors' dot product) is from the float32 dot
+   * product (checked by BinarySketchesTest; measurements in docs/history/gallery-measurements.md).
+   */
+  public static final float BYTE_SCORE_ERROR = 0.004f;
 
-    public SketchScanVectorsFormat() {
-        super(NAME);
-    }
+  /**
+   * A bound, with a margin, on how far a search's score (stage 4: the float query against the 12-bit copy) is
+   * from the float32 dot product, the similarity reported, for unit vectors of {@code dimensions} entries:
+   * {@code 0.0005 · √(128 / dimensions)}, 0.00025 for 512-d. The 12-bit step is a vector's largest entry / 2032,
+   * and the entries of a unit vector shrink as {@code 1/√dimensions}. The measured errors stay well inside it
+   * (BinarySketchesTest checks it; docs/history/gallery-measurements.md).
+   */
+  public static float fineScoreError(int dimensions) {
+    return (float) (0.0005 * Math.sqrt(128.0 / dimensions));
+  }
 
-    @Override
-    public KnnVectorsWriter fieldsWriter(SegmentWriteState state) throws IOException {
-        return new SketchScanVectorsWriter(state, floats.fieldsWriter(state));
-    }
+  /**
+   * 0: sketches and factors; 1: and byte vectors; 2: and their 4-bit residuals. Older segments are not read
+   * (the index is rebuilt: {@code GalleryIndexLayout} version 5).
+   */
+  static final int VERSION_START = 2;
 
-    @Override
-    public KnnVectorsReader fieldsReader(SegmentReadState state) throws IOException {
-        return new SketchScanVectorsReader(state, floats.fieldsReader(state));
-    }
+  static final int VERSION_CURRENT = 2;
 
-    @Override
-    public int getMaxDimensions(String fieldName) {
-        return 4096;
-    }
+  private final FlatVectorsFormat floats =
+      new Lucene99FlatVectorsFormat(FlatVectorScorerUtil.getLucene99FlatVectorsScorer());
 
-    @Override
-    public String toString() {
-        return NAME + "(floats=" + floats + ")";
-    }
+  public SketchScanVectorsFormat() {
+    super(NAME);
+  }
+
+  @Override
+  public KnnVectorsWriter fieldsWriter(SegmentWriteState state) throws IOException {
+    return new SketchScanVectorsWriter(state, floats.fieldsWriter(state));
+  }
+
+  @Override
+  public KnnVectorsReader fieldsReader(SegmentReadState state) throws IOException {
+    return new SketchScanVectorsReader(state, floats.fieldsReader(state));
+  }
+
+  @Override
+  public int getMaxDimensions(String fieldName) {
+    return 4096;
+  }
+
+  @Override
+  public String toString() {
+    return NAME + "(floats=" + floats + ")";
+  }
 }

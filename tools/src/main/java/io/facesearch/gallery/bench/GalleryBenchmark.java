@@ -52,390 +52,508 @@ import org.apache.lucene.util.VectorUtil;
  */
 public final class GalleryBenchmark {
 
-    private static final int WARMUP_QUERIES = 200;
-    /** The k of the service's searches ({@code FaceSearchService.MAX_COUNTED}), timed at the match threshold. */
-    static final int SERVICE_K = 100;
+  private static final int WARMUP_QUERIES = 200;
 
-    private GalleryBenchmark() {}
+  /** The k of the service's searches ({@code FaceSearchService.MAX_COUNTED}), timed at the match threshold. */
+  static final int SERVICE_K = 100;
 
-    public static GalleryBenchmarkResult run(GalleryBenchmarkConfig cfg, List<MatedPair> mated, Background background,
-            PrintStream out) {
-        LuceneGalleryConfig galleryConfig = cfg.gallery();
-        int dims = galleryConfig.dimensions();
-        out.printf(Locale.ROOT, "gallery benchmark: faces=%d mated_pairs=%d random_queries=%d index=%s "
-                        + "candidates=%d cores=%d max_heap_mb=%d%n", cfg.faces(), mated.size(),
-                cfg.randomQueries(), galleryConfig.vectorsDescription(), galleryConfig.searchCandidates(),
-                Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
-        out.printf(Locale.ROOT, "background: %s; impostor scores of 2,000 of its vectors: %s%n",
-                background.describe(), ImpostorScores.of(background, 2000).describe());
-        SyntheticGalleryTruth truth = new SyntheticGalleryTruth(cfg.faces(), mated, cfg.seed(), background);
-        if (!cfg.reuseIndex()) {
-            emptyIndexFolder(cfg.indexDir());
-        }
+  private GalleryBenchmark() {}
 
-        long heapBefore = usedHeapAfterGc();
-        long start = System.nanoTime();
-        try (LuceneGallery gallery = LuceneGallery.open(cfg.indexDir(), truth, galleryConfig)) {
-            double buildSeconds = (System.nanoTime() - start) / 1e9;
-            if (cfg.reuseIndex()) {
-                out.printf(Locale.ROOT, "build: not measured, existing index opened in %.1f s%n",
-                        buildSeconds);
-                buildSeconds = Double.NaN;
-            } else {
-                out.printf(Locale.ROOT, "build: %.1f s, %.0f faces/s%n", buildSeconds, cfg.faces() / buildSeconds);
-            }
-
-            float[][] queries = queries(cfg, mated, background);
-            GalleryFilter filter = GalleryFilter.tenant(SyntheticGalleryTruth.APPLICATION_ID);
-            for (int i = 0; i < Math.min(WARMUP_QUERIES, queries.length); i++) {
-                gallery.search(new GalleryQuery(queries[i], SyntheticGalleryTruth.MODEL_ID, 10, -1f, filter));
-            }
-            long heapAfter = usedHeapAfterGc();
-            double heapPerFace = Math.max(0, heapAfter - heapBefore) / (double) cfg.faces();
-            IndexFiles files = IndexFiles.measure(cfg.indexDir(), galleryConfig);
-            double residentPerFace = files.residentBytes() / (double) cfg.faces();
-            double diskPerFace = files.totalBytes() / (double) cfg.faces();
-            out.printf(Locale.ROOT, "index files (bytes per face): %s%n", files.describe(cfg.faces()));
-            out.printf(Locale.ROOT, "ram per face: heap %.0f + resident files %.0f = %.0f bytes; disk %.0f bytes%n",
-                    heapPerFace, residentPerFace, heapPerFace + residentPerFace, diskPerFace);
-
-            out.println("exact baseline: loading");
-            ExactGallery exact = new ExactGallery(dims);
-            truth.forEachFace(exact::add);
-            String[][] exactTop10 = exactTop10(exact, queries, filter);
-            double[] exactLatency = new double[Math.min(cfg.exactLatencyQueries(), queries.length)];
-            for (int i = 0; i < exactLatency.length; i++) {
-                long t = System.nanoTime();
-                exact.search(new GalleryQuery(queries[i], SyntheticGalleryTruth.MODEL_ID, 10, -1f, filter));
-                exactLatency[i] = (System.nanoTime() - t) / 1e6;
-            }
-            double exactP50 = percentile(exactLatency, 50);
-            double exactP99 = percentile(exactLatency, 99);
-            out.printf(Locale.ROOT, "exact baseline: p50 %.2f ms, p99 %.2f ms (%d queries, k=10)%n", exactP50,
-                    exactP99, exactLatency.length);
-            exact = null; // let the 2 KB per face go before the timed searches
-            usedHeapAfterGc();
-
-            int probes = mated.size();
-            int randoms = queries.length - probes;
-            boolean[] strongMates = strongMates(mated, cfg.matchThreshold());
-            List<GalleryBenchmarkResult.SearchFigures> sweep = new ArrayList<>();
-            GalleryBenchmarkResult.SearchFigures headline = null;
-            out.printf(Locale.ROOT, "candidates  p50_k5_ms  p99_k5_ms  p50_k10_ms  p99_k10_ms  recall10_random  "
-                    + "recall10_probes  rank1_mate  rank1_mate_at_or_above_%.4f  p50_service_ms  p99_service_ms "
-                    + "(k=%d, at or above %.4f)%n", cfg.matchThreshold(), SERVICE_K, cfg.matchThreshold());
-            for (int candidates : candidateValues(cfg)) {
-                GalleryBenchmarkResult.SearchFigures figures =
-                        measure(gallery, candidates, queries, randoms, exactTop10, strongMates, filter,
-                                (float) cfg.matchThreshold());
-                sweep.add(figures);
-                if (candidates == galleryConfig.searchCandidates()) {
-                    headline = figures;
-                }
-                out.printf(Locale.ROOT, "%10d  %9.3f  %9.3f  %10.3f  %10.3f  %15.4f  %15.4f  %10.4f (%d eligible)"
-                                + "  %10.4f (%d eligible)  %14.3f  %14.3f%n",
-                        candidates, figures.p50K5Ms(), figures.p99K5Ms(), figures.p50K10Ms(), figures.p99K10Ms(),
-                        figures.recallAt10Random(), figures.recallAt10Probes(), figures.rank1Mate(),
-                        figures.rank1MateEligible(), figures.rank1StrongMate(), figures.rank1StrongMateEligible(),
-                        figures.p50ServiceMs(), figures.p99ServiceMs());
-            }
-            GalleryBenchmarkResult result = new GalleryBenchmarkResult(cfg.faces(), buildSeconds,
-                    cfg.faces() / buildSeconds, heapPerFace, residentPerFace, heapPerFace + residentPerFace,
-                    diskPerFace, galleryConfig.searchCandidates(), headline, exactP50, exactP99, List.copyOf(sweep));
-            return result; // the caller prints result.summaryLine() last
-        }
+  public static GalleryBenchmarkResult run(
+      GalleryBenchmarkConfig cfg, List<MatedPair> mated, Background background, PrintStream out) {
+    LuceneGalleryConfig galleryConfig = cfg.gallery();
+    int dims = galleryConfig.dimensions();
+    out.printf(
+        Locale.ROOT,
+        "gallery benchmark: faces=%d mated_pairs=%d random_queries=%d index=%s "
+            + "candidates=%d cores=%d max_heap_mb=%d%n",
+        cfg.faces(),
+        mated.size(),
+        cfg.randomQueries(),
+        galleryConfig.vectorsDescription(),
+        galleryConfig.searchCandidates(),
+        Runtime.getRuntime().availableProcessors(),
+        Runtime.getRuntime().maxMemory() >> 20);
+    out.printf(
+        Locale.ROOT,
+        "background: %s; impostor scores of 2,000 of its vectors: %s%n",
+        background.describe(),
+        ImpostorScores.of(background, 2000).describe());
+    SyntheticGalleryTruth truth =
+        new SyntheticGalleryTruth(cfg.faces(), mated, cfg.seed(), background);
+    if (!cfg.reuseIndex()) {
+      emptyIndexFolder(cfg.indexDir());
     }
 
-    private static int[] candidateValues(GalleryBenchmarkConfig cfg) {
-        return IntStream.concat(IntStream.of(cfg.gallery().searchCandidates()), Arrays.stream(cfg.candidateSweep()))
-                .distinct()
-                .sorted()
-                .toArray();
+    long heapBefore = usedHeapAfterGc();
+    long start = System.nanoTime();
+    try (LuceneGallery gallery = LuceneGallery.open(cfg.indexDir(), truth, galleryConfig)) {
+      double buildSeconds = (System.nanoTime() - start) / 1e9;
+      if (cfg.reuseIndex()) {
+        out.printf(
+            Locale.ROOT, "build: not measured, existing index opened in %.1f s%n", buildSeconds);
+        buildSeconds = Double.NaN;
+      } else {
+        out.printf(
+            Locale.ROOT, "build: %.1f s, %.0f faces/s%n", buildSeconds, cfg.faces() / buildSeconds);
+      }
+
+      float[][] queries = queries(cfg, mated, background);
+      GalleryFilter filter = GalleryFilter.tenant(SyntheticGalleryTruth.APPLICATION_ID);
+      for (int i = 0; i < Math.min(WARMUP_QUERIES, queries.length); i++) {
+        gallery.search(
+            new GalleryQuery(queries[i], SyntheticGalleryTruth.MODEL_ID, 10, -1f, filter));
+      }
+      long heapAfter = usedHeapAfterGc();
+      double heapPerFace = Math.max(0, heapAfter - heapBefore) / (double) cfg.faces();
+      IndexFiles files = IndexFiles.measure(cfg.indexDir(), galleryConfig);
+      double residentPerFace = files.residentBytes() / (double) cfg.faces();
+      double diskPerFace = files.totalBytes() / (double) cfg.faces();
+      out.printf(Locale.ROOT, "index files (bytes per face): %s%n", files.describe(cfg.faces()));
+      out.printf(
+          Locale.ROOT,
+          "ram per face: heap %.0f + resident files %.0f = %.0f bytes; disk %.0f bytes%n",
+          heapPerFace,
+          residentPerFace,
+          heapPerFace + residentPerFace,
+          diskPerFace);
+
+      out.println("exact baseline: loading");
+      ExactGallery exact = new ExactGallery(dims);
+      truth.forEachFace(exact::add);
+      String[][] exactTop10 = exactTop10(exact, queries, filter);
+      double[] exactLatency = new double[Math.min(cfg.exactLatencyQueries(), queries.length)];
+      for (int i = 0; i < exactLatency.length; i++) {
+        long t = System.nanoTime();
+        exact.search(new GalleryQuery(queries[i], SyntheticGalleryTruth.MODEL_ID, 10, -1f, filter));
+        exactLatency[i] = (System.nanoTime() - t) / 1e6;
+      }
+      double exactP50 = percentile(exactLatency, 50);
+      double exactP99 = percentile(exactLatency, 99);
+      out.printf(
+          Locale.ROOT,
+          "exact baseline: p50 %.2f ms, p99 %.2f ms (%d queries, k=10)%n",
+          exactP50,
+          exactP99,
+          exactLatency.length);
+      exact = null; // let the 2 KB per face go before the timed searches
+      usedHeapAfterGc();
+
+      int probes = mated.size();
+      int randoms = queries.length - probes;
+      boolean[] strongMates = strongMates(mated, cfg.matchThreshold());
+      List<GalleryBenchmarkResult.SearchFigures> sweep = new ArrayList<>();
+      GalleryBenchmarkResult.SearchFigures headline = null;
+      out.printf(
+          Locale.ROOT,
+          "candidates  p50_k5_ms  p99_k5_ms  p50_k10_ms  p99_k10_ms  recall10_random  "
+              + "recall10_probes  rank1_mate  rank1_mate_at_or_above_%.4f  p50_service_ms  p99_service_ms "
+              + "(k=%d, at or above %.4f)%n",
+          cfg.matchThreshold(),
+          SERVICE_K,
+          cfg.matchThreshold());
+      for (int candidates : candidateValues(cfg)) {
+        GalleryBenchmarkResult.SearchFigures figures =
+            measure(
+                gallery,
+                candidates,
+                queries,
+                randoms,
+                exactTop10,
+                strongMates,
+                filter,
+                (float) cfg.matchThreshold());
+        sweep.add(figures);
+        if (candidates == galleryConfig.searchCandidates()) {
+          headline = figures;
+        }
+        out.printf(
+            Locale.ROOT,
+            "%10d  %9.3f  %9.3f  %10.3f  %10.3f  %15.4f  %15.4f  %10.4f (%d eligible)"
+                + "  %10.4f (%d eligible)  %14.3f  %14.3f%n",
+            candidates,
+            figures.p50K5Ms(),
+            figures.p99K5Ms(),
+            figures.p50K10Ms(),
+            figures.p99K10Ms(),
+            figures.recallAt10Random(),
+            figures.recallAt10Probes(),
+            figures.rank1Mate(),
+            figures.rank1MateEligible(),
+            figures.rank1StrongMate(),
+            figures.rank1StrongMateEligible(),
+            figures.p50ServiceMs(),
+            figures.p99ServiceMs());
+      }
+      GalleryBenchmarkResult result =
+          new GalleryBenchmarkResult(
+              cfg.faces(),
+              buildSeconds,
+              cfg.faces() / buildSeconds,
+              heapPerFace,
+              residentPerFace,
+              heapPerFace + residentPerFace,
+              diskPerFace,
+              galleryConfig.searchCandidates(),
+              headline,
+              exactP50,
+              exactP99,
+              List.copyOf(sweep));
+      return result; // the caller prints result.summaryLine() last
+    }
+  }
+
+  private static int[] candidateValues(GalleryBenchmarkConfig cfg) {
+    return IntStream.concat(
+            IntStream.of(cfg.gallery().searchCandidates()), Arrays.stream(cfg.candidateSweep()))
+        .distinct()
+        .sorted()
+        .toArray();
+  }
+
+  /** Random queries (new background vectors) first, then the probes (whose mates are faces 0..probes-1). */
+  private static float[][] queries(
+      GalleryBenchmarkConfig cfg, List<MatedPair> mated, Background background) {
+    float[][] queries = new float[cfg.randomQueries() + mated.size()][];
+    SplittableRandom seeds = new SplittableRandom(cfg.seed() ^ 0x5DEECE66DL);
+    for (int i = 0; i < cfg.randomQueries(); i++) {
+      queries[i] = background.vector(seeds.nextLong());
+    }
+    for (int i = 0; i < mated.size(); i++) {
+      queries[cfg.randomQueries() + i] = mated.get(i).probe();
+    }
+    return queries;
+  }
+
+  private static String[][] exactTop10(
+      ExactGallery exact, float[][] queries, GalleryFilter filter) {
+    String[][] top = new String[queries.length][];
+    IntStream.range(0, queries.length)
+        .parallel()
+        .forEach(
+            i ->
+                top[i] =
+                    exact
+                        .search(
+                            new GalleryQuery(
+                                queries[i], SyntheticGalleryTruth.MODEL_ID, 10, -1f, filter))
+                        .stream()
+                        .map(GalleryMatch::faceId)
+                        .toArray(String[]::new));
+    return top;
+  }
+
+  /**
+   * @param strongMate per probe: its mate is at or above the match threshold, so a search of the service would
+   *                   report it (see {@link GalleryBenchmarkConfig#matchThreshold})
+   */
+  private static GalleryBenchmarkResult.SearchFigures measure(
+      LuceneGallery gallery,
+      int candidates,
+      float[][] queries,
+      int randoms,
+      String[][] exactTop10,
+      boolean[] strongMate,
+      GalleryFilter filter,
+      float matchThreshold) {
+    for (int i = 0; i < Math.min(WARMUP_QUERIES, queries.length); i++) {
+      gallery.search(
+          new GalleryQuery(queries[i], SyntheticGalleryTruth.MODEL_ID, 10, -1f, filter),
+          candidates);
+    }
+    double[] latencyK10 = new double[queries.length];
+    double[] latencyK5 = new double[queries.length];
+    double[] latencyService = new double[queries.length];
+    double[][] latencies = {
+      latencyK10, latencyK5, latencyService
+    }; // the three ways to search, in this order
+    double recallRandom = 0;
+    double recallProbes = 0;
+    int eligible = 0;
+    int mateFirst = 0;
+    int strongEligible = 0;
+    int strongMateFirst = 0;
+    for (int i = 0; i < queries.length; i++) {
+      GalleryQuery[] ways = {
+        new GalleryQuery(queries[i], SyntheticGalleryTruth.MODEL_ID, 10, -1f, filter),
+        new GalleryQuery(queries[i], SyntheticGalleryTruth.MODEL_ID, 5, -1f, filter),
+        new GalleryQuery(
+            queries[i], SyntheticGalleryTruth.MODEL_ID, SERVICE_K, matchThreshold, filter)
+      };
+      List<GalleryMatch> matches = List.of(); // the top 10
+      for (int turn = 0; turn < ways.length; turn++) {
+        int way = (i + turn) % ways.length;
+        long t = System.nanoTime();
+        List<GalleryMatch> found = gallery.search(ways[way], candidates);
+        latencies[way][i] = (System.nanoTime() - t) / 1e6;
+        if (way == 0) {
+          matches = found;
+        }
+      }
+      double recall = recall(matches, exactTop10[i]);
+      if (i < randoms) {
+        recallRandom += recall;
+      } else {
+        recallProbes += recall;
+        String mateId = SyntheticGalleryTruth.mateId(i - randoms);
+        if (exactTop10[i].length > 0 && exactTop10[i][0].equals(mateId)) {
+          boolean first = !matches.isEmpty() && matches.get(0).faceId().equals(mateId);
+          eligible++;
+          mateFirst += first ? 1 : 0;
+          if (strongMate[i - randoms]) {
+            strongEligible++;
+            strongMateFirst += first ? 1 : 0;
+          }
+        }
+      }
+    }
+    int probes = queries.length - randoms;
+    return new GalleryBenchmarkResult.SearchFigures(
+        candidates,
+        percentile(latencyK5, 50),
+        percentile(latencyK5, 99),
+        percentile(latencyK10, 50),
+        percentile(latencyK10, 99),
+        randoms == 0 ? Double.NaN : recallRandom / randoms,
+        probes == 0 ? Double.NaN : recallProbes / probes,
+        queries.length == 0 ? Double.NaN : (recallRandom + recallProbes) / queries.length,
+        eligible == 0 ? Double.NaN : mateFirst / (double) eligible,
+        eligible,
+        strongEligible == 0 ? Double.NaN : strongMateFirst / (double) strongEligible,
+        strongEligible,
+        percentile(latencyService, 50),
+        percentile(latencyService, 99));
+  }
+
+  private static boolean[] strongMates(List<MatedPair> mated, double matchThreshold) {
+    boolean[] strong = new boolean[mated.size()];
+    for (int i = 0; i < strong.length; i++) {
+      strong[i] =
+          VectorUtil.dotProduct(mated.get(i).probe(), mated.get(i).mate()) >= matchThreshold;
+    }
+    return strong;
+  }
+
+  private static double recall(List<GalleryMatch> matches, String[] exact) {
+    if (exact.length == 0) {
+      return 1;
+    }
+    Set<String> expected = new HashSet<>(Arrays.asList(exact));
+    int found = 0;
+    for (GalleryMatch match : matches) {
+      if (expected.contains(match.faceId())) {
+        found++;
+      }
+    }
+    return found / (double) exact.length;
+  }
+
+  static double percentile(double[] values, double percentile) {
+    if (values.length == 0) {
+      return Double.NaN;
+    }
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    int index = (int) Math.ceil(percentile / 100.0 * sorted.length) - 1;
+    return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+  }
+
+  private static long usedHeapAfterGc() {
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+
+  /**
+   * Empties the index folder of an earlier run. Only a folder that holds nothing but Lucene index files is
+   * emptied: a mistyped {@code --dir} (a data folder, a home folder) is refused, not wiped.
+   */
+  private static void emptyIndexFolder(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.list(dir)) {
+      for (Path p : paths.toList()) {
+        String name = p.getFileName().toString();
+        boolean indexFile =
+            Files.isRegularFile(p)
+                && (name.startsWith("_")
+                    || name.startsWith("segments")
+                    || name.startsWith("pending_segments")
+                    || name.equals("write.lock"));
+        if (!indexFile) {
+          throw new IllegalArgumentException(
+              dir
+                  + " holds "
+                  + name
+                  + ", which is not a Lucene index file: "
+                  + "give a new or empty folder (or one an earlier run made) as --dir");
+        }
+      }
+      try (Stream<Path> files = Files.list(dir)) {
+        for (Path p : files.toList()) {
+          Files.delete(p);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot empty " + dir, e);
+    }
+  }
+
+  /** Sizes of the index files by extension. */
+  private record IndexFiles(TreeMap<String, Long> bytesByExtension, LuceneGalleryConfig config) {
+
+    static IndexFiles measure(Path dir, LuceneGalleryConfig config) {
+      TreeMap<String, Long> sizes = new TreeMap<>();
+      try (Stream<Path> files = Files.list(dir)) {
+        for (Path file : files.toList()) {
+          String name = file.getFileName().toString();
+          int dot = name.lastIndexOf('.');
+          String ext = dot < 0 ? name : name.substring(dot + 1);
+          if (ext.startsWith("segments") || name.startsWith("segments")) {
+            ext = "segments";
+          }
+          sizes.merge(ext, Files.size(file), Long::sum);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return new IndexFiles(sizes, config);
     }
 
-    /** Random queries (new background vectors) first, then the probes (whose mates are faces 0..probes-1). */
-    private static float[][] queries(GalleryBenchmarkConfig cfg, List<MatedPair> mated, Background background) {
-        float[][] queries = new float[cfg.randomQueries() + mated.size()][];
-        SplittableRandom seeds = new SplittableRandom(cfg.seed() ^ 0x5DEECE66DL);
-        for (int i = 0; i < cfg.randomQueries(); i++) {
-            queries[i] = background.vector(seeds.nextLong());
-        }
-        for (int i = 0; i < mated.size(); i++) {
-            queries[cfg.randomQueries() + i] = mated.get(i).probe();
-        }
-        return queries;
-    }
-
-    private static String[][] exactTop10(ExactGallery exact, float[][] queries, GalleryFilter filter) {
-        String[][] top = new String[queries.length][];
-        IntStream.range(0, queries.length).parallel().forEach(i -> top[i] = exact
-                .search(new GalleryQuery(queries[i], SyntheticGalleryTruth.MODEL_ID, 10, -1f, filter)).stream()
-                .map(GalleryMatch::faceId)
-                .toArray(String[]::new));
-        return top;
+    long totalBytes() {
+      return bytesByExtension.values().stream().mapToLong(Long::longValue).sum();
     }
 
     /**
-     * @param strongMate per probe: its mate is at or above the match threshold, so a search of the service would
-     *                   report it (see {@link GalleryBenchmarkConfig#matchThreshold})
+     * The files every search reads through the page cache: vector metadata. The sketch scan's {@code .fsk} is
+     * read onto the heap when a segment opens and is counted there.
      */
-    private static GalleryBenchmarkResult.SearchFigures measure(LuceneGallery gallery, int candidates,
-            float[][] queries, int randoms, String[][] exactTop10, boolean[] strongMate, GalleryFilter filter,
-            float matchThreshold) {
-        for (int i = 0; i < Math.min(WARMUP_QUERIES, queries.length); i++) {
-            gallery.search(new GalleryQuery(queries[i], SyntheticGalleryTruth.MODEL_ID, 10, -1f, filter), candidates);
+    long residentBytes() {
+      long bytes = 0;
+      for (var e : bytesByExtension.entrySet()) {
+        String ext = e.getKey();
+        if (ext.startsWith("vem")) {
+          bytes += e.getValue();
         }
-        double[] latencyK10 = new double[queries.length];
-        double[] latencyK5 = new double[queries.length];
-        double[] latencyService = new double[queries.length];
-        double[][] latencies = {latencyK10, latencyK5, latencyService}; // the three ways to search, in this order
-        double recallRandom = 0;
-        double recallProbes = 0;
-        int eligible = 0;
-        int mateFirst = 0;
-        int strongEligible = 0;
-        int strongMateFirst = 0;
-        for (int i = 0; i < queries.length; i++) {
-            GalleryQuery[] ways = {new GalleryQuery(queries[i], SyntheticGalleryTruth.MODEL_ID, 10, -1f, filter),
-                    new GalleryQuery(queries[i], SyntheticGalleryTruth.MODEL_ID, 5, -1f, filter),
-                    new GalleryQuery(queries[i], SyntheticGalleryTruth.MODEL_ID, SERVICE_K, matchThreshold, filter)};
-            List<GalleryMatch> matches = List.of(); // the top 10
-            for (int turn = 0; turn < ways.length; turn++) {
-                int way = (i + turn) % ways.length;
-                long t = System.nanoTime();
-                List<GalleryMatch> found = gallery.search(ways[way], candidates);
-                latencies[way][i] = (System.nanoTime() - t) / 1e6;
-                if (way == 0) {
-                    matches = found;
-                }
-            }
-            double recall = recall(matches, exactTop10[i]);
-            if (i < randoms) {
-                recallRandom += recall;
-            } else {
-                recallProbes += recall;
-                String mateId = SyntheticGalleryTruth.mateId(i - randoms);
-                if (exactTop10[i].length > 0 && exactTop10[i][0].equals(mateId)) {
-                    boolean first = !matches.isEmpty() && matches.get(0).faceId().equals(mateId);
-                    eligible++;
-                    mateFirst += first ? 1 : 0;
-                    if (strongMate[i - randoms]) {
-                        strongEligible++;
-                        strongMateFirst += first ? 1 : 0;
-                    }
-                }
-            }
-        }
-        int probes = queries.length - randoms;
-        return new GalleryBenchmarkResult.SearchFigures(candidates, percentile(latencyK5, 50),
-                percentile(latencyK5, 99), percentile(latencyK10, 50), percentile(latencyK10, 99),
-                randoms == 0 ? Double.NaN : recallRandom / randoms, probes == 0 ? Double.NaN : recallProbes / probes,
-                queries.length == 0 ? Double.NaN : (recallRandom + recallProbes) / queries.length,
-                eligible == 0 ? Double.NaN : mateFirst / (double) eligible, eligible,
-                strongEligible == 0 ? Double.NaN : strongMateFirst / (double) strongEligible, strongEligible,
-                percentile(latencyService, 50), percentile(latencyService, 99));
+      }
+      return bytes;
     }
 
-    private static boolean[] strongMates(List<MatedPair> mated, double matchThreshold) {
-        boolean[] strong = new boolean[mated.size()];
-        for (int i = 0; i < strong.length; i++) {
-            strong[i] = VectorUtil.dotProduct(mated.get(i).probe(), mated.get(i).mate()) >= matchThreshold;
-        }
-        return strong;
+    String describe(int faces) {
+      StringBuilder sb = new StringBuilder();
+      for (var e : bytesByExtension.entrySet()) {
+        sb.append(
+            String.format(Locale.ROOT, "%s=%.1f ", e.getKey(), e.getValue() / (double) faces));
+      }
+      return sb.toString().trim();
     }
+  }
 
-    private static double recall(List<GalleryMatch> matches, String[] exact) {
-        if (exact.length == 0) {
-            return 1;
-        }
-        Set<String> expected = new HashSet<>(Arrays.asList(exact));
-        int found = 0;
-        for (GalleryMatch match : matches) {
-            if (expected.contains(match.faceId())) {
-                found++;
-            }
-        }
-        return found / (double) exact.length;
+  /**
+   * Runs the benchmark without the face pipeline. With {@code --embeddings FILE} (a {@link LabelledEmbeddings}
+   * file, as {@code facesearch bench gallery} caches it) the mated pairs are real and the background is fitted to
+   * the real embeddings; without it the probe is a uniformly random unit vector and the mate is
+   * {@code normalize(probe + noise)} with the noise scaled so that their cosine similarity is about
+   * {@code --mate-similarity}. {@code --background uniform} forces a uniform background. Options:
+   * {@code --faces N --mated P --queries Q --candidates C --sweep C1,C2,..
+   * --mate-similarity S --seed S --ram-mb MB --dir PATH --embeddings FILE --background uniform|face-like
+   * --reuse-index true|false}.
+   */
+  public static void main(String[] args) throws IOException {
+    int faces = 100_000;
+    int matedCount = 1000;
+    double mateSimilarity = 0.5;
+    GalleryBenchmarkConfig defaults =
+        GalleryBenchmarkConfig.defaults(faces, Path.of("target/bench-gallery"));
+    LuceneGalleryConfig gallery = defaults.gallery();
+    long seed = defaults.seed();
+    int queries = defaults.randomQueries();
+    int[] sweep = new int[0];
+    Path dir = defaults.indexDir();
+    int candidates = gallery.searchCandidates();
+    Path embeddingsFile = null;
+    String backgroundName = null;
+    boolean reuse = false;
+    for (int i = 0; i < args.length; i += 2) {
+      String value = args[i + 1];
+      switch (args[i]) {
+        case "--faces" -> faces = Integer.parseInt(value);
+        case "--mated" -> matedCount = Integer.parseInt(value);
+        case "--queries" -> queries = Integer.parseInt(value);
+        case "--candidates" -> candidates = Integer.parseInt(value);
+        case "--sweep" ->
+            sweep = Arrays.stream(value.split(",")).mapToInt(Integer::parseInt).toArray();
+        case "--mate-similarity" -> mateSimilarity = Double.parseDouble(value);
+        case "--seed" -> seed = Long.parseLong(value);
+        case "--ram-mb" -> gallery = gallery.withRamBufferMb(Double.parseDouble(value));
+        case "--dir" -> dir = Path.of(value);
+        case "--embeddings" -> embeddingsFile = Path.of(value);
+        case "--background" -> backgroundName = value;
+        case "--reuse-index" -> reuse = Boolean.parseBoolean(value);
+        default -> throw new IllegalArgumentException("unknown option " + args[i]);
+      }
     }
-
-    static double percentile(double[] values, double percentile) {
-        if (values.length == 0) {
-            return Double.NaN;
-        }
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int index = (int) Math.ceil(percentile / 100.0 * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+    gallery = gallery.withSearchCandidates(candidates);
+    List<MatedPair> mated;
+    Background background;
+    if (embeddingsFile != null) {
+      LabelledEmbeddings real = LabelledEmbeddings.read(embeddingsFile);
+      mated = real.matedPairs(matedCount);
+      background =
+          Background.named(backgroundName == null ? "face-like" : backgroundName, real.vectors());
+      System.out.printf(
+          Locale.ROOT,
+          "real embeddings: %d (%s), %d mated pairs; impostor scores of one photo "
+              + "per person: %s%n",
+          real.vectors().size(),
+          real.modelId(),
+          mated.size(),
+          ImpostorScores.of(real.onePerPerson()).describe());
+    } else {
+      if ("face-like".equals(backgroundName)) {
+        throw new IllegalArgumentException("--background face-like needs --embeddings FILE");
+      }
+      mated = syntheticMatedPairs(matedCount, mateSimilarity, seed + 1, gallery.dimensions());
+      background = Background.uniform(gallery.dimensions());
     }
+    GalleryBenchmarkConfig cfg =
+        new GalleryBenchmarkConfig(
+            faces,
+            seed,
+            dir,
+            gallery,
+            queries,
+            defaults.exactLatencyQueries(),
+            sweep,
+            defaults.matchThreshold(),
+            reuse);
+    System.out.println(run(cfg, mated, background, System.out).summaryLine());
+  }
 
-    private static long usedHeapAfterGc() {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  /** Pairs whose cosine similarity is about {@code similarity}: mate = normalize(probe + noise). */
+  public static List<MatedPair> syntheticMatedPairs(
+      int count, double similarity, long seed, int dims) {
+    // For a unit probe and independent noise of norm r, cos(probe, probe + noise) ~ 1 / sqrt(1 +
+    // r^2).
+    double noiseNorm = Math.sqrt(1 / (similarity * similarity) - 1);
+    SplittableRandom random = new SplittableRandom(seed);
+    List<MatedPair> pairs = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      float[] probe = SyntheticGalleryTruth.randomUnitVector(random.nextLong(), dims);
+      float[] noise = SyntheticGalleryTruth.randomUnitVector(random.nextLong(), dims);
+      float[] mate = new float[dims];
+      for (int d = 0; d < dims; d++) {
+        mate[d] = probe[d] + (float) noiseNorm * noise[d];
+      }
+      pairs.add(new MatedPair(probe, SyntheticGalleryTruth.normalize(mate)));
     }
-
-    /**
-     * Empties the index folder of an earlier run. Only a folder that holds nothing but Lucene index files is
-     * emptied: a mistyped {@code --dir} (a data folder, a home folder) is refused, not wiped.
-     */
-    private static void emptyIndexFolder(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.list(dir)) {
-            for (Path p : paths.toList()) {
-                String name = p.getFileName().toString();
-                boolean indexFile = Files.isRegularFile(p) && (name.startsWith("_") || name.startsWith("segments")
-                    || name.startsWith("pending_segments") || name.equals("write.lock"));
-                if (!indexFile) {
-                    throw new IllegalArgumentException(dir + " holds " + name + ", which is not a Lucene index file: "
-                        + "give a new or empty folder (or one an earlier run made) as --dir");
-                }
-            }
-            try (Stream<Path> files = Files.list(dir)) {
-                for (Path p : files.toList()) {
-                    Files.delete(p);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot empty " + dir, e);
-        }
-    }
-
-    /** Sizes of the index files by extension. */
-    private record IndexFiles(TreeMap<String, Long> bytesByExtension, LuceneGalleryConfig config) {
-
-        static IndexFiles measure(Path dir, LuceneGalleryConfig config) {
-            TreeMap<String, Long> sizes = new TreeMap<>();
-            try (Stream<Path> files = Files.list(dir)) {
-                for (Path file : files.toList()) {
-                    String name = file.getFileName().toString();
-                    int dot = name.lastIndexOf('.');
-                    String ext = dot < 0 ? name : name.substring(dot + 1);
-                    if (ext.startsWith("segments") || name.startsWith("segments")) {
-                        ext = "segments";
-                    }
-                    sizes.merge(ext, Files.size(file), Long::sum);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            return new IndexFiles(sizes, config);
-        }
-
-        long totalBytes() {
-            return bytesByExtension.values().stream().mapToLong(Long::longValue).sum();
-        }
-
-        /**
-         * The files every search reads through the page cache: vector metadata. The sketch scan's {@code .fsk} is
-         * read onto the heap when a segment opens and is counted there.
-         */
-        long residentBytes() {
-            long bytes = 0;
-            for (var e : bytesByExtension.entrySet()) {
-                String ext = e.getKey();
-                if (ext.startsWith("vem")) {
-                    bytes += e.getValue();
-                }
-            }
-            return bytes;
-        }
-
-        String describe(int faces) {
-            StringBuilder sb = new StringBuilder();
-            for (var e : bytesByExtension.entrySet()) {
-                sb.append(String.format(Locale.ROOT, "%s=%.1f ", e.getKey(), e.getValue() / (double) faces));
-            }
-            return sb.toString().trim();
-        }
-    }
-
-    /**
-     * Runs the benchmark without the face pipeline. With {@code --embeddings FILE} (a {@link LabelledEmbeddings}
-     * file, as {@code facesearch bench gallery} caches it) the mated pairs are real and the background is fitted to
-     * the real embeddings; without it the probe is a uniformly random unit vector and the mate is
-     * {@code normalize(probe + noise)} with the noise scaled so that their cosine similarity is about
-     * {@code --mate-similarity}. {@code --background uniform} forces a uniform background. Options:
-     * {@code --faces N --mated P --queries Q --candidates C --sweep C1,C2,..
-     * --mate-similarity S --seed S --ram-mb MB --dir PATH --embeddings FILE --background uniform|face-like
-     * --reuse-index true|false}.
-     */
-    public static void main(String[] args) throws IOException {
-        int faces = 100_000;
-        int matedCount = 1000;
-        double mateSimilarity = 0.5;
-        GalleryBenchmarkConfig defaults = GalleryBenchmarkConfig.defaults(faces, Path.of("target/bench-gallery"));
-        LuceneGalleryConfig gallery = defaults.gallery();
-        long seed = defaults.seed();
-        int queries = defaults.randomQueries();
-        int[] sweep = new int[0];
-        Path dir = defaults.indexDir();
-        int candidates = gallery.searchCandidates();
-        Path embeddingsFile = null;
-        String backgroundName = null;
-        boolean reuse = false;
-        for (int i = 0; i < args.length; i += 2) {
-            String value = args[i + 1];
-            switch (args[i]) {
-                case "--faces" -> faces = Integer.parseInt(value);
-                case "--mated" -> matedCount = Integer.parseInt(value);
-                case "--queries" -> queries = Integer.parseInt(value);
-                case "--candidates" -> candidates = Integer.parseInt(value);
-                case "--sweep" -> sweep = Arrays.stream(value.split(",")).mapToInt(Integer::parseInt).toArray();
-                case "--mate-similarity" -> mateSimilarity = Double.parseDouble(value);
-                case "--seed" -> seed = Long.parseLong(value);
-                case "--ram-mb" -> gallery = gallery.withRamBufferMb(Double.parseDouble(value));
-                case "--dir" -> dir = Path.of(value);
-                case "--embeddings" -> embeddingsFile = Path.of(value);
-                case "--background" -> backgroundName = value;
-                case "--reuse-index" -> reuse = Boolean.parseBoolean(value);
-                default -> throw new IllegalArgumentException("unknown option " + args[i]);
-            }
-        }
-        gallery = gallery.withSearchCandidates(candidates);
-        List<MatedPair> mated;
-        Background background;
-        if (embeddingsFile != null) {
-            LabelledEmbeddings real = LabelledEmbeddings.read(embeddingsFile);
-            mated = real.matedPairs(matedCount);
-            background = Background.named(backgroundName == null ? "face-like" : backgroundName, real.vectors());
-            System.out.printf(Locale.ROOT, "real embeddings: %d (%s), %d mated pairs; impostor scores of one photo "
-                    + "per person: %s%n", real.vectors().size(), real.modelId(), mated.size(),
-                    ImpostorScores.of(real.onePerPerson()).describe());
-        } else {
-            if ("face-like".equals(backgroundName)) {
-                throw new IllegalArgumentException("--background face-like needs --embeddings FILE");
-            }
-            mated = syntheticMatedPairs(matedCount, mateSimilarity, seed + 1, gallery.dimensions());
-            background = Background.uniform(gallery.dimensions());
-        }
-        GalleryBenchmarkConfig cfg = new GalleryBenchmarkConfig(faces, seed, dir, gallery, queries,
-                defaults.exactLatencyQueries(), sweep, defaults.matchThreshold(), reuse);
-        System.out.println(run(cfg, mated, background, System.out).summaryLine());
-    }
-
-    /** Pairs whose cosine similarity is about {@code similarity}: mate = normalize(probe + noise). */
-    public static List<MatedPair> syntheticMatedPairs(int count, double similarity, long seed, int dims) {
-        // For a unit probe and independent noise of norm r, cos(probe, probe + noise) ~ 1 / sqrt(1 + r^2).
-        double noiseNorm = Math.sqrt(1 / (similarity * similarity) - 1);
-        SplittableRandom random = new SplittableRandom(seed);
-        List<MatedPair> pairs = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            float[] probe = SyntheticGalleryTruth.randomUnitVector(random.nextLong(), dims);
-            float[] noise = SyntheticGalleryTruth.randomUnitVector(random.nextLong(), dims);
-            float[] mate = new float[dims];
-            for (int d = 0; d < dims; d++) {
-                mate[d] = probe[d] + (float) noiseNorm * noise[d];
-            }
-            pairs.add(new MatedPair(probe, SyntheticGalleryTruth.normalize(mate)));
-        }
-        return pairs;
-    }
+    return pairs;
+  }
 }

@@ -23,36 +23,38 @@ import java.util.Objects;
  *                            not measured (NaN)
  */
 public record GalleryBenchmarkConfig(
-        int faces,
-        long seed,
-        Path indexDir,
-        LuceneGalleryConfig gallery,
-        int randomQueries,
-        int exactLatencyQueries,
-        int[] candidateSweep,
-        double matchThreshold,
-        boolean reuseIndex) {
+    int faces,
+    long seed,
+    Path indexDir,
+    LuceneGalleryConfig gallery,
+    int randomQueries,
+    int exactLatencyQueries,
+    int[] candidateSweep,
+    double matchThreshold,
+    boolean reuseIndex) {
 
-    public GalleryBenchmarkConfig {
-        Objects.requireNonNull(indexDir, "indexDir");
-        Objects.requireNonNull(gallery, "gallery");
-        candidateSweep = candidateSweep == null ? new int[0] : candidateSweep.clone();
-        if (faces < 1 || randomQueries < 0 || exactLatencyQueries < 1) {
-            throw new IllegalArgumentException("faces and exactLatencyQueries must be positive");
-        }
+  public GalleryBenchmarkConfig {
+    Objects.requireNonNull(indexDir, "indexDir");
+    Objects.requireNonNull(gallery, "gallery");
+    candidateSweep = candidateSweep == null ? new int[0] : candidateSweep.clone();
+    if (faces < 1 || randomQueries < 0 || exactLatencyQueries < 1) {
+      throw new IllegalArgumentException("faces and exactLatencyQueries must be positive");
     }
+  }
 
-    /**
-     * The defaults for {@code facesearch bench gallery --faces N}: the gallery's default settings, and an
-     * IndexWriter RAM buffer of a third of the max heap (at most 3 GB) so that the build flushes few, large segments.
-     * The exact baseline holds every float vector on the heap (2 KB per 512-d face): give 1M faces {@code -Xmx8g}.
-     */
-    public static GalleryBenchmarkConfig defaults(int faces, Path indexDir) {
-        double ramBufferMb = Math.max(256, Math.min(3000, (Runtime.getRuntime().maxMemory() >> 20) / 3.0));
-        LuceneGalleryConfig gallery = LuceneGalleryConfig.defaults().withRamBufferMb(ramBufferMb);
-        return new GalleryBenchmarkConfig(faces, 42L, indexDir, gallery, 1000, 200, new int[0], DEFAULT_MATCH_THRESHOLD, false);
-    }
+  /**
+   * The defaults for {@code facesearch bench gallery --faces N}: the gallery's default settings, and an
+   * IndexWriter RAM buffer of a third of the max heap (at most 3 GB) so that the build flushes few, large segments.
+   * The exact baseline holds every float vector on the heap (2 KB per 512-d face): give 1M faces {@code -Xmx8g}.
+   */
+  public static GalleryBenchmarkConfig defaults(int faces, Path indexDir) {
+    double ramBufferMb =
+        Math.max(256, Math.min(3000, (Runtime.getRuntime().maxMemory() >> 20) / 3.0));
+    LuceneGalleryConfig gallery = LuceneGalleryConfig.defaults().withRamBufferMb(ramBufferMb);
+    return new GalleryBenchmarkConfig(
+        faces, 42L, indexDir, gallery, 1000, 200, new int[0], DEFAULT_MATCH_THRESHOLD, false);
+  }
 
-    /** Our model's cosine at FMR 1e-3 on LFW, the service's default threshold of 70 % (docs/accuracy.md). */
-    public static final double DEFAULT_MATCH_THRESHOLD = 0.3352;
+  /** Our model's cosine at FMR 1e-3 on LFW, the service's default threshold of 70 % (docs/accuracy.md). */
+  public static final double DEFAULT_MATCH_THRESHOLD = 0.3352;
 }

@@ -22,79 +22,81 @@ import java.util.Map;
  */
 public record LabelledEmbeddings(String modelId, List<String> people, List<float[]> vectors) {
 
-    private static final String MAGIC = "facesearch-embeddings-v1";
+  private static final String MAGIC = "facesearch-embeddings-v1";
 
-    public LabelledEmbeddings {
-        if (people.size() != vectors.size()) {
-            throw new IllegalArgumentException("one person per vector");
+  public LabelledEmbeddings {
+    if (people.size() != vectors.size()) {
+      throw new IllegalArgumentException("one person per vector");
+    }
+    people = List.copyOf(people);
+    vectors = List.copyOf(vectors);
+  }
+
+  /** The first two embeddings of every person who has two, at most {@code max} pairs: first probe, second mate. */
+  public List<MatedPair> matedPairs(int max) {
+    List<MatedPair> pairs = new ArrayList<>();
+    for (List<float[]> photos : byPerson().values()) {
+      if (pairs.size() == max) {
+        break;
+      }
+      if (photos.size() >= 2) {
+        pairs.add(new MatedPair(photos.get(0), photos.get(1)));
+      }
+    }
+    return pairs;
+  }
+
+  /** The first embedding of every person: all their pairs are impostor pairs. */
+  public List<float[]> onePerPerson() {
+    return byPerson().values().stream().map(List::getFirst).toList();
+  }
+
+  private Map<String, List<float[]>> byPerson() {
+    Map<String, List<float[]>> byPerson = new LinkedHashMap<>();
+    for (int i = 0; i < vectors.size(); i++) {
+      byPerson.computeIfAbsent(people.get(i), p -> new ArrayList<>()).add(vectors.get(i));
+    }
+    return byPerson;
+  }
+
+  public void write(Path file) throws IOException {
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    try (DataOutputStream out =
+        new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)))) {
+      out.writeUTF(MAGIC);
+      out.writeUTF(modelId);
+      out.writeInt(vectors.size());
+      out.writeInt(vectors.isEmpty() ? 0 : vectors.getFirst().length);
+      for (int i = 0; i < vectors.size(); i++) {
+        out.writeUTF(people.get(i));
+        for (float x : vectors.get(i)) {
+          out.writeFloat(x);
         }
-        people = List.copyOf(people);
-        vectors = List.copyOf(vectors);
+      }
     }
+    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+  }
 
-    /** The first two embeddings of every person who has two, at most {@code max} pairs: first probe, second mate. */
-    public List<MatedPair> matedPairs(int max) {
-        List<MatedPair> pairs = new ArrayList<>();
-        for (List<float[]> photos : byPerson().values()) {
-            if (pairs.size() == max) {
-                break;
-            }
-            if (photos.size() >= 2) {
-                pairs.add(new MatedPair(photos.get(0), photos.get(1)));
-            }
+  public static LabelledEmbeddings read(Path file) throws IOException {
+    try (DataInputStream in =
+        new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+      if (!MAGIC.equals(in.readUTF())) {
+        throw new IOException(file + " is not a " + MAGIC + " file");
+      }
+      String modelId = in.readUTF();
+      int n = in.readInt();
+      int d = in.readInt();
+      List<String> people = new ArrayList<>(n);
+      List<float[]> vectors = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        people.add(in.readUTF());
+        float[] v = new float[d];
+        for (int j = 0; j < d; j++) {
+          v[j] = in.readFloat();
         }
-        return pairs;
+        vectors.add(v);
+      }
+      return new LabelledEmbeddings(modelId, people, vectors);
     }
-
-    /** The first embedding of every person: all their pairs are impostor pairs. */
-    public List<float[]> onePerPerson() {
-        return byPerson().values().stream().map(List::getFirst).toList();
-    }
-
-    private Map<String, List<float[]>> byPerson() {
-        Map<String, List<float[]>> byPerson = new LinkedHashMap<>();
-        for (int i = 0; i < vectors.size(); i++) {
-            byPerson.computeIfAbsent(people.get(i), p -> new ArrayList<>()).add(vectors.get(i));
-        }
-        return byPerson;
-    }
-
-    public void write(Path file) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)))) {
-            out.writeUTF(MAGIC);
-            out.writeUTF(modelId);
-            out.writeInt(vectors.size());
-            out.writeInt(vectors.isEmpty() ? 0 : vectors.getFirst().length);
-            for (int i = 0; i < vectors.size(); i++) {
-                out.writeUTF(people.get(i));
-                for (float x : vectors.get(i)) {
-                    out.writeFloat(x);
-                }
-            }
-        }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    public static LabelledEmbeddings read(Path file) throws IOException {
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
-            if (!MAGIC.equals(in.readUTF())) {
-                throw new IOException(file + " is not a " + MAGIC + " file");
-            }
-            String modelId = in.readUTF();
-            int n = in.readInt();
-            int d = in.readInt();
-            List<String> people = new ArrayList<>(n);
-            List<float[]> vectors = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                people.add(in.readUTF());
-                float[] v = new float[d];
-                for (int j = 0; j < d; j++) {
-                    v[j] = in.readFloat();
-                }
-                vectors.add(v);
-            }
-            return new LabelledEmbeddings(modelId, people, vectors);
-        }
-    }
+  }
 }
