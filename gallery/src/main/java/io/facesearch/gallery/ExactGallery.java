@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
 import org.apache.lucene.util.VectorUtil;
 
 /**
@@ -144,6 +145,9 @@ public final class ExactGallery implements Gallery {
                 if (!filter.excludedSources().isEmpty() && filter.excludedSources().contains(faces[slot].source())) {
                     continue;
                 }
+                if (!faces[slot].modelId().equals(query.modelId())) {
+                    continue;
+                }
                 float similarity = VectorUtil.dotProduct(probe, vectors[slot]);
                 if (similarity < query.minSimilarity()) {
                     continue;
@@ -250,6 +254,18 @@ public final class ExactGallery implements Gallery {
                 }
             }
             return count;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    @Override
+    public void forEachState(Consumer<FaceState> action) {
+        lock.readLock().lock();
+        try {
+            for (int slot = 0; slot < size; slot++) {
+                action.accept(faces[slot].state());
+            }
         } finally {
             lock.readLock().unlock();
         }

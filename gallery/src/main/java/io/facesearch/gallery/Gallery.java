@@ -1,6 +1,7 @@
 package io.facesearch.gallery;
 
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Where enrolled faces live and where every 1:N face search looks.
@@ -29,6 +30,9 @@ public interface Gallery extends AutoCloseable {
 
     /** The number of faces a search with this filter compares against (its candidates). */
     long count(GalleryFilter filter);
+
+    /** Calls {@code action} with the state of every face the gallery holds, all tenants, in any order. */
+    void forEachState(Consumer<FaceState> action);
 
     /** Replaces the whole content by the truth's faces. Writes wait while a rebuild runs; searches do not. */
     void rebuild(GalleryTruth truth);

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
 import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.codecs.lucene103.Lucene103Codec;
 import org.apache.lucene.index.BinaryDocValues;
@@ -631,6 +632,19 @@ public final class LuceneGallery implements Gallery {
     }
 
     private record IndexedFace(int flagBits, String modelId) {}
+
+    @Override
+    public void forEachState(Consumer<FaceState> action) {
+        Map<String, IndexedFace> indexed = new HashMap<>();
+        Set<String> duplicated = new HashSet<>();
+        try {
+            readIndexedFaces(indexed, duplicated);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        indexed.forEach((faceId, face) ->
+                action.accept(new FaceState(faceId, FaceFlags.fromBits(face.flagBits()), face.modelId())));
+    }
 
     private void readIndexedFaces(Map<String, IndexedFace> indexed, Set<String> duplicated) throws IOException {
         IndexSearcher searcher = acquire();

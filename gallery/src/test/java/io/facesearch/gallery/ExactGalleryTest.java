@@ -28,7 +28,7 @@ class ExactGalleryTest {
             assertFalse(exact.remove(all.get(i).faceId()));
         }
         for (int q = 0; q < 50; q++) {
-            GalleryQuery query = new GalleryQuery(faces.unitVector(), 1 + q % 30, q % 2 == 0 ? -1f : 0.05f,
+            GalleryQuery query = new GalleryQuery(faces.unitVector(), TestFaces.MODEL, 1 + q % 30, q % 2 == 0 ? -1f : 0.05f,
                     faces.randomFilter(q % 3 == 0 ? "a" : "b"));
             List<GalleryMatch> expected = new ArrayList<>();
             for (int i = 0; i < all.size(); i++) {
@@ -55,7 +55,7 @@ class ExactGalleryTest {
             exact.add(new StoredFace(id, "app", "s", FaceSource.API, false, false, false, true, "m",
                     java.time.Instant.EPOCH, v));
         }
-        List<GalleryMatch> top = exact.search(new GalleryQuery(v, 3, -1f, GalleryFilter.tenant("app")));
+        List<GalleryMatch> top = exact.search(new GalleryQuery(v, TestFaces.MODEL, 3, -1f, GalleryFilter.tenant("app")));
         assertEquals(List.of("a", "b", "c"), Galleries.ids(top));
     }
 }

@@ -136,7 +136,7 @@ final class Galleries {
         double recall = 0;
         int sameBest = 0;
         for (float[] probe : probes) {
-            GalleryQuery query = new GalleryQuery(probe, 10, -1f, GalleryFilter.tenant("tenant"));
+            GalleryQuery query = new GalleryQuery(probe, TestFaces.MODEL, 10, -1f, GalleryFilter.tenant("tenant"));
             List<String> expected = ids(exact.search(query));
             List<GalleryMatch> matches = lucene.search(query);
             for (GalleryMatch match : matches) {

@@ -51,7 +51,7 @@ class GalleryFilterTest {
     private List<List<GalleryMatch>> searchBoth(GalleryFilter filter) {
         List<List<GalleryMatch>> results = new ArrayList<>();
         for (int q = 0; q < 20; q++) {
-            GalleryQuery query = new GalleryQuery(faces.unitVector(), 500, -1f, filter);
+            GalleryQuery query = new GalleryQuery(faces.unitVector(), TestFaces.MODEL, 500, -1f, filter);
             List<GalleryMatch> expected = exact.search(query);
             List<GalleryMatch> actual = lucene.search(query);
             Galleries.assertSameMatches(expected, actual, -1f, "query " + q);
@@ -144,12 +144,12 @@ class GalleryFilterTest {
         StoredFace face = faces.plainFace("app-a", faces.unitVector());
         lucene.add(face);
         GalleryQuery blocklistedOrApproved =
-                new GalleryQuery(face.embedding(), 1, 0.99f, new GalleryFilter("app-a", true, Set.of()));
+                new GalleryQuery(face.embedding(), TestFaces.MODEL, 1, 0.99f, new GalleryFilter("app-a", true, Set.of()));
         assertEquals(List.of(face.faceId()), Galleries.ids(lucene.search(blocklistedOrApproved)));
 
         assertTrue(lucene.update(face.faceId(), new FaceFlags(false, true, false, true)));
         assertEquals(List.of(), lucene.search(blocklistedOrApproved));
-        GalleryQuery any = new GalleryQuery(face.embedding(), 1, 0.99f, GalleryFilter.tenant("app-a"));
+        GalleryQuery any = new GalleryQuery(face.embedding(), TestFaces.MODEL, 1, 0.99f, GalleryFilter.tenant("app-a"));
         GalleryMatch match = lucene.search(any).get(0);
         assertEquals(face.faceId(), match.faceId());
         assertTrue(match.allowlisted());
@@ -165,7 +165,7 @@ class GalleryFilterTest {
 
     @Test
     void min_similarity_drops_weaker_matches() {
-        GalleryQuery query = new GalleryQuery(faces.unitVector(), 500, 0.1f, GalleryFilter.tenant("app-a"));
+        GalleryQuery query = new GalleryQuery(faces.unitVector(), TestFaces.MODEL, 500, 0.1f, GalleryFilter.tenant("app-a"));
         List<GalleryMatch> matches = lucene.search(query);
         Galleries.assertSameMatches(exact.search(query), matches, 0.1f, "min similarity 0.1");
         assertTrue(matches.stream().allMatch(m -> m.similarity() >= 0.1f));

@@ -32,7 +32,7 @@ class LuceneGalleryConcurrencyTest {
             for (int i = 0; i < 120; i++) {
                 StoredFace face = faces.plainFace("app", faces.unitVector());
                 lucene.add(face);
-                GalleryQuery query = new GalleryQuery(face.embedding(), 1, 0.99f, GalleryFilter.tenant("app"));
+                GalleryQuery query = new GalleryQuery(face.embedding(), TestFaces.MODEL, 1, 0.99f, GalleryFilter.tenant("app"));
                 assertEquals(List.of(face.faceId()), Galleries.ids(lucene.search(query)), "add " + i);
                 if (i % 3 == 0) {
                     assertTrue(lucene.remove(face.faceId()));
@@ -55,7 +55,7 @@ class LuceneGalleryConcurrencyTest {
         List<GalleryQuery> queries = new ArrayList<>();
         List<List<GalleryMatch>> expected = new ArrayList<>();
         for (int q = 0; q < 40; q++) {
-            GalleryQuery query = new GalleryQuery(faces.unitVector(), 10, -1f, faces.randomFilter("stable"));
+            GalleryQuery query = new GalleryQuery(faces.unitVector(), TestFaces.MODEL, 10, -1f, faces.randomFilter("stable"));
             queries.add(query);
             expected.add(exact.search(query));
         }
@@ -90,7 +90,7 @@ class LuceneGalleryConcurrencyTest {
                             if (Galleries.difference(expected.get(q), stable, -1f) != null) {
                                 errors.add(new AssertionError("stable tenant changed for query " + q + ": expected " + expected.get(q) + " got " + stable));
                             }
-                            GalleryQuery busy = new GalleryQuery(queries.get(q).vector(), 10, -1f,
+                            GalleryQuery busy = new GalleryQuery(queries.get(q).vector(), TestFaces.MODEL, 10, -1f,
                                     GalleryFilter.tenant("busy"));
                             for (GalleryMatch match : lucene.search(busy)) {
                                 if (!everBusy.contains(match.faceId())) {
@@ -111,7 +111,7 @@ class LuceneGalleryConcurrencyTest {
                 everBusy.add(face.faceId());
                 lucene.add(face);
                 live.add(face.faceId());
-                GalleryQuery own = new GalleryQuery(face.embedding(), 1, 0.99f, GalleryFilter.tenant("busy"));
+                GalleryQuery own = new GalleryQuery(face.embedding(), TestFaces.MODEL, 1, 0.99f, GalleryFilter.tenant("busy"));
                 assertEquals(List.of(face.faceId()), Galleries.ids(lucene.search(own)), "read-your-writes " + i);
                 if (i % 4 == 3) {
                     assertTrue(lucene.remove(live.remove(0)));

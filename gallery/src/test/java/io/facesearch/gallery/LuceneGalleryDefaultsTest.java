@@ -95,7 +95,7 @@ class LuceneGalleryDefaultsTest {
         try (LuceneGallery lucene = LuceneGallery.open(dir, truth, defaults())) {
             for (int i = 0; i < probes; i++) {
                 List<GalleryMatch> matches = lucene.search(
-                        new GalleryQuery(probeVectors.get(i), 5, 0.3f, GalleryFilter.tenant("tenant")));
+                        new GalleryQuery(probeVectors.get(i), TestFaces.MODEL, 5, 0.3f, GalleryFilter.tenant("tenant")));
                 if (!matches.isEmpty() && matches.getFirst().faceId().equals(mateIds.get(i))) {
                     first++;
                     float exact = dot(probeVectors.get(i), truth.get(mateIds.get(i)).embedding());

@@ -30,7 +30,7 @@ class LuceneGalleryDurabilityTest {
     private static void assertSameAsExact(LuceneGallery lucene, InMemoryTruth truth, TestFaces faces, String tenant) {
         ExactGallery exact = Galleries.exactOf(truth);
         for (int q = 0; q < 30; q++) {
-            GalleryQuery query = new GalleryQuery(faces.unitVector(), 100, -1f, GalleryFilter.tenant(tenant));
+            GalleryQuery query = new GalleryQuery(faces.unitVector(), TestFaces.MODEL, 100, -1f, GalleryFilter.tenant(tenant));
             Galleries.assertSameMatches(exact.search(query), lucene.search(query), -1f, "query " + q);
         }
         assertEquals(exact.count(tenant), lucene.count(tenant));
@@ -88,7 +88,7 @@ class LuceneGalleryDurabilityTest {
             assertSameAsExact(reopened, truth, faces, "app");
             for (String faceId : concat(removedBeforeCrash, removedBehindTheIndex)) {
                 StoredFace gone = committed.stream().filter(f -> f.faceId().equals(faceId)).findFirst().orElseThrow();
-                GalleryQuery query = new GalleryQuery(gone.embedding(), 5, -1f, GalleryFilter.tenant("app"));
+                GalleryQuery query = new GalleryQuery(gone.embedding(), TestFaces.MODEL, 5, -1f, GalleryFilter.tenant("app"));
                 assertFalse(Galleries.ids(reopened.search(query)).contains(faceId), faceId + " came back");
             }
         }
@@ -121,7 +121,7 @@ class LuceneGalleryDurabilityTest {
             try (LuceneGallery lucene = Galleries.open(dir, truth)) {
                 assertEquals(30, lucene.count("app"));
                 for (StoredFace face : removed) {
-                    GalleryQuery query = new GalleryQuery(face.embedding(), 40, -1f, GalleryFilter.tenant("app"));
+                    GalleryQuery query = new GalleryQuery(face.embedding(), TestFaces.MODEL, 40, -1f, GalleryFilter.tenant("app"));
                     assertFalse(Galleries.ids(lucene.search(query)).contains(face.faceId()));
                     assertFalse(lucene.update(face.faceId(), face.flags()), "update must not resurrect");
                 }
@@ -222,7 +222,7 @@ class LuceneGalleryDurabilityTest {
             assertThrows(IllegalArgumentException.class, () -> lucene.add(faces.plainFace("app", notUnit)));
             assertThrows(IllegalArgumentException.class, () -> lucene.add(faces.plainFace("app", new float[3])));
             assertThrows(IllegalArgumentException.class,
-                    () -> lucene.search(new GalleryQuery(notUnit, 1, -1f, GalleryFilter.tenant("app"))));
+                    () -> lucene.search(new GalleryQuery(notUnit, TestFaces.MODEL, 1, -1f, GalleryFilter.tenant("app"))));
             assertEquals(0, lucene.count("app"));
         }
     }

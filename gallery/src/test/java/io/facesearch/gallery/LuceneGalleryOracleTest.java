@@ -76,7 +76,7 @@ class LuceneGalleryOracleTest {
                             ? faces.unitVector()
                             : faces.near(truth.get(live.get(faces.random().nextInt(live.size()))).embedding(), 0.7);
                     float minSimilarity = new float[] {-1f, 0f, 0.3f}[faces.random().nextInt(3)];
-                    GalleryQuery query = new GalleryQuery(probe, 1 + faces.random().nextInt(20), minSimilarity,
+                    GalleryQuery query = new GalleryQuery(probe, TestFaces.MODEL, 1 + faces.random().nextInt(20), minSimilarity,
                             faces.randomFilter(tenant));
                     List<GalleryMatch> expected = exact.search(query);
                     List<GalleryMatch> actual = lucene.search(query);
@@ -109,7 +109,7 @@ class LuceneGalleryOracleTest {
         ExactGallery exact = Galleries.exactOf(truth);
         try (LuceneGallery lucene = Galleries.open(dir, truth)) {
             for (int q = 0; q < 100; q++) {
-                GalleryQuery query = new GalleryQuery(faces.unitVector(), 10, -1f, GalleryFilter.tenant("small-tenant"));
+                GalleryQuery query = new GalleryQuery(faces.unitVector(), TestFaces.MODEL, 10, -1f, GalleryFilter.tenant("small-tenant"));
                 // 40 filtered faces <= 100 candidates: Lucene scores every one of them instead of walking the graph,
                 // which would otherwise have to find 10 of 40 nodes among 4040.
                 Galleries.assertSameMatches(exact.search(query), lucene.search(query), -1f, "query " + q);
@@ -144,12 +144,12 @@ class LuceneGalleryOracleTest {
         }
         ExactGallery exact = Galleries.exactOf(truth);
         try (LuceneGallery lucene = Galleries.open(dir, truth)) {
-            GalleryQuery atTheMinimum = new GalleryQuery(probe, 100, 0.6f, GalleryFilter.tenant("tenant"));
+            GalleryQuery atTheMinimum = new GalleryQuery(probe, TestFaces.MODEL, 100, 0.6f, GalleryFilter.tenant("tenant"));
             List<GalleryMatch> expected = exact.search(atTheMinimum);
             assertEquals(50, expected.size(), "the oracle: 20 near 0.9 and 30 just above 0.6");
             assertEquals(Set.copyOf(Galleries.ids(expected)), Set.copyOf(Galleries.ids(lucene.search(atTheMinimum))));
 
-            GalleryQuery best10 = new GalleryQuery(probe, 10, -1f, GalleryFilter.tenant("tenant"));
+            GalleryQuery best10 = new GalleryQuery(probe, TestFaces.MODEL, 10, -1f, GalleryFilter.tenant("tenant"));
             assertEquals(Set.copyOf(Galleries.ids(exact.search(best10))),
                     Set.copyOf(Galleries.ids(lucene.search(best10))));
         }

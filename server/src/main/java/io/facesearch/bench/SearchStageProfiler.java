@@ -110,7 +110,8 @@ public final class SearchStageProfiler {
       long t4 = System.nanoTime();
       long c4 = threads.getCurrentThreadCpuTime();
       List<GalleryMatch> found = largest == null ? List.of()
-          : services.gallery().search(new GalleryQuery(largest.embedding().vector(), GALLERY_K, minCosine, filter));
+          : services.gallery().search(new GalleryQuery(largest.embedding().vector(),
+              largest.embedding().modelId(), GALLERY_K, minCosine, filter));
       long t5 = System.nanoTime();
       long c5 = threads.getCurrentThreadCpuTime();
       List<String> sessionIds = found.stream().map(GalleryMatch::sessionId).distinct().toList();

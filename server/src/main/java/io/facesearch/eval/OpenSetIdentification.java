@@ -1,6 +1,7 @@
 package io.facesearch.eval;
 
 import io.facesearch.accounts.AppSettings;
+import io.facesearch.embed.Embedding;
 import io.facesearch.gallery.FaceSource;
 import io.facesearch.gallery.Gallery;
 import io.facesearch.gallery.GalleryMatch;
@@ -28,6 +29,9 @@ import java.util.Random;
  * the application settings given (the defaults unless an experiment says otherwise).
  */
 public final class OpenSetIdentification {
+
+  /** The model id of the eval's gallery faces and probes (one pipeline makes both). */
+  private static final String EVAL_MODEL = "eval";
 
   /** FPIR values at which FNIR is reported. */
   public static final double[] FPIRS = {1e-1, 1e-2, 1e-3};
@@ -93,7 +97,7 @@ public final class OpenSetIdentification {
       g[i] = s.embedding(options.flip());
       // session id = the person: a match is right when it names the probe's person
       gallery.add(new StoredFace("face-" + i, applicationId, s.person(), FaceSource.IMPORTED, false, false, true, true,
-          "eval", now, g[i]));
+          EVAL_MODEL, now, g[i]));
     }
     double[] hubShift = hubShift(g);
 
@@ -193,7 +197,8 @@ public final class OpenSetIdentification {
 
   /** The product's matches of one probe, less the weak ones of a probe that fails the quality gate. */
   private List<GalleryMatch> matches(GallerySearch search, String app, AppSettings settings, FaceSamples.Sample s) {
-    List<GalleryMatch> found = search.search(app, settings, SearchType.MOST_SIMILAR, s.embedding(options.flip()))
+    List<GalleryMatch> found = search.search(app, settings, SearchType.MOST_SIMILAR,
+        new Embedding(s.embedding(options.flip()), EVAL_MODEL))
         .matches();
     if (gated(s)) {
       float certain = io.facesearch.search.SimilarityScale.cosine(Decision.CERTAIN_PERCENTAGE);

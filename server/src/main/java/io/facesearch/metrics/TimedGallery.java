@@ -1,6 +1,7 @@
 package io.facesearch.metrics;
 
 import io.facesearch.gallery.FaceFlags;
+import io.facesearch.gallery.FaceState;
 import io.facesearch.gallery.Gallery;
 import io.facesearch.gallery.GalleryFilter;
 import io.facesearch.gallery.GalleryMatch;
@@ -8,6 +9,7 @@ import io.facesearch.gallery.GalleryQuery;
 import io.facesearch.gallery.GalleryTruth;
 import io.facesearch.gallery.StoredFace;
 import java.util.List;
+import java.util.function.Consumer;
 
 /** A gallery whose searches are timed into {@link Metrics}; everything else passes through. */
 public final class TimedGallery implements Gallery {
@@ -53,6 +55,11 @@ public final class TimedGallery implements Gallery {
   @Override
   public long count(GalleryFilter filter) {
     return inner.count(filter);
+  }
+
+  @Override
+  public void forEachState(Consumer<FaceState> action) {
+    inner.forEachState(action);
   }
 
   @Override

@@ -88,7 +88,7 @@ public final class Companions {
     SessionStatus status = warnings.isEmpty() ? SessionStatus.APPROVED : SessionStatus.DECLINED;
     // The blocklist searched on its own: its best face at or above the threshold, whatever else looks closer.
     List<GalleryMatch> blocklisted = new GallerySearch(gallery).blocklisted(app.id(), app.settings(),
-        face.embedding().vector()).matches();
+        face.embedding()).matches();
     if (!blocklisted.isEmpty()) {
       GalleryMatch m = blocklisted.getFirst();
       Warning w = Warning.inBlocklist(m.sessionId(),

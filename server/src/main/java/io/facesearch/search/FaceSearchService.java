@@ -113,7 +113,7 @@ public final class FaceSearchService {
     MatchThreshold threshold;
     if (analysis.hasFace()) {
       GallerySearch.Found found = gallerySearch.search(app.id(), app.settings(), type,
-          analysis.largestFace().embedding().vector());
+          analysis.largestFace().embedding());
       threshold = found.threshold();
       Map<String, Session> bySession = found.matches().isEmpty() ? Map.of() : db.withReadConnection(c -> sessions.findAll(c, app.id(),
           found.matches().stream().map(GalleryMatch::sessionId).distinct().toList()));

@@ -1,6 +1,7 @@
 package io.facesearch.search;
 
 import io.facesearch.accounts.AppSettings;
+import io.facesearch.embed.Embedding;
 import io.facesearch.gallery.Gallery;
 import io.facesearch.gallery.GalleryFilter;
 import io.facesearch.gallery.GalleryMatch;
@@ -56,17 +57,18 @@ public final class GallerySearch {
   }
 
   /** Searches the candidates, the blocklist and the allowlist. */
-  public Found search(String applicationId, AppSettings settings, SearchType type, float[] probe) {
+  public Found search(String applicationId, AppSettings settings, SearchType type, Embedding probe) {
     MatchThreshold threshold = threshold(applicationId, settings, type);
     float min = threshold.cosine();
-    List<GalleryMatch> all = new ArrayList<>(gallery.search(new GalleryQuery(probe, MAX_CANDIDATE_MATCHES, min,
-        candidates(applicationId, settings, type))));
+    List<GalleryMatch> all = new ArrayList<>(gallery.search(new GalleryQuery(probe.vector(), probe.modelId(),
+        MAX_CANDIDATE_MATCHES, min, candidates(applicationId, settings, type))));
     Set<String> seen = new HashSet<>();
     for (GalleryMatch m : all) {
       seen.add(m.faceId());
     }
     for (GalleryFilter list : List.of(GalleryFilter.blocklisted(applicationId), GalleryFilter.allowlisted(applicationId))) {
-      for (GalleryMatch m : gallery.search(new GalleryQuery(probe, MAX_LIST_MATCHES, min, list))) {
+      for (GalleryMatch m : gallery.search(
+          new GalleryQuery(probe.vector(), probe.modelId(), MAX_LIST_MATCHES, min, list))) {
         if (seen.add(m.faceId())) {
           all.add(m);
         }
@@ -77,10 +79,10 @@ public final class GallerySearch {
   }
 
   /** The blocklisted faces at or above the threshold (passive liveness and every route that checks the blocklist). */
-  public Found blocklisted(String applicationId, AppSettings settings, float[] probe) {
+  public Found blocklisted(String applicationId, AppSettings settings, Embedding probe) {
     MatchThreshold threshold = threshold(applicationId, settings, SearchType.MOST_SIMILAR);
-    List<GalleryMatch> found = gallery.search(new GalleryQuery(probe, MAX_LIST_MATCHES, threshold.cosine(),
-        GalleryFilter.blocklisted(applicationId)));
+    List<GalleryMatch> found = gallery.search(new GalleryQuery(probe.vector(), probe.modelId(), MAX_LIST_MATCHES,
+        threshold.cosine(), GalleryFilter.blocklisted(applicationId)));
     return new Found(found, threshold);
   }
 }

@@ -90,7 +90,7 @@ public final class GalleryBenchmark {
             float[][] queries = queries(cfg, mated, background);
             GalleryFilter filter = GalleryFilter.tenant(SyntheticGalleryTruth.APPLICATION_ID);
             for (int i = 0; i < Math.min(WARMUP_QUERIES, queries.length); i++) {
-                gallery.search(new GalleryQuery(queries[i], 10, -1f, filter));
+                gallery.search(new GalleryQuery(queries[i], SyntheticGalleryTruth.MODEL_ID, 10, -1f, filter));
             }
             long heapAfter = usedHeapAfterGc();
             double heapPerFace = Math.max(0, heapAfter - heapBefore) / (double) cfg.faces();
@@ -108,7 +108,7 @@ public final class GalleryBenchmark {
             double[] exactLatency = new double[Math.min(cfg.exactLatencyQueries(), queries.length)];
             for (int i = 0; i < exactLatency.length; i++) {
                 long t = System.nanoTime();
-                exact.search(new GalleryQuery(queries[i], 10, -1f, filter));
+                exact.search(new GalleryQuery(queries[i], SyntheticGalleryTruth.MODEL_ID, 10, -1f, filter));
                 exactLatency[i] = (System.nanoTime() - t) / 1e6;
             }
             double exactP50 = percentile(exactLatency, 50);
@@ -171,7 +171,7 @@ public final class GalleryBenchmark {
     private static String[][] exactTop10(ExactGallery exact, float[][] queries, GalleryFilter filter) {
         String[][] top = new String[queries.length][];
         IntStream.range(0, queries.length).parallel().forEach(i -> top[i] = exact
-                .search(new GalleryQuery(queries[i], 10, -1f, filter)).stream()
+                .search(new GalleryQuery(queries[i], SyntheticGalleryTruth.MODEL_ID, 10, -1f, filter)).stream()
                 .map(GalleryMatch::faceId)
                 .toArray(String[]::new));
         return top;
@@ -185,7 +185,7 @@ public final class GalleryBenchmark {
             float[][] queries, int randoms, String[][] exactTop10, boolean[] strongMate, GalleryFilter filter,
             float matchThreshold) {
         for (int i = 0; i < Math.min(WARMUP_QUERIES, queries.length); i++) {
-            gallery.search(new GalleryQuery(queries[i], 10, -1f, filter), candidates);
+            gallery.search(new GalleryQuery(queries[i], SyntheticGalleryTruth.MODEL_ID, 10, -1f, filter), candidates);
         }
         double[] latencyK10 = new double[queries.length];
         double[] latencyK5 = new double[queries.length];
@@ -198,9 +198,9 @@ public final class GalleryBenchmark {
         int strongEligible = 0;
         int strongMateFirst = 0;
         for (int i = 0; i < queries.length; i++) {
-            GalleryQuery[] ways = {new GalleryQuery(queries[i], 10, -1f, filter),
-                    new GalleryQuery(queries[i], 5, -1f, filter),
-                    new GalleryQuery(queries[i], SERVICE_K, matchThreshold, filter)};
+            GalleryQuery[] ways = {new GalleryQuery(queries[i], SyntheticGalleryTruth.MODEL_ID, 10, -1f, filter),
+                    new GalleryQuery(queries[i], SyntheticGalleryTruth.MODEL_ID, 5, -1f, filter),
+                    new GalleryQuery(queries[i], SyntheticGalleryTruth.MODEL_ID, SERVICE_K, matchThreshold, filter)};
             List<GalleryMatch> matches = List.of(); // the top 10
             for (int turn = 0; turn < ways.length; turn++) {
                 int way = (i + turn) % ways.length;
