@@ -55,7 +55,7 @@ class ExactGalleryTest {
             exact.add(new StoredFace(id, "app", "s", FaceSource.API, false, false, false, true, "m",
                     java.time.Instant.EPOCH, v));
         }
-        List<GalleryMatch> top = exact.search(new GalleryQuery(v, TestFaces.MODEL, 3, -1f, GalleryFilter.tenant("app")));
+        List<GalleryMatch> top = exact.search(new GalleryQuery(v, "m", 3, -1f, GalleryFilter.tenant("app")));
         assertEquals(List.of("a", "b", "c"), Galleries.ids(top));
     }
 }

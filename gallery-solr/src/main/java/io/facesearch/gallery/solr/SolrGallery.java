@@ -51,7 +51,7 @@ import org.slf4j.LoggerFactory;
  * <p>Read-your-writes: every write is sent with {@code commit=true&softCommit=true&waitSearcher=true}; Solr
  * distributes the soft commit to every replica of every shard and answers once each has opened its new searcher,
  * so when {@link #add} returns, a search through any node and any replica sees the face. The cost is a searcher
- * per write (measured by SolrGalleryVisibilityTest). Durability comes from Solr's transaction log (every replica
+ * per write (measured by SolrGalleryClusterTest). Durability comes from Solr's transaction log (every replica
  * writes the update before the write is acknowledged) and the configset's hard autoCommit (15 s).
  *
  * <p>Similarities: Lucene scores a dot product {@code (1 + dot) / 2} in float; the gallery reports
@@ -319,8 +319,7 @@ public final class SolrGallery implements Gallery {
             if (!batch.isEmpty()) {
                 addBatch(batch);
             }
-            client.commit(true, true, false); // hard commit
-            client.commit(true, true, true); // and a searcher that sees it
+            client.commit(true, true); // a hard commit that opens a searcher
             log.info("solr gallery {}: rebuilt from the truth: {} faces in {} ms", config.collection(), count[0],
                     (System.nanoTime() - start) / 1_000_000);
         } catch (SolrServerException | IOException e) {

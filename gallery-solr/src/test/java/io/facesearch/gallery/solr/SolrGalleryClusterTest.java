@@ -131,4 +131,49 @@ class SolrGalleryClusterTest {
                         + "to found on B p50=%.0f ms max=%.0f ms (%d rounds)%n", addMillis[rounds / 2],
                 addMillis[rounds - 1], visibleMillis[rounds / 2], visibleMillis[rounds - 1], rounds);
     }
+
+    @Test
+    void concurrent_enrollments_through_two_nodes_are_each_found_as_soon_as_their_add_returns() throws Exception {
+        long seed = TestSeed.get("concurrent_enrollments_through_two_nodes_are_each_found_as_soon_as_their_add_returns");
+        SolrGalleryConfig config = new SolrGalleryConfig(cloud.zkHost(), "concurrent", 2, 2, 100);
+        int threads = 6;
+        int addsEach = 8;
+        ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+        long start = System.nanoTime();
+        try (SolrGallery nodeA = SolrGallery.open(config); SolrGallery nodeB = SolrGallery.open(config)) {
+            List<Thread> writers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                SolrGallery writer = t % 2 == 0 ? nodeA : nodeB;
+                SolrGallery reader = t % 2 == 0 ? nodeB : nodeA;
+                TestFaces faces = new TestFaces(seed + t);
+                String prefix = "t" + t + "-";
+                writers.add(new Thread(() -> {
+                    for (int i = 0; i < addsEach; i++) {
+                        StoredFace plain = faces.plainFace("tenant", faces.person());
+                        StoredFace face = new StoredFace(prefix + plain.faceId(), plain.applicationId(),
+                                plain.sessionId(), plain.source(), false, false, true, true, plain.modelId(),
+                                plain.createdAt(), plain.embedding());
+                        try {
+                            writer.add(face);
+                            List<String> found = Matches.ids(reader.search(new GalleryQuery(face.embedding(),
+                                    TestFaces.MODEL, 1, 0.99f, GalleryFilter.tenant("tenant"))));
+                            if (!found.equals(List.of(face.faceId()))) {
+                                failures.add(face.faceId() + " not found: " + found);
+                            }
+                        } catch (RuntimeException e) {
+                            failures.add(face.faceId() + ": " + e);
+                        }
+                    }
+                }, "writer-" + t));
+            }
+            writers.forEach(Thread::start);
+            for (Thread writer : writers) {
+                writer.join();
+            }
+            assertTrue(failures.isEmpty(), failures.size() + " failures: " + failures.stream().limit(5).toList());
+            assertEquals(threads * addsEach, nodeA.count("tenant"));
+        }
+        System.out.printf("concurrent: %d adds from %d threads through 2 nodes in %d ms%n", threads * addsEach,
+                threads, (System.nanoTime() - start) / 1_000_000);
+    }
 }
