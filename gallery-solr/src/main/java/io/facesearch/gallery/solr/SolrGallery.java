@@ -50,12 +50,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Read-your-writes: every write is sent with {@code commit=true&softCommit=true&waitSearcher=true}; Solr
  * distributes the soft commit to every replica of every shard and answers once each has opened its new searcher,
- * so when {@link #add} returns, a search through any node and any replica sees the face. The cost is a searcher
- * per write (measured by SolrGalleryClusterTest). Durability comes from Solr's transaction log (every replica
+ * so when {@link #add} returns, a search through any node and any replica sees the face: the visibility bound is
+ * the add's own latency. The cost is a new searcher on every replica per write: an add took p50 89 ms, max 167 ms
+ * (2 shards x 2 replicas, 2 nodes, on the shared 2-core machine at load 12; SolrGalleryClusterTest prints it).
+ * Concurrent writes each commit; Solr serialises the commits. Durability comes from Solr's transaction log (every replica
  * writes the update before the write is acknowledged) and the configset's hard autoCommit (15 s).
  *
  * <p>Similarities: Lucene scores a dot product {@code (1 + dot) / 2} in float; the gallery reports
- * {@code 2 * score - 1}, the float dot product to within about 1e-7.
+ * {@code 2 * score - 1}, the float dot product to within float rounding (the tests allow 1e-5).
  *
  * <p>A {@link #rebuild} holds this instance's writes (other nodes' writes are not held) and replaces the content
  * with one commit at its end: searches see the old content until then.
