@@ -85,7 +85,11 @@ public final class Node implements AutoCloseable {
   private Node(NodeSettings settings, Clock clock) {
     this.settings = settings;
     this.clock = clock;
-    this.db = Database.sqlite(settings.dataDir());
+    NodeSettings.Postgres postgres = settings.postgres();
+    this.db =
+        postgres == null
+            ? Database.sqlite(settings.dataDir())
+            : Database.postgres(postgres.jdbcUrl(), postgres.user(), postgres.password());
     this.serverSecret = secret(settings.dataDir());
     this.accounts = new AccountStore(db, clock);
     this.credits = new Credits(db, clock);

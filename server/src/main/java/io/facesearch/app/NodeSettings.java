@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * Everything a node is configured with: the data folder, prices, mail, the gallery's tuning, request limits and the
- * public origin. {@code smtp} null: no SMTP, mail goes to the outbox; {@code publicUrl} null: absolute URLs are built
+ * Everything a node is configured with: the data folder, prices, mail, the gallery's tuning, request limits, the
+ * public origin and where the truth is ({@code postgres} null: SQLite in the data folder). {@code smtp} null: no SMTP, mail goes to the outbox; {@code publicUrl} null: absolute URLs are built
  * from each request's Host.
  */
 public record NodeSettings(
@@ -19,7 +19,19 @@ public record NodeSettings(
     LuceneGalleryConfig gallery,
     FaceSearchApp.Limits limits,
     String publicUrl,
-    Duration galleryRetry) {
+    Duration galleryRetry,
+    Postgres postgres) {
+
+  /**
+   * Where the truth is kept when it is not the data folder's SQLite file: a PostgreSQL database shared by every node
+   * (cluster mode). Face images and the gallery stay in the data folder for now.
+   */
+  public record Postgres(String jdbcUrl, String user, String password) {
+    @Override
+    public String toString() {
+      return "Postgres[" + jdbcUrl + ", user " + user + "]"; // never the password
+    }
+  }
 
   /** How often, by default, gallery changes that failed are retried (doubling after each failed pass). */
   public static final Duration DEFAULT_GALLERY_RETRY = Duration.ofSeconds(5);
@@ -33,30 +45,36 @@ public record NodeSettings(
         LuceneGalleryConfig.defaults(),
         FaceSearchApp.Limits.DEFAULTS,
         null,
-        DEFAULT_GALLERY_RETRY);
+        DEFAULT_GALLERY_RETRY,
+        null);
   }
 
   public NodeSettings withPrices(Prices p) {
-    return new NodeSettings(dataDir, p, smtp, gallery, limits, publicUrl, galleryRetry);
+    return new NodeSettings(dataDir, p, smtp, gallery, limits, publicUrl, galleryRetry, postgres);
   }
 
   public NodeSettings withSmtp(SmtpSettings s) {
-    return new NodeSettings(dataDir, prices, s, gallery, limits, publicUrl, galleryRetry);
+    return new NodeSettings(dataDir, prices, s, gallery, limits, publicUrl, galleryRetry, postgres);
   }
 
   public NodeSettings withGallery(LuceneGalleryConfig g) {
-    return new NodeSettings(dataDir, prices, smtp, g, limits, publicUrl, galleryRetry);
+    return new NodeSettings(dataDir, prices, smtp, g, limits, publicUrl, galleryRetry, postgres);
   }
 
   public NodeSettings withLimits(FaceSearchApp.Limits l) {
-    return new NodeSettings(dataDir, prices, smtp, gallery, l, publicUrl, galleryRetry);
+    return new NodeSettings(dataDir, prices, smtp, gallery, l, publicUrl, galleryRetry, postgres);
   }
 
   public NodeSettings withPublicUrl(String url) {
-    return new NodeSettings(dataDir, prices, smtp, gallery, limits, url, galleryRetry);
+    return new NodeSettings(dataDir, prices, smtp, gallery, limits, url, galleryRetry, postgres);
   }
 
   public NodeSettings withGalleryRetry(Duration interval) {
-    return new NodeSettings(dataDir, prices, smtp, gallery, limits, publicUrl, interval);
+    return new NodeSettings(dataDir, prices, smtp, gallery, limits, publicUrl, interval, postgres);
+  }
+
+  /** The same settings with the truth in PostgreSQL ({@code null}: SQLite in the data folder). */
+  public NodeSettings withPostgres(Postgres p) {
+    return new NodeSettings(dataDir, prices, smtp, gallery, limits, publicUrl, galleryRetry, p);
   }
 }

@@ -19,7 +19,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code facesearch serve}: runs the HTTP service on the embedded default (SQLite + Lucene in one folder). */
+/**
+ * {@code facesearch serve}: runs the HTTP service on the embedded default (SQLite + Lucene in one folder), or with
+ * {@code --database-url} on a PostgreSQL truth (images and the gallery still in the data folder).
+ */
 @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the HTTP service.")
 final class ServeCommand implements Callable<Integer> {
 
@@ -43,6 +46,28 @@ final class ServeCommand implements Callable<Integer> {
           "Origin clients reach this server at, e.g. https://faces.example.com; "
               + "required when --host is not a loopback address (default: the address the request arrived at).")
   String publicUrl;
+
+  @Option(
+      names = "--database-url",
+      description =
+          "Keep the truth in PostgreSQL instead of the data folder's SQLite file, e.g. "
+              + "jdbc:postgresql://HOST:5432/facesearch (env FACESEARCH_DATABASE_URL). Face images and the "
+              + "gallery stay in the data folder.",
+      defaultValue = "${env:FACESEARCH_DATABASE_URL}")
+  String databaseUrl;
+
+  @Option(
+      names = "--database-user",
+      description = "PostgreSQL user (env FACESEARCH_DATABASE_USER).",
+      defaultValue = "${env:FACESEARCH_DATABASE_USER}")
+  String databaseUser;
+
+  @Option(
+      names = "--database-password",
+      description =
+          "PostgreSQL password (env FACESEARCH_DATABASE_PASSWORD, which keeps it out of the process list).",
+      defaultValue = "${env:FACESEARCH_DATABASE_PASSWORD}")
+  String databasePassword;
 
   @Option(
       names = "--writes-per-minute",
@@ -112,6 +137,9 @@ final class ServeCommand implements Callable<Integer> {
               + " (beyond this machine): image URLs "
               + "in answers are built from it, never from a caller's Host header");
     }
+    if (databaseUrl != null && !databaseUrl.startsWith("jdbc:postgresql:")) {
+      throw new UserError("--database-url must be a jdbc:postgresql:// URL");
+    }
     if (galleryRetrySeconds < 1) {
       throw new UserError("--gallery-retry-seconds must be at least 1");
     }
@@ -130,7 +158,8 @@ final class ServeCommand implements Callable<Integer> {
                 .withLimits(
                     new FaceSearchApp.Limits(writesPerMinute, readsPerMinute, registrationsPerHour))
                 .withPublicUrl(publicUrl)
-                .withGalleryRetry(Duration.ofSeconds(galleryRetrySeconds)),
+                .withGalleryRetry(Duration.ofSeconds(galleryRetrySeconds))
+                .withPostgres(postgres()),
             Clock.systemUTC());
     try {
       node.services(pipeline);
@@ -178,5 +207,12 @@ final class ServeCommand implements Callable<Integer> {
     System.out.println("    " + b.key().key());
     System.out.println();
     System.out.println("Manage keys with: ./facesearch apikey create|list|revoke");
+  }
+
+  /** Where the truth is: PostgreSQL when {@code --database-url} is given, else null (the data folder's SQLite). */
+  private NodeSettings.Postgres postgres() {
+    return databaseUrl == null || databaseUrl.isBlank()
+        ? null
+        : new NodeSettings.Postgres(databaseUrl, databaseUser, databasePassword);
   }
 }

@@ -43,7 +43,10 @@ public final class Accounts {
    * serialised writes it is held already).
    */
   public void lockOrganization(Tx tx, String organizationId) {
-    tx.takeWriteLock("UPDATE organizations SET metered = metered WHERE id = ?", organizationId);
+    tx.lockRow(
+        "UPDATE organizations SET metered = metered WHERE id = ?",
+        "SELECT 1 FROM organizations WHERE id = ? FOR UPDATE",
+        organizationId);
   }
 
   public void insertOrganization(Tx tx, String id, String name, Instant createdAt) {
@@ -66,8 +69,12 @@ public final class Accounts {
   }
 
   public boolean metered(Tx tx, String organizationId) {
-    return SqlRows.number(tx, "SELECT metered FROM organizations WHERE id = ?", organizationId)
-        == 1;
+    return SqlRows.first(
+            tx,
+            "SELECT metered FROM organizations WHERE id = ?",
+            r -> r.getBoolean(1),
+            organizationId)
+        .orElse(false);
   }
 
   public void setMetered(Tx tx, String organizationId, boolean metered) {
@@ -77,12 +84,13 @@ public final class Accounts {
 
   /** Whether the organization owning the application is metered. */
   public boolean applicationMetered(Tx tx, String applicationId) {
-    return SqlRows.number(
+    return SqlRows.first(
             tx,
             "SELECT o.metered FROM applications a JOIN organizations o "
                 + "ON o.id = a.organization_id WHERE a.id = ?",
+            r -> r.getBoolean(1),
             applicationId)
-        != 0;
+        .orElse(false);
   }
 
   public long countApplications(Tx tx) {
@@ -198,15 +206,15 @@ public final class Accounts {
         r.getString(4),
         new Settings(
             r.getDouble(5),
-            r.getInt(6) == 1,
-            r.getInt(7) == 1,
-            r.getInt(8) == 1,
-            r.getInt(9) == 1,
+            r.getBoolean(6),
+            r.getBoolean(7),
+            r.getBoolean(8),
+            r.getBoolean(9),
             r.getInt(10),
             r.getDouble(11),
             r.getDouble(12),
             r.getDouble(13),
             r.getDouble(14),
-            r.getInt(15) == 1));
+            r.getBoolean(15)));
   }
 }

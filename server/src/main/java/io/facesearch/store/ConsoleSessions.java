@@ -28,8 +28,10 @@ public final class ConsoleSessions {
    * nothing (under serialised writes it is held already).
    */
   public void lockSignInFailures(Tx tx, String email) {
-    tx.takeWriteLock(
-        "UPDATE console_sign_in_failures SET failures = failures WHERE email = ?", email);
+    tx.lockKey(
+        "UPDATE console_sign_in_failures SET failures = failures WHERE email = ?",
+        Tx.KeySpace.SIGN_IN_FAILURES,
+        email);
   }
 
   public Optional<Failures> failures(Tx tx, String email) {

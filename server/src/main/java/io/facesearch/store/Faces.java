@@ -50,10 +50,10 @@ public final class Faces {
       q.setString(2, f.applicationId());
       q.setString(3, f.ownerId());
       q.setString(4, f.source().wireName());
-      q.setInt(5, f.blocklisted() ? 1 : 0);
-      q.setInt(6, f.allowlisted() ? 1 : 0);
-      q.setInt(7, f.approved() ? 1 : 0);
-      q.setInt(8, f.searchable() ? 1 : 0);
+      q.setBoolean(5, f.blocklisted());
+      q.setBoolean(6, f.allowlisted());
+      q.setBoolean(7, f.approved());
+      q.setBoolean(8, f.searchable());
       q.setString(9, f.modelId());
       q.setString(10, StoredTime.encode(f.createdAt()));
       q.setBytes(11, encode(f.embedding()));
@@ -106,10 +106,10 @@ public final class Faces {
         tx.connection()
             .prepareStatement(
                 "UPDATE faces SET blocklisted = ?, allowlisted = ?, approved = ?, searchable = ? WHERE id = ?")) {
-      q.setInt(1, f.blocklisted() ? 1 : 0);
-      q.setInt(2, f.allowlisted() ? 1 : 0);
-      q.setInt(3, f.approved() ? 1 : 0);
-      q.setInt(4, f.searchable() ? 1 : 0);
+      q.setBoolean(1, f.blocklisted());
+      q.setBoolean(2, f.allowlisted());
+      q.setBoolean(3, f.approved());
+      q.setBoolean(4, f.searchable());
       q.setString(5, faceId);
       return q.executeUpdate() > 0;
     } catch (SQLException e) {
@@ -252,7 +252,7 @@ public final class Faces {
   private static FaceState state(ResultSet r) throws SQLException {
     return new FaceState(
         r.getString(1),
-        new FaceFlags(r.getInt(2) == 1, r.getInt(3) == 1, r.getInt(4) == 1, r.getInt(5) == 1),
+        new FaceFlags(r.getBoolean(2), r.getBoolean(3), r.getBoolean(4), r.getBoolean(5)),
         r.getString(6));
   }
 
@@ -262,10 +262,10 @@ public final class Faces {
         r.getString(2),
         r.getString(3),
         FaceSource.fromWireName(r.getString(4)),
-        r.getInt(5) == 1,
-        r.getInt(6) == 1,
-        r.getInt(7) == 1,
-        r.getInt(8) == 1,
+        r.getBoolean(5),
+        r.getBoolean(6),
+        r.getBoolean(7),
+        r.getBoolean(8),
         r.getString(9),
         StoredTime.decode(r.getString(10)),
         decode(r.getBytes(11)));

@@ -60,7 +60,7 @@ public final class ListEntries {
       q.setString(3, name);
       q.setString(4, listType);
       q.setString(5, description);
-      q.setInt(6, system ? 1 : 0);
+      q.setBoolean(6, system);
       q.setString(7, StoredTime.encode(now));
       q.setString(8, StoredTime.encode(now));
       q.executeUpdate();
@@ -74,7 +74,7 @@ public final class ListEntries {
     try (PreparedStatement q =
         tx.connection()
             .prepareStatement(
-                "SELECT 1 FROM face_lists WHERE application_id = ? AND is_system = 1")) {
+                "SELECT 1 FROM face_lists WHERE application_id = ? AND is_system = TRUE")) {
       q.setString(1, applicationId);
       try (ResultSet r = q.executeQuery()) {
         return r.next();
@@ -104,7 +104,7 @@ public final class ListEntries {
                   r.getString(2),
                   r.getString(3),
                   r.getString(4),
-                  r.getInt(5) == 1,
+                  r.getBoolean(5),
                   r.getLong(6),
                   StoredTime.decodeNullable(r.getString(7)),
                   StoredTime.decode(r.getString(8)),
@@ -171,7 +171,7 @@ public final class ListEntries {
       q.setString(6, e.displayLabel());
       q.setString(7, e.referenceSessionId());
       if (e.referenceSessionNumber() == null) {
-        q.setNull(8, Types.INTEGER);
+        q.setNull(8, Types.BIGINT);
       } else {
         q.setLong(8, e.referenceSessionNumber());
       }

@@ -12,7 +12,7 @@ import java.util.Optional;
 /**
  * The JDBC plumbing of the repositories: bind, run, map, and turn {@link SQLException} into {@link StoreException}.
  * An {@link Instant} argument is bound in {@link StoredTime}'s form, so no repository can store a time otherwise;
- * a boolean is bound as 0/1.
+ * a boolean is bound as a boolean (SQLite stores it as 1/0) and read with {@code getBoolean}.
  */
 final class SqlRows {
 
@@ -75,9 +75,9 @@ final class SqlRows {
     for (int i = 0; i < args.length; i++) {
       Object a = args[i];
       switch (a) {
-        case null -> q.setNull(i + 1, Types.VARCHAR);
+        case null -> q.setNull(i + 1, Types.NULL); // the type the statement gives it
         case Instant t -> q.setString(i + 1, StoredTime.encode(t));
-        case Boolean b -> q.setInt(i + 1, b ? 1 : 0);
+        case Boolean b -> q.setBoolean(i + 1, b); // SQLite stores 1/0
         case String s -> q.setString(i + 1, s);
         case Integer n -> q.setInt(i + 1, n);
         case Long n -> q.setLong(i + 1, n);

@@ -65,7 +65,7 @@ public final class TopUps {
     return SqlRows.list(
         tx,
         "SELECT id, organization_id, amount_in_dollars, credits, status, created_at FROM top_ups "
-            + "WHERE (? IS NULL OR organization_id = ?) ORDER BY created_at, id",
+            + "WHERE (CAST(? AS TEXT) IS NULL OR organization_id = ?) ORDER BY created_at, id",
         TopUps::row,
         organizationId,
         organizationId);

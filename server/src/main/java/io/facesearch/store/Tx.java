@@ -17,23 +17,46 @@ import java.sql.Connection;
  */
 public final class Tx {
 
+  /**
+   * The name spaces of {@link #lockKey}'s advisory locks on PostgreSQL (the first key of {@code
+   * pg_advisory_xact_lock(int, int)}), so that an address locked for registration and the same address locked for
+   * its sign-in failures are different locks.
+   */
+  enum KeySpace {
+    EMAIL(23_001),
+    SIGN_IN_FAILURES(23_002);
+
+    final int id;
+
+    KeySpace(int id) {
+      this.id = id;
+    }
+  }
+
   private final Connection connection;
   private final boolean writable;
+  private final Dialect dialect;
   private boolean writeLockHeld;
 
   Tx(Connection connection, boolean writable) {
-    this(connection, writable, false);
+    this(connection, writable, false, Dialect.SQLITE);
   }
 
-  Tx(Connection connection, boolean writable, boolean writeLockHeld) {
+  Tx(Connection connection, boolean writable, boolean writeLockHeld, Dialect dialect) {
     this.connection = connection;
     this.writable = writable;
     this.writeLockHeld = writeLockHeld;
+    this.dialect = dialect;
   }
 
   /** The JDBC connection; for repositories in this package only. */
   Connection connection() {
     return connection;
+  }
+
+  /** The engine this transaction runs on. */
+  public Dialect dialect() {
+    return dialect;
   }
 
   /** True in {@link Database#inTransaction}, false in {@link Database#read}. */
@@ -42,13 +65,57 @@ public final class Tx {
   }
 
   /**
+   * Excludes every other transaction that locks the same existing row until this one ends. PostgreSQL: {@code
+   * selectForUpdate} (e.g. {@code SELECT 1 FROM t WHERE id = ? FOR UPDATE}). SQLite: the database's write lock,
+   * taken by {@code lockingWrite} (see {@link #takeWriteLock}).
+   */
+  void lockRow(String lockingWrite, String selectForUpdate, String key) {
+    requireWritable();
+    if (dialect == Dialect.SQLITE) {
+      takeWriteLock(lockingWrite, key);
+      return;
+    }
+    try (java.sql.PreparedStatement q = connection.prepareStatement(selectForUpdate)) {
+      q.setString(1, key);
+      try (java.sql.ResultSet r = q.executeQuery()) {
+        while (r.next()) {
+          // the rows are locked as they are read
+        }
+      }
+    } catch (java.sql.SQLException e) {
+      throw new StoreException("cannot lock the row: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Excludes every other transaction that locks the same key in the same space until this one ends, whether or
+   * not a row has the key yet. PostgreSQL: a transaction-scoped advisory lock on ({@code space}, the key's {@link
+   * String#hashCode}; two keys of one hash only wait for each other, never share a decision). SQLite: the
+   * database's write lock, taken by {@code lockingWrite} (see {@link #takeWriteLock}).
+   */
+  void lockKey(String lockingWrite, KeySpace space, String key) {
+    requireWritable();
+    if (dialect == Dialect.SQLITE) {
+      takeWriteLock(lockingWrite, key);
+      return;
+    }
+    try (java.sql.PreparedStatement q =
+        connection.prepareStatement("SELECT pg_advisory_xact_lock(?, ?)")) {
+      q.setInt(1, space.id);
+      q.setInt(2, key.hashCode());
+      q.executeQuery().close();
+    } catch (java.sql.SQLException e) {
+      throw new StoreException("cannot take the advisory lock: " + e.getMessage(), e);
+    }
+  }
+
+  /**
    * Takes SQLite's database write lock now, unless this transaction holds it already ({@code BEGIN IMMEDIATE}
    * under serialised writes). {@code lockingWrite} is a write that changes nothing (e.g. {@code UPDATE t SET c = c
    * WHERE id = ?}): any write statement takes the lock when it starts, whether or not a row matches, and waits for
-   * it up to the busy timeout. For the lock methods of repositories; on PostgreSQL they become row locks.
+   * it up to the busy timeout.
    */
-  void takeWriteLock(String lockingWrite, String key) {
-    requireWritable();
+  private void takeWriteLock(String lockingWrite, String key) {
     if (writeLockHeld) {
       return;
     }

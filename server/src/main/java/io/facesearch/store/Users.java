@@ -26,7 +26,8 @@ public final class Users {
    * that changes nothing (under serialised writes it is held already).
    */
   public void lockEmail(Tx tx, String email) {
-    tx.takeWriteLock("UPDATE users SET password_hash = password_hash WHERE email = ?", email);
+    tx.lockKey(
+        "UPDATE users SET password_hash = password_hash WHERE email = ?", Tx.KeySpace.EMAIL, email);
   }
 
   public Optional<UserRow> byEmail(Tx tx, String email) {

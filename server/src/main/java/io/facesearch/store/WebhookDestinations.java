@@ -96,7 +96,7 @@ public final class WebhookDestinations {
         r.getString(2),
         r.getString(3),
         r.getString(4),
-        r.getInt(5) != 0,
+        r.getBoolean(5),
         r.getString(6),
         r.getString(7),
         r.getString(8),

@@ -6,15 +6,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.facesearch.accounts.Application;
 import io.facesearch.pipeline.TestData;
+import io.facesearch.store.Dialect;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** The companion endpoints over HTTP with real photos, and the seed's recommended flow. */
+/**
+ * The companion endpoints over HTTP with real photos, and the seed's recommended flow; every test once with the
+ * truth in SQLite and once in PostgreSQL.
+ */
+@ParameterizedClass
+@EnumSource(Dialect.class)
 class CompanionApiTest {
+
+  @Parameter Dialect dialect;
 
   static final String PRINT_ATTACK = "silent_face_antispoofing/image_F1.jpg";
   static final String REPLAY_ATTACK = "silent_face_antispoofing/image_F2.jpg";
@@ -24,7 +35,7 @@ class CompanionApiTest {
 
   @BeforeEach
   void start() {
-    server = new TestServer();
+    server = new TestServer(dialect);
   }
 
   @AfterEach

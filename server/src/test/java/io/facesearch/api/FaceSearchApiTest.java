@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.facesearch.accounts.AccountStore;
 import io.facesearch.accounts.Application;
 import io.facesearch.pipeline.TestData;
+import io.facesearch.store.Dialect;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpResponse;
@@ -20,12 +21,19 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * {@code POST /v3/face-search/} end to end: the real service over HTTP, real photos from ../shared/data,
- * a fresh data folder per test.
+ * a fresh data folder per test; every test once with the truth in SQLite and once in PostgreSQL.
  */
+@ParameterizedClass
+@EnumSource(Dialect.class)
 class FaceSearchApiTest {
+
+  @Parameter Dialect dialect;
 
   static final String OBAMA = "face_recognition_examples/examples/obama.jpg";
   static final String OBAMA_OTHER_PHOTO = "face_recognition_examples/examples/obama2.jpg";
@@ -38,7 +46,7 @@ class FaceSearchApiTest {
 
   @BeforeEach
   void start() {
-    server = new TestServer();
+    server = new TestServer(dialect);
   }
 
   @AfterEach
@@ -380,7 +388,7 @@ class FaceSearchApiTest {
   void match_image_urls_work_once_signed_and_fail_when_altered_expired_or_foreign() {
     MutableClock clock = new MutableClock();
     server.close();
-    server = new TestServer(clock);
+    server = new TestServer(clock, dialect);
     enroll(server.apiKey, OBAMA, "Barack Obama", null);
     String url =
         search(server.apiKey, OBAMA_OTHER_PHOTO, "save_api_request", "false")

@@ -5,14 +5,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.facesearch.pipeline.TestData;
+import io.facesearch.store.Dialect;
 import java.net.http.HttpResponse;
 import java.util.Base64;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** Face lists over HTTP: base64 face uploads that searches find with source "list_entry". */
+/**
+ * Face lists over HTTP: base64 face uploads that searches find with source "list_entry"; every test once with the
+ * truth in SQLite and once in PostgreSQL.
+ */
+@ParameterizedClass
+@EnumSource(Dialect.class)
 class ListsApiTest {
+
+  @Parameter Dialect dialect;
 
   static final String BIDEN_OTHER_PHOTO =
       "face_recognition_examples/examples/knn_examples/train/biden/biden2.jpg";
@@ -20,7 +31,7 @@ class ListsApiTest {
 
   @BeforeEach
   void start() {
-    server = new TestServer();
+    server = new TestServer(dialect);
   }
 
   @AfterEach

@@ -8,6 +8,8 @@ import io.facesearch.gallery.LuceneGalleryConfig;
 import io.facesearch.mail.SmtpSettings;
 import io.facesearch.pipeline.SharedPipeline;
 import io.facesearch.services.Services;
+import io.facesearch.store.Dialect;
+import io.facesearch.testing.TestPostgres;
 import io.javalin.Javalin;
 import java.net.URI;
 import java.nio.file.Path;
@@ -29,6 +31,29 @@ final class TestServer implements AutoCloseable {
     this(newDataFolder(), clock, null);
   }
 
+  /**
+   * A fresh server whose truth is on {@code dialect}: SQLite in the data folder, or a new database on the test
+   * PostgreSQL ({@link TestPostgres}: skipped, or failed under CI, without PostgreSQL). Face images and the gallery
+   * stay in the data folder on both.
+   */
+  TestServer(Clock clock, Dialect dialect) {
+    this(
+        newDataFolder(),
+        clock,
+        null,
+        Prices.DEFAULTS,
+        null,
+        FaceSearchApp.Limits.DEFAULTS,
+        UnaryOperator.identity(),
+        dialect == Dialect.POSTGRESQL
+            ? new NodeSettings.Postgres(TestPostgres.database(), "facesearch", "")
+            : null);
+  }
+
+  TestServer(Dialect dialect) {
+    this(Clock.systemUTC(), dialect);
+  }
+
   /** A server on an existing data folder, as after a restart; {@code apiKey} is the key the first start made. */
   TestServer(Path data, Clock clock, String apiKey) {
     this(data, clock, apiKey, Prices.DEFAULTS, null, FaceSearchApp.Limits.DEFAULTS);
@@ -41,7 +66,7 @@ final class TestServer implements AutoCloseable {
       Prices prices,
       SmtpSettings smtp,
       FaceSearchApp.Limits limits) {
-    this(data, clock, apiKey, prices, smtp, limits, UnaryOperator.identity());
+    this(data, clock, apiKey, prices, smtp, limits, UnaryOperator.identity(), null);
   }
 
   /** A server whose services write to {@code galleryAround} of the real gallery (e.g. one that fails on demand). */
@@ -53,7 +78,8 @@ final class TestServer implements AutoCloseable {
         Prices.DEFAULTS,
         null,
         FaceSearchApp.Limits.DEFAULTS,
-        galleryAround);
+        galleryAround,
+        null);
   }
 
   private TestServer(
@@ -63,7 +89,8 @@ final class TestServer implements AutoCloseable {
       Prices prices,
       SmtpSettings smtp,
       FaceSearchApp.Limits limits,
-      UnaryOperator<Gallery> galleryAround) {
+      UnaryOperator<Gallery> galleryAround,
+      NodeSettings.Postgres postgres) {
     this.data = data;
     node =
         Node.open(
@@ -74,7 +101,8 @@ final class TestServer implements AutoCloseable {
                 LuceneGalleryConfig.defaults(),
                 limits,
                 null,
-                NodeSettings.DEFAULT_GALLERY_RETRY),
+                NodeSettings.DEFAULT_GALLERY_RETRY,
+                postgres),
             clock);
     services = node.services(SharedPipeline.get(), galleryAround);
     this.apiKey =

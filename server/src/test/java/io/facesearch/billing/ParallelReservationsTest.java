@@ -7,7 +7,9 @@ import io.facesearch.accounts.AccountStore;
 import io.facesearch.store.Accounts;
 import io.facesearch.store.CreditLedger;
 import io.facesearch.store.Database;
+import io.facesearch.store.Dialect;
 import io.facesearch.store.StoreException;
+import io.facesearch.testing.TestDatabases;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -21,14 +23,15 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * {@link Credits#reserve} is correct because it locks the organization, not because the store runs one write at a
  * time: here writes run in parallel ({@link Database.Writes#PARALLEL}: several writer connections, deferred
- * transactions, no process lock), on a real SQLite file.
+ * transactions, no process lock), on a real SQLite file; and on a real PostgreSQL (a pool of connections, READ
+ * COMMITTED, the organization's row locked with {@code SELECT ... FOR UPDATE}).
  */
 class ParallelReservationsTest {
 
@@ -41,9 +44,8 @@ class ParallelReservationsTest {
   private String organization;
   private ExecutorService pool;
 
-  @BeforeEach
-  void open() {
-    db = Database.sqlite(dir, Database.Writes.PARALLEL);
+  private void open(Dialect dialect) {
+    db = TestDatabases.open(dialect, dir);
     Clock clock = Clock.systemUTC();
     credits = new Credits(db, clock);
     organization =
@@ -54,13 +56,20 @@ class ParallelReservationsTest {
 
   @AfterEach
   void close() throws InterruptedException {
-    pool.shutdownNow();
-    pool.awaitTermination(30, TimeUnit.SECONDS);
-    db.close();
+    if (pool != null) {
+      pool.shutdownNow();
+      pool.awaitTermination(30, TimeUnit.SECONDS);
+    }
+    if (db != null) {
+      db.close();
+    }
   }
 
-  @Test
-  void concurrentReservationsOnOneOrganizationNeverOverspendAndChargeOnce() throws Exception {
+  @ParameterizedTest
+  @EnumSource(Dialect.class)
+  void concurrentReservationsOnOneOrganizationNeverOverspendAndChargeOnce(Dialect dialect)
+      throws Exception {
+    open(dialect);
     int balance = 20;
     int price = 3;
     int rounds = 4;
@@ -113,8 +122,10 @@ class ParallelReservationsTest {
    * snapshot is stale) or, on a store without that check, several would overspend. Either way the rule needs the
    * lock, and the test above would fail without it.
    */
-  @Test
-  void withoutTheOrganizationLockTheSameRaceOverspendsOrFails() throws Exception {
+  @ParameterizedTest
+  @EnumSource(Dialect.class)
+  void withoutTheOrganizationLockTheSameRaceOverspendsOrFails(Dialect dialect) throws Exception {
+    open(dialect);
     int price = 3;
     credits.add(organization, price, "grant", "room for one call");
     CreditLedger ledger = new CreditLedger();

@@ -13,13 +13,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The lock methods of the repositories exclude a second transaction until the first ends, with writes in parallel
- * ({@link Database.Writes#PARALLEL}, real SQLite) - also for a key no row has yet (an address registering for the
+ * ({@link Database.Writes#PARALLEL}, real SQLite; a pool on real PostgreSQL, where they are row and advisory
+ * locks) - also for a key no row has yet (an address registering for the
  * first time, an address that never failed to sign in).
  */
 class WriteLocksTest {
@@ -29,9 +31,8 @@ class WriteLocksTest {
   private Database db;
   private ExecutorService pool;
 
-  @BeforeEach
-  void open() {
-    db = Database.sqlite(dir, Database.Writes.PARALLEL);
+  private void open(Dialect dialect) {
+    db = io.facesearch.testing.TestDatabases.open(dialect, dir);
     db.inTransaction(
         tx -> {
           new Accounts().insertOrganization(tx, "org-1", "Org", Instant.now());
@@ -42,28 +43,42 @@ class WriteLocksTest {
 
   @AfterEach
   void close() {
-    pool.shutdownNow();
-    db.close();
+    if (pool != null) {
+      pool.shutdownNow();
+    }
+    if (db != null) {
+      db.close();
+    }
   }
 
-  @Test
-  void lockOrganizationExcludesASecondTransactionUntilTheFirstEnds() throws Exception {
+  @ParameterizedTest
+  @EnumSource(Dialect.class)
+  void lockOrganizationExcludesASecondTransactionUntilTheFirstEnds(Dialect dialect)
+      throws Exception {
+    open(dialect);
     assertExcludes((tx, key) -> new Accounts().lockOrganization(tx, key), "org-1");
   }
 
-  @Test
-  void lockEmailExcludesASecondTransactionEvenBeforeTheUserExists() throws Exception {
+  @ParameterizedTest
+  @EnumSource(Dialect.class)
+  void lockEmailExcludesASecondTransactionEvenBeforeTheUserExists(Dialect dialect)
+      throws Exception {
+    open(dialect);
     assertExcludes((tx, key) -> new Users().lockEmail(tx, key), "nobody-yet@example.com");
   }
 
-  @Test
-  void lockSignInFailuresExcludesASecondTransactionEvenBeforeAFailure() throws Exception {
+  @ParameterizedTest
+  @EnumSource(Dialect.class)
+  void lockSignInFailuresExcludesASecondTransactionEvenBeforeAFailure(Dialect dialect)
+      throws Exception {
+    open(dialect);
     assertExcludes(
         (tx, key) -> new ConsoleSessions().lockSignInFailures(tx, key), "never-failed@example.com");
   }
 
   @Test
   void underSerialisedWritesTheLockIsHeldFromTheStart() {
+    open(Dialect.SQLITE);
     db.close();
     db = Database.sqlite(dir);
     assertEquals(Database.Writes.SERIALISED, db.writes());
