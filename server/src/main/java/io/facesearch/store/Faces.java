@@ -65,38 +65,20 @@ public final class Faces {
 
   /** The states of a session's faces (normally one). */
   public List<FaceState> ofSession(Tx tx, String sessionId) {
-    List<FaceState> states = new ArrayList<>();
-    try (PreparedStatement q =
-        tx.connection()
-            .prepareStatement("SELECT " + STATE_COLUMNS + " FROM faces WHERE session_id = ?")) {
-      q.setString(1, sessionId);
-      try (ResultSet r = q.executeQuery()) {
-        while (r.next()) {
-          states.add(state(r));
-        }
-      }
-      return states;
-    } catch (SQLException e) {
-      throw new StoreException(e.getMessage(), e);
-    }
+    return SqlRows.list(
+        tx,
+        "SELECT " + STATE_COLUMNS + " FROM faces WHERE session_id = ?",
+        Faces::state,
+        sessionId);
   }
 
   /** The states of a face-list entry's faces (one). */
   public List<FaceState> ofListEntry(Tx tx, String entryId) {
-    List<FaceState> states = new ArrayList<>();
-    try (PreparedStatement q =
-        tx.connection()
-            .prepareStatement("SELECT " + STATE_COLUMNS + " FROM faces WHERE list_entry_id = ?")) {
-      q.setString(1, entryId);
-      try (ResultSet r = q.executeQuery()) {
-        while (r.next()) {
-          states.add(state(r));
-        }
-      }
-      return states;
-    } catch (SQLException e) {
-      throw new StoreException(e.getMessage(), e);
-    }
+    return SqlRows.list(
+        tx,
+        "SELECT " + STATE_COLUMNS + " FROM faces WHERE list_entry_id = ?",
+        Faces::state,
+        entryId);
   }
 
   /** Sets a face's flags; false when there is no such face. */

@@ -5,8 +5,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The {@code gallery_outbox} table: faces whose gallery entry must be brought in line with the truth. A row is
@@ -18,6 +18,8 @@ public final class GalleryOutbox {
 
   /** One pending row. */
   public record Pending(long id, String faceId, int attempts) {}
+
+  private static final String PENDING = "SELECT id, face_id, attempts FROM gallery_outbox ";
 
   /** Appends a row for the face; returns its id. */
   public long append(Tx tx, String faceId, Instant now) {
@@ -41,75 +43,34 @@ public final class GalleryOutbox {
 
   /** The oldest pending rows, at most {@code limit}. */
   public List<Pending> oldest(Tx tx, int limit) {
-    List<Pending> out = new ArrayList<>();
-    try (PreparedStatement q =
-        tx.connection()
-            .prepareStatement(
-                "SELECT id, face_id, attempts FROM gallery_outbox ORDER BY id LIMIT ?")) {
-      q.setInt(1, limit);
-      try (ResultSet r = q.executeQuery()) {
-        while (r.next()) {
-          out.add(new Pending(r.getLong(1), r.getString(2), r.getInt(3)));
-        }
-      }
-      return out;
-    } catch (SQLException e) {
-      throw new StoreException(e.getMessage(), e);
-    }
+    return SqlRows.list(tx, PENDING + "ORDER BY id LIMIT ?", GalleryOutbox::pending, limit);
   }
 
   /** The pending row with this id, if it is still there. */
-  public java.util.Optional<Pending> find(Tx tx, long id) {
-    try (PreparedStatement q =
-        tx.connection()
-            .prepareStatement("SELECT id, face_id, attempts FROM gallery_outbox WHERE id = ?")) {
-      q.setLong(1, id);
-      try (ResultSet r = q.executeQuery()) {
-        return r.next()
-            ? java.util.Optional.of(new Pending(r.getLong(1), r.getString(2), r.getInt(3)))
-            : java.util.Optional.empty();
-      }
-    } catch (SQLException e) {
-      throw new StoreException(e.getMessage(), e);
-    }
+  public Optional<Pending> find(Tx tx, long id) {
+    return SqlRows.first(tx, PENDING + "WHERE id = ?", GalleryOutbox::pending, id);
   }
 
   /** Deletes an applied row. */
   public void delete(Tx tx, long id) {
-    tx.requireWritable();
-    try (PreparedStatement q =
-        tx.connection().prepareStatement("DELETE FROM gallery_outbox WHERE id = ?")) {
-      q.setLong(1, id);
-      q.executeUpdate();
-    } catch (SQLException e) {
-      throw new StoreException(e.getMessage(), e);
-    }
+    SqlRows.update(tx, "DELETE FROM gallery_outbox WHERE id = ?", id);
   }
 
   /** Records a failed attempt to apply the row (the error's message: never biometric data). */
   public void failed(Tx tx, long id, String error) {
-    tx.requireWritable();
-    try (PreparedStatement q =
-        tx.connection()
-            .prepareStatement(
-                "UPDATE gallery_outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?")) {
-      q.setString(1, error);
-      q.setLong(2, id);
-      q.executeUpdate();
-    } catch (SQLException e) {
-      throw new StoreException(e.getMessage(), e);
-    }
+    SqlRows.update(
+        tx,
+        "UPDATE gallery_outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?",
+        error,
+        id);
   }
 
   /** The number of pending rows. */
   public long count(Tx tx) {
-    try (PreparedStatement q =
-            tx.connection().prepareStatement("SELECT COUNT(*) FROM gallery_outbox");
-        ResultSet r = q.executeQuery()) {
-      r.next();
-      return r.getLong(1);
-    } catch (SQLException e) {
-      throw new StoreException(e.getMessage(), e);
-    }
+    return SqlRows.number(tx, "SELECT COUNT(*) FROM gallery_outbox");
+  }
+
+  private static Pending pending(ResultSet r) throws SQLException {
+    return new Pending(r.getLong(1), r.getString(2), r.getInt(3));
   }
 }
