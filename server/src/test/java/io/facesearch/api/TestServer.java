@@ -31,7 +31,7 @@ final class TestServer implements AutoCloseable {
   /** The gallery's Solr collection, or null for the data folder's Lucene gallery. */
   final NodeSettings.Solr solr;
 
-  /** Whether this server made {@link #solr} (and drops it when it closes). */
+  /** Whether this server took {@link #solr} from the test SolrCloud (and gives it back when it closes). */
   private final boolean ownsSolr;
 
   TestServer(Clock clock) {
@@ -190,7 +190,7 @@ final class TestServer implements AutoCloseable {
   public void close() {
     node.close(); // the HTTP service, then the services
     if (ownsSolr && solr != null) {
-      TestSolr.drop(solr);
+      TestSolr.release(solr);
     }
   }
 }
