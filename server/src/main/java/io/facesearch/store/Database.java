@@ -214,6 +214,34 @@ public final class Database {
     }
   }
 
+  /**
+   * The PostgreSQL tables that hold biometric or personal data of sessions and face-list entries (images, embeddings,
+   * vendor data, document numbers, metadata): what {@link #vacuumErased} vacuums.
+   */
+  private static final java.util.List<String> ERASABLE_TABLES =
+      java.util.List.of("face_images", "faces", "sessions", "face_list_entries");
+
+  /**
+   * PostgreSQL: {@code VACUUM} of the tables holding biometric data ({@link #ERASABLE_TABLES}, with their TOAST
+   * tables), so that deleted rows stop being dead tuples in the heap: no tuple, live or dead, holds an erased value
+   * any more, and the space is free for reuse. Runs outside any transaction (VACUUM cannot run in one) on a pooled
+   * connection in autocommit; does not block reads or writes. What it does not do (PostgreSQL has no equivalent of
+   * SQLite's secure_delete): zero the freed bytes. A page emptied whole (an erased image's TOAST chunks) keeps its
+   * old bytes until reused, and WAL segments keep the rows until recycled; only {@code VACUUM FULL} (a rewrite
+   * under an exclusive lock) removes those. SQLite: nothing to do (secure_delete and {@link #checkpoint} do it).
+   */
+  public void vacuumErased() {
+    if (dialect != Dialect.POSTGRESQL) {
+      return;
+    }
+    try (Connection c = pooled();
+        java.sql.Statement st = c.createStatement()) {
+      st.execute("VACUUM " + String.join(", ", ERASABLE_TABLES));
+    } catch (SQLException e) {
+      throw new StoreException("cannot vacuum the erased rows: " + e.getMessage(), e);
+    }
+  }
+
   /** Runs read-only repository work on this thread's read connection. */
   public <T> T read(TxWork<T> work) {
     if (dialect == Dialect.POSTGRESQL) {
@@ -276,12 +304,15 @@ public final class Database {
     if (dialect == Dialect.POSTGRESQL) {
       try (Connection c = pooled()) {
         c.setAutoCommit(false);
+        Tx tx = new Tx(c, true, false, dialect);
         try {
-          T result = work.apply(new Tx(c, true, false, dialect));
+          T result = work.apply(tx);
           c.commit();
+          tx.ended(true);
           return result;
         } catch (SQLException | RuntimeException e) {
           c.rollback();
+          tx.ended(false);
           throw e;
         } finally {
           c.setAutoCommit(true);
@@ -302,12 +333,15 @@ public final class Database {
       try {
         c.setAutoCommit(
             false); // SQLite: BEGIN IMMEDIATE when serialised, BEGIN DEFERRED in parallel
+        Tx tx = new Tx(c, true, serialised, dialect);
         try {
-          T result = work.apply(new Tx(c, true, serialised, dialect));
+          T result = work.apply(tx);
           c.commit();
+          tx.ended(true);
           return result;
         } catch (SQLException | RuntimeException e) {
           c.rollback();
+          tx.ended(false);
           throw e;
         } finally {
           c.setAutoCommit(
