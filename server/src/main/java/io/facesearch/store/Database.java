@@ -189,10 +189,8 @@ public final class Database {
    */
   public boolean checkpoint() {
     if (dialect == Dialect.POSTGRESQL) {
-      // No WAL file of this node's to truncate. Erased rows stay in PostgreSQL's dead tuples and
-      // WAL
-      // until autovacuum and WAL recycling: not yet as strict as SQLite's secure_delete +
-      // checkpoint.
+      // No WAL file of this node's to truncate: the purge runs vacuumErased instead (erased rows
+      // leave the heap's tuples; freed space and WAL segments keep their bytes until reused).
       return true;
     }
     writeLock.lock();
