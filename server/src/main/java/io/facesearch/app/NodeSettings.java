@@ -40,7 +40,8 @@ public record NodeSettings(
 
   /**
    * Where the truth is kept when it is not the data folder's SQLite file: a PostgreSQL database shared by every node
-   * (cluster mode). Face images stay in the data folder for now; the gallery too unless {@code solr} is set.
+   * (cluster mode). The face images and the server secret are kept in it too, so every node reads them; the gallery
+   * stays in the data folder unless {@code solr} is set.
    */
   public record Postgres(String jdbcUrl, String user, String password) {
     @Override

@@ -41,8 +41,8 @@ final class TestServer implements AutoCloseable {
   /**
    * A fresh server whose truth is on {@code dialect}: SQLite in the data folder with the in-process gallery, or a new
    * database on the test PostgreSQL ({@link TestPostgres}) with the gallery in a new collection of the test SolrCloud
-   * ({@link TestSolr}), as cluster mode runs (each skipped, or failed under CI, when missing). Face images stay in
-   * the data folder on both.
+   * ({@link TestSolr}), as cluster mode runs (each skipped, or failed under CI, when missing). On PostgreSQL the face
+   * images and the server secret are in the database too.
    */
   TestServer(Clock clock, Dialect dialect) {
     this(
