@@ -107,6 +107,14 @@ public final class Database {
     return new Database(ds, Writes.PARALLEL, Dialect.POSTGRESQL);
   }
 
+  /**
+   * The connection pool, for the store's own users of a library that speaks JDBC itself ({@link SharedBuckets});
+   * it never leaves the package.
+   */
+  DataSource dataSource() {
+    return dataSource;
+  }
+
   /** The engine behind this database. */
   public Dialect dialect() {
     return dialect;
