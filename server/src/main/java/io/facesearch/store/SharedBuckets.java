@@ -48,20 +48,26 @@ public final class SharedBuckets implements RateLimits {
 
   private final PostgreSQLSelectForUpdateBasedProxyManager<String> buckets;
   private final Clock clock;
+  private final int sweepEvery;
   private final AtomicLong events = new AtomicLong();
 
-  private SharedBuckets(PostgreSQLSelectForUpdateBasedProxyManager<String> buckets, Clock clock) {
+  private SharedBuckets(
+      PostgreSQLSelectForUpdateBasedProxyManager<String> buckets, Clock clock, int sweepEvery) {
     this.buckets = buckets;
     this.clock = clock;
+    this.sweepEvery = sweepEvery;
   }
 
   /** The shared buckets in {@code db}, which must be PostgreSQL, on the node's {@code clock}. */
   public static SharedBuckets on(Database db, Clock clock) {
-    return on(db, clock, KEEP_AFTER_FULL);
+    return on(db, clock, KEEP_AFTER_FULL, SWEEP_EVERY);
   }
 
-  /** As {@link #on(Database, Clock)}, keeping full buckets {@code keepAfterFull} before they may be deleted. */
-  static SharedBuckets on(Database db, Clock clock, Duration keepAfterFull) {
+  /**
+   * As {@link #on(Database, Clock)}, keeping full buckets {@code keepAfterFull} before they may be deleted, and
+   * deleting expired ones every {@code sweepEvery} events.
+   */
+  static SharedBuckets on(Database db, Clock clock, Duration keepAfterFull, int sweepEvery) {
     if (db.dialect() != Dialect.POSTGRESQL) {
       throw new IllegalArgumentException("shared rate limits need PostgreSQL, not " + db.dialect());
     }
@@ -88,7 +94,8 @@ public final class SharedBuckets implements RateLimits {
                 ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(keepAfterFull))
             .clientClock(time)
             .build(),
-        clock);
+        clock,
+        sweepEvery);
   }
 
   @Override
@@ -126,7 +133,7 @@ public final class SharedBuckets implements RateLimits {
   }
 
   private RateLimiter.Decision acquire(String id, BucketConfiguration configuration, int limit) {
-    if (events.incrementAndGet() % SWEEP_EVERY == 0) {
+    if (events.incrementAndGet() % sweepEvery == 0) {
       removeExpired();
     }
     ConsumptionProbe probe;

@@ -172,7 +172,8 @@ class SharedBucketsTest {
   @Test
   void no_raw_key_is_stored_and_full_buckets_are_deleted() throws Exception {
     Database db = nodes(1).getFirst();
-    SharedBuckets buckets = SharedBuckets.on(db, Clock.systemUTC(), Duration.ZERO);
+    SharedBuckets buckets =
+        SharedBuckets.on(db, Clock.systemUTC(), Duration.ZERO, SharedBuckets.SWEEP_EVERY);
     String apiKey = "fsk_live_0123456789abcdef";
     buckets.limiter("reads", 5, Duration.ofSeconds(1)).acquire("key:" + apiKey);
     buckets.limiter("registrations", 5, Duration.ofHours(1)).acquire("ip:192.0.2.7");
@@ -186,6 +187,24 @@ class SharedBucketsTest {
     assertEquals(1, buckets.removeExpired(), "only the full bucket is deleted");
     assertEquals(1, ids(db).size());
     assertTrue(ids(db).getFirst().startsWith("registrations/5/3600/"), ids(db).toString());
+  }
+
+  @Test
+  void a_node_deletes_expired_buckets_as_events_come() throws Exception {
+    Database db = nodes(1).getFirst();
+    SharedBuckets buckets = SharedBuckets.on(db, Clock.systemUTC(), Duration.ZERO, 10);
+    RateLimiter perSecond = buckets.limiter("sign-ins", 3, Duration.ofSeconds(1));
+    for (int i = 0; i < 5; i++) {
+      perSecond.acquire("ip:10.0.0." + i); // five addresses, one event each
+    }
+    assertEquals(5, ids(db).size());
+    Thread.sleep(1_500); // their buckets are full again
+    for (int i = 0; i < 4; i++) {
+      perSecond.acquire("ip:10.0.1.1");
+    }
+    assertEquals(5 + 1, ids(db).size(), "nine events: no sweep yet");
+    perSecond.acquire("ip:10.0.1.1"); // the tenth event sweeps
+    assertEquals(1, ids(db).size(), "only the active address keeps its bucket");
   }
 
   @Test
