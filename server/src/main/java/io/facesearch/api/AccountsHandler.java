@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.facesearch.accounts.Registration;
 import io.facesearch.accounts.RegistrationException;
-import io.facesearch.ratelimit.SlidingWindowLimiter;
+import io.facesearch.ratelimit.RateLimiter;
 import io.javalin.http.Context;
 import java.util.Map;
 
@@ -34,26 +34,23 @@ final class AccountsHandler {
       OrganizationJson organization) {}
 
   private final Registration registration;
-  private final SlidingWindowLimiter perIp;
+  private final RateLimiter perIp;
 
   /** Sign-ins and code resends per client IP: 20 a minute, against password guessing and mail floods. */
-  private final SlidingWindowLimiter signIns;
+  private final RateLimiter signIns;
 
   private final ObjectMapper json;
 
   AccountsHandler(
-      Registration registration,
-      SlidingWindowLimiter perIp,
-      ObjectMapper json,
-      java.time.Clock clock) {
+      Registration registration, RateLimiter perIp, RateLimiter signIns, ObjectMapper json) {
     this.registration = registration;
     this.perIp = perIp;
     this.json = json;
-    this.signIns = new SlidingWindowLimiter(20, java.time.Duration.ofMinutes(1), clock);
+    this.signIns = signIns;
   }
 
   void register(Context ctx) {
-    SlidingWindowLimiter.Decision d = perIp.acquire("ip:" + ctx.ip());
+    RateLimiter.Decision d = perIp.acquire("ip:" + ctx.ip());
     RateLimitHeaders.set(ctx, d);
     if (!d.allowed()) {
       throw ApiException.tooManyRequests(
@@ -133,7 +130,7 @@ final class AccountsHandler {
   }
 
   private void limit(Context ctx) {
-    SlidingWindowLimiter.Decision d = signIns.acquire("ip:" + ctx.ip());
+    RateLimiter.Decision d = signIns.acquire("ip:" + ctx.ip());
     RateLimitHeaders.set(ctx, d);
     if (!d.allowed()) {
       throw ApiException.tooManyRequests(

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.facesearch.console.ConsoleErrorPage;
 import io.facesearch.console.ConsoleRoutes;
 import io.facesearch.image.ImageDecoder;
-import io.facesearch.ratelimit.SlidingWindowLimiter;
+import io.facesearch.ratelimit.RateLimits;
 import io.facesearch.search.Companions;
 import io.facesearch.services.Services;
 import io.javalin.Javalin;
@@ -40,12 +40,21 @@ public final class FaceSearchApp {
     public static final Limits DEFAULTS = new Limits(300, 600, 5);
   }
 
+  /** Sign-ins, code resends and token refreshes per client address and minute. */
+  static final int SIGN_INS_PER_MINUTE = 20;
+
   /**
    * The app on {@code s} with the {@code console}'s routes; {@code publicUrl} (may be null) is the origin used in
-   * absolute URLs. Built by the composition root ({@code io.facesearch.app.Node}); {@code clock} is the node's.
+   * absolute URLs. Built by the composition root ({@code io.facesearch.app.Node}); {@code clock} is the node's;
+   * {@code rateLimits} keeps the counts of {@code limits} (in this process, or shared by the nodes of a cluster).
    */
   public static Javalin create(
-      Services s, String publicUrl, Limits limits, Clock clock, ConsoleRoutes console) {
+      Services s,
+      String publicUrl,
+      Limits limits,
+      RateLimits rateLimits,
+      Clock clock,
+      ConsoleRoutes console) {
     ObjectMapper json = new ObjectMapper();
     UploadReader uploads = new UploadReader(new ImageDecoder(), ImageDecoder.DEFAULT_MAX_BYTES);
     Origins origins = new Origins(publicUrl);
@@ -53,15 +62,15 @@ public final class FaceSearchApp {
         new Gate(
             s.accounts(),
             s.registration(),
-            new SlidingWindowLimiter(limits.writesPerMinute(), Duration.ofMinutes(1), clock),
-            new SlidingWindowLimiter(limits.readsPerMinute(), Duration.ofMinutes(1), clock),
+            rateLimits.limiter("writes", limits.writesPerMinute(), Duration.ofMinutes(1)),
+            rateLimits.limiter("reads", limits.readsPerMinute(), Duration.ofMinutes(1)),
             s.metrics());
     AccountsHandler accountsHandler =
         new AccountsHandler(
             s.registration(),
-            new SlidingWindowLimiter(limits.registrationsPerHour(), Duration.ofHours(1), clock),
-            json,
-            clock);
+            rateLimits.limiter("registrations", limits.registrationsPerHour(), Duration.ofHours(1)),
+            rateLimits.limiter("sign-ins", SIGN_INS_PER_MINUTE, Duration.ofMinutes(1)),
+            json);
     BillingHandler billing = new BillingHandler(s.credits(), s.prices(), s.topUps(), json, origins);
     AnalyzeHandler analyze = new AnalyzeHandler(s.pipeline(), uploads, s.credits());
     FaceSearchHandler faceSearch =

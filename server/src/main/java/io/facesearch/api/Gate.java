@@ -5,7 +5,7 @@ import io.facesearch.accounts.ApiKey;
 import io.facesearch.accounts.Application;
 import io.facesearch.accounts.Registration;
 import io.facesearch.metrics.Metrics;
-import io.facesearch.ratelimit.SlidingWindowLimiter;
+import io.facesearch.ratelimit.RateLimiter;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 
@@ -14,7 +14,8 @@ import io.javalin.http.HandlerType;
  *
  * <p>An API key ({@code x-api-key}) acts for one application; an access token ({@code Authorization: Bearer})
  * acts for an organization and is accepted only where {@code organizationOnly} routes allow it (billing).
- * Each API key gets two sliding 60-second windows, one for writes (POST, PATCH, DELETE) and one for reads;
+ * Each API key gets two 60-second windows, one for writes (POST, PATCH, DELETE) and one for reads, counted in
+ * this process or, in cluster mode, shared by every node ({@link io.facesearch.ratelimit.RateLimits});
  * the {@code X-RateLimit-*} headers are on every answer, and a refused call gets 429 with {@code Retry-After}.
  */
 final class Gate {
@@ -27,14 +28,14 @@ final class Gate {
   private final Metrics metrics;
   private final AccountStore accounts;
   private final Registration registration;
-  private final SlidingWindowLimiter writes;
-  private final SlidingWindowLimiter reads;
+  private final RateLimiter writes;
+  private final RateLimiter reads;
 
   Gate(
       AccountStore accounts,
       Registration registration,
-      SlidingWindowLimiter writes,
-      SlidingWindowLimiter reads,
+      RateLimiter writes,
+      RateLimiter reads,
       Metrics metrics) {
     this.metrics = metrics;
     this.accounts = accounts;
@@ -59,7 +60,7 @@ final class Gate {
     } catch (ApiException unauthorized) {
       // Unauthenticated calls count against their client address, and carry the headers as every
       // answer does.
-      SlidingWindowLimiter.Decision d = (write ? writes : reads).acquire("ip:" + ctx.ip());
+      RateLimiter.Decision d = (write ? writes : reads).acquire("ip:" + ctx.ip());
       RateLimitHeaders.set(ctx, d);
       if (!d.allowed()) {
         throw ApiException.tooManyRequests(
@@ -68,7 +69,7 @@ final class Gate {
       throw unauthorized;
     }
     ctx.attribute(CALLER, caller);
-    SlidingWindowLimiter.Decision d = (write ? writes : reads).acquire(caller.rateKey());
+    RateLimiter.Decision d = (write ? writes : reads).acquire(caller.rateKey());
     RateLimitHeaders.set(ctx, d);
     if (!d.allowed()) {
       metrics.rateLimitRefusal(write ? "writes" : "reads");

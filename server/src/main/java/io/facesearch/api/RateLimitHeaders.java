@@ -1,6 +1,6 @@
 package io.facesearch.api;
 
-import io.facesearch.ratelimit.SlidingWindowLimiter;
+import io.facesearch.ratelimit.RateLimiter;
 import io.javalin.http.Context;
 
 /** The {@code X-RateLimit-*} and {@code Retry-After} headers of a limiter decision. */
@@ -8,7 +8,7 @@ final class RateLimitHeaders {
 
   private RateLimitHeaders() {}
 
-  static void set(Context ctx, SlidingWindowLimiter.Decision d) {
+  static void set(Context ctx, RateLimiter.Decision d) {
     ctx.header("X-RateLimit-Limit", Integer.toString(d.limit()));
     ctx.header("X-RateLimit-Remaining", Integer.toString(d.remaining()));
     ctx.header("X-RateLimit-Reset", Long.toString(d.resetEpochSeconds()));

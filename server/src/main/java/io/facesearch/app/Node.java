@@ -25,6 +25,7 @@ import io.facesearch.mail.SmtpMailer;
 import io.facesearch.metrics.Metrics;
 import io.facesearch.metrics.TimedGallery;
 import io.facesearch.pipeline.FacePipeline;
+import io.facesearch.ratelimit.RateLimits;
 import io.facesearch.search.FaceSearchService;
 import io.facesearch.services.Services;
 import io.facesearch.sessions.Retention;
@@ -38,6 +39,7 @@ import io.facesearch.store.ImportKeys;
 import io.facesearch.store.ListEntries;
 import io.facesearch.store.ServerSecrets;
 import io.facesearch.store.Sessions;
+import io.facesearch.store.SharedBuckets;
 import io.facesearch.store.StoreException;
 import io.facesearch.webhooks.SecretBox;
 import io.facesearch.webhooks.Webhooks;
@@ -241,9 +243,22 @@ public final class Node implements AutoCloseable {
       Services s = services();
       app =
           FaceSearchApp.create(
-              s, settings.publicUrl(), settings.limits(), clock, ConsoleRoutes.build(s, clock));
+              s,
+              settings.publicUrl(),
+              settings.limits(),
+              rateLimits(),
+              clock,
+              ConsoleRoutes.build(s, clock));
     }
     return app;
+  }
+
+  /**
+   * Where the request limits count: in this process for the embedded node, in PostgreSQL (shared by every node)
+   * when the truth is there.
+   */
+  private RateLimits rateLimits() {
+    return settings.postgres() == null ? RateLimits.inMemory(clock) : SharedBuckets.on(db, clock);
   }
 
   /**

@@ -89,19 +89,23 @@ final class ServeCommand implements Callable<Integer> {
 
   @Option(
       names = "--writes-per-minute",
-      description = "Per API key: POST/PATCH/DELETE in any 60 s (default: ${DEFAULT-VALUE}).",
+      description =
+          "Per API key: POST/PATCH/DELETE in any 60 s (with --database-url: in each 60 s, across"
+              + " all nodes) (default: ${DEFAULT-VALUE}).",
       defaultValue = "300")
   int writesPerMinute;
 
   @Option(
       names = "--reads-per-minute",
-      description = "Per API key: GET in any 60 s (default: ${DEFAULT-VALUE}).",
+      description =
+          "Per API key: GET in any 60 s (with --database-url: in each 60 s, across all nodes)"
+              + " (default: ${DEFAULT-VALUE}).",
       defaultValue = "600")
   int readsPerMinute;
 
   @Option(
       names = "--registrations-per-hour",
-      description = "Per client IP (default: ${DEFAULT-VALUE}).",
+      description = "Per client IP, across all nodes in cluster mode (default: ${DEFAULT-VALUE}).",
       defaultValue = "5")
   int registrationsPerHour;
 

@@ -11,17 +11,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * has left the window). Memory: {@code limit} longs per active key; every {@value #SWEEP_EVERY} events, keys
  * with no event in the last window are forgotten (registrations are keyed by client address, which a caller
  * can vary at will). A key forgotten just as it acquires may have that one event uncounted.
+ *
+ * <p>The embedded node's limiter ({@link RateLimits#inMemory}): its guarantee (no window of that length, wherever
+ * it starts, holds more than {@code limit} events) is stricter than a token bucket's, which lets up to twice the
+ * limit through around a refill. A decision's reset is when the oldest counted event leaves the window.
  */
-public final class SlidingWindowLimiter {
-
-  /**
-   * The answer for one event.
-   *
-   * @param resetEpochSeconds when the oldest counted event leaves the window (a slot frees)
-   * @param retryAfterSeconds for a refused event, seconds until it would be accepted; else 0
-   */
-  public record Decision(
-      boolean allowed, int limit, int remaining, long resetEpochSeconds, long retryAfterSeconds) {}
+public final class SlidingWindowLimiter implements RateLimiter {
 
   private final int limit;
   private final long windowMillis;
@@ -40,6 +35,7 @@ public final class SlidingWindowLimiter {
     this.clock = clock;
   }
 
+  @Override
   public Decision acquire(String key) {
     long now = clock.millis();
     if (events.incrementAndGet() % SWEEP_EVERY == 0) {

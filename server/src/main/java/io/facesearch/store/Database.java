@@ -123,6 +123,14 @@ public final class Database {
         "full".equals(System.getProperty(ERASURE_PROPERTY)));
   }
 
+  /**
+   * The connection pool, for the store's own users of a library that speaks JDBC itself ({@link SharedBuckets});
+   * it never leaves the package.
+   */
+  DataSource dataSource() {
+    return dataSource;
+  }
+
   /** The engine behind this database. */
   public Dialect dialect() {
     return dialect;

@@ -174,6 +174,23 @@ final class TestServer implements AutoCloseable {
     return new TestServer(newDataFolder(), Clock.systemUTC(), null, prices, smtp, limits);
   }
 
+  /**
+   * A node whose truth is the PostgreSQL database {@code jdbcUrl} (user facesearch), which other nodes of the test
+   * may share, with a data folder of its own and these limits; {@code apiKey} null: the first node, which makes the
+   * default key.
+   */
+  static TestServer onPostgres(String jdbcUrl, FaceSearchApp.Limits limits, String apiKey) {
+    return new TestServer(
+        newDataFolder(),
+        Clock.systemUTC(),
+        apiKey,
+        Prices.DEFAULTS,
+        null,
+        limits,
+        UnaryOperator.identity(),
+        new NodeSettings.Postgres(jdbcUrl, "facesearch", ""));
+  }
+
   private static Path newDataFolder() {
     return TempFolders.create("facesearch-test");
   }
