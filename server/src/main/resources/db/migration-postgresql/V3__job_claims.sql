@@ -12,6 +12,10 @@ ALTER TABLE webhook_deliveries ADD COLUMN claimed_until stored_time;
 ALTER TABLE gallery_outbox ADD COLUMN claimed_by text;
 ALTER TABLE gallery_outbox ADD COLUMN claimed_until stored_time;
 
+-- Deliveries are made in the order they were recorded (ORDER BY created_at, rowid, as on SQLite, whose implicit
+-- rowid orders the rows of one microsecond): the column of that name V1 gives the tables ordered that way.
+ALTER TABLE webhook_deliveries ADD COLUMN rowid bigint GENERATED ALWAYS AS IDENTITY UNIQUE;
+
 -- The claim's scan: deliveries still to make, oldest first (delivered and failed rows stay for the console's log).
 CREATE INDEX webhook_deliveries_open ON webhook_deliveries(created_at)
   WHERE delivered_at IS NULL AND failed_at IS NULL;

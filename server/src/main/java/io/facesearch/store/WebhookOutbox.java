@@ -54,35 +54,41 @@ public final class WebhookOutbox {
    */
   public List<Due> claimDue(Tx tx, Lease lease, Instant now, int limit) {
     tx.requireWritable();
-    List<Due> claimed =
+    List<Claimed> claimed =
         new java.util.ArrayList<>(
             SqlRows.list(
                 tx,
                 "UPDATE webhook_deliveries SET claimed_by = ?, claimed_until = ? WHERE id IN ("
                     + "SELECT id FROM webhook_deliveries WHERE delivered_at IS NULL AND failed_at IS NULL "
                     + "AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until <= ?) "
-                    + "ORDER BY created_at LIMIT ?"
+                    + "ORDER BY created_at, rowid LIMIT ?"
                     + tx.skipLocked()
-                    + ") RETURNING id, application_id, destination_id, url, body, attempts, created_at",
+                    + ") RETURNING id, application_id, destination_id, url, body, attempts, created_at, rowid",
                 r ->
-                    new Due(
-                        r.getString(1),
-                        r.getString(2),
-                        r.getString(3),
-                        r.getString(4),
-                        r.getString(5),
-                        r.getInt(6),
-                        SqlRows.time(r, 7)),
+                    new Claimed(
+                        new Due(
+                            r.getString(1),
+                            r.getString(2),
+                            r.getString(3),
+                            r.getString(4),
+                            r.getString(5),
+                            r.getInt(6),
+                            SqlRows.time(r, 7)),
+                        r.getLong(8)),
                 lease.holder().value(),
                 lease.until(),
                 now,
                 now,
                 limit));
+    // RETURNING's order is none: the order they were recorded in
     claimed.sort(
-        java.util.Comparator.comparing(Due::createdAt)
-            .thenComparing(Due::id)); // RETURNING's order is none
-    return claimed;
+        java.util.Comparator.comparing((Claimed c) -> c.due().createdAt())
+            .thenComparingLong(Claimed::rowid));
+    return claimed.stream().map(Claimed::due).toList();
   }
+
+  /** A claimed delivery with its place in the order of recording. */
+  private record Claimed(Due due, long rowid) {}
 
   /**
    * Marks a claimed delivery delivered and ends the claim; false (nothing changed) when {@code holder} no longer holds
