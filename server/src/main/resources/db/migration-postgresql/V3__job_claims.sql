@@ -19,3 +19,10 @@ ALTER TABLE webhook_deliveries ADD COLUMN rowid bigint GENERATED ALWAYS AS IDENT
 -- The claim's scan: deliveries still to make, oldest first (delivered and failed rows stay for the console's log).
 CREATE INDEX webhook_deliveries_open ON webhook_deliveries(created_at)
   WHERE delivered_at IS NULL AND failed_at IS NULL;
+
+-- Mail that SMTP refused is retried by whichever node claims it (mail.Outbox.retryDue): the attempts made so far,
+-- when the next one is due (NULL: never: kept for the operator only, as without SMTP), and the claim.
+ALTER TABLE email_outbox ADD COLUMN attempts integer NOT NULL DEFAULT 0;
+ALTER TABLE email_outbox ADD COLUMN next_attempt_at stored_time;
+ALTER TABLE email_outbox ADD COLUMN claimed_by text;
+ALTER TABLE email_outbox ADD COLUMN claimed_until stored_time;

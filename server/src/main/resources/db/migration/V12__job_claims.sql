@@ -10,3 +10,10 @@ ALTER TABLE webhook_deliveries ADD COLUMN claimed_until TEXT;
 
 ALTER TABLE gallery_outbox ADD COLUMN claimed_by TEXT;
 ALTER TABLE gallery_outbox ADD COLUMN claimed_until TEXT;
+
+-- Mail that SMTP refused is retried by the node that claims it (mail.Outbox.retryDue): the attempts made so far,
+-- when the next one is due (NULL: never: kept for the operator only, as without SMTP), and the claim.
+ALTER TABLE email_outbox ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE email_outbox ADD COLUMN next_attempt_at TEXT;
+ALTER TABLE email_outbox ADD COLUMN claimed_by TEXT;
+ALTER TABLE email_outbox ADD COLUMN claimed_until TEXT;

@@ -103,7 +103,8 @@ public final class Node implements AutoCloseable {
     this.credits = new Credits(db, clock);
     this.topUps = new OperatorApproval(db, credits, clock);
     this.outbox =
-        new Outbox(db, settings.smtp() == null ? null : new SmtpMailer(settings.smtp()), clock);
+        new Outbox(
+            db, settings.smtp() == null ? null : new SmtpMailer(settings.smtp()), clock, nodeId);
     this.registration =
         new Registration(db, outbox, credits, settings.prices().freeCredits(), clock);
     this.webhooks = new Webhooks(db, new SecretBox(serverSecret), clock, metrics, nodeId);
@@ -247,11 +248,12 @@ public final class Node implements AutoCloseable {
   }
 
   /**
-   * Starts the background work on the {@link #services()}: webhook deliveries every second, retention hourly,
+   * Starts the background work on the {@link #services()}: webhook deliveries every second, mail that SMTP refused
+   * again every 30 seconds, retention hourly,
    * erasures made physical every minute (two threads, so that a slow purge never delays deliveries).
    *
    * <p>Safe with several nodes on one database: deliveries and the gallery outbox are claimed row by row with a
-   * lease under this node's id ({@link Webhooks#deliverDue}, {@link Enrollments#drain}); a retention pass and an
+   * lease under this node's id ({@link Webhooks#deliverDue}, {@link Outbox#retryDue}, {@link Enrollments#drain}); a retention pass and an
    * erasure purge run on one node at a time ({@link Database#runAlone}).
    */
   public synchronized void startBackgroundJobs() {
@@ -264,6 +266,7 @@ public final class Node implements AutoCloseable {
             2, Thread.ofPlatform().daemon().name("background-", 0).factory());
     Retention retention = new Retention(s.accounts(), s.review(), clock);
     every(background, "webhook delivery", Duration.ofSeconds(1), s.webhooks()::deliverDue);
+    every(background, "mail retry", Duration.ofSeconds(30), s.outbox()::retryDue);
     every(
         background,
         "retention",
