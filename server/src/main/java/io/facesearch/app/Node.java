@@ -37,9 +37,11 @@ import io.facesearch.store.Faces;
 import io.facesearch.store.GalleryOutbox;
 import io.facesearch.store.ImportKeys;
 import io.facesearch.store.ListEntries;
+import io.facesearch.store.NodeId;
 import io.facesearch.store.ServerSecrets;
 import io.facesearch.store.Sessions;
 import io.facesearch.store.SharedBuckets;
+import io.facesearch.store.SingletonJob;
 import io.facesearch.store.StoreException;
 import io.facesearch.webhooks.SecretBox;
 import io.facesearch.webhooks.Webhooks;
@@ -76,6 +78,12 @@ public final class Node implements AutoCloseable {
   private final byte[] serverSecret;
   private final Metrics metrics = new Metrics();
 
+  /**
+   * This node's id in claims on shared queues (webhook deliveries, the gallery outbox): random at each start, so a
+   * restarted node never takes the claims of its earlier life for its own.
+   */
+  private final NodeId nodeId = NodeId.random();
+
   // ---- Built by open(): the database's services ----
   private final AccountStore accounts;
   private final Credits credits;
@@ -107,10 +115,11 @@ public final class Node implements AutoCloseable {
     this.credits = new Credits(db, clock);
     this.topUps = new OperatorApproval(db, credits, clock);
     this.outbox =
-        new Outbox(db, settings.smtp() == null ? null : new SmtpMailer(settings.smtp()), clock);
+        new Outbox(
+            db, settings.smtp() == null ? null : new SmtpMailer(settings.smtp()), clock, nodeId);
     this.registration =
         new Registration(db, outbox, credits, settings.prices().freeCredits(), clock);
-    this.webhooks = new Webhooks(db, new SecretBox(serverSecret), clock, metrics);
+    this.webhooks = new Webhooks(db, new SecretBox(serverSecret), clock, metrics, nodeId);
   }
 
   /** Opens (or creates) the data folder's database; the gallery is opened by {@link #services}. */
@@ -182,7 +191,8 @@ public final class Node implements AutoCloseable {
     pipeline.observe(metrics);
     ImageStore images = imageStore();
     SignedUrls urls = new SignedUrls(serverSecret, clock);
-    Enrollments enrollments = new Enrollments(db, faceRows, new GalleryOutbox(), gallery, clock);
+    Enrollments enrollments =
+        new Enrollments(db, faceRows, new GalleryOutbox(), gallery, clock, nodeId);
     SessionReview review =
         new SessionReview(db, sessions, faceRows, enrollments, gallery, images, webhooks, clock);
     ListEntries listRows = new ListEntries();
@@ -199,7 +209,7 @@ public final class Node implements AutoCloseable {
             credits,
             webhooks,
             clock);
-    if (enrollments.drain().failed() > 0) {
+    if (enrollments.drainAll().failed() > 0) {
       LoggerFactory.getLogger(Node.class)
           .warn("the gallery refused pending changes at start; the background drain retries them");
     }
@@ -262,8 +272,13 @@ public final class Node implements AutoCloseable {
   }
 
   /**
-   * Starts the background work on the {@link #services()}: webhook deliveries every second, retention hourly,
+   * Starts the background work on the {@link #services()}: webhook deliveries every second, mail that SMTP refused
+   * again every 30 seconds, retention hourly,
    * erasures made physical every minute (two threads, so that a slow purge never delays deliveries).
+   *
+   * <p>Safe with several nodes on one database: deliveries and the gallery outbox are claimed row by row with a
+   * lease under this node's id ({@link Webhooks#deliverDue}, {@link Outbox#retryDue}, {@link Enrollments#drain}); a retention pass and an
+   * erasure purge run on one node at a time ({@link Database#runAlone}).
    */
   public synchronized void startBackgroundJobs() {
     if (background != null) {
@@ -275,7 +290,12 @@ public final class Node implements AutoCloseable {
             2, Thread.ofPlatform().daemon().name("background-", 0).factory());
     Retention retention = new Retention(s.accounts(), s.review(), clock);
     every(background, "webhook delivery", Duration.ofSeconds(1), s.webhooks()::deliverDue);
-    every(background, "retention", Duration.ofHours(1), retention::runOnce);
+    every(background, "mail retry", Duration.ofSeconds(30), s.outbox()::retryDue);
+    every(
+        background,
+        "retention",
+        Duration.ofHours(1),
+        () -> db.runAlone(SingletonJob.RETENTION, retention::runOnce));
     // Erasures (API, console, retention) become physical within a minute: WAL truncated, gallery
     // segments rewritten.
     every(background, "erasure purge", Duration.ofMinutes(1), s.review()::purgeErased);
@@ -295,8 +315,9 @@ public final class Node implements AutoCloseable {
     Faces faceRows = new Faces();
     FaceStore faces = new FaceStore(db, faceRows);
     try (Gallery gallery = openGallery(faces, LuceneGalleryConfig.defaults())) {
-      Enrollments enrollments = new Enrollments(db, faceRows, new GalleryOutbox(), gallery, clock);
-      enrollments.drain();
+      Enrollments enrollments =
+          new Enrollments(db, faceRows, new GalleryOutbox(), gallery, clock, nodeId);
+      enrollments.drainAll();
       Reembedding.Report report =
           new Reembedding(db, faceRows, new ListEntries(), imageStore(), enrollments, pipeline)
               .run(removeWithoutImage);

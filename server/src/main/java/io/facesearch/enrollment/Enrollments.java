@@ -6,9 +6,14 @@ import io.facesearch.gallery.StoredFace;
 import io.facesearch.store.Database;
 import io.facesearch.store.Faces;
 import io.facesearch.store.GalleryOutbox;
+import io.facesearch.store.Lease;
+import io.facesearch.store.NodeId;
 import io.facesearch.store.Tx;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,12 +36,30 @@ import org.slf4j.LoggerFactory;
  * added (or replaced) with its current flags and embedding; absent, F is removed. So a row may be applied twice, and
  * rows may be applied in any order; applications of rows for the same face never overlap (a lock per face stripe),
  * and each reads the truth after the commit that wrote its row, so the last one applied leaves the truth's state.
+ *
+ * <p>Several nodes on one database (and one shared gallery): the stripe locks exclude within a node only, so an
+ * application of a row checks its work: after writing the face as it read it, it reads the truth again and, if the
+ * face changed meanwhile (another node committed a change and may have written the gallery before this node's
+ * older write arrived), writes again, until the truth it wrote is the truth it reads after the write. Whichever
+ * gallery write comes last was thus checked against a truth read after it, and a change committed after that read
+ * has its own row, applied after its commit. Rows are claimed ({@link Lease}) so that nodes rarely do the same work
+ * twice: by the writing node from its commit, by a node's {@link #drain} otherwise; a node that dies leaves its
+ * claims to expire, and its rows to the other nodes' drains.
  */
 public final class Enrollments {
 
   private static final Logger LOG = LoggerFactory.getLogger(Enrollments.class);
   private static final int STRIPES = 64;
-  private static final int DRAIN_BATCH = 500;
+  private static final int DRAIN_BATCH = 100;
+
+  /** How long the writing node's claim on its rows holds: it applies them right after its commit. */
+  static final Duration COMMIT_LEASE = Duration.ofMinutes(1);
+
+  /** How long a drain's claim on a batch holds: ample for {@value #DRAIN_BATCH} gallery writes. */
+  static final Duration DRAIN_LEASE = Duration.ofMinutes(5);
+
+  /** Gallery writes of one row at most while the face keeps changing under them (then the drain retries). */
+  private static final int MAX_WRITES = 5;
 
   /** What one {@link #drain} did. */
   public record Drained(int applied, int failed) {}
@@ -46,12 +69,20 @@ public final class Enrollments {
   private final GalleryOutbox outbox;
   private final Gallery gallery;
   private final Clock clock;
+  private final NodeId node;
   private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
 
   /** Outbox rows written by each transaction run through {@link #inTransaction}, applied after its commit. */
   private final Map<Tx, List<Long>> written = new ConcurrentHashMap<>();
 
   public Enrollments(Database db, Faces faces, GalleryOutbox outbox, Gallery gallery, Clock clock) {
+    this(db, faces, outbox, gallery, clock, NodeId.random());
+  }
+
+  /** The enrollments of node {@code node}, which claims the outbox rows it applies under that id. */
+  public Enrollments(
+      Database db, Faces faces, GalleryOutbox outbox, Gallery gallery, Clock clock, NodeId node) {
+    this.node = node;
     this.db = db;
     this.faces = faces;
     this.outbox = outbox;
@@ -118,21 +149,53 @@ public final class Enrollments {
   }
 
   private void queue(Tx tx, String faceId) {
-    long row = outbox.append(tx, faceId, clock.instant());
     List<Long> rows = written.get(tx);
+    Instant now = clock.instant();
     if (rows != null) {
-      rows.add(row);
-    } // else: a transaction not run by inTransaction; the background drain applies the row
+      // applied by this node right after the commit: claimed for it from the start
+      rows.add(outbox.append(tx, faceId, now, Lease.of(node, now, COMMIT_LEASE)));
+    } else {
+      // a transaction not run by inTransaction: the background drain (of any node) applies the row
+      outbox.append(tx, faceId, now, null);
+    }
   }
 
   /**
-   * Applies every pending outbox row, oldest first, stopping at the first failure (the gallery is likely down: the
-   * next pass retries). Run by serve's background drain, and at start.
+   * Applies the pending outbox rows that no node holds a claim on, oldest first, claiming them in batches; stops at
+   * the first failure (the gallery is likely down: the next pass retries), giving the rest of its batch back. Run
+   * by serve's background drain.
    */
   public Drained drain() {
     int applied = 0;
     while (true) {
-      List<GalleryOutbox.Pending> batch = db.read(tx -> outbox.oldest(tx, DRAIN_BATCH));
+      Instant now = clock.instant();
+      Lease lease = Lease.of(node, now, DRAIN_LEASE);
+      List<GalleryOutbox.Pending> batch =
+          db.inTransaction(tx -> outbox.claimOldest(tx, lease, now, DRAIN_BATCH));
+      if (batch.isEmpty()) {
+        return new Drained(applied, 0);
+      }
+      for (int i = 0; i < batch.size(); i++) {
+        if (!tryApply(batch.get(i).id())) {
+          release(batch.subList(i + 1, batch.size()));
+          return new Drained(applied, 1);
+        }
+        applied++;
+      }
+    }
+  }
+
+  /**
+   * Applies every pending outbox row once, oldest first, whoever claims it, stopping at the first failure: what a
+   * node does at start (a process that served this data folder before may have died holding claims; applying a
+   * row another node also applies is harmless). Rows written meanwhile are left to {@link #drain}.
+   */
+  public Drained drainAll() {
+    int applied = 0;
+    long after = 0;
+    while (true) {
+      long from = after;
+      List<GalleryOutbox.Pending> batch = db.read(tx -> outbox.after(tx, from, DRAIN_BATCH));
       if (batch.isEmpty()) {
         return new Drained(applied, 0);
       }
@@ -141,7 +204,25 @@ public final class Enrollments {
           return new Drained(applied, 1);
         }
         applied++;
+        after = row.id();
       }
+    }
+  }
+
+  private void release(List<GalleryOutbox.Pending> rows) {
+    if (rows.isEmpty()) {
+      return;
+    }
+    try {
+      db.inTransaction(
+          tx -> {
+            for (GalleryOutbox.Pending row : rows) {
+              outbox.release(tx, row.id(), node);
+            }
+            return null;
+          });
+    } catch (RuntimeException e) {
+      LOG.warn("gallery outbox: claims left to expire: {}", e.getMessage());
     }
   }
 
@@ -181,19 +262,47 @@ public final class Enrollments {
     lock.lock();
     try {
       Optional<StoredFace> truth = db.read(tx -> faces.find(tx, faceId));
-      if (truth.isPresent()) {
-        gallery.add(
-            truth.get()); // adds, or replaces the face with its current flags, model and embedding
-      } else {
-        gallery.remove(faceId); // false when the gallery never had it: fine
+      for (int writes = 1; ; writes++) {
+        write(faceId, truth);
+        Optional<StoredFace> after = db.read(tx -> faces.find(tx, faceId));
+        if (sameState(truth, after)) {
+          break; // what the gallery was last given by this node is the truth read after it
+        }
+        if (writes == MAX_WRITES) {
+          throw new IllegalStateException(
+              "the face changed during each of " + MAX_WRITES + " gallery writes");
+        }
+        truth = after; // another node changed the face meanwhile: write its state too
       }
       db.inTransaction(
           tx -> {
-            outbox.delete(tx, rowId);
+            outbox.delete(tx, rowId, node, clock.instant());
             return null;
           });
     } finally {
       lock.unlock();
     }
+  }
+
+  private void write(String faceId, Optional<StoredFace> truth) {
+    if (truth.isPresent()) {
+      gallery.add(
+          truth.get()); // adds, or replaces the face with its current flags, model and embedding
+    } else {
+      gallery.remove(faceId); // false when the gallery never had it: fine
+    }
+  }
+
+  /** Whether two reads of one face's truth found the same state (the embedding compared by value). */
+  private static boolean sameState(Optional<StoredFace> a, Optional<StoredFace> b) {
+    if (a.isEmpty() || b.isEmpty()) {
+      return a.isEmpty() && b.isEmpty();
+    }
+    StoredFace x = a.get();
+    StoredFace y = b.get();
+    return x.state().equals(y.state())
+        && x.ownerId().equals(y.ownerId())
+        && x.source() == y.source()
+        && Arrays.equals(x.embedding(), y.embedding());
   }
 }

@@ -9,6 +9,7 @@ import io.facesearch.images.ImageStore;
 import io.facesearch.store.Database;
 import io.facesearch.store.Faces;
 import io.facesearch.store.Sessions;
+import io.facesearch.store.SingletonJob;
 import io.facesearch.store.Tx;
 import io.facesearch.webhooks.Webhooks;
 import java.time.Clock;
@@ -199,23 +200,33 @@ public final class SessionReview {
    * versions) is checkpointed and truncated, and the gallery's segments holding removed faces are rewritten.
    * Freed SQLite pages are zeroed at once (secure_delete). On PostgreSQL the tables holding biometric data are
    * vacuumed instead ({@link Database#vacuumErased}, which says what that does not do). Run every minute by serve
-   * and at a clean stop; returns whether there was anything to do.
+   * and at a clean stop; returns whether a pass ran. With several nodes on one database one node at a time runs a
+   * pass ({@link Database#runAlone}): a node that finds another purging keeps its erasures pending for its next pass.
    */
   public boolean purgeErased() {
     if (!purgePending.getAndSet(false)) {
       return false;
     }
+    boolean ran;
     try {
-      boolean galleryClean = gallery.purgeRemoved();
-      db.vacuumErased(); // PostgreSQL: the deleted rows leave the tables' heaps (SQLite: nothing)
-      if (!db.checkpoint() || !galleryClean) {
-        purgePending.set(true); // a long read kept the WAL, or merges kept deletions: next pass
-      }
+      ran = db.runAlone(SingletonJob.ERASURE_PURGE, this::purgeNow);
     } catch (RuntimeException e) {
       purgePending.set(true);
       throw e;
     }
-    return true;
+    if (!ran) {
+      purgePending.set(
+          true); // another node purges now: this node's erasures wait for its next pass
+    }
+    return ran;
+  }
+
+  private void purgeNow() {
+    boolean galleryClean = gallery.purgeRemoved();
+    db.vacuumErased(); // PostgreSQL: the deleted rows leave the tables' heaps (SQLite: nothing)
+    if (!db.checkpoint() || !galleryClean) {
+      purgePending.set(true); // a long read kept the WAL, or merges kept deletions: next pass
+    }
   }
 
   /**

@@ -385,6 +385,51 @@ public final class Database {
     }
   }
 
+  /**
+   * Runs {@code pass} unless another node of the cluster runs the same job at this moment; returns whether it ran.
+   * PostgreSQL: a session-scoped advisory lock ({@code pg_try_advisory_lock}, never waited for) on a pooled
+   * connection kept for the pass and released after it; PostgreSQL releases it too when that connection ends, so a
+   * node that dies during a pass frees the job at once. The pass itself uses other connections. SQLite: one process
+   * serves a data folder and runs each job on one thread, so the pass just runs.
+   */
+  public boolean runAlone(SingletonJob job, Runnable pass) {
+    if (dialect == Dialect.SQLITE) {
+      pass.run();
+      return true;
+    }
+    try (Connection c = pooled()) {
+      if (!advisory(c, "SELECT pg_try_advisory_lock(?, ?)", job)) {
+        return false;
+      }
+      try {
+        pass.run();
+      } finally {
+        try {
+          advisory(c, "SELECT pg_advisory_unlock(?, ?)", job);
+        } catch (SQLException e) {
+          // Never give a connection that may still hold the lock back to the pool: closing it
+          // ends the session, and PostgreSQL releases the lock with it.
+          if (dataSource instanceof com.zaxxer.hikari.HikariDataSource pool) {
+            pool.evictConnection(c);
+          }
+        }
+      }
+      return true;
+    } catch (SQLException e) {
+      throw new StoreException("cannot take the lock of " + job + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static boolean advisory(Connection c, String sql, SingletonJob job) throws SQLException {
+    try (java.sql.PreparedStatement q = c.prepareStatement(sql)) {
+      q.setInt(1, Tx.KeySpace.SINGLETON_JOBS.id);
+      q.setInt(2, job.key);
+      try (java.sql.ResultSet r = q.executeQuery()) {
+        return r.next() && r.getBoolean(1);
+      }
+    }
+  }
+
   /** A connection of the PostgreSQL pool; closing it gives it back. */
   private Connection pooled() throws SQLException {
     if (closed) {

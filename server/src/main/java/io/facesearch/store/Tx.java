@@ -24,7 +24,9 @@ public final class Tx {
    */
   enum KeySpace {
     EMAIL(23_001),
-    SIGN_IN_FAILURES(23_002);
+    SIGN_IN_FAILURES(23_002),
+    /** {@link Database#runAlone}'s session-scoped locks, one per {@link SingletonJob}. */
+    SINGLETON_JOBS(23_003);
 
     final int id;
 
@@ -160,6 +162,15 @@ public final class Tx {
             .warn("an action after the transaction failed: {}", e.getMessage());
       }
     }
+  }
+
+  /**
+   * What ends the row-choosing subquery of a claim ({@code UPDATE ... WHERE id IN (SELECT id ... LIMIT n <this>)}):
+   * on PostgreSQL {@code FOR UPDATE SKIP LOCKED}, so that two nodes claiming at once take different rows instead of
+   * waiting for each other; nothing on SQLite, whose one writer at a time makes the statement exclusive anyway.
+   */
+  String skipLocked() {
+    return dialect == Dialect.POSTGRESQL ? " FOR UPDATE SKIP LOCKED" : "";
   }
 
   /** Fails unless this is a write transaction; repositories call it before writing. */

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.facesearch.metrics.Metrics;
 import io.facesearch.store.Accounts;
 import io.facesearch.store.Database;
+import io.facesearch.store.Lease;
+import io.facesearch.store.NodeId;
 import io.facesearch.store.Tx;
 import io.facesearch.store.WebhookDestinations;
 import io.facesearch.store.WebhookOutbox;
@@ -56,16 +58,19 @@ public final class Webhooks {
   private final WebhookOutbox outbox = new WebhookOutbox();
   private final Accounts accounts = new Accounts();
   private final Metrics metrics;
+  private final NodeId node;
 
   public Webhooks(Database db, SecretBox box, Clock clock) {
-    this(db, box, clock, new Metrics());
+    this(db, box, clock, new Metrics(), NodeId.random());
   }
 
-  public Webhooks(Database db, SecretBox box, Clock clock, Metrics metrics) {
+  /** The webhooks of node {@code node}, which claims the deliveries it makes under that id. */
+  public Webhooks(Database db, SecretBox box, Clock clock, Metrics metrics, NodeId node) {
     this.db = db;
     this.box = box;
     this.clock = clock;
     this.metrics = metrics;
+    this.node = node;
   }
 
   /** Shortest signing secret accepted. */
@@ -171,16 +176,61 @@ public final class Webhooks {
   /** What one attempt came to: null error when delivered; {@code retry} when Didit's rules retry it. */
   private record Attempt(String error, boolean retry) {}
 
-  /** Sends every due delivery once; returns how many were delivered. */
+  /**
+   * Sends every due delivery once (at most {@value #PASS_LIMIT} in one pass); returns how many were delivered.
+   *
+   * <p>With several nodes on one database each delivery is attempted by one node at a time: this node claims a
+   * batch of {@value #CLAIM_BATCH} due deliveries for {@link #LEASE} ({@link WebhookOutbox#claimDue}), attempts each
+   * only while the lease has {@link #ATTEMPT_BOUND} left (an attempt never outlasts the lease, so no other node
+   * can claim it while it is on the wire), and records the outcome only while it still holds the claim. A node that
+   * dies leaves its claimed deliveries to another node once the lease ends. Receivers get each event at least once:
+   * a node that dies after the receiver answered and before the outcome was recorded leaves the delivery to be sent
+   * again (the {@code event_id} lets a receiver drop the repeat).
+   */
   public int deliverDue() {
-    Instant now = clock.instant();
-    List<Due> due = db.read(tx -> outbox.due(tx, now, 100));
     int delivered = 0;
-    for (Due d : due) {
-      Attempt a = send(d);
-      delivered += record(d, a) ? 1 : 0;
+    int claimedInPass = 0;
+    while (claimedInPass < PASS_LIMIT) {
+      Instant now = clock.instant();
+      Lease lease = Lease.of(node, now, LEASE);
+      List<Due> due = db.inTransaction(tx -> outbox.claimDue(tx, lease, now, CLAIM_BATCH));
+      if (due.isEmpty()) {
+        break;
+      }
+      claimedInPass += due.size();
+      for (Due d : due) {
+        if (!lease.holdsFor(clock.instant(), ATTEMPT_BOUND)) {
+          release(d); // not enough of the lease left for an attempt: claimed again at the next pass
+          continue;
+        }
+        Attempt a = send(d);
+        delivered += record(d, a) ? 1 : 0;
+      }
     }
     return delivered;
+  }
+
+  /** Deliveries claimed at once; with {@link #ATTEMPT_BOUND} each, well within {@link #LEASE}. */
+  static final int CLAIM_BATCH = 10;
+
+  /** Deliveries claimed in one pass at most (the next pass, a second later, goes on). */
+  static final int PASS_LIMIT = 100;
+
+  /** How long a claim on deliveries holds. */
+  static final Duration LEASE = Duration.ofMinutes(5);
+
+  /**
+   * What an attempt may take at most, with a margin for clocks that differ between nodes: connecting (5 s) and the
+   * answer (10 s), see {@link #send}.
+   */
+  static final Duration ATTEMPT_BOUND = Duration.ofSeconds(45);
+
+  private void release(Due d) {
+    db.inTransaction(
+        tx -> {
+          outbox.release(tx, d.id(), node);
+          return null;
+        });
   }
 
   private Attempt send(Due d) {
@@ -238,17 +288,21 @@ public final class Webhooks {
     boolean delivered = a.error() == null;
     boolean failed = !delivered && (!a.retry() || attempts >= MAX_ATTEMPTS);
     metrics.webhookAttempt(delivered ? "delivered" : failed ? "failed" : "retrying");
-    db.inTransaction(
-        tx -> {
-          if (delivered) {
-            outbox.markDelivered(tx, d.id(), attempts, now);
-          } else {
-            Duration backoff = RETRY_AFTER.get(Math.min(attempts, RETRY_AFTER.size()) - 1);
-            outbox.markAttemptFailed(
-                tx, d.id(), attempts, a.error(), now.plus(backoff), failed ? now : null);
-          }
-          return null;
-        });
+    boolean held =
+        db.inTransaction(
+            tx -> {
+              if (delivered) {
+                return outbox.markDelivered(tx, d.id(), node, attempts, now);
+              }
+              Duration backoff = RETRY_AFTER.get(Math.min(attempts, RETRY_AFTER.size()) - 1);
+              return outbox.markAttemptFailed(
+                  tx, d.id(), node, attempts, a.error(), now.plus(backoff), failed ? now : null);
+            });
+    if (!held) {
+      LOG.warn(
+          "webhook delivery {}: the claim ended before the outcome was recorded; another node owns it",
+          d.id());
+    }
     if (!delivered) {
       LOG.warn(
           "webhook delivery {} attempt {} failed{}: {}",
