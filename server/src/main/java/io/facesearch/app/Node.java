@@ -334,11 +334,15 @@ public final class Node implements AutoCloseable {
         TimeUnit.MILLISECONDS);
   }
 
-  /** The data folder's 32-byte server secret (signs image URLs, encrypts webhook secrets); created at first open. */
+  /**
+   * The data folder's 32-byte server secret (signs image URLs, encrypts webhook secrets); created at first open, with
+   * the folder itself when the truth is not in it (PostgreSQL: nothing else has created the folder yet).
+   */
   private static byte[] secret(Path dataDir) {
     Path file = dataDir.resolve("secret.key");
     try {
       if (!Files.exists(file)) {
+        Files.createDirectories(dataDir);
         byte[] fresh = new byte[32];
         new SecureRandom().nextBytes(fresh);
         Path tmp = Files.createTempFile(dataDir, "secret", ".tmp");
