@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.facesearch.accounts.Application;
 import io.facesearch.pipeline.TestData;
 import io.facesearch.sessions.Retention;
+import io.facesearch.store.Dialect;
 import io.facesearch.store.RawSql;
 import java.net.URI;
 import java.net.http.HttpResponse;
@@ -17,15 +18,26 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** Reviewing sessions over HTTP: status changes, the blocklist, erasure, listing and retention. */
+/**
+ * Reviewing sessions over HTTP: status changes, the blocklist, erasure, listing and retention.
+ *
+ * <p>Every test runs once with the truth in SQLite and once in PostgreSQL ({@code dialect}).
+ */
+@ParameterizedClass
+@EnumSource(Dialect.class)
 class ReviewApiTest {
+
+  @Parameter Dialect dialect;
 
   private TestServer server;
   private final FaceSearchApiTest.MutableClock clock = new FaceSearchApiTest.MutableClock();
 
   private void start() {
-    server = new TestServer(clock);
+    server = new TestServer(clock, dialect);
   }
 
   @AfterEach

@@ -27,6 +27,9 @@ final class TestServer implements AutoCloseable {
   /** The default application's API key (what first start prints). */
   final String apiKey;
 
+  /** Where the truth is: null for SQLite in {@link #data}, else this server's own PostgreSQL database. */
+  final NodeSettings.Postgres postgres;
+
   TestServer(Clock clock) {
     this(newDataFolder(), clock, null);
   }
@@ -45,9 +48,7 @@ final class TestServer implements AutoCloseable {
         null,
         FaceSearchApp.Limits.DEFAULTS,
         UnaryOperator.identity(),
-        dialect == Dialect.POSTGRESQL
-            ? new NodeSettings.Postgres(TestPostgres.database(), "facesearch", "")
-            : null);
+        truth(dialect));
   }
 
   TestServer(Dialect dialect) {
@@ -67,6 +68,22 @@ final class TestServer implements AutoCloseable {
       SmtpSettings smtp,
       FaceSearchApp.Limits limits) {
     this(data, clock, apiKey, prices, smtp, limits, UnaryOperator.identity(), null);
+  }
+
+  /**
+   * A fresh server on {@code dialect} whose services write to {@code galleryAround} of the real gallery (e.g. one
+   * that fails on demand).
+   */
+  TestServer(Dialect dialect, UnaryOperator<Gallery> galleryAround) {
+    this(
+        newDataFolder(),
+        Clock.systemUTC(),
+        null,
+        Prices.DEFAULTS,
+        null,
+        FaceSearchApp.Limits.DEFAULTS,
+        galleryAround,
+        truth(dialect));
   }
 
   /** A server whose services write to {@code galleryAround} of the real gallery (e.g. one that fails on demand). */
@@ -92,6 +109,7 @@ final class TestServer implements AutoCloseable {
       UnaryOperator<Gallery> galleryAround,
       NodeSettings.Postgres postgres) {
     this.data = data;
+    this.postgres = postgres;
     node =
         Node.open(
             new NodeSettings(
@@ -113,6 +131,49 @@ final class TestServer implements AutoCloseable {
   /** A fresh server with these prices, SMTP server and limits. */
   static TestServer with(Prices prices, SmtpSettings smtp, FaceSearchApp.Limits limits) {
     return new TestServer(newDataFolder(), Clock.systemUTC(), null, prices, smtp, limits);
+  }
+
+  /** A fresh server on {@code dialect} with these prices, SMTP server and limits. */
+  static TestServer with(
+      Prices prices, SmtpSettings smtp, FaceSearchApp.Limits limits, Dialect dialect) {
+    return with(Clock.systemUTC(), prices, smtp, limits, dialect);
+  }
+
+  /** A fresh server on {@code dialect} and {@code clock} with these prices, SMTP server and limits. */
+  static TestServer with(
+      Clock clock, Prices prices, SmtpSettings smtp, FaceSearchApp.Limits limits, Dialect dialect) {
+    return new TestServer(
+        newDataFolder(),
+        clock,
+        null,
+        prices,
+        smtp,
+        limits,
+        UnaryOperator.identity(),
+        truth(dialect));
+  }
+
+  /**
+   * A server on this one's data folder and truth (its SQLite file or its PostgreSQL database) with its API key, as
+   * after a restart; close this one first.
+   */
+  TestServer restarted(Clock clock) {
+    return new TestServer(
+        data,
+        clock,
+        apiKey,
+        Prices.DEFAULTS,
+        null,
+        FaceSearchApp.Limits.DEFAULTS,
+        UnaryOperator.identity(),
+        postgres);
+  }
+
+  /** The truth of a fresh server on {@code dialect}: null (SQLite in the data folder) or a new test database. */
+  private static NodeSettings.Postgres truth(Dialect dialect) {
+    return dialect == Dialect.POSTGRESQL
+        ? new NodeSettings.Postgres(TestPostgres.database(), "facesearch", "")
+        : null;
   }
 
   private static Path newDataFolder() {
