@@ -48,28 +48,6 @@ final class ServeCommand implements Callable<Integer> {
   String publicUrl;
 
   @Option(
-      names = "--database-url",
-      description =
-          "Keep the truth in PostgreSQL instead of the data folder's SQLite file, e.g. "
-              + "jdbc:postgresql://HOST:5432/facesearch (env FACESEARCH_DATABASE_URL). Face images and the "
-              + "gallery stay in the data folder.",
-      defaultValue = "${env:FACESEARCH_DATABASE_URL}")
-  String databaseUrl;
-
-  @Option(
-      names = "--database-user",
-      description = "PostgreSQL user (env FACESEARCH_DATABASE_USER).",
-      defaultValue = "${env:FACESEARCH_DATABASE_USER}")
-  String databaseUser;
-
-  @Option(
-      names = "--database-password",
-      description =
-          "PostgreSQL password (env FACESEARCH_DATABASE_PASSWORD, which keeps it out of the process list).",
-      defaultValue = "${env:FACESEARCH_DATABASE_PASSWORD}")
-  String databasePassword;
-
-  @Option(
       names = "--writes-per-minute",
       description = "Per API key: POST/PATCH/DELETE in any 60 s (default: ${DEFAULT-VALUE}).",
       defaultValue = "300")
@@ -137,9 +115,7 @@ final class ServeCommand implements Callable<Integer> {
               + " (beyond this machine): image URLs "
               + "in answers are built from it, never from a caller's Host header");
     }
-    if (databaseUrl != null && !databaseUrl.startsWith("jdbc:postgresql:")) {
-      throw new UserError("--database-url must be a jdbc:postgresql:// URL");
-    }
+    NodeSettings.Postgres postgres = dataOptions.postgres();
     if (galleryRetrySeconds < 1) {
       throw new UserError("--gallery-retry-seconds must be at least 1");
     }
@@ -159,7 +135,7 @@ final class ServeCommand implements Callable<Integer> {
                     new FaceSearchApp.Limits(writesPerMinute, readsPerMinute, registrationsPerHour))
                 .withPublicUrl(publicUrl)
                 .withGalleryRetry(Duration.ofSeconds(galleryRetrySeconds))
-                .withPostgres(postgres()),
+                .withPostgres(postgres),
             Clock.systemUTC());
     try {
       node.services(pipeline);
@@ -207,12 +183,5 @@ final class ServeCommand implements Callable<Integer> {
     System.out.println("    " + b.key().key());
     System.out.println();
     System.out.println("Manage keys with: ./facesearch apikey create|list|revoke");
-  }
-
-  /** Where the truth is: PostgreSQL when {@code --database-url} is given, else null (the data folder's SQLite). */
-  private NodeSettings.Postgres postgres() {
-    return databaseUrl == null || databaseUrl.isBlank()
-        ? null
-        : new NodeSettings.Postgres(databaseUrl, databaseUser, databasePassword);
   }
 }
