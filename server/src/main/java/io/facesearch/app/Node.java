@@ -420,6 +420,7 @@ public final class Node implements AutoCloseable {
     Path file = dataDir.resolve("secret.key");
     try {
       if (!Files.exists(file)) {
+        Files.createDirectories(dataDir);
         byte[] fresh = freshSecret();
         Path tmp = Files.createTempFile(dataDir, "secret", ".tmp");
         try {

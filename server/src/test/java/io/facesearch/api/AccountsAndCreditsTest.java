@@ -16,6 +16,7 @@ import io.facesearch.console.ConsoleAuth;
 import io.facesearch.mail.Outbox;
 import io.facesearch.mail.SmtpSettings;
 import io.facesearch.pipeline.TestData;
+import io.facesearch.store.Dialect;
 import io.facesearch.store.RawSql;
 import jakarta.mail.internet.MimeMessage;
 import java.io.ByteArrayOutputStream;
@@ -33,12 +34,21 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Accounts, credits and limits over HTTP: Didit's programmatic registration with the code read from a real
  * in-process SMTP server (GreenMail), exactly-once charging, 403 when empty, 429, and tenant separation.
+ *
+ * <p>Every test runs once with the truth in SQLite and once in PostgreSQL ({@code dialect}).
  */
+@ParameterizedClass
+@EnumSource(Dialect.class)
 class AccountsAndCreditsTest {
+
+  @Parameter Dialect dialect;
 
   @RegisterExtension
   static final GreenMailExtension SMTP = new GreenMailExtension(ServerSetupTest.SMTP);
@@ -64,7 +74,8 @@ class AccountsAndCreditsTest {
                 null,
                 "facesearch@test.local",
                 false),
-            limits);
+            limits,
+            dialect);
   }
 
   @Test
@@ -340,7 +351,7 @@ class AccountsAndCreditsTest {
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     System.setErr(new PrintStream(log, true));
     try {
-      server = new TestServer(); // no SMTP configured
+      server = new TestServer(dialect); // no SMTP configured
       assertEquals(201, register("lea@example.com", PASSWORD).statusCode());
     } finally {
       System.setErr(realErr);
@@ -357,14 +368,13 @@ class AccountsAndCreditsTest {
   void an_expired_code_is_refused() throws Exception {
     FaceSearchApiTest.MutableClock clock = new FaceSearchApiTest.MutableClock();
     server =
-        new TestServer(
-            TempFolders.create("facesearch-test"),
+        TestServer.with(
             clock,
-            null,
             Prices.DEFAULTS,
             new SmtpSettings(
                 "127.0.0.1", ServerSetupTest.SMTP.getPort(), null, null, "fs@test.local", false),
-            FaceSearchApp.Limits.DEFAULTS);
+            FaceSearchApp.Limits.DEFAULTS,
+            dialect);
     assertEquals(201, register("gina@example.com", PASSWORD).statusCode());
     String code = codeFromMail("gina@example.com");
     clock.advance(java.time.Duration.ofMinutes(16));

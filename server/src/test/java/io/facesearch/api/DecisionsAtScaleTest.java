@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.facesearch.billing.Prices;
 import io.facesearch.pipeline.TestData;
+import io.facesearch.store.Dialect;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -16,13 +17,22 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Decisions that must stay right as the gallery grows, end to end over HTTP with real LFW photos from
  * {@code ../shared/data/lfw-dev}: the blocklist is never crowded out, strangers are not sent to review in a gallery
  * of hundreds of real faces at the default settings.
+ *
+ * <p>Every test runs once with the truth in SQLite and once in PostgreSQL ({@code dialect}).
  */
+@ParameterizedClass
+@EnumSource(Dialect.class)
 class DecisionsAtScaleTest {
+
+  @Parameter Dialect dialect;
 
   static final String POWELL_1 = "lfw-dev/images/Colin_Powell/Colin_Powell_0001.jpg";
   static final String POWELL_2 = "lfw-dev/images/Colin_Powell/Colin_Powell_0002.jpg";
@@ -33,7 +43,9 @@ class DecisionsAtScaleTest {
   void start() {
     // 300 enrollments and 21 searches can come faster than the default 300 writes a minute on an
     // idle machine.
-    server = TestServer.with(Prices.DEFAULTS, null, new FaceSearchApp.Limits(10_000, 10_000, 5));
+    server =
+        TestServer.with(
+            Prices.DEFAULTS, null, new FaceSearchApp.Limits(10_000, 10_000, 5), dialect);
   }
 
   @AfterEach

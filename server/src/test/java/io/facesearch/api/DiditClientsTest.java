@@ -5,28 +5,38 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.facesearch.pipeline.TestData;
+import io.facesearch.store.Dialect;
 import io.facesearch.testing.OptionalTool;
 import java.net.URISyntaxException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Didit's documented client calls, run as the real programs they are (Python requests, and fetch + FormData
  * in Node, the WHATWG implementation browsers share), with only the host changed.
+ *
+ * <p>Every test runs once with the truth in SQLite and once in PostgreSQL ({@code dialect}).
  */
+@ParameterizedClass
+@EnumSource(Dialect.class)
 class DiditClientsTest {
+
+  @Parameter Dialect dialect;
 
   private static TestServer server;
   private static String enrolled;
 
-  @BeforeAll
-  static void start() {
-    server = new TestServer();
+  @BeforeParameterizedClassInvocation
+  static void start(Dialect dialect) {
+    server = new TestServer(dialect);
     HttpResponse<String> r =
         Http.post(
             server.url("/v3/sessions/"),
@@ -41,7 +51,7 @@ class DiditClientsTest {
     enrolled = Http.json(r).get("session_id").asText();
   }
 
-  @AfterAll
+  @AfterParameterizedClassInvocation
   static void stop() {
     server.close();
   }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.facesearch.pipeline.TestData;
+import io.facesearch.store.Dialect;
 import io.facesearch.testing.OptionalTool;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -20,14 +21,23 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Webhooks as a receiver written from Didit's documentation verifies them (the Python program
  * {@code clients/didit_webhook_receiver.py}: X-Signature over the raw body, X-Signature-V2 over the re-encoded body,
  * X-Signature-Simple, X-Timestamp freshness), sent to destinations made with Didit's {@code /v3/webhook/destinations/}
  * API, with Didit's payload fields and types.
+ *
+ * <p>Every test runs once with the truth in SQLite and once in PostgreSQL ({@code dialect}).
  */
+@ParameterizedClass
+@EnumSource(Dialect.class)
 class DiditWebhookReceiverTest {
+
+  @Parameter Dialect dialect;
 
   private TestServer server;
   private Process receiver;
@@ -40,7 +50,7 @@ class DiditWebhookReceiverTest {
         canRun("python3"),
         "python3",
         "the Didit webhook receiver test is skipped; install python3");
-    server = new TestServer();
+    server = new TestServer(dialect);
   }
 
   @AfterEach

@@ -12,6 +12,7 @@ import io.facesearch.pipeline.TestData;
 import io.facesearch.sessions.Session;
 import io.facesearch.sessions.SessionStatus;
 import io.facesearch.sessions.SessionType;
+import io.facesearch.store.Dialect;
 import io.facesearch.store.RawSql;
 import java.net.http.HttpResponse;
 import java.sql.PreparedStatement;
@@ -19,21 +20,30 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The database is the truth: an acknowledged face survives a restart, and at start the gallery is repaired to
  * agree with the database after a crash between the SQL commit and the index write (or the reverse).
+ *
+ * <p>Every test runs once with the truth in SQLite and once in PostgreSQL ({@code dialect}).
  */
+@ParameterizedClass
+@EnumSource(Dialect.class)
 class DurabilityTest {
+
+  @Parameter Dialect dialect;
 
   @Test
   void an_enrolled_face_is_found_at_once_and_after_a_restart() {
-    TestServer first = new TestServer();
+    TestServer first = new TestServer(dialect);
     String enrolled = enroll(first, FaceSearchApiTest.OBAMA);
     assertEquals(
         enrolled, firstMatch(first, FaceSearchApiTest.OBAMA_OTHER_PHOTO), "read-your-writes");
     first.close();
-    try (TestServer again = new TestServer(first.data, Clock.systemUTC(), first.apiKey)) {
+    try (TestServer again = first.restarted(Clock.systemUTC())) {
       assertEquals(
           enrolled, firstMatch(again, FaceSearchApiTest.OBAMA_OTHER_PHOTO), "after restart");
     }
@@ -41,7 +51,7 @@ class DurabilityTest {
 
   @Test
   void start_repairs_the_gallery_after_a_crash_between_database_and_index() throws Exception {
-    TestServer first = new TestServer();
+    TestServer first = new TestServer(dialect);
     String deletedBehindTheIndex = enroll(first, FaceSearchApiTest.BIDEN);
     // A face committed to the database whose gallery write never happened (the process died in
     // between).
@@ -110,7 +120,7 @@ class DurabilityTest {
         });
     first.close();
 
-    try (TestServer again = new TestServer(first.data, Clock.systemUTC(), first.apiKey)) {
+    try (TestServer again = first.restarted(Clock.systemUTC())) {
       assertEquals(
           sessionId,
           firstMatch(again, FaceSearchApiTest.OBAMA_OTHER_PHOTO),

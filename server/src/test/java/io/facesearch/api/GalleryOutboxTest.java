@@ -8,24 +8,34 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.facesearch.enrollment.FailingGallery;
 import io.facesearch.enrollment.OutboxDrain;
 import io.facesearch.pipeline.TestData;
+import io.facesearch.store.Dialect;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The enrollment owner under a failing gallery: a change that was saved (and charged) answers as usual, reaches the
  * gallery when the outbox drains, and survives a restart in between.
+ *
+ * <p>Every test runs once with the truth in SQLite and once in PostgreSQL ({@code dialect}).
  */
+@ParameterizedClass
+@EnumSource(Dialect.class)
 class GalleryOutboxTest {
+
+  @Parameter Dialect dialect;
 
   @Test
   void a_face_saved_while_the_gallery_fails_is_answered_as_usual_and_found_once_the_outbox_drains()
       throws Exception {
     FailingGallery[] gallery = new FailingGallery[1];
-    try (TestServer server =
-        new TestServer(null, null, g -> (gallery[0] = new FailingGallery(g)))) {
+    try (TestServer server = new TestServer(dialect, g -> (gallery[0] = new FailingGallery(g)))) {
       gallery[0].failing.set(true);
       String enrolled = enroll(server, FaceSearchApiTest.OBAMA);
       HttpResponse<String> saved =
@@ -75,7 +85,7 @@ class GalleryOutboxTest {
   @Test
   void changes_pending_in_the_outbox_survive_a_restart() {
     FailingGallery[] gallery = new FailingGallery[1];
-    TestServer first = new TestServer(null, null, g -> (gallery[0] = new FailingGallery(g)));
+    TestServer first = new TestServer(dialect, g -> (gallery[0] = new FailingGallery(g)));
     String erased = enroll(first, FaceSearchApiTest.BIDEN);
     gallery[0].failing.set(true);
     String enrolled = enroll(first, FaceSearchApiTest.OBAMA);
@@ -87,7 +97,7 @@ class GalleryOutboxTest {
     assertEquals(2, first.services.enrollments().pending());
     first.close();
 
-    try (TestServer again = new TestServer(first.data, first.apiKey, g -> g)) {
+    try (TestServer again = first.restarted(Clock.systemUTC())) {
       assertEquals(0, again.services.enrollments().pending(), "the outbox is applied at start");
       assertEquals(
           enrolled,

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.facesearch.image.ImageBombs;
 import io.facesearch.pipeline.TestData;
+import io.facesearch.store.Dialect;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,21 +23,32 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** Issue 20 over HTTP: hostile images, slow clients and the smaller defects, each on a real server. */
+/**
+ * Issue 20 over HTTP: hostile images, slow clients and the smaller defects, each on a real server.
+ *
+ * <p>Every test runs once with the truth in SQLite and once in PostgreSQL ({@code dialect}).
+ */
+@ParameterizedClass
+@EnumSource(Dialect.class)
 class HardeningApiTest {
+
+  @Parameter Dialect dialect;
 
   private static TestServer server;
 
-  @BeforeAll
-  static void start() {
-    server = new TestServer();
+  @BeforeParameterizedClassInvocation
+  static void start(Dialect dialect) {
+    server = new TestServer(dialect);
   }
 
-  @AfterAll
+  @AfterParameterizedClassInvocation
   static void stop() {
     server.close();
   }

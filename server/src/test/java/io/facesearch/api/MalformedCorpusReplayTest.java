@@ -29,6 +29,10 @@ import org.junit.jupiter.api.Test;
  * fill (measured +80 MB over the first half, seed 202026) and must then be flat: under 32 MB over the second half,
  * and under 128 MB in all after the first 1,000.
  * {@code -Dfacesearch.corpus.seed=N} and {@code -Dfacesearch.corpus.size=N} change the corpus.
+ *
+ * <p>SQLite only: it tests the HTTP layer's refusals and measures the heap of its own JVM; the truth behind the
+ * routes is exercised on both backends by the parameterised API suites, and a second 10,000-request replay would
+ * double the longest part of CI for no new path.
  */
 class MalformedCorpusReplayTest {
 

@@ -7,13 +7,25 @@ import com.sun.net.httpserver.HttpServer;
 import io.facesearch.accounts.Application;
 import io.facesearch.billing.Prices;
 import io.facesearch.pipeline.TestData;
+import io.facesearch.store.Dialect;
 import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** {@code GET /metrics} in Prometheus's text format after real calls, and Didit's health route. */
+/**
+ * {@code GET /metrics} in Prometheus's text format after real calls, and Didit's health route.
+ *
+ * <p>Every test runs once with the truth in SQLite and once in PostgreSQL ({@code dialect}).
+ */
+@ParameterizedClass
+@EnumSource(Dialect.class)
 class MetricsTest {
+
+  @Parameter Dialect dialect;
 
   @Test
   void metrics_count_requests_stages_gallery_credits_webhooks_and_refusals() throws Exception {
@@ -27,7 +39,7 @@ class MetricsTest {
         });
     receiver.start();
     try (TestServer server =
-        TestServer.with(Prices.DEFAULTS, null, new FaceSearchApp.Limits(300, 4, 5))) {
+        TestServer.with(Prices.DEFAULTS, null, new FaceSearchApp.Limits(300, 4, 5), dialect)) {
       Application app = server.services.accounts().defaultApplication().orElseThrow();
       server.services.credits().setMetered(app.organizationId(), true);
       server.services.credits().add(app.organizationId(), 10, "grant", "metrics test");

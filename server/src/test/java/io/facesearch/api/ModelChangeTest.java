@@ -16,6 +16,7 @@ import io.facesearch.pipeline.FacePipeline;
 import io.facesearch.pipeline.SharedPipeline;
 import io.facesearch.pipeline.TestData;
 import io.facesearch.services.Services;
+import io.facesearch.store.Dialect;
 import io.javalin.Javalin;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -23,20 +24,32 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import picocli.CommandLine;
 
 /**
  * The model id of the stored faces and of the running pipeline: a server never compares vectors of two models. A
  * pipeline option that changes the model (here {@code --flip}) makes serve refuse to start until reindex has
  * re-embedded the stored faces from their images; then the face is found again.
+ *
+ * <p>Every test runs once with the truth in SQLite and once in PostgreSQL ({@code dialect}); the commands get
+ * {@code --database-url} on PostgreSQL, as an operator gives it.
  */
+@ParameterizedClass
+@EnumSource(Dialect.class)
 class ModelChangeTest {
+
+  @Parameter Dialect dialect;
 
   @Test
   void serve_refuses_other_model_faces_until_reindex_re_embeds_them_and_then_finds_the_face_again()
       throws Exception {
-    TestServer first = new TestServer();
+    TestServer first = new TestServer(dialect);
     HttpResponse<String> r =
         Http.post(
             first.url("/v3/sessions/"),
@@ -53,7 +66,10 @@ class ModelChangeTest {
     StringWriter err = new StringWriter();
     CommandLine serve = Main.commandLine();
     serve.setErr(new PrintWriter(err, true));
-    assertEquals(2, serve.execute("serve", "--data", data.toString(), "--port", "18301", "--flip"));
+    assertEquals(
+        2,
+        serve.execute(
+            args(first, "serve", "--data", data.toString(), "--port", "18301", "--flip")));
     String message = err.toString().strip();
     assertEquals(1, message.lines().count(), message);
     assertTrue(
@@ -71,16 +87,18 @@ class ModelChangeTest {
             FaceModels.load(FaceModels.locate(), 1), FaceEmbedder.ChannelOrder.BGR, true)) {
       assertThrows(
           ModelMismatchException.class,
-          () -> open(data, flipped),
+          () -> open(first, flipped),
           "the composition path refuses too");
 
       CommandLine reindex = Main.commandLine();
       StringWriter out = new StringWriter();
       reindex.setOut(new PrintWriter(out, true));
       assertEquals(
-          0, reindex.execute("reindex", "--data", data.toString(), "--flip"), out.toString());
+          0,
+          reindex.execute(args(first, "reindex", "--data", data.toString(), "--flip")),
+          out.toString());
 
-      Node node = open(data, flipped);
+      Node node = open(first, flipped);
       Javalin app = node.httpApp().start("127.0.0.1", 0);
       try {
         HttpResponse<String> found =
@@ -109,7 +127,7 @@ class ModelChangeTest {
   @Test
   void a_face_whose_image_is_gone_is_listed_and_kept_by_reindex_unless_its_removal_is_asked_for()
       throws Exception {
-    TestServer first = new TestServer();
+    TestServer first = new TestServer(dialect);
     String kept = enroll(first, FaceSearchApiTest.OBAMA);
     String lost = enroll(first, FaceSearchApiTest.BIDEN);
     String app = first.services.accounts().defaultApplication().orElseThrow().id();
@@ -127,7 +145,7 @@ class ModelChangeTest {
     System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
     int exit;
     try {
-      exit = reindex.execute("reindex", "--data", data.toString(), "--flip");
+      exit = reindex.execute(args(first, "reindex", "--data", data.toString(), "--flip"));
     } finally {
       System.setOut(stdout);
     }
@@ -141,7 +159,7 @@ class ModelChangeTest {
         new FacePipeline(
             FaceModels.load(FaceModels.locate(), 1), FaceEmbedder.ChannelOrder.BGR, true)) {
       ModelMismatchException refused =
-          assertThrows(ModelMismatchException.class, () -> open(data, flipped));
+          assertThrows(ModelMismatchException.class, () -> open(first, flipped));
       assertTrue(
           refused.getMessage().contains("(1 faces)"),
           "the re-embedded face is done: " + refused.getMessage());
@@ -150,8 +168,14 @@ class ModelChangeTest {
           0,
           Main.commandLine()
               .execute(
-                  "reindex", "--data", data.toString(), "--flip", "--remove-faces-without-image"));
-      try (Node node = open(data, flipped)) {
+                  args(
+                      first,
+                      "reindex",
+                      "--data",
+                      data.toString(),
+                      "--flip",
+                      "--remove-faces-without-image")));
+      try (Node node = open(first, flipped)) {
         Services services = node.services();
         assertEquals(
             1,
@@ -179,9 +203,24 @@ class ModelChangeTest {
     return s.apiKey;
   }
 
-  /** A node on {@code data} with its services on {@code pipeline}, as serve builds it. */
-  private static Node open(Path data, FacePipeline pipeline) {
-    Node node = Node.open(NodeSettings.of(data), Clock.systemUTC());
+  /** The command line {@code command} on the truth of {@code server} ({@code --database-url} on PostgreSQL). */
+  private static String[] args(TestServer server, String... command) {
+    List<String> all = new ArrayList<>(List.of(command));
+    if (server.postgres != null) {
+      all.addAll(
+          List.of(
+              "--database-url",
+              server.postgres.jdbcUrl(),
+              "--database-user",
+              server.postgres.user()));
+    }
+    return all.toArray(String[]::new);
+  }
+
+  /** A node on the data folder and truth of {@code server} with its services on {@code pipeline}, as serve does. */
+  private static Node open(TestServer server, FacePipeline pipeline) {
+    Node node =
+        Node.open(NodeSettings.of(server.data).withPostgres(server.postgres), Clock.systemUTC());
     try {
       node.services(pipeline);
       return node;

@@ -5,29 +5,33 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.facesearch.billing.Prices;
 import io.facesearch.pipeline.TestData;
+import io.facesearch.store.Dialect;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The node runs on the one clock it is built with (app.Node): the API's date checks and rate-limit windows read it,
  * not the system clock.
+ *
+ * <p>Every test runs once with the truth in SQLite and once in PostgreSQL ({@code dialect}).
  */
+@ParameterizedClass
+@EnumSource(Dialect.class)
 class NodeClockTest {
+
+  @Parameter Dialect dialect;
 
   @Test
   void a_verification_date_after_the_nodes_today_is_refused_and_one_before_it_accepted() {
     FaceSearchApiTest.MutableClock clock = new FaceSearchApiTest.MutableClock();
     clock.advance(Duration.between(clock.instant(), Instant.parse("2020-01-01T12:00:00Z")));
     try (TestServer server =
-        new TestServer(
-            TempFolders.create("facesearch-clock"),
-            clock,
-            null,
-            Prices.DEFAULTS,
-            null,
-            FaceSearchApp.Limits.DEFAULTS)) {
+        TestServer.with(clock, Prices.DEFAULTS, null, FaceSearchApp.Limits.DEFAULTS, dialect)) {
       HttpResponse<String> future =
           Http.post(
               server.url("/v3/sessions/"),
@@ -56,13 +60,8 @@ class NodeClockTest {
   void the_write_limit_window_follows_the_nodes_clock() {
     FaceSearchApiTest.MutableClock clock = new FaceSearchApiTest.MutableClock();
     try (TestServer server =
-        new TestServer(
-            TempFolders.create("facesearch-clock"),
-            clock,
-            null,
-            Prices.DEFAULTS,
-            null,
-            new FaceSearchApp.Limits(2, 600, 5))) {
+        TestServer.with(
+            clock, Prices.DEFAULTS, null, new FaceSearchApp.Limits(2, 600, 5), dialect)) {
       for (int i = 0; i < 2; i++) {
         HttpResponse<String> r =
             Http.postJsonWithKey(server.url("/v3/lists/"), server.apiKey, "{}");

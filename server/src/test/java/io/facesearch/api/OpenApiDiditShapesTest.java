@@ -6,19 +6,29 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.facesearch.accounts.Application;
 import io.facesearch.pipeline.TestData;
+import io.facesearch.store.Dialect;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The OpenAPI document lists exactly the fields of real answers in Didit's shapes: decision, session row, face list,
  * list entry, webhook destination, balance, companion entity, login tokens.
+ *
+ * <p>Every test runs once with the truth in SQLite and once in PostgreSQL ({@code dialect}).
  */
+@ParameterizedClass
+@EnumSource(Dialect.class)
 class OpenApiDiditShapesTest {
+
+  @Parameter Dialect dialect;
 
   @Test
   void openapi_schemas_list_exactly_the_fields_of_real_didit_shaped_answers() throws Exception {
-    try (TestServer server = new TestServer()) {
+    try (TestServer server = new TestServer(dialect)) {
       JsonNode doc = Http.json(Http.get(server.url("/openapi.json"), null));
       JsonNode schemas = doc.at("/components/schemas");
 

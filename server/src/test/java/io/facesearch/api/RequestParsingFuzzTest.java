@@ -18,6 +18,9 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Regression mode (the seeds in {@code RequestParsingFuzzTestInputs/}) in every build; fuzzing mode
  * ({@code JAZZER_FUZZ=1}) in the build's {@code fuzz-requests} execution.
+ *
+ * <p>SQLite only: it fuzzes the request parsing, the same code on both backends, which refuses a body before any
+ * store work; the truth behind the routes is exercised on both backends by the parameterised API suites.
  */
 class RequestParsingFuzzTest {
 

@@ -5,18 +5,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.facesearch.cli.Main;
 import io.facesearch.pipeline.TestData;
+import io.facesearch.store.Dialect;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import picocli.CommandLine;
 
-/** {@code ./facesearch search PHOTO --url URL --api-key KEY} against a real server, as Didit's search_faces.py. */
+/**
+ * {@code ./facesearch search PHOTO --url URL --api-key KEY} against a real server, as Didit's search_faces.py.
+ *
+ * <p>Every test runs once with the truth in SQLite and once in PostgreSQL ({@code dialect}).
+ */
+@ParameterizedClass
+@EnumSource(Dialect.class)
 class SearchCommandTest {
+
+  @Parameter Dialect dialect;
 
   @Test
   void search_prints_the_decision_and_the_matches_of_a_photo() {
-    try (TestServer server = new TestServer()) {
+    try (TestServer server = new TestServer(dialect)) {
       HttpResponse<String> enrolled =
           Http.post(
               server.url("/v3/sessions/"),

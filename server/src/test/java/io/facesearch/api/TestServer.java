@@ -28,6 +28,9 @@ final class TestServer implements AutoCloseable {
   /** The default application's API key (what first start prints). */
   final String apiKey;
 
+  /** Where the truth is: null for SQLite in {@link #data}, else this server's own PostgreSQL database. */
+  final NodeSettings.Postgres postgres;
+
   /** The gallery's Solr collection, or null for the data folder's Lucene gallery. */
   final NodeSettings.Solr solr;
 
@@ -53,9 +56,23 @@ final class TestServer implements AutoCloseable {
         null,
         FaceSearchApp.Limits.DEFAULTS,
         UnaryOperator.identity(),
-        dialect == Dialect.POSTGRESQL
-            ? new NodeSettings.Postgres(TestPostgres.database(), "facesearch", "")
-            : null);
+        truth(dialect));
+  }
+
+  /**
+   * A fresh server on {@code dialect} whose services write to {@code galleryAround} of the real gallery (e.g. one
+   * that fails on demand).
+   */
+  TestServer(Dialect dialect, UnaryOperator<Gallery> galleryAround) {
+    this(
+        newDataFolder(),
+        Clock.systemUTC(),
+        null,
+        Prices.DEFAULTS,
+        null,
+        FaceSearchApp.Limits.DEFAULTS,
+        galleryAround,
+        truth(dialect));
   }
 
   TestServer(Dialect dialect) {
@@ -126,6 +143,7 @@ final class TestServer implements AutoCloseable {
       NodeSettings.Solr solr,
       boolean ownsSolr) {
     this.data = data;
+    this.postgres = postgres;
     this.solr = solr;
     this.ownsSolr = ownsSolr;
     node =
@@ -172,6 +190,55 @@ final class TestServer implements AutoCloseable {
   /** A fresh server with these prices, SMTP server and limits. */
   static TestServer with(Prices prices, SmtpSettings smtp, FaceSearchApp.Limits limits) {
     return new TestServer(newDataFolder(), Clock.systemUTC(), null, prices, smtp, limits);
+  }
+
+  /** A fresh server on {@code dialect} with these prices, SMTP server and limits. */
+  static TestServer with(
+      Prices prices, SmtpSettings smtp, FaceSearchApp.Limits limits, Dialect dialect) {
+    return with(Clock.systemUTC(), prices, smtp, limits, dialect);
+  }
+
+  /** A fresh server on {@code dialect} and {@code clock} with these prices, SMTP server and limits. */
+  static TestServer with(
+      Clock clock, Prices prices, SmtpSettings smtp, FaceSearchApp.Limits limits, Dialect dialect) {
+    return new TestServer(
+        newDataFolder(),
+        clock,
+        null,
+        prices,
+        smtp,
+        limits,
+        UnaryOperator.identity(),
+        truth(dialect));
+  }
+
+  /**
+   * A server on this one's data folder and truth (its SQLite file, or its PostgreSQL database and Solr collection)
+   * with its API key, as after a restart; close this one first. (Closing gave the collection back emptied: the
+   * restarted node's reconciler refills it from the truth, as after losing a Solr index.)
+   */
+  TestServer restarted(Clock clock) {
+    if (solr != null) {
+      TestSolr.reclaim(solr);
+    }
+    return new TestServer(
+        data,
+        clock,
+        apiKey,
+        Prices.DEFAULTS,
+        null,
+        FaceSearchApp.Limits.DEFAULTS,
+        UnaryOperator.identity(),
+        postgres,
+        solr,
+        solr != null);
+  }
+
+  /** The truth of a fresh server on {@code dialect}: null (SQLite in the data folder) or a new test database. */
+  private static NodeSettings.Postgres truth(Dialect dialect) {
+    return dialect == Dialect.POSTGRESQL
+        ? new NodeSettings.Postgres(TestPostgres.database(), "facesearch", "")
+        : null;
   }
 
   /**

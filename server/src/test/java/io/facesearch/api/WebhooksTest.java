@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
 import io.facesearch.accounts.Application;
 import io.facesearch.pipeline.TestData;
+import io.facesearch.store.Dialect;
 import io.facesearch.webhooks.WebhookSignature;
 import io.facesearch.webhooks.WebhookTargets;
 import io.facesearch.webhooks.Webhooks;
@@ -24,9 +25,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** Webhooks to a real local HTTP receiver: signed, retried after a failure, and not lost across a restart. */
+/**
+ * Webhooks to a real local HTTP receiver: signed, retried after a failure, and not lost across a restart.
+ *
+ * <p>Every test runs once with the truth in SQLite and once in PostgreSQL ({@code dialect}).
+ */
+@ParameterizedClass
+@EnumSource(Dialect.class)
 class WebhooksTest {
+
+  @Parameter Dialect dialect;
 
   static final String SECRET = "whsec-test-0123456789";
 
@@ -77,7 +89,7 @@ class WebhooksTest {
   void a_status_change_is_delivered_signed_and_retried_after_the_receiver_fails_once()
       throws Exception {
     FaceSearchApiTest.MutableClock clock = new FaceSearchApiTest.MutableClock();
-    try (TestServer server = new TestServer(clock)) {
+    try (TestServer server = new TestServer(clock, dialect)) {
       Application app = server.services.accounts().defaultApplication().orElseThrow();
       server.services.webhooks().configure(app.id(), hookUrl(), SECRET);
       failuresLeft.set(1);
@@ -119,7 +131,7 @@ class WebhooksTest {
   void a_failing_receiver_gets_didits_three_attempts_a_minute_then_four_minutes_apart()
       throws Exception {
     FaceSearchApiTest.MutableClock clock = new FaceSearchApiTest.MutableClock();
-    try (TestServer server = new TestServer(clock)) {
+    try (TestServer server = new TestServer(clock, dialect)) {
       Application app = server.services.accounts().defaultApplication().orElseThrow();
       Webhooks webhooks = server.services.webhooks();
       webhooks.configure(app.id(), hookUrl(), SECRET);
@@ -159,7 +171,7 @@ class WebhooksTest {
 
   @Test
   void changing_the_url_keeps_the_secret_and_no_webhook_is_ever_set_without_one() throws Exception {
-    try (TestServer server = new TestServer()) {
+    try (TestServer server = new TestServer(dialect)) {
       Application app = server.services.accounts().defaultApplication().orElseThrow();
       Webhooks webhooks = server.services.webhooks();
       assertThrows(
@@ -189,7 +201,7 @@ class WebhooksTest {
   @Test
   void a_self_registered_organizations_webhook_never_reaches_a_local_address() throws Exception {
     FaceSearchApiTest.MutableClock clock = new FaceSearchApiTest.MutableClock();
-    try (TestServer server = new TestServer(clock)) {
+    try (TestServer server = new TestServer(clock, dialect)) {
       Application app = server.services.accounts().defaultApplication().orElseThrow();
       server.services.webhooks().configure(app.id(), hookUrl(), SECRET);
       server
@@ -230,7 +242,7 @@ class WebhooksTest {
   @Test
   void an_undelivered_event_survives_a_restart() throws Exception {
     FaceSearchApiTest.MutableClock clock = new FaceSearchApiTest.MutableClock();
-    TestServer first = new TestServer(clock);
+    TestServer first = new TestServer(clock, dialect);
     Application app = first.services.accounts().defaultApplication().orElseThrow();
     first.services.webhooks().configure(app.id(), hookUrl(), SECRET);
     String session = enroll(first);
@@ -243,7 +255,7 @@ class WebhooksTest {
     assertEquals(200, patched.statusCode());
     first.close(); // nothing was sent: the process "stopped" with two events in the outbox
 
-    try (TestServer again = new TestServer(first.data, clock, first.apiKey)) {
+    try (TestServer again = first.restarted(clock)) {
       assertEquals(2, again.services.webhooks().deliverDue());
     }
     assertEquals(2, received.size());

@@ -10,17 +10,21 @@ import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import io.facesearch.api.TempFolders;
 import io.facesearch.pipeline.TestData;
+import io.facesearch.store.Dialect;
 import io.facesearch.testing.ChromiumCondition;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
@@ -39,9 +43,15 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * downloaded): sign in with an account registered through the API, review a session and its match, blocklist it
  * and see the next API search Declined, raise the similarity threshold and see the match go, revoke a key and see
  * the API refuse it, sign out. Screenshots of the main pages land in target/console-screenshots/.
+ *
+ * <p>Every test runs once with the truth in SQLite and once in PostgreSQL ({@code dialect}).
  */
 @ExtendWith(ChromiumCondition.class)
+@ParameterizedClass
+@EnumSource(Dialect.class)
 class ConsoleEndToEndTest {
+
+  @Parameter Dialect dialect;
 
   @RegisterExtension
   static final GreenMailExtension SMTP =
@@ -53,12 +63,14 @@ class ConsoleEndToEndTest {
   static WebDriver browser;
   static Path profile;
 
-  @BeforeAll
-  static void start() throws IOException {
+  @BeforeParameterizedClassInvocation
+  static void start(Dialect dialect) throws Exception {
     Path driver =
         ChromiumCondition.driver(); // present: ChromiumCondition skipped the class otherwise
     Path chromium = ChromiumCondition.chromium();
-    server = new ConsoleTestServer(SMTP.getSmtp().getPort());
+    SMTP.purgeEmailFromAllMailboxes(); // the mail server lives for both variants: no code of the
+    // other
+    server = new ConsoleTestServer(SMTP.getSmtp().getPort(), dialect);
     Files.createDirectories(SHOTS);
     profile = TempFolders.create("console-chromium");
     System.setProperty("webdriver.chrome.driver", driver.toString());
@@ -85,7 +97,7 @@ class ConsoleEndToEndTest {
     browser.manage().timeouts().implicitlyWait(Duration.ofSeconds(2));
   }
 
-  @AfterAll
+  @AfterParameterizedClassInvocation
   static void stop() {
     if (browser != null) {
       browser.quit();

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.ServerSetupTest;
 import io.facesearch.accounts.AppSettings;
+import io.facesearch.store.Dialect;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,13 +16,24 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** The console's cross-site and cross-tenant defences, over plain HTTP. */
+/**
+ * The console's cross-site and cross-tenant defences, over plain HTTP.
+ *
+ * <p>Every test runs once with the truth in SQLite and once in PostgreSQL ({@code dialect}).
+ */
+@ParameterizedClass
+@EnumSource(Dialect.class)
 class ConsoleSecurityTest {
+
+  @Parameter Dialect dialect;
 
   @RegisterExtension
   static final GreenMailExtension SMTP =
@@ -30,12 +42,14 @@ class ConsoleSecurityTest {
 
   static ConsoleTestServer server;
 
-  @BeforeAll
-  static void start() {
-    server = new ConsoleTestServer(SMTP.getSmtp().getPort());
+  @BeforeParameterizedClassInvocation
+  static void start(Dialect dialect) throws Exception {
+    SMTP.purgeEmailFromAllMailboxes(); // the mail server lives for both variants: no code of the
+    // other
+    server = new ConsoleTestServer(SMTP.getSmtp().getPort(), dialect);
   }
 
-  @AfterAll
+  @AfterParameterizedClassInvocation
   static void stop() {
     server.close();
   }
@@ -253,7 +267,8 @@ class ConsoleSecurityTest {
   @Test
   void five_failed_sign_ins_lock_the_account_for_fifteen_minutes() throws Exception {
     TestClock clock = new TestClock(Instant.parse("2026-03-02T09:00:00Z"));
-    try (ConsoleTestServer timed = new ConsoleTestServer(SMTP.getSmtp().getPort(), clock)) {
+    try (ConsoleTestServer timed =
+        new ConsoleTestServer(SMTP.getSmtp().getPort(), clock, dialect)) {
       Api api = new Api(timed);
       api.newAccount(SMTP, "lock@example.com");
       for (int i = 0; i < 5; i++) {

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.facesearch.store.Database;
+import io.facesearch.store.Dialect;
+import io.facesearch.testing.TestDatabases;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -15,20 +17,28 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The console's failure counter under a burst of wrong passwords sent at once, with writes in parallel
- * ({@link Database.Writes#PARALLEL}, real SQLite): every failure is counted under the counter's lock, and failures
- * that were checked before the lock came and end after it do not lift it.
+ * ({@link Database.Writes#PARALLEL}, real SQLite; and real PostgreSQL, {@link TestDatabases}): every failure is
+ * counted under the counter's lock, and failures that were checked before the lock came and end after it do not lift
+ * it.
  */
+@ParameterizedClass
+@EnumSource(Dialect.class)
 class SignInFailuresInParallelTest {
+
+  @Parameter Dialect dialect;
 
   @TempDir Path dir;
 
   @Test
   void aBurstOfWrongPasswordsLocksTheAddressAndKeepsItLocked() throws Exception {
     int burst = ConsoleAuth.MAX_FAILURES + 3;
-    Database db = Database.sqlite(dir, Database.Writes.PARALLEL);
+    Database db = TestDatabases.open(dialect, dir);
     ExecutorService pool = Executors.newFixedThreadPool(burst);
     try {
       ConsoleAuth auth = new ConsoleAuth(db, Clock.systemUTC());

@@ -9,9 +9,11 @@ import io.facesearch.gallery.FaceSource;
 import io.facesearch.gallery.GalleryFilter;
 import io.facesearch.gallery.StoredFace;
 import io.facesearch.store.Database;
+import io.facesearch.store.Dialect;
 import io.facesearch.store.Faces;
 import io.facesearch.store.GalleryOutbox;
 import io.facesearch.store.Sessions;
+import io.facesearch.testing.TestPostgres;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -23,19 +25,27 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Applying the gallery outbox is order-proof and idempotent: whatever order the pending rows of one face are applied
- * in, and however often, the gallery ends holding the face as the truth has it (real SQLite, the exact gallery).
+ * in, and however often, the gallery ends holding the face as the truth has it (real SQLite and real PostgreSQL,
+ * the exact gallery).
  */
+@ParameterizedClass
+@EnumSource(Dialect.class)
 class EnrollmentsOrderTest {
+
+  @Parameter Dialect dialect;
 
   @Test
   void pending_rows_applied_in_any_order_and_twice_leave_the_truths_state(@TempDir Path dir) {
     long seed = new Random().nextLong();
     System.out.println("EnrollmentsOrderTest seed " + seed);
     Random random = new Random(seed);
-    Database db = Database.sqlite(dir);
+    Database db = dialect == Dialect.SQLITE ? Database.sqlite(dir) : TestPostgres.open();
     try {
       String app =
           new AccountStore(db, java.time.Clock.systemUTC())

@@ -8,7 +8,9 @@ import io.facesearch.app.NodeSettings;
 import io.facesearch.pipeline.SharedPipeline;
 import io.facesearch.pipeline.TestData;
 import io.facesearch.services.Services;
+import io.facesearch.store.Dialect;
 import io.facesearch.store.RawSql;
+import io.facesearch.testing.TestPostgres;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -17,8 +19,19 @@ import java.time.Clock;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
+/**
+ * {@code import}: a CSV of photos enrolled through the search service, resumed without duplicates; with the truth in
+ * SQLite and in PostgreSQL.
+ */
+@ParameterizedClass
+@EnumSource(Dialect.class)
 class BulkImportTest {
+
+  @Parameter Dialect dialect;
 
   @Test
   void imports_a_csv_reports_no_face_and_errors_and_resumes_without_duplicates(@TempDir Path tmp)
@@ -41,7 +54,13 @@ class BulkImportTest {
     List<ImportEntry> entries = ImportSource.csv(csv);
     assertEquals("Obama, Barack", entries.getFirst().name());
 
-    try (Node node = Node.open(NodeSettings.of(tmp.resolve("data")), Clock.systemUTC())) {
+    NodeSettings settings =
+        NodeSettings.of(tmp.resolve("data"))
+            .withPostgres(
+                dialect == Dialect.POSTGRESQL
+                    ? new NodeSettings.Postgres(TestPostgres.database(), "facesearch", "")
+                    : null);
+    try (Node node = Node.open(settings, Clock.systemUTC())) {
       Services s = node.services(SharedPipeline.get());
       s.accounts().bootstrapIfEmpty();
       Application app = s.accounts().defaultApplication().orElseThrow();

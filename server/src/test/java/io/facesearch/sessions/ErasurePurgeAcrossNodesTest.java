@@ -14,7 +14,7 @@ import io.facesearch.gallery.GalleryMatch;
 import io.facesearch.gallery.GalleryQuery;
 import io.facesearch.gallery.GalleryTruth;
 import io.facesearch.gallery.StoredFace;
-import io.facesearch.images.ImageStore;
+import io.facesearch.images.FileImageStore;
 import io.facesearch.store.Database;
 import io.facesearch.store.Faces;
 import io.facesearch.store.GalleryOutbox;
@@ -93,7 +93,7 @@ class ErasurePurgeAcrossNodesTest {
         faces,
         new Enrollments(db, faces, new GalleryOutbox(), gallery, clock),
         gallery,
-        new ImageStore(dir),
+        new FileImageStore(dir),
         new Webhooks(db, new SecretBox(new byte[32]), clock),
         clock);
   }

@@ -88,6 +88,11 @@ public final class TestSolr {
     }
   }
 
+  /** Takes back a collection given back by {@link #release} for a restarted server of the same truth. */
+  public static void reclaim(NodeSettings.Solr solr) {
+    FREE.remove(solr.collection());
+  }
+
   /** The admin client of the test SolrCloud, or null when {@code zkHost} is not its address. */
   private static synchronized CloudSolrClient admin(String zkHost) {
     if (cloud == null || !cloud.zkHost().equals(zkHost)) {
