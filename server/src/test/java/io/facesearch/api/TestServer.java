@@ -170,6 +170,14 @@ final class TestServer implements AutoCloseable {
    * collection, as a second {@code serve} with the same {@code --database-url} and {@code --solr-zk}.
    */
   static TestServer anotherNode(TestServer first) {
+    return anotherNode(first, first.solr);
+  }
+
+  /**
+   * Another node on {@code first}'s PostgreSQL truth with its gallery in {@code solr}; a collection other than
+   * {@code first}'s is given back to {@link TestSolr} when this server closes.
+   */
+  static TestServer anotherNode(TestServer first, NodeSettings.Solr solr) {
     NodeSettings settings = first.node.settings();
     if (settings.postgres() == null || settings.solr() == null) {
       throw new IllegalArgumentException("only a server on PostgreSQL and Solr has other nodes");
@@ -183,8 +191,8 @@ final class TestServer implements AutoCloseable {
         settings.limits(),
         UnaryOperator.identity(),
         settings.postgres(),
-        settings.solr(),
-        false);
+        solr,
+        !solr.equals(settings.solr()));
   }
 
   /** A fresh server with these prices, SMTP server and limits. */
