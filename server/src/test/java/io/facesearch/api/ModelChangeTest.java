@@ -131,7 +131,11 @@ class ModelChangeTest {
     String kept = enroll(first, FaceSearchApiTest.OBAMA);
     String lost = enroll(first, FaceSearchApiTest.BIDEN);
     String app = first.services.accounts().defaultApplication().orElseThrow().id();
-    java.nio.file.Files.delete(first.data.resolve("images").resolve(app).resolve(lost + ".jpg"));
+    first.services.db().inTransaction(
+        tx -> {
+          first.services.images().delete(tx, app, lost); // as retention would have
+          return null;
+        });
     first.close();
     Path data = first.data;
 
