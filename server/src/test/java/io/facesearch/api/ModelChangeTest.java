@@ -131,11 +131,14 @@ class ModelChangeTest {
     String kept = enroll(first, FaceSearchApiTest.OBAMA);
     String lost = enroll(first, FaceSearchApiTest.BIDEN);
     String app = first.services.accounts().defaultApplication().orElseThrow().id();
-    first.services.db().inTransaction(
-        tx -> {
-          first.services.images().delete(tx, app, lost); // as retention would have
-          return null;
-        });
+    first
+        .services
+        .db()
+        .inTransaction(
+            tx -> {
+              first.services.images().delete(tx, app, lost); // as retention would have
+              return null;
+            });
     first.close();
     Path data = first.data;
 
