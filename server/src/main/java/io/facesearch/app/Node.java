@@ -13,6 +13,8 @@ import io.facesearch.enrollment.Reembedding;
 import io.facesearch.gallery.Gallery;
 import io.facesearch.gallery.GalleryReconciler;
 import io.facesearch.gallery.LuceneGallery;
+import io.facesearch.images.DatabaseImageStore;
+import io.facesearch.images.FileImageStore;
 import io.facesearch.images.ImageStore;
 import io.facesearch.images.SignedUrls;
 import io.facesearch.lists.FaceLists;
@@ -26,11 +28,13 @@ import io.facesearch.services.Services;
 import io.facesearch.sessions.Retention;
 import io.facesearch.sessions.SessionReview;
 import io.facesearch.store.Database;
+import io.facesearch.store.FaceImages;
 import io.facesearch.store.FaceStore;
 import io.facesearch.store.Faces;
 import io.facesearch.store.GalleryOutbox;
 import io.facesearch.store.ImportKeys;
 import io.facesearch.store.ListEntries;
+import io.facesearch.store.ServerSecrets;
 import io.facesearch.store.Sessions;
 import io.facesearch.store.StoreException;
 import io.facesearch.webhooks.SecretBox;
@@ -90,7 +94,11 @@ public final class Node implements AutoCloseable {
         postgres == null
             ? Database.sqlite(settings.dataDir())
             : Database.postgres(postgres.jdbcUrl(), postgres.user(), postgres.password());
-    this.serverSecret = secret(settings.dataDir());
+    this.serverSecret =
+        postgres == null
+            ? secret(settings.dataDir())
+            : db.inTransaction(
+                tx -> new ServerSecrets().createOrRead(tx, freshSecret(), clock.instant()));
     this.accounts = new AccountStore(db, clock);
     this.credits = new Credits(db, clock);
     this.topUps = new OperatorApproval(db, credits, clock);
@@ -169,7 +177,7 @@ public final class Node implements AutoCloseable {
     new GalleryReconciler(gallery, faces)
         .reconcile(); // the writes the index missed (a crash, a failed write)
     pipeline.observe(metrics);
-    ImageStore images = new ImageStore(settings.dataDir());
+    ImageStore images = imageStore();
     SignedUrls urls = new SignedUrls(serverSecret, clock);
     Enrollments enrollments = new Enrollments(db, faceRows, new GalleryOutbox(), gallery, clock);
     SessionReview review =
@@ -273,17 +281,21 @@ public final class Node implements AutoCloseable {
       Enrollments enrollments = new Enrollments(db, faceRows, new GalleryOutbox(), gallery, clock);
       enrollments.drain();
       Reembedding.Report report =
-          new Reembedding(
-                  db,
-                  faceRows,
-                  new ListEntries(),
-                  new ImageStore(settings.dataDir()),
-                  enrollments,
-                  pipeline)
+          new Reembedding(db, faceRows, new ListEntries(), imageStore(), enrollments, pipeline)
               .run(removeWithoutImage);
       gallery.rebuild(faces);
       return report;
     }
+  }
+
+  /**
+   * Where this node keeps face images: with the truth in PostgreSQL, in the database, where every node reads them;
+   * otherwise files in the data folder.
+   */
+  private ImageStore imageStore() {
+    return settings.postgres() == null
+        ? new FileImageStore(settings.dataDir())
+        : new DatabaseImageStore(db, new FaceImages(), clock);
   }
 
   public Path galleryDir() {
@@ -334,13 +346,22 @@ public final class Node implements AutoCloseable {
         TimeUnit.MILLISECONDS);
   }
 
-  /** The data folder's 32-byte server secret (signs image URLs, encrypts webhook secrets); created at first open. */
+  /** 32 random bytes: a candidate server secret. */
+  private static byte[] freshSecret() {
+    byte[] fresh = new byte[32];
+    new SecureRandom().nextBytes(fresh);
+    return fresh;
+  }
+
+  /**
+   * The data folder's 32-byte server secret (signs image URLs, encrypts webhook secrets); created at first open. In
+   * cluster mode the secret is the database's instead ({@link ServerSecrets}), the same for every node.
+   */
   private static byte[] secret(Path dataDir) {
     Path file = dataDir.resolve("secret.key");
     try {
       if (!Files.exists(file)) {
-        byte[] fresh = new byte[32];
-        new SecureRandom().nextBytes(fresh);
+        byte[] fresh = freshSecret();
         Path tmp = Files.createTempFile(dataDir, "secret", ".tmp");
         try {
           Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));

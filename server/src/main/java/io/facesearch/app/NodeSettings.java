@@ -24,7 +24,8 @@ public record NodeSettings(
 
   /**
    * Where the truth is kept when it is not the data folder's SQLite file: a PostgreSQL database shared by every node
-   * (cluster mode). Face images and the gallery stay in the data folder for now.
+   * (cluster mode). The face images and the server secret are kept in it too, so every node reads them; the
+   * gallery stays in the data folder (until the node runs on SolrCloud).
    */
   public record Postgres(String jdbcUrl, String user, String password) {
     @Override

@@ -1,80 +1,38 @@
 package io.facesearch.images;
 
-import io.facesearch.image.BgrImage;
-import io.facesearch.store.StoreException;
-import java.awt.image.BufferedImage;
-import java.awt.image.DataBufferByte;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import io.facesearch.store.Tx;
 import java.util.Optional;
-import java.util.regex.Pattern;
-import javax.imageio.ImageIO;
 
 /**
- * Face images on disk: {@code <data>/images/<application id>/<session id>.jpg}. Images are stored upright and
- * re-encoded as JPEG, so no upload metadata (EXIF, GPS) is kept.
+ * Where face images are kept: the upright JPEG of each session's face and of each face-list entry, by application and
+ * owner id (a session id, or a list entry's image id; both UUIDs). Images are re-encoded ({@link Jpeg#encode}), so
+ * no upload metadata (EXIF, GPS) is kept.
+ *
+ * <p>Writes join the transaction of the rows that refer to the image, so that the two are saved or lost together:
+ * {@link #save} makes the image readable when {@code tx} commits and leaves none if it rolls back; {@link #delete}
+ * removes it when {@code tx} commits and keeps it if it rolls back. A store in the database does both inside the
+ * transaction; a store elsewhere (files, an object store) writes at once and removes on rollback, and deletes after
+ * the commit ({@link Tx#afterCommit}, {@link Tx#afterRollback}).
+ *
+ * <p>Two implementations: {@link FileImageStore} (the embedded default, in the data folder) and
+ * {@link DatabaseImageStore} (cluster mode, in PostgreSQL, read by every node).
  */
-public final class ImageStore {
+public interface ImageStore {
 
-  private static final Pattern ID = Pattern.compile("[0-9a-fA-F-]{36}");
-  private final Path root;
+  /**
+   * Stores {@code jpeg} as the owner's image within {@code tx} (a write transaction), replacing an earlier one;
+   * returns the name recorded in the owner's row ({@code <owner id>.jpg}).
+   */
+  String save(Tx tx, String applicationId, String ownerId, byte[] jpeg);
 
-  public ImageStore(Path dataDir) {
-    this.root = dataDir.resolve("images");
-  }
+  /** The owner's image, empty when none is stored (never stored, or erased). */
+  Optional<byte[]> read(String applicationId, String ownerId);
 
-  /** Writes the session's image atomically; returns the file name stored in the session row. */
-  public String save(String applicationId, String sessionId, BgrImage image) {
-    Path file = file(applicationId, sessionId);
-    try {
-      Files.createDirectories(file.getParent());
-      Path tmp = Files.createTempFile(file.getParent(), "upload", ".tmp");
-      Files.write(tmp, jpeg(image));
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      return file.getFileName().toString();
-    } catch (IOException e) {
-      throw new StoreException("cannot write face image", e);
-    }
-  }
+  /** Deletes the owner's image within {@code tx} (a write transaction); nothing happens when there is none. */
+  void delete(Tx tx, String applicationId, String ownerId);
 
-  public Optional<byte[]> read(String applicationId, String sessionId) {
-    Path file = file(applicationId, sessionId);
-    try {
-      return Files.isRegularFile(file) ? Optional.of(Files.readAllBytes(file)) : Optional.empty();
-    } catch (IOException e) {
-      throw new StoreException("cannot read face image", e);
-    }
-  }
-
-  public void delete(String applicationId, String sessionId) {
-    try {
-      Files.deleteIfExists(file(applicationId, sessionId));
-    } catch (IOException e) {
-      throw new StoreException("cannot delete face image", e);
-    }
-  }
-
-  public Path file(String applicationId, String sessionId) {
-    if (!ID.matcher(applicationId).matches() || !ID.matcher(sessionId).matches()) {
-      throw new IllegalArgumentException("not an id");
-    }
-    return root.resolve(applicationId).resolve(sessionId + ".jpg");
-  }
-
-  static byte[] jpeg(BgrImage image) throws IOException {
-    BufferedImage img =
-        new BufferedImage(image.width(), image.height(), BufferedImage.TYPE_3BYTE_BGR);
-    System.arraycopy(
-        image.bgr(),
-        0,
-        ((DataBufferByte) img.getRaster().getDataBuffer()).getData(),
-        0,
-        image.bgr().length);
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ImageIO.write(img, "jpeg", out);
-    return out.toByteArray();
+  /** The name recorded in an owner's row for its image. */
+  static String fileName(String ownerId) {
+    return ownerId + ".jpg";
   }
 }

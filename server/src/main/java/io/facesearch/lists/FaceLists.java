@@ -7,6 +7,7 @@ import io.facesearch.gallery.FaceState;
 import io.facesearch.gallery.StoredFace;
 import io.facesearch.image.BgrImage;
 import io.facesearch.images.ImageStore;
+import io.facesearch.images.Jpeg;
 import io.facesearch.pipeline.Face;
 import io.facesearch.search.FaceSearchService;
 import io.facesearch.sessions.Session;
@@ -275,13 +276,14 @@ public final class FaceLists {
             face.embedding().modelId(),
             now,
             face.embedding().vector());
-    images.save(app.id(), entryId, found.upright());
-    try {
-      store(entry, stored);
-    } catch (RuntimeException e) {
-      images.delete(app.id(), entryId);
-      throw e;
-    }
+    byte[] jpeg = Jpeg.encode(found.upright()); // outside the transaction: CPU only
+    enrollments.inTransaction(
+        tx -> {
+          images.save(tx, app.id(), entryId, jpeg);
+          rows.insertEntry(tx, entry.row());
+          enrollments.enroll(tx, stored);
+          return null;
+        });
     return Optional.of(entry);
   }
 
@@ -303,12 +305,13 @@ public final class FaceLists {
               for (FaceState f : faces.ofListEntry(tx, entry.id())) {
                 enrollments.remove(tx, f.faceId());
               }
-              return rows.deleteEntry(tx, entry.listId(), entry.id());
+              boolean gone = rows.deleteEntry(tx, entry.listId(), entry.id());
+              if (gone && entry.imageId() != null) {
+                images.delete(tx, app.id(), entry.imageId());
+              }
+              return gone;
             });
     if (deleted) {
-      if (entry.imageId() != null) {
-        images.delete(app.id(), entry.imageId());
-      }
       review.erasedElsewhere();
     }
     return deleted;

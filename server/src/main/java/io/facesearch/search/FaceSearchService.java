@@ -9,6 +9,7 @@ import io.facesearch.gallery.GalleryMatch;
 import io.facesearch.gallery.StoredFace;
 import io.facesearch.image.BgrImage;
 import io.facesearch.images.ImageStore;
+import io.facesearch.images.Jpeg;
 import io.facesearch.pipeline.Analysis;
 import io.facesearch.pipeline.Face;
 import io.facesearch.pipeline.FacePipeline;
@@ -359,8 +360,8 @@ public final class FaceSearchService {
   }
 
   /**
-   * Writes the image, then in one transaction the session, its webhook event, its face (through the enrollment
-   * owner, which then brings the gallery in step), the credit charge and the import key.
+   * Writes in one transaction the image ({@link ImageStore#save}), the session, its webhook event, its face (through
+   * the enrollment owner, which then brings the gallery in step), the credit charge and the import key.
    */
   private Session persist(
       Application app,
@@ -370,29 +371,26 @@ public final class FaceSearchService {
       String importKey,
       Credits.Hold hold,
       String endpoint) {
-    String file = image == null ? null : images.save(app.id(), draft.id(), image);
-    Session withFile = draft.withImageFile(file);
-    try {
-      return enrollments.inTransaction(
-          tx -> {
-            sessions.insert(tx, withFile.row());
-            // as stored (times at the store's precision), so the answer, the webhook and later
-            // reads agree
-            Session s = Session.of(sessions.find(tx, app.id(), withFile.id()).orElseThrow());
-            webhooks.enqueue(tx, DecisionDocument.webhookEvent("status.updated", s));
-            credits.charge(tx, hold, endpoint, s.id());
-            if (face != null) {
-              enrollments.enroll(tx, face);
-            }
-            if (importKey != null) {
-              importKeys.record(tx, app.id(), importKey, s.id(), s.createdAt());
-            }
-            return s;
-          });
-    } catch (RuntimeException ex) {
-      images.delete(app.id(), draft.id());
-      throw ex;
-    }
+    byte[] jpeg = image == null ? null : Jpeg.encode(image); // outside the transaction: CPU only
+    return enrollments.inTransaction(
+        tx -> {
+          Session withFile =
+              draft.withImageFile(
+                  jpeg == null ? null : images.save(tx, app.id(), draft.id(), jpeg));
+          sessions.insert(tx, withFile.row());
+          // as stored (times at the store's precision), so the answer, the webhook and later
+          // reads agree
+          Session s = Session.of(sessions.find(tx, app.id(), withFile.id()).orElseThrow());
+          webhooks.enqueue(tx, DecisionDocument.webhookEvent("status.updated", s));
+          credits.charge(tx, hold, endpoint, s.id());
+          if (face != null) {
+            enrollments.enroll(tx, face);
+          }
+          if (importKey != null) {
+            importKeys.record(tx, app.id(), importKey, s.id(), s.createdAt());
+          }
+          return s;
+        });
   }
 
   private StoredFace storedFace(

@@ -28,6 +28,7 @@ import io.facesearch.webhooks.Webhooks;
  *   data/gallery/          Lucene index of the faces (sketch scan), reconciled with the truth at start
  *   data/images/           face images, upright JPEG, per application
  *   data/secret.key        32 random bytes signing image URLs (created at first start, mode 600)
+ * (with the truth in PostgreSQL, the images and the secret are in the database instead: every node reads them)
  * </pre>
  * Mail goes through SMTP when {@code FACESEARCH_SMTP_HOST} is set, else into the outbox.
  */

@@ -180,10 +180,10 @@ public final class SessionReview {
                 return false;
               }
               ErasedMatches.scrub(tx, sessions, app.id(), sessionId);
+              images.delete(tx, app.id(), sessionId);
               return true;
             });
     if (deleted) {
-      images.delete(app.id(), sessionId);
       purgePending.set(true);
     }
     return deleted;
@@ -197,8 +197,9 @@ public final class SessionReview {
   /**
    * Makes the erasures since the last pass physical: the SQLite WAL (which still holds the rows' earlier
    * versions) is checkpointed and truncated, and the gallery's segments holding removed faces are rewritten.
-   * Freed SQLite pages are zeroed at once (secure_delete). Run every minute by serve and at a clean stop;
-   * returns whether there was anything to do.
+   * Freed SQLite pages are zeroed at once (secure_delete). On PostgreSQL the tables holding biometric data are
+   * vacuumed instead ({@link Database#vacuumErased}, which says what that does not do). Run every minute by serve
+   * and at a clean stop; returns whether there was anything to do.
    */
   public boolean purgeErased() {
     if (!purgePending.getAndSet(false)) {
@@ -206,6 +207,7 @@ public final class SessionReview {
     }
     try {
       boolean galleryClean = gallery.purgeRemoved();
+      db.vacuumErased(); // PostgreSQL: the deleted rows leave the tables' heaps (SQLite: nothing)
       if (!db.checkpoint() || !galleryClean) {
         purgePending.set(true); // a long read kept the WAL, or merges kept deletions: next pass
       }

@@ -189,10 +189,8 @@ public final class Database {
    */
   public boolean checkpoint() {
     if (dialect == Dialect.POSTGRESQL) {
-      // No WAL file of this node's to truncate. Erased rows stay in PostgreSQL's dead tuples and
-      // WAL
-      // until autovacuum and WAL recycling: not yet as strict as SQLite's secure_delete +
-      // checkpoint.
+      // No WAL file of this node's to truncate: the purge runs vacuumErased instead (erased rows
+      // leave the heap's tuples; freed space and WAL segments keep their bytes until reused).
       return true;
     }
     writeLock.lock();
@@ -211,6 +209,34 @@ public final class Database {
       throw new StoreException(e.getMessage(), e);
     } finally {
       writeLock.unlock();
+    }
+  }
+
+  /**
+   * The PostgreSQL tables that hold biometric or personal data of sessions and face-list entries (images, embeddings,
+   * vendor data, document numbers, metadata): what {@link #vacuumErased} vacuums.
+   */
+  private static final java.util.List<String> ERASABLE_TABLES =
+      java.util.List.of("face_images", "faces", "sessions", "face_list_entries");
+
+  /**
+   * PostgreSQL: {@code VACUUM} of the tables holding biometric data ({@link #ERASABLE_TABLES}, with their TOAST
+   * tables), so that deleted rows stop being dead tuples in the heap: no tuple, live or dead, holds an erased value
+   * any more, and the space is free for reuse. Runs outside any transaction (VACUUM cannot run in one) on a pooled
+   * connection in autocommit; does not block reads or writes. What it does not do (PostgreSQL has no equivalent of
+   * SQLite's secure_delete): zero the freed bytes. A page emptied whole (an erased image's TOAST chunks) keeps its
+   * old bytes until reused, and WAL segments keep the rows until recycled; only {@code VACUUM FULL} (a rewrite
+   * under an exclusive lock) removes those. SQLite: nothing to do (secure_delete and {@link #checkpoint} do it).
+   */
+  public void vacuumErased() {
+    if (dialect != Dialect.POSTGRESQL) {
+      return;
+    }
+    try (Connection c = pooled();
+        java.sql.Statement st = c.createStatement()) {
+      st.execute("VACUUM " + String.join(", ", ERASABLE_TABLES));
+    } catch (SQLException e) {
+      throw new StoreException("cannot vacuum the erased rows: " + e.getMessage(), e);
     }
   }
 
@@ -276,12 +302,15 @@ public final class Database {
     if (dialect == Dialect.POSTGRESQL) {
       try (Connection c = pooled()) {
         c.setAutoCommit(false);
+        Tx tx = new Tx(c, true, false, dialect);
         try {
-          T result = work.apply(new Tx(c, true, false, dialect));
+          T result = work.apply(tx);
           c.commit();
+          tx.ended(true);
           return result;
         } catch (SQLException | RuntimeException e) {
           c.rollback();
+          tx.ended(false);
           throw e;
         } finally {
           c.setAutoCommit(true);
@@ -302,12 +331,15 @@ public final class Database {
       try {
         c.setAutoCommit(
             false); // SQLite: BEGIN IMMEDIATE when serialised, BEGIN DEFERRED in parallel
+        Tx tx = new Tx(c, true, serialised, dialect);
         try {
-          T result = work.apply(new Tx(c, true, serialised, dialect));
+          T result = work.apply(tx);
           c.commit();
+          tx.ended(true);
           return result;
         } catch (SQLException | RuntimeException e) {
           c.rollback();
+          tx.ended(false);
           throw e;
         } finally {
           c.setAutoCommit(

@@ -82,6 +82,7 @@ final class SqlRows {
         case Integer n -> q.setInt(i + 1, n);
         case Long n -> q.setLong(i + 1, n);
         case Double d -> q.setDouble(i + 1, d);
+        case byte[] b -> q.setBytes(i + 1, b);
         default ->
             throw new IllegalArgumentException("cannot bind a " + a.getClass().getSimpleName());
       }

@@ -37,6 +37,8 @@ public final class Tx {
   private final boolean writable;
   private final Dialect dialect;
   private boolean writeLockHeld;
+  private final java.util.List<Runnable> afterCommit = new java.util.ArrayList<>();
+  private final java.util.List<Runnable> afterRollback = new java.util.ArrayList<>();
 
   Tx(Connection connection, boolean writable) {
     this(connection, writable, false, Dialect.SQLITE);
@@ -126,6 +128,37 @@ public final class Tx {
           true; // SQLite's lock is the whole database's, held to the end of the transaction
     } catch (java.sql.SQLException e) {
       throw new StoreException("cannot take the write lock: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Runs {@code action} once this write transaction has committed (never if it rolls back): for effects outside the
+   * database that must not happen unless the transaction's rows are saved (deleting an image file of erased rows).
+   * An action that throws is not retried, and the transaction stays committed.
+   */
+  public void afterCommit(Runnable action) {
+    requireWritable();
+    afterCommit.add(action);
+  }
+
+  /**
+   * Runs {@code action} if this write transaction rolls back: undoes an effect outside the database made during it
+   * (an image file written for rows that were not saved after all).
+   */
+  public void afterRollback(Runnable action) {
+    requireWritable();
+    afterRollback.add(action);
+  }
+
+  /** Runs the {@link #afterCommit} actions (committed) or the {@link #afterRollback} ones; by {@link Database}. */
+  void ended(boolean committed) {
+    for (Runnable action : committed ? afterCommit : afterRollback) {
+      try {
+        action.run();
+      } catch (RuntimeException e) {
+        org.slf4j.LoggerFactory.getLogger(Tx.class)
+            .warn("an action after the transaction failed: {}", e.getMessage());
+      }
     }
   }
 

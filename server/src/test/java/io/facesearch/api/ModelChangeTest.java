@@ -113,7 +113,7 @@ class ModelChangeTest {
     String kept = enroll(first, FaceSearchApiTest.OBAMA);
     String lost = enroll(first, FaceSearchApiTest.BIDEN);
     String app = first.services.accounts().defaultApplication().orElseThrow().id();
-    java.nio.file.Files.delete(first.services.images().file(app, lost));
+    java.nio.file.Files.delete(first.data.resolve("images").resolve(app).resolve(lost + ".jpg"));
     first.close();
     Path data = first.data;
 

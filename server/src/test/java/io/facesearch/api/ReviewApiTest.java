@@ -121,7 +121,7 @@ class ReviewApiTest {
     start();
     String session = enroll(FaceSearchApiTest.OBAMA, "obama");
     Application app = server.services.accounts().defaultApplication().orElseThrow();
-    Path image = server.services.images().file(app.id(), session);
+    Path image = server.data.resolve("images").resolve(app.id()).resolve(session + ".jpg");
     assertTrue(Files.exists(image));
     assertEquals(
         1, search(FaceSearchApiTest.OBAMA_OTHER_PHOTO).at("/face_search/total_matches").asInt());

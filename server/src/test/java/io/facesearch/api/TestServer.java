@@ -33,8 +33,8 @@ final class TestServer implements AutoCloseable {
 
   /**
    * A fresh server whose truth is on {@code dialect}: SQLite in the data folder, or a new database on the test
-   * PostgreSQL ({@link TestPostgres}: skipped, or failed under CI, without PostgreSQL). Face images and the gallery
-   * stay in the data folder on both.
+   * PostgreSQL ({@link TestPostgres}: skipped, or failed under CI, without PostgreSQL). On PostgreSQL the face images
+   * and the server secret are in the database too; the gallery stays in the data folder on both.
    */
   TestServer(Clock clock, Dialect dialect) {
     this(
@@ -108,6 +108,26 @@ final class TestServer implements AutoCloseable {
     this.apiKey =
         apiKey != null ? apiKey : services.accounts().bootstrapIfEmpty().orElseThrow().key().key();
     app = node.httpApp().start("127.0.0.1", 0);
+  }
+
+  /**
+   * Another node of {@code first}'s cluster: the same PostgreSQL database (which {@code first} must be on), its own
+   * data folder and gallery, answering with {@code first}'s API key.
+   */
+  static TestServer beside(TestServer first) {
+    NodeSettings.Postgres postgres = first.node.settings().postgres();
+    if (postgres == null) {
+      throw new IllegalArgumentException("a node beside another shares its PostgreSQL database");
+    }
+    return new TestServer(
+        newDataFolder(),
+        Clock.systemUTC(),
+        first.apiKey,
+        Prices.DEFAULTS,
+        null,
+        FaceSearchApp.Limits.DEFAULTS,
+        UnaryOperator.identity(),
+        postgres);
   }
 
   /** A fresh server with these prices, SMTP server and limits. */
