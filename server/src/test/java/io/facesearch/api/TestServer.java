@@ -130,6 +130,22 @@ final class TestServer implements AutoCloseable {
         postgres);
   }
 
+  /**
+   * A node on an existing cluster truth (e.g. one {@code ./facesearch migrate} filled): {@code postgres}'s database,
+   * a data folder of its own, answering with {@code apiKey} (the key made before the migration).
+   */
+  static TestServer onCluster(Path data, String apiKey, NodeSettings.Postgres postgres) {
+    return new TestServer(
+        data,
+        Clock.systemUTC(),
+        apiKey,
+        Prices.DEFAULTS,
+        null,
+        FaceSearchApp.Limits.DEFAULTS,
+        UnaryOperator.identity(),
+        postgres);
+  }
+
   /** A fresh server with these prices, SMTP server and limits. */
   static TestServer with(Prices prices, SmtpSettings smtp, FaceSearchApp.Limits limits) {
     return new TestServer(newDataFolder(), Clock.systemUTC(), null, prices, smtp, limits);
