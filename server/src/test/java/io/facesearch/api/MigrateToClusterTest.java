@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.facesearch.accounts.AccountStore;
 import io.facesearch.app.NodeSettings;
 import io.facesearch.cli.Main;
-import io.facesearch.gallery.solr.SolrCloudProcess;
 import io.facesearch.gallery.solr.SolrGalleryConfig;
 import io.facesearch.migration.ClusterMigration;
 import io.facesearch.migration.ClusterTarget;
@@ -21,6 +20,7 @@ import io.facesearch.store.Database;
 import io.facesearch.store.EmbeddedTruth;
 import io.facesearch.store.TruthCopy;
 import io.facesearch.testing.TestPostgres;
+import io.facesearch.testing.TestSolr;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.CookieManager;
@@ -41,14 +41,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.lucene.store.LockObtainFailedException;
 import org.flywaydb.core.Flyway;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@code ./facesearch migrate}: an embedded data folder with faces enrolled over HTTP (real photos, real models, real
  * SQLite) moved into a real PostgreSQL (the test server of {@link TestPostgres}) and a real SolrCloud (solr-runner
- * in a JVM of its own), then served by a node on both.
+ * in a JVM of its own, {@link TestSolr}), then served by a node on both.
  */
 class MigrateToClusterTest {
 
@@ -58,9 +57,6 @@ class MigrateToClusterTest {
   private static final String STRANGER = "deepface_tests/identities/id05/img16.jpg";
   private static final String CONSOLE_EMAIL = "ops@example.com";
   private static final String CONSOLE_PASSWORD = "Correct-horse-42";
-
-  private static SolrCloudProcess solr;
-  private static final AtomicInteger COLLECTIONS = new AtomicInteger();
 
   /** The embedded folder every test migrates (read-only to the migrations) and what was enrolled in it. */
   private static Path folder;
@@ -76,6 +72,7 @@ class MigrateToClusterTest {
   @BeforeAll
   static void enrolledFolderAndSolrCloud() throws Exception {
     TestPostgres.require();
+    TestSolr.require();
     try (TestServer embedded = new TestServer()) {
       folder = embedded.data;
       apiKey = embedded.apiKey;
@@ -125,14 +122,6 @@ class MigrateToClusterTest {
       assertEquals(401, console.signIn(CONSOLE_EMAIL, "wrong-password-1").statusCode());
       assertEquals(303, console.signIn(CONSOLE_EMAIL, CONSOLE_PASSWORD).statusCode());
     }
-    solr = SolrCloudProcess.start(TempFolders.create("facesearch-migrate-solr"), 1);
-  }
-
-  @AfterAll
-  static void stopSolrCloud() throws InterruptedException {
-    if (solr != null) {
-      solr.close();
-    }
   }
 
   @Test
@@ -163,7 +152,8 @@ class MigrateToClusterTest {
         TestServer.onCluster(
             TempFolders.create("facesearch-cluster-node"),
             apiKey,
-            new NodeSettings.Postgres(database, "facesearch", ""))) {
+            new NodeSettings.Postgres(database, "facesearch", ""),
+            new NodeSettings.Solr(target.solr().zkHost(), target.solr().collection()))) {
       HttpResponse<String> r =
           Http.post(
               cluster.url("/v3/face-search/"),
@@ -271,7 +261,7 @@ class MigrateToClusterTest {
                 "--database-user",
                 "facesearch",
                 "--solr-zk",
-                solr.zkHost(),
+                TestSolr.zkHost(),
                 "--solr-collection",
                 "refused",
                 "--data",
@@ -334,8 +324,8 @@ class MigrateToClusterTest {
         "facesearch",
         "",
         new SolrGalleryConfig(
-            solr.zkHost(),
-            "migrated" + COLLECTIONS.incrementAndGet(),
+            TestSolr.zkHost(),
+            TestSolr.collection().collection(),
             1,
             1,
             SolrGalleryConfig.DEFAULT_CANDIDATES));
