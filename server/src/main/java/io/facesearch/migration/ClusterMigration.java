@@ -8,7 +8,7 @@ import io.facesearch.store.CopiedTable;
 import io.facesearch.store.Database;
 import io.facesearch.store.EmbeddedTruth;
 import io.facesearch.store.FaceImages;
-import io.facesearch.store.FaceStore;
+import io.facesearch.store.PagedFaceTruth;
 import io.facesearch.store.ServerSecrets;
 import io.facesearch.store.TruthCopy;
 import java.io.IOException;
@@ -190,10 +190,13 @@ public final class ClusterMigration {
     batchHook.batchCopied(table, read, inserted);
   }
 
+  /** Faces (with their 2 KB embeddings) read from PostgreSQL at a time while the collection is rebuilt. */
+  private static final int FACES_PER_PAGE = 1000;
+
   private record VectorReport(long indexed, GalleryReconciler.Report check) {}
 
   private VectorReport indexVectors(Database db, TruthCopy.TableCopy faces) {
-    FaceStore truth = new FaceStore(db);
+    PagedFaceTruth truth = new PagedFaceTruth(db, FACES_PER_PAGE);
     try (SolrGallery gallery = SolrGallery.open(target.solr())) {
       long[] held = new long[1];
       gallery.forEachState(state -> held[0]++);

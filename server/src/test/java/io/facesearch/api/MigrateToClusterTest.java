@@ -18,6 +18,8 @@ import io.facesearch.pipeline.TestData;
 import io.facesearch.store.CopiedTable;
 import io.facesearch.store.Database;
 import io.facesearch.store.EmbeddedTruth;
+import io.facesearch.store.FaceStore;
+import io.facesearch.store.PagedFaceTruth;
 import io.facesearch.store.TruthCopy;
 import io.facesearch.testing.TestPostgres;
 import io.facesearch.testing.TestSolr;
@@ -234,6 +236,12 @@ class MigrateToClusterTest {
         assertEquals(compare.sourceDigest(table), compare.targetDigest(table), table.name());
       }
       assertEquals(5, compare.sourceDigest(tableNamed("faces")).rows());
+      List<String> paged = new ArrayList<>();
+      new PagedFaceTruth(db, 2).forEachFace(face -> paged.add(face.faceId()));
+      List<String> all = new ArrayList<>();
+      new FaceStore(db).forEachFace(face -> all.add(face.faceId()));
+      assertEquals(
+          all.stream().sorted().toList(), paged, "3 pages of 2, each face once, in id order");
       assertTrue(compare.uncopiedTables().isEmpty(), "every table of the schema is copied");
     } finally {
       db.close();
