@@ -5,11 +5,15 @@ import io.facesearch.migration.ClusterMigration;
 import io.facesearch.migration.ClusterTarget;
 import io.facesearch.migration.MigrationRefusedException;
 import io.facesearch.migration.MigrationReport;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code facesearch migrate --to jdbc:postgresql://... --solr-zk HOST:PORT}: moves an embedded data folder to
@@ -70,7 +74,17 @@ final class MigrateCommand implements Callable<Integer> {
       defaultValue = "1")
   int solrReplicas;
 
-  @Mixin DataOptions dataOptions;
+  /**
+   * The folder to move; its own option rather than {@link DataOptions}, whose truth options name the database a
+   * node runs on, while here the database is the target ({@code --to}).
+   */
+  @Option(
+      names = "--data",
+      description = "The embedded data folder to move (default: ${DEFAULT-VALUE}); only read.",
+      defaultValue = "data")
+  Path data;
+
+  @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
@@ -94,11 +108,23 @@ final class MigrateCommand implements Callable<Integer> {
                 solrShards,
                 solrReplicas,
                 SolrGalleryConfig.DEFAULT_CANDIDATES));
-    System.out.println("migrating " + dataOptions.existing().toAbsolutePath() + " to " + to);
+    if (!Files.isRegularFile(data.resolve("facesearch.db"))) {
+      throw new UserError(
+          "not an embedded data folder: " + data.toAbsolutePath() + " (no facesearch.db)");
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    out.println("migrating " + data.toAbsolutePath() + " to " + to);
+    out.flush();
     try {
       MigrationReport report =
           new ClusterMigration(
-                  dataOptions.existing(), target, System.out::println, Clock.systemUTC())
+                  data,
+                  target,
+                  line -> {
+                    out.println(line);
+                    out.flush();
+                  },
+                  Clock.systemUTC())
               .run();
       return report.complete() ? 0 : 1;
     } catch (MigrationRefusedException refused) {

@@ -196,7 +196,7 @@ class MigrateToClusterTest {
 
   @Test
   void
-      an_interrupted_migration_run_again_ends_identical_to_the_folder_and_a_third_run_does_nothing()
+      an_interrupted_migration_run_again_ends_identical_to_the_folder_and_a_third_run_says_there_is_nothing_to_do()
           throws Exception {
     String database = TestPostgres.database();
     ClusterTarget target = target(database);
@@ -219,16 +219,33 @@ class MigrateToClusterTest {
     List<String> lines = new ArrayList<>();
     MigrationReport resumed =
         new ClusterMigration(folder, target, lines::add, Clock.systemUTC()).run();
-    MigrationReport again =
-        new ClusterMigration(folder, target, lines::add, Clock.systemUTC()).run();
+    StringWriter out = new StringWriter();
+    int again =
+        Main.commandLine()
+            .setOut(new PrintWriter(out, true))
+            .execute(
+                "migrate",
+                "--to",
+                database,
+                "--database-user",
+                "facesearch",
+                "--solr-zk",
+                target.solr().zkHost(),
+                "--solr-collection",
+                target.solr().collection(),
+                "--data",
+                folder.toString());
 
     assertTrue(resumed.complete(), String.join("\n", lines));
     assertEquals(
         resumed.sourceRows() - 7,
         resumed.rowsCopied(),
         "the second run copies only what the first did not (7 batches of one row)");
-    assertTrue(again.nothingToDo(), String.join("\n", lines));
-    assertTrue(lines.getLast().startsWith("already migrated"), lines.getLast());
+    assertEquals(0, again, out.toString());
+    List<String> third = out.toString().lines().toList();
+    assertTrue(
+        third.getLast().startsWith("already migrated: the target holds all "), out.toString());
+    assertTrue(third.contains("vectors: checked against the truth: identical"), out.toString());
     Database db = Database.postgres(database, "facesearch", "");
     try (EmbeddedTruth source = EmbeddedTruth.open(folder)) {
       TruthCopy compare = new TruthCopy(source, db, 100, (t, r, i) -> {});
@@ -289,6 +306,26 @@ class MigrateToClusterTest {
     } finally {
       db.close();
     }
+  }
+
+  @Test
+  void migrate_refuses_a_folder_without_a_database_in_one_line() {
+    StringWriter err = new StringWriter();
+
+    int exit =
+        Main.commandLine()
+            .setErr(new PrintWriter(err, true))
+            .execute(
+                "migrate",
+                "--to",
+                TestPostgres.database(),
+                "--solr-zk",
+                TestSolr.zkHost(),
+                "--data",
+                TempFolders.create("facesearch-empty").toString());
+
+    assertEquals(2, exit, err.toString());
+    assertTrue(err.toString().startsWith("error: not an embedded data folder"), err.toString());
   }
 
   @Test
