@@ -21,8 +21,8 @@ import java.util.Optional;
  * owner (truth, then gallery). Each face is committed on its own, so an interrupted run resumes where it stopped: a
  * rerun sees only the faces still of another model.
  *
- * <p>Where the image comes from: the face's session's image ({@code <data>/images/<app>/<session>.jpg}, stored
- * upright as JPEG, so the new vector is of the re-encoded photo, not of the original upload), or a face-list entry's
+ * <p>Where the image comes from: the face's session's image (in the {@link ImageStore}: {@code
+ * <data>/images/<app>/<session>.jpg}, or PostgreSQL in cluster mode; stored upright as JPEG, so the new vector is of the re-encoded photo, not of the original upload), or a face-list entry's
  * uploaded image. An entry copied from a session has no image of its own and uses the image of the session it was
  * copied from while that still exists. A face with no image left (erased, or copied from a session erased since) cannot be re-embedded: it
  * is reported, and removed only when the operator asks for it ({@code removeWithoutImage}); its session or list

@@ -12,7 +12,8 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Encrypts secrets the server must read back (webhook signing secrets) with AES-256-GCM under a key derived
- * from the data folder's {@code secret.key}. Stored form: base64(12-byte nonce || ciphertext || tag).
+ * from the server secret (the data folder's {@code secret.key}; in cluster mode the database's {@code server_secret},
+ * the same for every node). Stored form: base64(12-byte nonce || ciphertext || tag).
  */
 public final class SecretBox {
 
@@ -56,7 +57,8 @@ public final class SecretBox {
       return new String(c.doFinal(all, 12, all.length - 12), StandardCharsets.UTF_8);
     } catch (GeneralSecurityException | IllegalArgumentException e) {
       throw new IllegalStateException(
-          "cannot decrypt a stored secret (was data/secret.key replaced?)", e);
+          "cannot decrypt a stored secret (was the server secret, data/secret.key or server_secret, replaced?)",
+          e);
     }
   }
 }

@@ -37,8 +37,9 @@ import org.junit.jupiter.api.Test;
  * (autovacuum is switched off on these tables for the test, so only the purge can remove them), and the sessions
  * not erased are found by the same scan throughout: the test can fail.
  *
- * <p>It also prints how many erased images still have bytes in the raw relation files ({@code
- * pg_read_binary_file}): VACUUM frees the space without zeroing it (see {@code Database.vacuumErased}).
+ * <p>It also prints how many erased sessions still have bytes in the raw relation files ({@code
+ * pg_read_binary_file}): VACUUM frees the space without zeroing it (see {@code Database.vacuumErased}). With {@code
+ * -Dfacesearch.postgres.erasure=full} the purge rewrites the tables, and then no byte is left in them.
  */
 class ErasureOnPostgresTest {
 
@@ -62,75 +63,130 @@ class ErasureOnPostgresTest {
     }
   }
 
+  /** The sessions of a run: those erased (not yet purged) and those kept. */
+  private record Run(List<Enrolled> erased, List<Enrolled> kept) {}
+
   @Test
   void an_erased_session_leaves_no_tuple_holding_its_image_template_or_vendor_data()
       throws Exception {
+    try (TestServer server = new TestServer(Dialect.POSTGRESQL);
+        Connection sql = connect(server)) {
+      Run run = enrollThenErase(server, sql);
+      assertTrue(server.services.review().purgeErased(), "the erasures left a purge to run");
+      assertEquals(List.of(), found(sql, run.erased()), "no tuple, live or dead, after the purge");
+      assertEquals(List.of(), missing(sql, run.kept()), "sessions not erased are all still there");
+      System.out.println(
+          "ErasureOnPostgresTest: after VACUUM, of "
+              + run.erased().size()
+              + " erased sessions, bytes left in freed space of the raw relation files: "
+              + rawFileReport(sql, run.erased()));
+    }
+  }
+
+  @Test
+  void with_full_erasure_no_byte_of_an_erased_session_is_left_in_the_relation_files()
+      throws Exception {
+    System.setProperty(io.facesearch.store.Database.ERASURE_PROPERTY, "full");
+    TestServer opened;
+    try {
+      opened = new TestServer(Dialect.POSTGRESQL);
+    } finally {
+      System.clearProperty(io.facesearch.store.Database.ERASURE_PROPERTY);
+    }
+    try (TestServer server = opened;
+        Connection sql = connect(server)) {
+      Run run = enrollThenErase(server, sql);
+      assertTrue(server.services.review().purgeErased(), "the erasures left a purge to run");
+      assertEquals(
+          "images 0, templates 0, vendor_data 0",
+          rawFileReport(sql, run.erased()),
+          "no byte of " + run.erased().size() + " erased sessions in the files after VACUUM FULL");
+      assertEquals(
+          "images "
+              + run.kept().size()
+              + ", templates "
+              + run.kept().size()
+              + ", vendor_data "
+              + run.kept().size(),
+          rawFileReport(sql, run.kept()),
+          "the same scan finds every session not erased");
+    }
+  }
+
+  private static Connection connect(TestServer server) throws SQLException {
+    return DriverManager.getConnection(
+        server.node.settings().postgres().jdbcUrl(), "facesearch", "");
+  }
+
+  /**
+   * Enrolls photos over HTTP (vendor_data random, seed printed), then erases every other session over HTTP, and
+   * checks that the deleted rows are still there as dead tuples (autovacuum off on these tables): only the purge
+   * the caller runs next can remove them.
+   */
+  private static Run enrollThenErase(TestServer server, Connection sql) throws Exception {
     long seed = new Random().nextLong();
     System.out.println("ErasureOnPostgresTest seed " + seed);
     Random random = new Random(seed);
-    try (TestServer server = new TestServer(Dialect.POSTGRESQL);
-        Connection sql =
-            DriverManager.getConnection(
-                server.node.settings().postgres().jdbcUrl(), "facesearch", "")) {
-      try (Statement st = sql.createStatement()) {
-        st.execute("CREATE EXTENSION IF NOT EXISTS pageinspect");
-        for (String table : TABLES) {
-          st.execute(
-              "ALTER TABLE "
-                  + table
-                  + " SET (autovacuum_enabled = false, toast.autovacuum_enabled = false)");
-        }
+    try (Statement st = sql.createStatement()) {
+      st.execute("CREATE EXTENSION IF NOT EXISTS pageinspect");
+      for (String table : TABLES) {
+        st.execute(
+            "ALTER TABLE "
+                + table
+                + " SET (autovacuum_enabled = false, toast.autovacuum_enabled = false)");
       }
-      Application app = server.services.accounts().defaultApplication().orElseThrow();
-      List<Enrolled> erased = new ArrayList<>();
-      List<Enrolled> kept = new ArrayList<>();
-      for (Path photo : photos(16)) {
-        String vendorData = "vd-" + HexFormat.of().toHexDigits(random.nextLong());
-        HttpResponse<String> r =
-            Http.post(
-                server.url("/v3/sessions/"),
-                server.apiKey,
-                new Multipart()
-                    .file("user_image", "p.jpg", "image/jpeg", Files.readAllBytes(photo))
-                    .field("vendor_data", vendorData));
-        if (r.statusCode() != 201) {
-          continue; // several faces: refused, nothing stored
-        }
-        String id = Http.json(r).get("session_id").asText();
-        Enrolled e =
-            new Enrolled(
-                id,
-                vendorData,
-                template(server, id),
-                server.services.images().read(app.id(), id).orElseThrow());
-        // interleaved, so that erased rows sit between kept ones on the same pages
-        ((erased.size() + kept.size()) % 2 == 0 ? erased : kept).add(e);
-      }
-      assertTrue(erased.size() >= 5 && kept.size() >= 5, erased.size() + " + " + kept.size());
-      assertEquals(List.of(), missing(sql, erased), "before erasure, the scan finds everything");
-
-      for (Enrolled e : erased) {
-        HttpResponse<String> r =
-            Http.send(
-                "DELETE",
-                server.url("/v3/session/" + e.sessionId() + "/delete/"),
-                server.apiKey,
-                null);
-        assertEquals(204, r.statusCode(), r.body());
-      }
-      assertTrue(
-          !found(sql, erased).isEmpty(), "deleted but not yet purged: dead tuples still hold them");
-
-      assertTrue(server.services.review().purgeErased(), "the erasures left a purge to run");
-      assertEquals(List.of(), found(sql, erased), "no tuple, live or dead, after the purge");
-      assertEquals(List.of(), missing(sql, kept), "sessions not erased are all still there");
-      System.out.println(
-          "ErasureOnPostgresTest: after the purge, erased images with bytes left in freed space"
-              + " of the raw files: "
-              + inRawFiles(sql, erased)
-              + " of "
-              + erased.size());
     }
+    Application app = server.services.accounts().defaultApplication().orElseThrow();
+    List<Enrolled> erased = new ArrayList<>();
+    List<Enrolled> kept = new ArrayList<>();
+    for (Path photo : photos(16)) {
+      String vendorData = "vd-" + HexFormat.of().toHexDigits(random.nextLong());
+      HttpResponse<String> r =
+          Http.post(
+              server.url("/v3/sessions/"),
+              server.apiKey,
+              new Multipart()
+                  .file("user_image", "p.jpg", "image/jpeg", Files.readAllBytes(photo))
+                  .field("vendor_data", vendorData));
+      if (r.statusCode() != 201) {
+        continue; // several faces: refused, nothing stored
+      }
+      String id = Http.json(r).get("session_id").asText();
+      Enrolled e =
+          new Enrolled(
+              id,
+              vendorData,
+              template(server, id),
+              server.services.images().read(app.id(), id).orElseThrow());
+      // interleaved, so that erased rows sit between kept ones on the same pages
+      ((erased.size() + kept.size()) % 2 == 0 ? erased : kept).add(e);
+    }
+    assertTrue(erased.size() >= 5 && kept.size() >= 5, erased.size() + " + " + kept.size());
+    assertEquals(List.of(), missing(sql, erased), "before erasure, the scan finds everything");
+
+    for (Enrolled e : erased) {
+      HttpResponse<String> r =
+          Http.send(
+              "DELETE",
+              server.url("/v3/session/" + e.sessionId() + "/delete/"),
+              server.apiKey,
+              null);
+      assertEquals(204, r.statusCode(), r.body());
+    }
+    assertTrue(
+        !found(sql, erased).isEmpty(), "deleted but not yet purged: dead tuples still hold them");
+    return new Run(erased, kept);
+  }
+
+  /** "images I, templates T, vendor_data V": how many of {@code sessions} have bytes of each in the raw files. */
+  private static String rawFileReport(Connection sql, List<Enrolled> sessions) throws SQLException {
+    return "images "
+        + inRawFiles(sql, sessions, e -> Arrays.copyOfRange(e.image(), 2100, 2132), "face_images")
+        + ", templates "
+        + inRawFiles(sql, sessions, e -> Arrays.copyOfRange(e.template(), 800, 816), "faces")
+        + ", vendor_data "
+        + inRawFiles(
+            sql, sessions, e -> e.vendorData().getBytes(StandardCharsets.UTF_8), "sessions");
   }
 
   private static List<Path> photos(int count) throws IOException {
@@ -236,20 +292,33 @@ class ErasureOnPostgresTest {
     }
   }
 
-  /** How many of {@code sessions} still have image bytes anywhere in face_images' TOAST file. */
-  private static int inRawFiles(Connection sql, List<Enrolled> sessions) throws SQLException {
+  /**
+   * How many of {@code sessions} still have {@code window}'s bytes anywhere in the files of {@code table} or its TOAST
+   * table (after a CHECKPOINT, so the pages are on disk).
+   */
+  private static int inRawFiles(
+      Connection sql,
+      List<Enrolled> sessions,
+      java.util.function.Function<Enrolled, byte[]> window,
+      String table)
+      throws SQLException {
     try (Statement st = sql.createStatement()) {
       st.execute("CHECKPOINT");
     }
     int count = 0;
     for (Enrolled e : sessions) {
-      try (PreparedStatement q =
-          sql.prepareStatement(
-              "SELECT position(?::bytea IN pg_read_binary_file(pg_relation_filepath(?)))")) {
-        q.setBytes(1, Arrays.copyOfRange(e.image(), 2100, 2132));
-        q.setString(2, toastOf(sql, "face_images"));
-        try (ResultSet r = q.executeQuery()) {
-          count += r.next() && r.getLong(1) > 0 ? 1 : 0;
+      for (String relation : List.of(table, toastOf(sql, table))) {
+        try (PreparedStatement q =
+            sql.prepareStatement(
+                "SELECT position(?::bytea IN pg_read_binary_file(pg_relation_filepath(?)))")) {
+          q.setBytes(1, window.apply(e));
+          q.setString(2, relation);
+          try (ResultSet r = q.executeQuery()) {
+            if (r.next() && r.getLong(1) > 0) {
+              count++;
+              break;
+            }
+          }
         }
       }
     }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.facesearch.accounts.Application;
 import io.facesearch.pipeline.TestData;
 import io.facesearch.sessions.Retention;
+import io.facesearch.store.Dialect;
 import io.facesearch.store.RawSql;
 import java.net.URI;
 import java.net.http.HttpResponse;
@@ -17,15 +18,24 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
-/** Reviewing sessions over HTTP: status changes, the blocklist, erasure, listing and retention. */
+/**
+ * Reviewing sessions over HTTP: status changes, the blocklist, erasure, listing and retention; with the truth (and
+ * the images) in SQLite and files, and in PostgreSQL.
+ */
+@ParameterizedClass
+@EnumSource(Dialect.class)
 class ReviewApiTest {
 
+  @Parameter Dialect dialect;
   private TestServer server;
   private final FaceSearchApiTest.MutableClock clock = new FaceSearchApiTest.MutableClock();
 
   private void start() {
-    server = new TestServer(clock);
+    server = new TestServer(clock, dialect);
   }
 
   @AfterEach
@@ -122,7 +132,8 @@ class ReviewApiTest {
     String session = enroll(FaceSearchApiTest.OBAMA, "obama");
     Application app = server.services.accounts().defaultApplication().orElseThrow();
     Path image = server.data.resolve("images").resolve(app.id()).resolve(session + ".jpg");
-    assertTrue(Files.exists(image));
+    assertTrue(server.services.images().read(app.id(), session).isPresent(), "image stored");
+    assertEquals(dialect == Dialect.SQLITE, Files.exists(image), "a file only beside SQLite");
     assertEquals(
         1, search(FaceSearchApiTest.OBAMA_OTHER_PHOTO).at("/face_search/total_matches").asInt());
 
@@ -133,6 +144,7 @@ class ReviewApiTest {
     assertEquals(
         0, search(FaceSearchApiTest.OBAMA_OTHER_PHOTO).at("/face_search/total_matches").asInt());
     assertFalse(Files.exists(image), "image file erased");
+    assertFalse(server.services.images().read(app.id(), session).isPresent(), "image erased");
     assertEquals(0, server.services.faces().count(app.id()), "embedding erased from SQL");
     assertEquals(0, server.services.gallery().count(app.id()), "face erased from the gallery");
     assertEquals(
