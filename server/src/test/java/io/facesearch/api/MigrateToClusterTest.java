@@ -43,6 +43,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.lucene.store.LockObtainFailedException;
 import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -70,6 +71,9 @@ class MigrateToClusterTest {
   private static String destinationId;
   private static String destinationSecret;
   private static String applicationId;
+
+  /** The collections this test migrated into. */
+  private final List<NodeSettings.Solr> collections = new ArrayList<>();
 
   @BeforeAll
   static void enrolledFolderAndSolrCloud() throws Exception {
@@ -363,17 +367,25 @@ class MigrateToClusterTest {
 
   // ---- helpers ----
 
-  private static ClusterTarget target(String database) {
+  /** A new PostgreSQL database and an empty collection of the test SolrCloud (given back after the test). */
+  private ClusterTarget target(String database) {
+    NodeSettings.Solr collection = TestSolr.collection();
+    collections.add(collection);
     return new ClusterTarget(
         database,
         "facesearch",
         "",
         new SolrGalleryConfig(
-            TestSolr.zkHost(),
-            TestSolr.collection().collection(),
+            collection.zkHost(),
+            collection.collection(),
             1,
             1,
             SolrGalleryConfig.DEFAULT_CANDIDATES));
+  }
+
+  @AfterEach
+  void giveBackCollections() {
+    collections.forEach(TestSolr::release);
   }
 
   private static CopiedTable tableNamed(String name) {
