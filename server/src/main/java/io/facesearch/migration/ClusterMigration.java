@@ -143,12 +143,17 @@ public final class ClusterMigration {
   /**
    * Makes the folder's server secret the cluster's: stored when the target has none, accepted when it has the same,
    * refused when it has another (a node started on the target first: URLs it signed and webhook secrets sealed
-   * under the folder's secret would not verify or open).
+   * under the folder's secret would not verify or open). A folder without one (never served) has nothing sealed.
    */
   private void shareServerSecret(Database db) {
+    Path file = dataDir.resolve("secret.key");
+    if (!Files.exists(file)) { // nothing was signed or sealed with one
+      say.accept("secret: the folder has none; the first node makes the cluster's");
+      return;
+    }
     byte[] secret;
     try {
-      secret = Files.readAllBytes(dataDir.resolve("secret.key"));
+      secret = Files.readAllBytes(file);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the folder's secret.key", e);
     }
