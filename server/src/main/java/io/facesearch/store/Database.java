@@ -170,15 +170,19 @@ public final class Database {
             : SQLiteConfig.TransactionMode.DEFERRED);
     SQLiteDataSource ds = new SQLiteDataSource(config);
     ds.setUrl("jdbc:sqlite:" + dataDir.resolve("facesearch.db").toAbsolutePath());
-    Flyway.configure()
-        .dataSource(ds)
-        .locations("classpath:db/migration")
-        .javaMigrations(new V10__stored_times())
-        .load()
-        .migrate();
+    sqliteFlyway(ds).migrate();
     Database db = new Database(ds, writes, Dialect.SQLITE);
     db.scrubFreedPagesOnce();
     return db;
+  }
+
+  /** Flyway on the SQLite migration set of this build ({@code db/migration} and the Java migrations). */
+  static Flyway sqliteFlyway(DataSource ds) {
+    return Flyway.configure()
+        .dataSource(ds)
+        .locations("classpath:db/migration")
+        .javaMigrations(new V10__stored_times())
+        .load();
   }
 
   /** {@code PRAGMA user_version} from which freed pages are known to hold zeros (secure_delete on since). */

@@ -165,6 +165,35 @@ public final class Faces {
     }
   }
 
+  /**
+   * Up to {@code limit} faces whose id sorts after {@code afterId} ({@code null}: from the first), in id order: one
+   * page of a scan that never holds the whole table (PostgreSQL's driver reads a whole result into memory).
+   */
+  public List<StoredFace> pageAfter(Tx tx, String afterId, int limit) {
+    String sql =
+        "SELECT "
+            + COLUMNS
+            + ", embedding FROM faces"
+            + (afterId == null ? "" : " WHERE id > ?")
+            + " ORDER BY id LIMIT ?";
+    try (PreparedStatement q = tx.connection().prepareStatement(sql)) {
+      int i = 1;
+      if (afterId != null) {
+        q.setString(i++, afterId);
+      }
+      q.setInt(i, limit);
+      List<StoredFace> page = new ArrayList<>();
+      try (ResultSet r = q.executeQuery()) {
+        while (r.next()) {
+          page.add(read(r));
+        }
+      }
+      return page;
+    } catch (SQLException e) {
+      throw new StoreException(e.getMessage(), e);
+    }
+  }
+
   /** Ids of the faces whose embedding was not made by {@code modelId}, oldest first. */
   public List<String> idsNotOfModel(Tx tx, String modelId) {
     List<String> ids = new ArrayList<>();

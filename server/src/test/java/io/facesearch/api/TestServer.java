@@ -195,6 +195,26 @@ final class TestServer implements AutoCloseable {
         !solr.equals(settings.solr()));
   }
 
+  /**
+   * A node on an existing cluster (e.g. one {@code ./facesearch migrate} filled): {@code postgres}'s database and
+   * {@code solr}'s collection (left in place at close), a data folder of its own, answering with {@code apiKey} (the
+   * key made before the migration).
+   */
+  static TestServer onCluster(
+      Path data, String apiKey, NodeSettings.Postgres postgres, NodeSettings.Solr solr) {
+    return new TestServer(
+        data,
+        Clock.systemUTC(),
+        apiKey,
+        Prices.DEFAULTS,
+        null,
+        FaceSearchApp.Limits.DEFAULTS,
+        UnaryOperator.identity(),
+        postgres,
+        solr,
+        false);
+  }
+
   /** A fresh server with these prices, SMTP server and limits. */
   static TestServer with(Prices prices, SmtpSettings smtp, FaceSearchApp.Limits limits) {
     return new TestServer(newDataFolder(), Clock.systemUTC(), null, prices, smtp, limits);
