@@ -92,6 +92,14 @@ public final class ThrowawayPostgres implements AutoCloseable {
         asUser = List.of("runuser", "-u", "postgres", "--");
         run(List.of("chown", "-R", "postgres:postgres", absolute.toString()), List.of());
         run(List.of("chmod", "700", absolute.toString()), List.of());
+        try {
+          run(List.of("test", "-w", absolute.toString()), asUser);
+        } catch (IOException closed) {
+          throw new IllegalStateException(
+              "PostgreSQL runs as the user postgres, which cannot reach "
+                  + absolute
+                  + " (a folder above it is closed to other users); choose a folder it can reach");
+        }
       }
       ThrowawayPostgres pg = new ThrowawayPostgres(absolute, bin, port, asUser);
       if (!Files.isRegularFile(absolute.resolve("data").resolve("PG_VERSION"))) {
