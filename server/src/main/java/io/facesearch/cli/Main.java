@@ -19,7 +19,8 @@ import picocli.CommandLine.Command;
       OperatorCommand.class,
       ReindexCommand.class,
       WebhookCommand.class,
-      SearchCommand.class
+      SearchCommand.class,
+      DevClusterCommand.class
     })
 public final class Main implements Runnable {
 
