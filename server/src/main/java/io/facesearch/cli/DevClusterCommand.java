@@ -74,9 +74,10 @@ final class DevClusterCommand implements Callable<Integer> {
       throw new UserError(e.getMessage());
     }
     DevCluster cluster =
-        DevCluster.start(
-            new DevCluster.Settings(data, nodes, port, pgPort, nodeHeap, List.of()), System.out);
+        DevCluster.of(new DevCluster.Settings(data, nodes, port, pgPort, nodeHeap, List.of()));
     CountDownLatch stopped = new CountDownLatch(1);
+    // Registered before anything starts, so that Ctrl-C during the start leaves nothing running
+    // either.
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
@@ -86,6 +87,7 @@ final class DevClusterCommand implements Callable<Integer> {
                   stopped.countDown();
                 },
                 "dev-cluster-stop"));
+    cluster.start(System.out);
     System.out.printf(
         "Dev cluster up: %d facesearch node%s on PostgreSQL (%s) and a %d-node SolrCloud (%s); data in %s."
             + " Ctrl-C stops everything.%n",

@@ -8,18 +8,21 @@ import io.facesearch.gallery.solr.SolrGallery;
 import io.facesearch.gallery.solr.SolrGalleryConfig;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.stream.Stream;
 
 /**
  * Cluster mode on one machine, for trying and testing it: a {@link ThrowawayPostgres} (the truth), a 2-node SolrCloud
  * in a JVM of its own ({@link SolrCloudProcess}; the collection made with 2 replicas of its one shard, so that either
  * Solr node answers alone) and N facesearch nodes ({@link FacesearchNodeProcess}) on consecutive loopback ports, all
  * in one folder: {@code postgres/}, {@code solr/}, {@code node-1/} ... Starting on a folder of an earlier run reuses
- * its database (and its faces). {@link #close} stops everything, nodes first.
+ * its database (and its faces); Solr starts empty every time and the nodes rebuild the gallery from the database. {@link #close} stops everything, nodes first.
  */
 public final class DevCluster implements AutoCloseable {
 
@@ -68,25 +71,39 @@ public final class DevCluster implements AutoCloseable {
   }
 
   /**
+   * A cluster not started yet: {@link #start(PrintStream)} starts it, and {@link #close} (e.g. from a shutdown hook
+   * registered in between) stops whatever has started, even while {@code start} is still running.
+   */
+  public static DevCluster of(Settings settings) {
+    return new DevCluster(settings);
+  }
+
+  /** {@link #of} and {@link #start(PrintStream)}: a running cluster, or nothing left running. */
+  public static DevCluster start(Settings settings, PrintStream progress) {
+    DevCluster cluster = of(settings);
+    cluster.start(progress);
+    return cluster;
+  }
+
+  /**
    * Starts PostgreSQL, SolrCloud and the nodes (the first alone, so that one node creates the schema, the rest
-   * together), and creates an API key for the default application; on any failure stops what it had started.
+   * together), and creates an API key for the default application; on any failure, or when {@link #close} is
+   * called meanwhile, stops what it had started and throws.
    *
    * @param progress where a line per step goes
    */
-  public static DevCluster start(Settings settings, PrintStream progress) {
-    DevCluster cluster = new DevCluster(settings);
+  public void start(PrintStream progress) {
     try {
-      cluster.startAll(progress);
-      return cluster;
+      startAll(progress);
     } catch (RuntimeException | Error e) {
-      cluster.close();
+      close();
       throw e;
     } catch (InterruptedException e) {
-      cluster.close();
+      close();
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while starting the dev cluster", e);
     } catch (IOException e) {
-      cluster.close();
+      close();
       throw new IllegalStateException("cannot start the dev cluster: " + e.getMessage(), e);
     }
   }
@@ -94,39 +111,67 @@ public final class DevCluster implements AutoCloseable {
   private void startAll(PrintStream progress) throws IOException, InterruptedException {
     Path data = settings.data().toAbsolutePath().normalize();
     long t0 = System.nanoTime();
-    postgres = ThrowawayPostgres.start(data.resolve("postgres"), settings.postgresPort());
-    if (!postgres.hasDatabase(DATABASE)) {
-      postgres.createDatabase(DATABASE);
+    ThrowawayPostgres pg =
+        ThrowawayPostgres.start(data.resolve("postgres"), settings.postgresPort());
+    synchronized (this) {
+      postgres = pg;
+      requireOpen();
+    }
+    if (!pg.hasDatabase(DATABASE)) {
+      pg.createDatabase(DATABASE);
     }
     progress.printf("PostgreSQL on %s (%d ms)%n", databaseUrl(), millisSince(t0));
 
     long t1 = System.nanoTime();
-    solr = SolrCloudProcess.start(data.resolve("solr"), SOLR_NODES);
+    // MiniSolrCloudCluster starts only on empty node folders, and its ZooKeeper is new at every
+    // start: an
+    // earlier run's Solr is dropped, and the nodes rebuild the gallery from the truth when they
+    // start.
+    deleteTree(data.resolve("solr").resolve("cluster"));
+    SolrCloudProcess cloud = SolrCloudProcess.start(data.resolve("solr"), SOLR_NODES);
+    synchronized (this) {
+      solr = cloud;
+      requireOpen();
+    }
     try (SolrGallery created =
         SolrGallery.open(
             new SolrGalleryConfig(
-                solr.zkHost(),
+                cloud.zkHost(),
                 SolrGalleryConfig.DEFAULT_COLLECTION,
                 1,
                 SOLR_NODES,
                 SolrGalleryConfig.DEFAULT_CANDIDATES))) {
       progress.printf(
           "SolrCloud of %d nodes, zkHost %s, collection %s (%d ms)%n",
-          SOLR_NODES, solr.zkHost(), created.config().collection(), millisSince(t1));
+          SOLR_NODES, cloud.zkHost(), created.config().collection(), millisSince(t1));
     }
 
-    Path first = java.nio.file.Files.createDirectories(data.resolve("node-1"));
+    Path first = Files.createDirectories(data.resolve("node-1"));
     apiKey = createApiKey(first);
 
     long t2 = System.nanoTime();
-    nodes.add(FacesearchNodeProcess.start(nodeSettings(data, 0)));
-    for (int i = 1; i < settings.nodes(); i++) {
-      nodes.add(FacesearchNodeProcess.launch(nodeSettings(data, i)));
+    for (int i = 0; i < settings.nodes(); i++) {
+      FacesearchNodeProcess node =
+          FacesearchNodeProcess.launch(nodeSettings(data, i, cloud.zkHost()));
+      synchronized (this) {
+        nodes.add(node);
+        requireOpen();
+      }
+      if (i == 0) {
+        node.awaitHealthy(FacesearchNodeProcess.DEFAULT_STARTUP); // alone: it migrates the schema
+      }
     }
-    for (FacesearchNodeProcess node : nodes) {
+    for (FacesearchNodeProcess node : nodes()) {
       node.awaitHealthy(FacesearchNodeProcess.DEFAULT_STARTUP);
     }
-    progress.printf("%d facesearch nodes up (%d ms)%n", nodes.size(), millisSince(t2));
+    progress.printf("facesearch nodes up: %d (%d ms)%n", settings.nodes(), millisSince(t2));
+  }
+
+  /** Throws when {@link #close} was called while starting; the caller's cleanup then stops the new part. */
+  private void requireOpen() {
+    if (closed) {
+      throw new IllegalStateException("the dev cluster was stopped while it started");
+    }
   }
 
   /**
@@ -148,15 +193,26 @@ public final class DevCluster implements AutoCloseable {
     }
   }
 
-  private FacesearchNodeProcess.Settings nodeSettings(Path data, int index) {
+  private FacesearchNodeProcess.Settings nodeSettings(Path data, int index, String zkHost) {
     return new FacesearchNodeProcess.Settings(
         settings.firstPort() + index,
         data.resolve("node-" + (index + 1)),
         databaseUrl(),
         ThrowawayPostgres.USER,
-        solr.zkHost(),
+        zkHost,
         settings.nodeHeap(),
         settings.serveOptions());
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
   }
 
   private static long millisSince(long start) {
@@ -168,16 +224,16 @@ public final class DevCluster implements AutoCloseable {
     return postgres.url(DATABASE);
   }
 
-  public ThrowawayPostgres postgres() {
+  public synchronized ThrowawayPostgres postgres() {
     return postgres;
   }
 
-  public SolrCloudProcess solr() {
+  public synchronized SolrCloudProcess solr() {
     return solr;
   }
 
   /** The facesearch nodes, in port order. */
-  public List<FacesearchNodeProcess> nodes() {
+  public synchronized List<FacesearchNodeProcess> nodes() {
     return List.copyOf(nodes);
   }
 
@@ -186,12 +242,12 @@ public final class DevCluster implements AutoCloseable {
     return apiKey;
   }
 
-  /** Stops the nodes (in order, together), then SolrCloud, then PostgreSQL. Safe to call twice; never throws. */
+  /**
+   * Stops the nodes (in order, together), then SolrCloud, then PostgreSQL: whatever of them has started. Safe to call
+   * twice and from another thread while {@link #start} runs; never throws.
+   */
   @Override
   public synchronized void close() {
-    if (closed) {
-      return;
-    }
     closed = true;
     List<Thread> stopping = new ArrayList<>();
     for (FacesearchNodeProcess node : nodes) {
@@ -206,6 +262,7 @@ public final class DevCluster implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+    nodes.clear();
     if (solr != null) {
       try {
         solr.close();
@@ -214,6 +271,7 @@ public final class DevCluster implements AutoCloseable {
       } catch (RuntimeException e) {
         System.err.println("SolrCloud did not stop: " + e.getMessage());
       }
+      solr = null;
     }
     if (postgres != null) {
       postgres.close();
