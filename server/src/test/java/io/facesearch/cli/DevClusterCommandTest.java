@@ -1,6 +1,7 @@
 package io.facesearch.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.facesearch.testing.TestPostgres;
@@ -8,6 +9,8 @@ import io.facesearch.testing.TestSolr;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,6 +26,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * {@code facesearch dev-cluster} as a person runs it: a process of its own that ends with the nodes' URLs and a
@@ -124,6 +128,24 @@ class DevClusterCommandTest {
         orphan.destroyForcibly();
       }
     }
+  }
+
+  @Test
+  void without_postgresql_installed_dev_cluster_says_what_to_install_in_one_line() {
+    StringWriter err = new StringWriter();
+    CommandLine cli = Main.commandLine();
+    cli.setErr(new PrintWriter(err, true));
+    Path data = dir.resolve("cluster");
+    System.setProperty("facesearch.postgres.absent", "1");
+    try {
+      assertEquals(2, cli.execute("dev-cluster", "--data", data.toString()));
+    } finally {
+      System.clearProperty("facesearch.postgres.absent");
+    }
+    assertTrue(err.toString().startsWith("error: PostgreSQL's programs"), err.toString());
+    assertTrue(err.toString().contains("apt-get install postgresql"), err.toString());
+    assertEquals(1, err.toString().strip().lines().count(), err.toString());
+    assertFalse(Files.exists(data), "nothing started");
   }
 
   /** The command lines of the processes that run on {@code data} (PostgreSQL, Solr, nodes), by its path. */
