@@ -7,6 +7,7 @@ import io.facesearch.gallery.solr.SolrGalleryConfig;
 import io.facesearch.mail.SmtpSettings;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * Everything a node is configured with: the data folder, prices, mail, the gallery's tuning, request limits, the
@@ -58,8 +59,8 @@ public record NodeSettings(
   public record Solr(String zkHost, String collection) {
 
     public Solr {
-      java.util.Objects.requireNonNull(zkHost, "zkHost");
-      java.util.Objects.requireNonNull(collection, "collection");
+      Objects.requireNonNull(zkHost, "zkHost");
+      Objects.requireNonNull(collection, "collection");
     }
 
     /** The gallery's configuration: these, with SolrGallery's default candidate count. */

@@ -12,6 +12,7 @@ import io.facesearch.gallery.solr.SolrGallery;
 import io.facesearch.pipeline.SharedPipeline;
 import io.facesearch.pipeline.TestData;
 import io.facesearch.store.Dialect;
+import io.facesearch.testing.TestSolr;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Clock;
@@ -42,6 +43,22 @@ class ClusterModeNodeTest {
       assertEquals("In Review", fs.get("status").asText(), fs.toString());
       assertFalse(Files.exists(a.node.galleryDir()), "node A keeps no Lucene gallery");
       assertFalse(Files.exists(b.node.galleryDir()), "node B keeps no Lucene gallery");
+    }
+  }
+
+  @Test
+  void a_node_on_a_new_collection_fills_it_from_the_truth_at_start() {
+    try (TestServer a = new TestServer(Dialect.POSTGRESQL)) {
+      String enrolled = enroll(a, OBAMA);
+      enroll(a, BIDEN);
+      try (TestServer b = TestServer.anotherNode(a, TestSolr.collection());
+          SolrGallery solr = SolrGallery.open(b.solr.galleryConfig())) {
+        String app = a.services.accounts().defaultApplication().orElseThrow().id();
+        assertEquals(2, solr.count(app), "the new collection holds the truth's faces");
+        JsonNode fs = search(b, OBAMA_OTHER_PHOTO).get("face_search");
+        assertEquals(1, fs.get("total_matches").asInt(), fs.toString());
+        assertEquals(enrolled, fs.get("matches").get(0).get("session_id").asText());
+      }
     }
   }
 

@@ -31,7 +31,7 @@ final class TestServer implements AutoCloseable {
   /** The gallery's Solr collection, or null for the data folder's Lucene gallery. */
   final NodeSettings.Solr solr;
 
-  /** Whether this server made {@link #solr} (and drops it when it closes). */
+  /** Whether this server took {@link #solr} from the test SolrCloud (and gives it back when it closes). */
   private final boolean ownsSolr;
 
   TestServer(Clock clock) {
@@ -152,6 +152,14 @@ final class TestServer implements AutoCloseable {
    * collection, as a second {@code serve} with the same {@code --database-url} and {@code --solr-zk}.
    */
   static TestServer anotherNode(TestServer first) {
+    return anotherNode(first, first.solr);
+  }
+
+  /**
+   * Another node on {@code first}'s PostgreSQL truth with its gallery in {@code solr}; a collection other than
+   * {@code first}'s is given back to {@link TestSolr} when this server closes.
+   */
+  static TestServer anotherNode(TestServer first, NodeSettings.Solr solr) {
     NodeSettings settings = first.node.settings();
     if (settings.postgres() == null || settings.solr() == null) {
       throw new IllegalArgumentException("only a server on PostgreSQL and Solr has other nodes");
@@ -165,8 +173,8 @@ final class TestServer implements AutoCloseable {
         settings.limits(),
         UnaryOperator.identity(),
         settings.postgres(),
-        settings.solr(),
-        false);
+        solr,
+        !solr.equals(settings.solr()));
   }
 
   /** A fresh server with these prices, SMTP server and limits. */
@@ -190,7 +198,7 @@ final class TestServer implements AutoCloseable {
   public void close() {
     node.close(); // the HTTP service, then the services
     if (ownsSolr && solr != null) {
-      TestSolr.drop(solr);
+      TestSolr.release(solr);
     }
   }
 }

@@ -8,21 +8,21 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.apache.solr.client.solrj.SolrServerException;
 import org.apache.solr.client.solrj.impl.CloudLegacySolrClient;
 import org.apache.solr.client.solrj.impl.CloudSolrClient;
-import org.apache.solr.client.solrj.request.CollectionAdminRequest;
 
 /**
  * A throwaway SolrCloud for tests: one 2-node {@link SolrCloudProcess} (solr-runner's MiniSolrCloudCluster with an
  * embedded ZooKeeper, in a JVM of its own) per test JVM, started by the first test that asks and stopped (its folder
- * deleted) when the JVM exits. Each {@link #collection()} is a new collection name, so that every server gets an
- * empty gallery of its own (created by the node's SolrGallery: 1 shard, 1 replica); {@link #drop} deletes one in the
- * background when its server has closed, so that the cloud does not grow a core per test.
+ * deleted) when the JVM exits. Each {@link #collection()} is an empty collection nobody else uses, so that every
+ * server gets a gallery of its own: a new name (the node's SolrGallery creates it: 1 shard, 1 replica), or one that
+ * an earlier server gave back with {@link #release}, emptied. Emptying a collection costs a fraction of creating
+ * one, and the cloud does not grow a core per test.
  *
  * <p>Without solr-runner's build (a test run outside the reactor) a test is skipped with a notice, or fails under CI
  * ({@link OptionalTool}); {@code -Dfacesearch.solr.absent=1} simulates that.
@@ -32,7 +32,7 @@ public final class TestSolr {
   private static final AtomicInteger COLLECTIONS = new AtomicInteger();
   private static SolrCloudProcess cloud;
   private static CloudSolrClient admin;
-  private static ExecutorService drops;
+  private static final Queue<String> FREE = new ConcurrentLinkedQueue<>();
 
   private TestSolr() {}
 
@@ -53,42 +53,54 @@ public final class TestSolr {
     return cloud.zkHost();
   }
 
-  /** A collection of the test SolrCloud that nobody has used yet (it is created when a gallery opens it). */
+  /**
+   * An empty collection of the test SolrCloud that no open server uses: one given back by {@link #release}, else a
+   * new name (created when a gallery opens it).
+   */
   public static NodeSettings.Solr collection() {
     String zkHost = zkHost();
+    String free = FREE.poll();
     return new NodeSettings.Solr(
-        zkHost, "t" + ProcessHandle.current().pid() + "_" + COLLECTIONS.incrementAndGet());
+        zkHost,
+        free != null
+            ? free
+            : "t" + ProcessHandle.current().pid() + "_" + COLLECTIONS.incrementAndGet());
   }
 
   /**
-   * Deletes {@code solr}'s collection in the background, if it exists (best effort: a test's result never depends
-   * on it, and the cloud goes at the JVM's exit anyway).
+   * Gives back the collection of a server that has closed: emptied (every document deleted and committed) for the
+   * next {@link #collection()}. A collection that cannot be emptied is not reused.
    */
-  public static synchronized void drop(NodeSettings.Solr solr) {
-    if (cloud == null || !solr.zkHost().equals(cloud.zkHost())) {
+  public static void release(NodeSettings.Solr solr) {
+    CloudSolrClient client = admin(solr.zkHost());
+    if (client == null) {
       return;
     }
-    if (admin == null) {
-      admin = adminClient(cloud.zkHost());
-      drops =
-          Executors.newSingleThreadExecutor(
-              Thread.ofPlatform().daemon().name("solr-drop").factory());
+    try {
+      if (!client.getClusterStateProvider().getClusterState().hasCollection(solr.collection())) {
+        return; // the server never opened its gallery
+      }
+      client.deleteByQuery(solr.collection(), "*:*");
+      client.commit(solr.collection(), true, true);
+      FREE.add(solr.collection());
+    } catch (SolrServerException | IOException | RuntimeException e) {
+      System.err.println("test SolrCloud: emptying " + solr.collection() + " failed: " + e);
     }
-    CloudSolrClient client = admin;
-    drops.execute(
-        () -> {
-          try {
-            if (client.getClusterState().hasCollection(solr.collection())) {
-              CollectionAdminRequest.deleteCollection(solr.collection()).process(client);
-            }
-          } catch (SolrServerException | IOException | RuntimeException e) {
-            System.err.println("test SolrCloud: dropping " + solr.collection() + " failed: " + e);
-          }
-        });
   }
 
-  @SuppressWarnings(
-      "deprecation") // CloudLegacySolrClient: SolrJ's client without Jetty 10 (see SolrGallery)
+  /** The admin client of the test SolrCloud, or null when {@code zkHost} is not its address. */
+  private static synchronized CloudSolrClient admin(String zkHost) {
+    if (cloud == null || !cloud.zkHost().equals(zkHost)) {
+      return null;
+    }
+    if (admin == null) {
+      admin = adminClient(zkHost);
+    }
+    return admin;
+  }
+
+  // CloudLegacySolrClient: SolrJ's client without Jetty 10 (see SolrGallery).
+  @SuppressWarnings("deprecation")
   private static CloudSolrClient adminClient(String zkHost) {
     int slash = zkHost.indexOf('/');
     List<String> hosts = List.of((slash < 0 ? zkHost : zkHost.substring(0, slash)).split(","));

@@ -287,6 +287,13 @@ public final class SolrGallery implements Gallery {
     return query(solr).getResults().getNumFound();
   }
 
+  /** Whether the collection holds no face at all, of any tenant (a new or emptied collection). */
+  public boolean isEmpty() {
+    SolrQuery solr = new SolrQuery("*:*");
+    solr.setRows(0);
+    return query(solr).getResults().getNumFound() == 0;
+  }
+
   @Override
   public long count(GalleryFilter filter) {
     SolrQuery solr = new SolrQuery("*:*");
