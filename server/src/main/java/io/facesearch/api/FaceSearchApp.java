@@ -30,6 +30,10 @@ public final class FaceSearchApp {
 
   private static final Logger LOG = LoggerFactory.getLogger(FaceSearchApp.class);
 
+  /** The detail of a 503 while the database cannot be reached (cluster mode: PostgreSQL restarting or away). */
+  static final String DATABASE_UNREACHABLE =
+      "The service is temporarily unavailable: its database cannot be reached. Try again shortly.";
+
   /** Largest request body read: a 5 MB image with room for multipart framing and the other fields. */
   private static final long MAX_REQUEST_BYTES = 12L * 1024 * 1024;
 
@@ -264,6 +268,15 @@ public final class FaceSearchApp {
                           Map.of("detail", "Request timeout: the request was sent too slowly."));
                       return;
                     }
+                    if (databaseUnreachable(e)) {
+                      LOG.warn(
+                          "request on {} {} refused with 503: the database cannot be reached",
+                          ctx.method(),
+                          ctx.path());
+                      ctx.header("Retry-After", "5");
+                      answer(ctx, 503, Map.of("detail", DATABASE_UNREACHABLE));
+                      return;
+                    }
                     LOG.error(
                         "unhandled {} on {} {}: {}",
                         e.getClass().getName(),
@@ -331,6 +344,16 @@ public final class FaceSearchApp {
   }
 
   /** The request body could not be read because the connection failed (cut as too slow, or closed by the client). */
+  /** Whether {@code e} comes from a database that cannot be reached right now (a passing outage, not a bug). */
+  private static boolean databaseUnreachable(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof io.facesearch.store.StoreException store && store.databaseUnreachable()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static boolean clientWentAway(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof org.eclipse.jetty.io.EofException

@@ -20,7 +20,8 @@ import picocli.CommandLine.Command;
       ReindexCommand.class,
       WebhookCommand.class,
       SearchCommand.class,
-      MigrateCommand.class
+      MigrateCommand.class,
+      DevClusterCommand.class
     })
 public final class Main implements Runnable {
 

@@ -86,6 +86,9 @@ public final class Database {
   /** The pool's size when {@code facesearch.postgres.pool} does not say otherwise. */
   private static final int DEFAULT_POOL_SIZE = 10;
 
+  /** HikariCP's own default: how long a caller waits for a pooled connection. */
+  private static final long DEFAULT_CONNECTION_TIMEOUT_MS = 30_000;
+
   /**
    * Connects to PostgreSQL through a HikariCP pool and migrates its schema (Flyway, {@code
    * classpath:db/migration-postgresql}). Write transactions run in parallel, one pooled connection each.
@@ -97,6 +100,10 @@ public final class Database {
     config.setPassword(password);
     config.setPoolName("facesearch-postgres");
     config.setMaximumPoolSize(Integer.getInteger("facesearch.postgres.pool", DEFAULT_POOL_SIZE));
+    // How long a request waits for a connection while PostgreSQL is away before it is refused
+    // (503).
+    config.setConnectionTimeout(
+        Long.getLong("facesearch.postgres.connectionTimeoutMs", DEFAULT_CONNECTION_TIMEOUT_MS));
     config.setAutoCommit(true);
     config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
     com.zaxxer.hikari.HikariDataSource ds;
