@@ -282,8 +282,17 @@ public final class Database {
   /** Runs read-only repository work on this thread's read connection. */
   public <T> T read(TxWork<T> work) {
     if (dialect == Dialect.POSTGRESQL) {
+      // In a (read-only) transaction, so that a statement with a fetch size streams its rows
+      // instead of the driver
+      // reading the whole result into memory; ended by a rollback, as nothing was written.
       try (Connection c = pooled()) {
-        return work.apply(new Tx(c, false, false, dialect));
+        c.setAutoCommit(false);
+        try {
+          return work.apply(new Tx(c, false, false, dialect));
+        } finally {
+          c.rollback();
+          c.setAutoCommit(true);
+        }
       } catch (SQLException e) {
         throw new StoreException(e.getMessage(), e);
       }

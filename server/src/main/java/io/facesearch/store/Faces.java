@@ -143,7 +143,7 @@ public final class Faces {
   public void forEachState(Tx tx, Consumer<FaceState> action) {
     try (PreparedStatement q =
             tx.connection().prepareStatement("SELECT " + STATE_COLUMNS + " FROM faces");
-        ResultSet r = q.executeQuery()) {
+        ResultSet r = streamed(q).executeQuery()) {
       while (r.next()) {
         action.accept(state(r));
       }
@@ -152,11 +152,20 @@ public final class Faces {
     }
   }
 
+  /**
+   * {@code q} set to fetch its rows in batches: PostgreSQL's driver otherwise reads a whole result into memory (2 KB a
+   * face), and fetches in batches only inside a transaction, which {@link Database#read} opens there.
+   */
+  private static PreparedStatement streamed(PreparedStatement q) throws SQLException {
+    q.setFetchSize(1000);
+    return q;
+  }
+
   /** Calls {@code action} with every face. */
   public void forEach(Tx tx, Consumer<StoredFace> action) {
     try (PreparedStatement q =
             tx.connection().prepareStatement("SELECT " + COLUMNS + ", embedding FROM faces");
-        ResultSet r = q.executeQuery()) {
+        ResultSet r = streamed(q).executeQuery()) {
       while (r.next()) {
         action.accept(read(r));
       }
