@@ -17,7 +17,6 @@ import io.facesearch.testing.TestPostgres;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -62,8 +61,8 @@ class WebhookDeliveryAcrossNodesTest {
     String url = TestPostgres.database();
     NodeSettings.Postgres pg = new NodeSettings.Postgres(url, "facesearch", "");
     a = Node.open(NodeSettings.of(dirA).withPostgres(pg), clock);
-    // Every node of a cluster shares the server secret (it seals the webhook secrets).
-    Files.copy(dirA.resolve("secret.key"), dirB.resolve("secret.key"));
+    // Every node of a cluster shares the server secret (it seals the webhook secrets): it is the
+    // database's.
     b = Node.open(NodeSettings.of(dirB).withPostgres(pg), clock);
     truth = Database.postgres(url, "facesearch", "");
     applicationId = a.accounts().bootstrapIfEmpty().orElseThrow().application().id();
