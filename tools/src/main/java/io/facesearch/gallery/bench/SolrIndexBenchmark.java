@@ -12,6 +12,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,7 +56,7 @@ final class SolrIndexBenchmark {
     try (SolrCloudProcess cloud = SolrCloudProcess.start(solr.dir(), 1, solr.heap());
         SolrGallery gallery = SolrGallery.open(config(cloud, solr.candidates()))) {
       long start = System.nanoTime();
-      gallery.rebuild(truth);
+      gallery.rebuild(new ProgressTruth(truth, Math.max(1, cfg.faces() / 20), "solr build", out));
       double buildSeconds = (System.nanoTime() - start) / 1e9;
       out.printf(
           Locale.ROOT,
@@ -131,14 +132,24 @@ final class SolrIndexBenchmark {
     return new SolrGalleryConfig(cloud.zkHost(), COLLECTION, 1, 1, candidates);
   }
 
-  /** The solr-runner JVM this process started. */
+  /** The solr-runner JVM this process started (its command line read from {@code /proc}). */
   private static long runnerPid() {
     return ProcessHandle.current()
         .descendants()
-        .filter(p -> p.info().commandLine().map(c -> c.contains(RUNNER_CLASS)).orElse(false))
+        .filter(p -> commandLine(p.pid()).contains(RUNNER_CLASS))
         .findFirst()
         .orElseThrow(() -> new IllegalStateException("the solr-runner process was not found"))
         .pid();
+  }
+
+  private static String commandLine(long pid) {
+    try {
+      return new String(
+          Files.readAllBytes(Path.of("/proc", String.valueOf(pid), "cmdline")),
+          StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "";
+    }
   }
 
   /**
@@ -236,7 +247,7 @@ final class SolrIndexBenchmark {
     return sb.toString().trim();
   }
 
-  private static String loadAverage() {
+  static String loadAverage() {
     try {
       String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
       return f[0] + " " + f[1] + " " + f[2];
