@@ -13,6 +13,8 @@ import io.facesearch.enrollment.Reembedding;
 import io.facesearch.gallery.Gallery;
 import io.facesearch.gallery.GalleryReconciler;
 import io.facesearch.gallery.LuceneGallery;
+import io.facesearch.gallery.LuceneGalleryConfig;
+import io.facesearch.gallery.solr.SolrGallery;
 import io.facesearch.images.ImageStore;
 import io.facesearch.images.SignedUrls;
 import io.facesearch.lists.FaceLists;
@@ -164,8 +166,7 @@ public final class Node implements AutoCloseable {
     FaceStore faces = new FaceStore(db, faceRows);
     Sessions sessions = new Sessions();
     Gallery gallery =
-        galleryAround.apply(
-            new TimedGallery(LuceneGallery.open(galleryDir(), faces, settings.gallery()), metrics));
+        galleryAround.apply(new TimedGallery(openGallery(faces, settings.gallery()), metrics));
     new GalleryReconciler(gallery, faces)
         .reconcile(); // the writes the index missed (a crash, a failed write)
     pipeline.observe(metrics);
@@ -264,12 +265,13 @@ public final class Node implements AutoCloseable {
   /**
    * {@code reindex}: re-embeds, from their stored images, the faces whose embedding model is not {@code pipeline}'s
    * (each committed on its own, so a stopped run resumes), then rebuilds the gallery from the database (the source of
-   * truth). The server must not run (it holds the gallery).
+   * truth): the data folder's Lucene gallery, or the Solr collection when the settings name one. The server must not
+   * run (it holds the Lucene gallery); on Solr, no node may run (their writes would interleave with the rebuild).
    */
   public Reembedding.Report reindex(FacePipeline pipeline, boolean removeWithoutImage) {
     Faces faceRows = new Faces();
     FaceStore faces = new FaceStore(db, faceRows);
-    try (LuceneGallery gallery = LuceneGallery.open(galleryDir(), faces)) {
+    try (Gallery gallery = openGallery(faces, LuceneGalleryConfig.defaults())) {
       Enrollments enrollments = new Enrollments(db, faceRows, new GalleryOutbox(), gallery, clock);
       enrollments.drain();
       Reembedding.Report report =
@@ -286,8 +288,29 @@ public final class Node implements AutoCloseable {
     }
   }
 
+  /** The folder of the in-process Lucene gallery (unused when the gallery is on SolrCloud). */
   public Path galleryDir() {
     return settings.dataDir().resolve("gallery");
+  }
+
+  /** Where the gallery is, for messages: the Lucene gallery's folder or the Solr collection. */
+  public String galleryName() {
+    NodeSettings.Solr solr = settings.solr();
+    return solr == null
+        ? galleryDir().toString()
+        : "Solr collection " + solr.collection() + " at " + solr.zkHost();
+  }
+
+  /**
+   * Opens the gallery of the settings: the SolrCloud collection when {@link NodeSettings#solr()} is set (its
+   * configset uploaded and the collection created when missing), else the data folder's Lucene gallery with {@code
+   * lucene} (rebuilt from {@code truth} when its index is missing or of another layout). The caller closes it.
+   */
+  private Gallery openGallery(FaceStore truth, LuceneGalleryConfig lucene) {
+    NodeSettings.Solr solr = settings.solr();
+    return solr == null
+        ? LuceneGallery.open(galleryDir(), truth, lucene)
+        : SolrGallery.open(solr.galleryConfig());
   }
 
   /**

@@ -3,14 +3,16 @@ package io.facesearch.app;
 import io.facesearch.api.FaceSearchApp;
 import io.facesearch.billing.Prices;
 import io.facesearch.gallery.LuceneGalleryConfig;
+import io.facesearch.gallery.solr.SolrGalleryConfig;
 import io.facesearch.mail.SmtpSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 
 /**
  * Everything a node is configured with: the data folder, prices, mail, the gallery's tuning, request limits, the
- * public origin and where the truth is ({@code postgres} null: SQLite in the data folder). {@code smtp} null: no SMTP, mail goes to the outbox; {@code publicUrl} null: absolute URLs are built
- * from each request's Host.
+ * public origin, where the truth is ({@code postgres} null: SQLite in the data folder) and where the gallery is
+ * ({@code solr} null: the in-process Lucene gallery in the data folder, tuned by {@code gallery}). {@code smtp} null:
+ * no SMTP, mail goes to the outbox; {@code publicUrl} null: absolute URLs are built from each request's Host.
  */
 public record NodeSettings(
     Path dataDir,
@@ -20,16 +22,49 @@ public record NodeSettings(
     FaceSearchApp.Limits limits,
     String publicUrl,
     Duration galleryRetry,
-    Postgres postgres) {
+    Postgres postgres,
+    Solr solr) {
+
+  /** The settings with the in-process Lucene gallery ({@code solr} null). */
+  public NodeSettings(
+      Path dataDir,
+      Prices prices,
+      SmtpSettings smtp,
+      LuceneGalleryConfig gallery,
+      FaceSearchApp.Limits limits,
+      String publicUrl,
+      Duration galleryRetry,
+      Postgres postgres) {
+    this(dataDir, prices, smtp, gallery, limits, publicUrl, galleryRetry, postgres, null);
+  }
 
   /**
    * Where the truth is kept when it is not the data folder's SQLite file: a PostgreSQL database shared by every node
-   * (cluster mode). Face images and the gallery stay in the data folder for now.
+   * (cluster mode). Face images stay in the data folder for now; the gallery too unless {@code solr} is set.
    */
   public record Postgres(String jdbcUrl, String user, String password) {
     @Override
     public String toString() {
       return "Postgres[" + jdbcUrl + ", user " + user + "]"; // never the password
+    }
+  }
+
+  /**
+   * The gallery on SolrCloud, shared by every node (cluster mode): the collection {@code collection} of the SolrCloud
+   * whose ZooKeeper is {@code zkHost} ({@code HOST:PORT[,HOST:PORT...][/chroot]}). A missing collection is created
+   * (1 shard, 1 replica, the shipped configset); create a sharded and replicated one beforehand with the configset
+   * {@link io.facesearch.gallery.solr.SolrGallery#CONFIGSET}.
+   */
+  public record Solr(String zkHost, String collection) {
+
+    public Solr {
+      java.util.Objects.requireNonNull(zkHost, "zkHost");
+      java.util.Objects.requireNonNull(collection, "collection");
+    }
+
+    /** The gallery's configuration: these, with SolrGallery's default candidate count. */
+    public SolrGalleryConfig galleryConfig() {
+      return new SolrGalleryConfig(zkHost, collection, 1, 1, SolrGalleryConfig.DEFAULT_CANDIDATES);
     }
   }
 
@@ -46,35 +81,49 @@ public record NodeSettings(
         FaceSearchApp.Limits.DEFAULTS,
         null,
         DEFAULT_GALLERY_RETRY,
+        null,
         null);
   }
 
   public NodeSettings withPrices(Prices p) {
-    return new NodeSettings(dataDir, p, smtp, gallery, limits, publicUrl, galleryRetry, postgres);
+    return new NodeSettings(
+        dataDir, p, smtp, gallery, limits, publicUrl, galleryRetry, postgres, solr);
   }
 
   public NodeSettings withSmtp(SmtpSettings s) {
-    return new NodeSettings(dataDir, prices, s, gallery, limits, publicUrl, galleryRetry, postgres);
+    return new NodeSettings(
+        dataDir, prices, s, gallery, limits, publicUrl, galleryRetry, postgres, solr);
   }
 
   public NodeSettings withGallery(LuceneGalleryConfig g) {
-    return new NodeSettings(dataDir, prices, smtp, g, limits, publicUrl, galleryRetry, postgres);
+    return new NodeSettings(
+        dataDir, prices, smtp, g, limits, publicUrl, galleryRetry, postgres, solr);
   }
 
   public NodeSettings withLimits(FaceSearchApp.Limits l) {
-    return new NodeSettings(dataDir, prices, smtp, gallery, l, publicUrl, galleryRetry, postgres);
+    return new NodeSettings(
+        dataDir, prices, smtp, gallery, l, publicUrl, galleryRetry, postgres, solr);
   }
 
   public NodeSettings withPublicUrl(String url) {
-    return new NodeSettings(dataDir, prices, smtp, gallery, limits, url, galleryRetry, postgres);
+    return new NodeSettings(
+        dataDir, prices, smtp, gallery, limits, url, galleryRetry, postgres, solr);
   }
 
   public NodeSettings withGalleryRetry(Duration interval) {
-    return new NodeSettings(dataDir, prices, smtp, gallery, limits, publicUrl, interval, postgres);
+    return new NodeSettings(
+        dataDir, prices, smtp, gallery, limits, publicUrl, interval, postgres, solr);
   }
 
   /** The same settings with the truth in PostgreSQL ({@code null}: SQLite in the data folder). */
   public NodeSettings withPostgres(Postgres p) {
-    return new NodeSettings(dataDir, prices, smtp, gallery, limits, publicUrl, galleryRetry, p);
+    return new NodeSettings(
+        dataDir, prices, smtp, gallery, limits, publicUrl, galleryRetry, p, solr);
+  }
+
+  /** The same settings with the gallery on SolrCloud ({@code null}: the in-process Lucene gallery). */
+  public NodeSettings withSolr(Solr s) {
+    return new NodeSettings(
+        dataDir, prices, smtp, gallery, limits, publicUrl, galleryRetry, postgres, s);
   }
 }

@@ -44,7 +44,7 @@ final class ReindexCommand implements Callable<Integer> {
           pipeline.embeddingModelId(),
           report.removed() == 0 ? "" : ", removed " + report.removed() + " faces without an image");
       System.out.printf(
-          "reindexed %s in %.1f s%n", node.galleryDir(), (System.nanoTime() - start) / 1e9);
+          "reindexed %s in %.1f s%n", node.galleryName(), (System.nanoTime() - start) / 1e9);
       if (!report.withoutImage().isEmpty()) {
         System.out.println("These faces have no stored image left and keep their old model:");
         report.withoutImage().forEach(f -> System.out.println("    " + f));

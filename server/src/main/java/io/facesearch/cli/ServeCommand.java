@@ -7,6 +7,7 @@ import io.facesearch.app.NodeSettings;
 import io.facesearch.billing.Prices;
 import io.facesearch.enrollment.ModelMismatchException;
 import io.facesearch.gallery.LuceneGalleryConfig;
+import io.facesearch.gallery.solr.SolrGalleryConfig;
 import io.facesearch.pipeline.FacePipeline;
 import io.facesearch.pipeline.ModelSpeedCheck;
 import io.javalin.Javalin;
@@ -21,7 +22,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code facesearch serve}: runs the HTTP service on the embedded default (SQLite + Lucene in one folder), or with
- * {@code --database-url} on a PostgreSQL truth (images and the gallery still in the data folder).
+ * {@code --database-url} on a PostgreSQL truth, and with {@code --solr-zk} besides on a SolrCloud gallery (images
+ * still in the data folder).
  */
 @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the HTTP service.")
 final class ServeCommand implements Callable<Integer> {
@@ -51,8 +53,8 @@ final class ServeCommand implements Callable<Integer> {
       names = "--database-url",
       description =
           "Keep the truth in PostgreSQL instead of the data folder's SQLite file, e.g. "
-              + "jdbc:postgresql://HOST:5432/facesearch (env FACESEARCH_DATABASE_URL). Face images and the "
-              + "gallery stay in the data folder.",
+              + "jdbc:postgresql://HOST:5432/facesearch (env FACESEARCH_DATABASE_URL). Face images stay in the data "
+              + "folder, and the gallery too unless --solr-zk is given.",
       defaultValue = "${env:FACESEARCH_DATABASE_URL}")
   String databaseUrl;
 
@@ -68,6 +70,22 @@ final class ServeCommand implements Callable<Integer> {
           "PostgreSQL password (env FACESEARCH_DATABASE_PASSWORD, which keeps it out of the process list).",
       defaultValue = "${env:FACESEARCH_DATABASE_PASSWORD}")
   String databasePassword;
+
+  @Option(
+      names = "--solr-zk",
+      description =
+          "Keep the gallery (the face vectors) in SolrCloud instead of the data folder: the ZooKeeper of the "
+              + "SolrCloud, HOST:PORT[,HOST:PORT...][/chroot] (env FACESEARCH_SOLR_ZK). Needs --database-url: "
+              + "a gallery shared by several nodes needs a truth they share.")
+  String solrZk;
+
+  @Option(
+      names = "--solr-collection",
+      description =
+          "The Solr collection of the faces, created (1 shard, 1 replica) when missing "
+              + "(default: ${DEFAULT-VALUE}).",
+      defaultValue = SolrGalleryConfig.DEFAULT_COLLECTION)
+  String solrCollection;
 
   @Option(
       names = "--writes-per-minute",
@@ -140,6 +158,13 @@ final class ServeCommand implements Callable<Integer> {
     if (databaseUrl != null && !databaseUrl.startsWith("jdbc:postgresql:")) {
       throw new UserError("--database-url must be a jdbc:postgresql:// URL");
     }
+    if (solrZk != null && !solrZk.isBlank() && postgres() == null) {
+      throw new UserError(
+          "--solr-zk needs --database-url: a gallery shared by several nodes needs a truth they share");
+    }
+    if (solrCollection == null || solrCollection.isBlank()) {
+      throw new UserError("--solr-collection must not be empty");
+    }
     if (galleryRetrySeconds < 1) {
       throw new UserError("--gallery-retry-seconds must be at least 1");
     }
@@ -159,7 +184,8 @@ final class ServeCommand implements Callable<Integer> {
                     new FaceSearchApp.Limits(writesPerMinute, readsPerMinute, registrationsPerHour))
                 .withPublicUrl(publicUrl)
                 .withGalleryRetry(Duration.ofSeconds(galleryRetrySeconds))
-                .withPostgres(postgres()),
+                .withPostgres(postgres())
+                .withSolr(solr()),
             Clock.systemUTC());
     try {
       node.services(pipeline);
@@ -207,6 +233,13 @@ final class ServeCommand implements Callable<Integer> {
     System.out.println("    " + b.key().key());
     System.out.println();
     System.out.println("Manage keys with: ./facesearch apikey create|list|revoke");
+  }
+
+  /** Where the gallery is: SolrCloud when {@code --solr-zk} is given, else null (the data folder's Lucene). */
+  private NodeSettings.Solr solr() {
+    return solrZk == null || solrZk.isBlank()
+        ? null
+        : new NodeSettings.Solr(solrZk.trim(), solrCollection.trim());
   }
 
   /** Where the truth is: PostgreSQL when {@code --database-url} is given, else null (the data folder's SQLite). */

@@ -10,6 +10,7 @@ import io.facesearch.pipeline.SharedPipeline;
 import io.facesearch.services.Services;
 import io.facesearch.store.Dialect;
 import io.facesearch.testing.TestPostgres;
+import io.facesearch.testing.TestSolr;
 import io.javalin.Javalin;
 import java.net.URI;
 import java.nio.file.Path;
@@ -27,14 +28,21 @@ final class TestServer implements AutoCloseable {
   /** The default application's API key (what first start prints). */
   final String apiKey;
 
+  /** The gallery's Solr collection, or null for the data folder's Lucene gallery. */
+  final NodeSettings.Solr solr;
+
+  /** Whether this server made {@link #solr} (and drops it when it closes). */
+  private final boolean ownsSolr;
+
   TestServer(Clock clock) {
     this(newDataFolder(), clock, null);
   }
 
   /**
-   * A fresh server whose truth is on {@code dialect}: SQLite in the data folder, or a new database on the test
-   * PostgreSQL ({@link TestPostgres}: skipped, or failed under CI, without PostgreSQL). Face images and the gallery
-   * stay in the data folder on both.
+   * A fresh server whose truth is on {@code dialect}: SQLite in the data folder with the in-process gallery, or a new
+   * database on the test PostgreSQL ({@link TestPostgres}) with the gallery in a new collection of the test SolrCloud
+   * ({@link TestSolr}), as cluster mode runs (each skipped, or failed under CI, when missing). Face images stay in
+   * the data folder on both.
    */
   TestServer(Clock clock, Dialect dialect) {
     this(
@@ -91,7 +99,35 @@ final class TestServer implements AutoCloseable {
       FaceSearchApp.Limits limits,
       UnaryOperator<Gallery> galleryAround,
       NodeSettings.Postgres postgres) {
+    // A PostgreSQL truth goes with a Solr gallery, as in cluster mode (serve refuses Solr without
+    // PostgreSQL).
+    this(
+        data,
+        clock,
+        apiKey,
+        prices,
+        smtp,
+        limits,
+        galleryAround,
+        postgres,
+        postgres == null ? null : TestSolr.collection(),
+        true);
+  }
+
+  private TestServer(
+      Path data,
+      Clock clock,
+      String apiKey,
+      Prices prices,
+      SmtpSettings smtp,
+      FaceSearchApp.Limits limits,
+      UnaryOperator<Gallery> galleryAround,
+      NodeSettings.Postgres postgres,
+      NodeSettings.Solr solr,
+      boolean ownsSolr) {
     this.data = data;
+    this.solr = solr;
+    this.ownsSolr = ownsSolr;
     node =
         Node.open(
             new NodeSettings(
@@ -102,12 +138,35 @@ final class TestServer implements AutoCloseable {
                 limits,
                 null,
                 NodeSettings.DEFAULT_GALLERY_RETRY,
-                postgres),
+                postgres,
+                solr),
             clock);
     services = node.services(SharedPipeline.get(), galleryAround);
     this.apiKey =
         apiKey != null ? apiKey : services.accounts().bootstrapIfEmpty().orElseThrow().key().key();
     app = node.httpApp().start("127.0.0.1", 0);
+  }
+
+  /**
+   * Another node of {@code first}'s cluster: a fresh data folder on the same PostgreSQL truth and the same Solr
+   * collection, as a second {@code serve} with the same {@code --database-url} and {@code --solr-zk}.
+   */
+  static TestServer anotherNode(TestServer first) {
+    NodeSettings settings = first.node.settings();
+    if (settings.postgres() == null || settings.solr() == null) {
+      throw new IllegalArgumentException("only a server on PostgreSQL and Solr has other nodes");
+    }
+    return new TestServer(
+        newDataFolder(),
+        Clock.systemUTC(),
+        first.apiKey,
+        settings.prices(),
+        settings.smtp(),
+        settings.limits(),
+        UnaryOperator.identity(),
+        settings.postgres(),
+        settings.solr(),
+        false);
   }
 
   /** A fresh server with these prices, SMTP server and limits. */
@@ -130,5 +189,8 @@ final class TestServer implements AutoCloseable {
   @Override
   public void close() {
     node.close(); // the HTTP service, then the services
+    if (ownsSolr && solr != null) {
+      TestSolr.drop(solr);
+    }
   }
 }

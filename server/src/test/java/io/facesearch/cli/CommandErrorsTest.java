@@ -41,6 +41,29 @@ class CommandErrorsTest {
   }
 
   @Test
+  void serve_with_a_solr_gallery_needs_a_postgresql_truth(@TempDir Path tmp) {
+    StringWriter err = new StringWriter();
+    CommandLine cli = Main.commandLine();
+    cli.setErr(new PrintWriter(err, true));
+    Path data = tmp.resolve("data");
+    assertEquals(
+        2,
+        cli.execute(
+            "serve",
+            "--solr-zk",
+            "127.0.0.1:18700/solr",
+            "--port",
+            "0",
+            "--data",
+            data.toString()));
+    assertTrue(
+        err.toString().startsWith("error: --solr-zk needs --database-url: a gallery shared"),
+        err.toString());
+    assertEquals(1, err.toString().strip().lines().count(), err.toString());
+    assertFalse(Files.exists(data), "nothing started");
+  }
+
+  @Test
   void group_commands_take_help() {
     StringWriter out = new StringWriter();
     CommandLine cli = Main.commandLine();

@@ -125,6 +125,12 @@ public final class SolrCloudProcess implements AutoCloseable {
     return cloud;
   }
 
+  /** Whether solr-runner's class path file and classes are where {@link #start} looks for them. */
+  public static boolean isRunnerBuilt() {
+    return Files.isRegularFile(locate(CLASSPATH_PROPERTY, CLASSPATH_FILE))
+        && Files.isDirectory(locate(CLASSES_PROPERTY, CLASSES_DIR));
+  }
+
   /** The class path of the runner's JVM: solr-runner's dependencies and its classes. */
   private static String runnerClasspath() throws IOException {
     Path classpathFile = locate(CLASSPATH_PROPERTY, CLASSPATH_FILE);

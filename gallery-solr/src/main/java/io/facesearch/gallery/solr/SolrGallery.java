@@ -22,6 +22,7 @@ import java.util.function.Consumer;
 import org.apache.solr.client.solrj.SolrQuery;
 import org.apache.solr.client.solrj.SolrRequest;
 import org.apache.solr.client.solrj.SolrServerException;
+import org.apache.solr.client.solrj.impl.CloudLegacySolrClient;
 import org.apache.solr.client.solrj.impl.CloudSolrClient;
 import org.apache.solr.client.solrj.impl.ZkClientClusterStateProvider;
 import org.apache.solr.client.solrj.request.AbstractUpdateRequest;
@@ -108,12 +109,15 @@ public final class SolrGallery implements Gallery {
   }
 
   /**
-   * Connects to the SolrCloud of {@code config.zkHost()}, uploads the configset and creates the collection when
+   * Connects to the SolrCloud of {@code config.zkHost()} (through SolrJ's Apache HttpClient transport: its HTTP/2
+   * client needs Jetty 10, which cannot share a class path with the server's Jetty 12), uploads the configset and creates the collection when
    * they are missing, and waits (up to 2 minutes) until every shard has an active leader.
    */
+  @SuppressWarnings(
+      "deprecation") // CloudLegacySolrClient: deprecated in SolrJ 9, the one without Jetty
   public static SolrGallery open(SolrGalleryConfig config) {
     CloudSolrClient client =
-        new CloudSolrClient.Builder(config.zkHosts(), config.zkChroot())
+        new CloudLegacySolrClient.Builder(config.zkHosts(), config.zkChroot())
             .withDefaultCollection(config.collection())
             .build();
     try {

@@ -3,6 +3,7 @@ package io.facesearch.gallery.solr;
 import io.facesearch.gallery.ExactGallery;
 import io.facesearch.gallery.GalleryFilter;
 import io.facesearch.gallery.GalleryQuery;
+import io.facesearch.gallery.GalleryReconciler;
 import io.facesearch.gallery.StoredFace;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A benchmark, not a test (it asserts nothing and is not in the default test run): one Solr node, a collection of
  * one shard, {@code -Dfacesearch.solr.bench.faces=N} clustered face-like faces (3 per person); prints the build
- * rate, search latency p50/p99 at k=10 (one thread), recall@10 against exact search and disk per face. Run with
+ * rate, the time of a start's reconciliation against an equal truth, search latency p50/p99 at k=10 (one
+ * thread), recall@10 against exact search and disk per face. Run with
  * {@code ./mvnw -pl solr-runner,gallery,gallery-solr test -Dtest=SolrGalleryBenchmark
  * -Dfacesearch.solr.bench.faces=100000 -Dsurefire.failIfNoSpecifiedTests=false}.
  */
@@ -60,6 +62,15 @@ class SolrGalleryBenchmark {
           "bench: %d faces indexed (1 shard, 1 replica, batches of 500, then a hard commit) in "
               + "%.1f s: %.0f faces/s%n",
           n, buildSeconds, n / buildSeconds);
+      // What a node's start costs on this gallery when nothing differs: the server runs the
+      // reconciler right after opening the gallery (the truth's side, SQL, is not measured here).
+      long reconcileStart = System.nanoTime();
+      GalleryReconciler.Report unchanged =
+          new GalleryReconciler(solr, new ListTruth(all)).reconcile();
+      System.out.printf(
+          "bench: reconcile against an equal truth (every face's state read through the cursor) in "
+              + "%.1f s (%s)%n",
+          (System.nanoTime() - reconcileStart) / 1e9, unchanged);
       GalleryFilter filter = GalleryFilter.tenant("bench");
       ExactGallery exact = new ExactGallery(TestFaces.DIMS);
       exact.rebuild(new ListTruth(all));
