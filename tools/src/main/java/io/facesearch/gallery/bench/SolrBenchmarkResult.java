@@ -8,6 +8,7 @@ import java.util.Locale;
  *
  * @param buildSeconds      {@code SolrGallery.rebuild} of every face: batches of 500 sent from one thread, then a
  *                          hard commit that opens a searcher
+ * @param optimizeSeconds   the merge of the built index into one segment that follows (see SolrIndexBenchmark)
  * @param heapUsedBytes     the Solr JVM's used heap after a full GC, searches warmed up (ZooKeeper and the Solr
  *                          node share that JVM)
  * @param rssBytes          the resident set of the Solr process at the same moment (heap, code, and the mapped
@@ -22,6 +23,7 @@ public record SolrBenchmarkResult(
     int faces,
     String heap,
     double buildSeconds,
+    double optimizeSeconds,
     double facesPerSecond,
     long heapUsedBytes,
     long rssBytes,
@@ -37,12 +39,13 @@ public record SolrBenchmarkResult(
   public String summaryLine() {
     return String.format(
         Locale.ROOT,
-        "solr faces=%d build_s=%.1f faces_per_s=%.0f p50_ms=%.3f p99_ms=%.3f recall_at_10=%.4f "
+        "solr faces=%d build_s=%.1f optimize_s=%.1f faces_per_s=%.0f p50_ms=%.3f p99_ms=%.3f recall_at_10=%.4f "
             + "rank1_mate=%.4f heap_used_mb=%.0f rss_mb=%.0f heap_bytes_per_face=%.0f "
             + "rss_bytes_per_face=%.0f disk_bytes_per_face=%.0f candidates=%d solr_heap=%s "
             + "recall_at_10_random=%.4f recall_at_10_probes=%.4f p50_service_ms=%.3f p99_service_ms=%.3f",
         faces,
         buildSeconds,
+        optimizeSeconds,
         facesPerSecond,
         headline.p50K10Ms(),
         headline.p99K10Ms(),

@@ -1,7 +1,5 @@
 package io.facesearch.gallery.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.facesearch.gallery.solr.SolrCloudProcess;
 import io.facesearch.gallery.solr.SolrGallery;
 import io.facesearch.gallery.solr.SolrGalleryConfig;
@@ -23,6 +21,8 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -65,12 +65,26 @@ final class SolrIndexBenchmark {
           cfg.faces() / buildSeconds,
           loadAverage());
 
+      long mergeStart = System.nanoTime();
+      forceMerge(cloud.nodes().get(0));
+      double mergeSeconds = (System.nanoTime() - mergeStart) / 1e9;
+      out.printf(
+          Locale.ROOT,
+          "solr merge to one segment (optimize, as after a bulk load): %.1f s (load average %s)%n",
+          mergeSeconds,
+          loadAverage());
+      double waited = awaitMerges(solr.dir().resolve("cluster"), 900);
+      out.printf(
+          Locale.ROOT,
+          "solr merges after the build: settled %.0f s later (load average %s)%n",
+          waited,
+          loadAverage());
       float[][] queries = oracle.queries();
       for (int i = 0; i < Math.min(WARMUP_QUERIES, queries.length); i++) {
         gallery.search(SearchOracle.top10(queries[i]));
       }
       long pid = runnerPid();
-      long heapUsed = heapUsedAfterGc(pid, cloud.nodes().get(0), out);
+      long heapUsed = heapUsedAfterGc(pid, out);
       long rss = residentBytes(pid);
       TreeMap<String, Long> files = indexFiles(solr.dir().resolve("cluster"));
       long indexBytes = files.values().stream().mapToLong(Long::longValue).sum();
@@ -110,6 +124,7 @@ final class SolrIndexBenchmark {
           cfg.faces(),
           solr.heap(),
           buildSeconds,
+          mergeSeconds,
           cfg.faces() / buildSeconds,
           heapUsed,
           rss,
@@ -153,45 +168,103 @@ final class SolrIndexBenchmark {
   }
 
   /**
-   * Forces a full GC in the Solr JVM ({@code jcmd PID GC.run}), then reads its used heap from the metrics API; -1
-   * (and a line saying why) when either fails, so that a long run keeps its other figures.
+   * Forces a full GC in the Solr JVM ({@code jcmd PID GC.run}), then reads the used heap of its generations from
+   * {@code jcmd PID GC.heap_info}; -1 (and a line saying why) when either fails, so that a long run keeps its other
+   * figures.
    */
-  private static long heapUsedAfterGc(long pid, String nodeUrl, PrintStream out)
-      throws InterruptedException {
+  private static long heapUsedAfterGc(long pid, PrintStream out) throws InterruptedException {
     try {
-      Path java = Path.of(ProcessHandle.current().info().command().orElseThrow());
-      Path jcmd = java.resolveSibling("jcmd");
-      Process gc =
-          new ProcessBuilder(jcmd.toString(), String.valueOf(pid), "GC.run")
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-              .start();
-      if (!gc.waitFor(120, TimeUnit.SECONDS) || gc.exitValue() != 0) {
-        out.println("solr ram: jcmd " + pid + " GC.run failed; heap used not measured");
+      jcmd(pid, "GC.run");
+      long used = 0;
+      boolean found = false;
+      for (String line : jcmd(pid, "GC.heap_info").split("\n")) {
+        Matcher m = GENERATION_USED.matcher(line);
+        if (m.find()) {
+          used += Long.parseLong(m.group(1)) * 1024;
+          found = true;
+        }
+      }
+      if (!found) {
+        out.println("solr ram: no generation in jcmd GC.heap_info; heap used not measured");
         return -1;
       }
-      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-      HttpRequest request =
-          HttpRequest.newBuilder(
-                  URI.create(nodeUrl + "/admin/metrics?group=jvm&prefix=memory.heap.used&wt=json"))
-              .timeout(Duration.ofSeconds(30))
-              .build();
-      String body = http.send(request, HttpResponse.BodyHandlers.ofString()).body();
-      JsonNode value =
-          new ObjectMapper()
-              .readTree(body)
-              .path("metrics")
-              .path("solr.jvm")
-              .path("memory.heap.used");
-      if (!value.isNumber()) {
-        out.println(
-            "solr ram: no memory.heap.used in Solr's metrics answer; heap used not measured");
-        return -1;
-      }
-      return value.asLong();
+      return used;
     } catch (IOException | RuntimeException e) {
       out.println("solr ram: heap used not measured: " + e);
       return -1;
+    }
+  }
+
+  /**
+   * A generation's line of {@code GC.heap_info} ("DefNew total 116352K, used 28585K [...", "Tenured total ...": the
+   * Serial collector the runner uses); the indented lines under it are its spaces, and Metaspace has no total.
+   */
+  private static final Pattern GENERATION_USED =
+      Pattern.compile("^\\S.*\\btotal\\s+\\d+K,\\s+used\\s+(\\d+)K");
+
+  private static String jcmd(long pid, String command) throws IOException, InterruptedException {
+    Path java = Path.of(ProcessHandle.current().info().command().orElseThrow());
+    Process p =
+        new ProcessBuilder(java.resolveSibling("jcmd").toString(), String.valueOf(pid), command)
+            .redirectErrorStream(true)
+            .start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      throw new IOException("jcmd " + pid + " " + command + " failed");
+    }
+    return output;
+  }
+
+  /**
+   * Waits (at most {@code maxSeconds}) until the merges the build started are done: no temporary merge files and
+   * the same segment files for 30 s, so that search, RAM and disk are measured on the index as it stays.
+   */
+  private static double awaitMerges(Path cluster, int maxSeconds)
+      throws IOException, InterruptedException {
+    long start = System.nanoTime();
+    java.util.Set<String> last = Set.of();
+    long stableSince = System.nanoTime();
+    while ((System.nanoTime() - start) / 1e9 < maxSeconds) {
+      java.util.Set<String> now;
+      try (Stream<Path> paths = Files.walk(cluster)) {
+        now =
+            paths
+                .filter(SolrIndexBenchmark::isIndexFile)
+                .map(p -> p.getFileName().toString())
+                .collect(java.util.stream.Collectors.toSet());
+      }
+      boolean merging = now.stream().anyMatch(n -> n.endsWith(".tmp"));
+      if (merging || !now.equals(last)) {
+        stableSince = System.nanoTime();
+        last = now;
+      } else if ((System.nanoTime() - stableSince) / 1e9 >= 30) {
+        break;
+      }
+      Thread.sleep(2000);
+    }
+    return (System.nanoTime() - start) / 1e9;
+  }
+
+  /**
+   * Merges the collection into one segment ({@code optimize}) and waits for the new searcher. A rebuild leaves
+   * dozens of small segments (a hard autoCommit every 15 s), each searched with its own HNSW graph and its own
+   * topK; Solr's background merges would take hours to catch up on a loaded 2-core machine, so the benchmark
+   * measures the index as it stands after a bulk load followed by an optimize, and times the optimize apart.
+   */
+  private static void forceMerge(String nodeUrl) throws IOException, InterruptedException {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    HttpRequest request =
+        HttpRequest.newBuilder(
+                URI.create(
+                    nodeUrl
+                        + "/"
+                        + COLLECTION
+                        + "/update?optimize=true&maxSegments=1&waitSearcher=true&wt=json"))
+            .timeout(Duration.ofHours(3))
+            .build();
+    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      throw new IOException("optimize failed: HTTP " + response.statusCode());
     }
   }
 

@@ -60,13 +60,11 @@ class SolrIndexBenchmarkTest {
     assertTrue(lucene.headline().recallAt10() >= 0.99, "lucene recall " + lucene.headline());
     assertTrue(solrResult.headline().recallAt10() >= 0.99, "solr recall " + solrResult.headline());
     assertEquals(1.0, solrResult.headline().rank1Mate(), 1e-9);
-    assertEquals(
-        lucene.headline().rank1MateEligible(), solrResult.headline().rank1MateEligible());
+    assertEquals(lucene.headline().rank1MateEligible(), solrResult.headline().rank1MateEligible());
     assertTrue(solrResult.facesPerSecond() > 0);
     assertTrue(solrResult.heapUsedBytes() > 0, "heap used " + solrResult.heapUsedBytes());
     assertTrue(solrResult.rssBytes() >= solrResult.heapUsedBytes());
     assertTrue(solrResult.diskBytesPerFace() >= 2048, "disk " + solrResult.diskBytesPerFace());
-    assertTrue(
-        solrResult.summaryLine().startsWith("solr faces=3000 "), solrResult.summaryLine());
+    assertTrue(solrResult.summaryLine().startsWith("solr faces=3000 "), solrResult.summaryLine());
   }
 }
