@@ -3,10 +3,12 @@ package io.facesearch.cli;
 import io.facesearch.gallery.bench.Background;
 import io.facesearch.gallery.bench.GalleryBenchmark;
 import io.facesearch.gallery.bench.GalleryBenchmarkConfig;
-import io.facesearch.gallery.bench.GalleryBenchmarkResult;
+import io.facesearch.gallery.bench.GalleryComparison;
 import io.facesearch.gallery.bench.ImpostorScores;
 import io.facesearch.gallery.bench.LabelledEmbeddings;
 import io.facesearch.gallery.bench.MatedPair;
+import io.facesearch.gallery.bench.SolrBenchmarkConfig;
+import io.facesearch.gallery.solr.SolrGalleryConfig;
 import io.facesearch.image.ImageDecoder;
 import io.facesearch.image.ImageRejectedException;
 import io.facesearch.pipeline.Analysis;
@@ -18,6 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -30,6 +33,10 @@ import picocli.CommandLine.Option;
  * of the gallery and the random queries are synthetic, by default face-like (a Gaussian fitted to the embeddings of
  * every LFW photo, see {@link Background}), or uniformly random unit vectors with {@code --background uniform}.
  * The LFW embeddings are cached in {@code --embeddings} and reused while the model id is the same.
+ *
+ * <p>{@code --index solr|both} also (or only) measures the SolrCloud gallery (one node, one shard, in a JVM of its
+ * own) with the same faces and queries; the last lines are the key=value summaries, Solr's first (prefixed
+ * {@code solr}), the embedded gallery's last.
  */
 @Command(
     name = "gallery",
@@ -87,6 +94,44 @@ final class GalleryBenchCommand implements Callable<Integer> {
       description = "Seed of the synthetic vectors and queries (default: 42).")
   long seed = 42;
 
+  @Option(
+      names = "--index",
+      description =
+          "Which gallery to measure: lucene (the embedded gallery, default), solr (a one-node SolrCloud of "
+              + "solr-runner, one shard) or both, over the same faces, queries and exact oracle.")
+  IndexChoice index = IndexChoice.lucene;
+
+  @Option(
+      names = "--solr-dir",
+      description =
+          "Folder of the SolrCloud of --index solr|both; emptied first (default: target/bench-gallery-solr).")
+  Path solrDir = Path.of("target/bench-gallery-solr");
+
+  @Option(
+      names = "--solr-heap",
+      description =
+          "Heap of the Solr JVM (default: 3g; the vectors are read through the page cache).")
+  String solrHeap = "3g";
+
+  @Option(
+      names = "--solr-candidates",
+      description =
+          "Candidate count (knn topK) of the Solr headline figures (default: the gallery's default).")
+  int solrCandidates = SolrGalleryConfig.DEFAULT_CANDIDATES;
+
+  @Option(
+      names = "--solr-sweep",
+      split = ",",
+      description = "Further Solr candidate counts to measure.")
+  int[] solrSweep = new int[0];
+
+  /** The galleries {@code --index} chooses. */
+  enum IndexChoice {
+    lucene,
+    solr,
+    both
+  }
+
   @Mixin PipelineOptions pipelineOptions;
 
   @Override
@@ -122,9 +167,17 @@ final class GalleryBenchCommand implements Callable<Integer> {
             sweep,
             SimilarityScale.cosine(70),
             reuseIndex);
-    GalleryBenchmarkResult result = GalleryBenchmark.run(cfg, pairs, synthetic, System.out);
+    Optional<SolrBenchmarkConfig> solr =
+        index == IndexChoice.lucene
+            ? Optional.empty()
+            : Optional.of(
+                new SolrBenchmarkConfig(solrDir, "-Xmx" + solrHeap, solrCandidates, solrSweep));
+    GalleryComparison result =
+        GalleryBenchmark.compare(
+            cfg, index != IndexChoice.solr, solr, pairs, synthetic, System.out);
     System.out.printf(Locale.ROOT, "load average after: %s%n", MachineLoad.loadAverage());
-    System.out.println(result.summaryLine());
+    result.solr().ifPresent(r -> System.out.println(r.summaryLine()));
+    result.lucene().ifPresent(r -> System.out.println(r.summaryLine()));
     return 0;
   }
 

@@ -17,12 +17,13 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import org.apache.lucene.util.VectorUtil;
 
 /**
  * Builds a {@link LuceneGallery} of N faces and measures it against exact brute-force search ({@link ExactGallery})
@@ -61,8 +62,21 @@ public final class GalleryBenchmark {
 
   public static GalleryBenchmarkResult run(
       GalleryBenchmarkConfig cfg, List<MatedPair> mated, Background background, PrintStream out) {
+    return compare(cfg, true, Optional.empty(), mated, background, out).lucene().orElseThrow();
+  }
+
+  /**
+   * Measures the embedded gallery (when {@code lucene}) and the Solr gallery (when {@code solr} is given) over the
+   * same faces and queries, against one exact oracle computed first.
+   */
+  public static GalleryComparison compare(
+      GalleryBenchmarkConfig cfg,
+      boolean lucene,
+      Optional<SolrBenchmarkConfig> solr,
+      List<MatedPair> mated,
+      Background background,
+      PrintStream out) {
     LuceneGalleryConfig galleryConfig = cfg.gallery();
-    int dims = galleryConfig.dimensions();
     out.printf(
         Locale.ROOT,
         "gallery benchmark: faces=%d mated_pairs=%d random_queries=%d index=%s "
@@ -81,10 +95,27 @@ public final class GalleryBenchmark {
         ImpostorScores.of(background, 2000).describe());
     SyntheticGalleryTruth truth =
         new SyntheticGalleryTruth(cfg.faces(), mated, cfg.seed(), background);
+    SearchOracle oracle = SearchOracle.compute(cfg, truth, mated, background, out);
+    usedHeapAfterGc(); // let the exact gallery's 2 KB per face go before the heap is measured
+    // Solr first: its build is the long one, and its figures are the new ones when a run is cut
+    // short.
+    Optional<SolrBenchmarkResult> solrResult =
+        solr.map(s -> SolrIndexBenchmark.run(s, cfg, truth, oracle, out));
+    Optional<GalleryBenchmarkResult> embedded =
+        lucene ? Optional.of(lucene(cfg, truth, oracle, out)) : Optional.empty();
+    return new GalleryComparison(embedded, solrResult);
+  }
+
+  private static GalleryBenchmarkResult lucene(
+      GalleryBenchmarkConfig cfg,
+      SyntheticGalleryTruth truth,
+      SearchOracle oracle,
+      PrintStream out) {
+    LuceneGalleryConfig galleryConfig = cfg.gallery();
     if (!cfg.reuseIndex()) {
       emptyIndexFolder(cfg.indexDir());
     }
-
+    out.println("embedded (Lucene) gallery:");
     long heapBefore = usedHeapAfterGc();
     long start = System.nanoTime();
     try (LuceneGallery gallery = LuceneGallery.open(cfg.indexDir(), truth, galleryConfig)) {
@@ -98,11 +129,9 @@ public final class GalleryBenchmark {
             Locale.ROOT, "build: %.1f s, %.0f faces/s%n", buildSeconds, cfg.faces() / buildSeconds);
       }
 
-      float[][] queries = queries(cfg, mated, background);
-      GalleryFilter filter = GalleryFilter.tenant(SyntheticGalleryTruth.APPLICATION_ID);
+      float[][] queries = oracle.queries();
       for (int i = 0; i < Math.min(WARMUP_QUERIES, queries.length); i++) {
-        gallery.search(
-            new GalleryQuery(queries[i], SyntheticGalleryTruth.MODEL_ID, 10, -1f, filter));
+        gallery.search(SearchOracle.top10(queries[i]));
       }
       long heapAfter = usedHeapAfterGc();
       double heapPerFace = Math.max(0, heapAfter - heapBefore) / (double) cfg.faces();
@@ -118,148 +147,95 @@ public final class GalleryBenchmark {
           heapPerFace + residentPerFace,
           diskPerFace);
 
-      out.println("exact baseline: loading");
-      ExactGallery exact = new ExactGallery(dims);
-      truth.forEachFace(exact::add);
-      String[][] exactTop10 = exactTop10(exact, queries, filter);
-      double[] exactLatency = new double[Math.min(cfg.exactLatencyQueries(), queries.length)];
-      for (int i = 0; i < exactLatency.length; i++) {
-        long t = System.nanoTime();
-        exact.search(new GalleryQuery(queries[i], SyntheticGalleryTruth.MODEL_ID, 10, -1f, filter));
-        exactLatency[i] = (System.nanoTime() - t) / 1e6;
-      }
-      double exactP50 = percentile(exactLatency, 50);
-      double exactP99 = percentile(exactLatency, 99);
-      out.printf(
-          Locale.ROOT,
-          "exact baseline: p50 %.2f ms, p99 %.2f ms (%d queries, k=10)%n",
-          exactP50,
-          exactP99,
-          exactLatency.length);
-      exact = null; // let the 2 KB per face go before the timed searches
-      usedHeapAfterGc();
-
-      int probes = mated.size();
-      int randoms = queries.length - probes;
-      boolean[] strongMates = strongMates(mated, cfg.matchThreshold());
+      printSweepHeader(cfg, out);
       List<GalleryBenchmarkResult.SearchFigures> sweep = new ArrayList<>();
       GalleryBenchmarkResult.SearchFigures headline = null;
-      out.printf(
-          Locale.ROOT,
-          "candidates  p50_k5_ms  p99_k5_ms  p50_k10_ms  p99_k10_ms  recall10_random  "
-              + "recall10_probes  rank1_mate  rank1_mate_at_or_above_%.4f  p50_service_ms  p99_service_ms "
-              + "(k=%d, at or above %.4f)%n",
-          cfg.matchThreshold(),
-          SERVICE_K,
-          cfg.matchThreshold());
-      for (int candidates : candidateValues(cfg)) {
+      for (int candidates :
+          candidateValues(galleryConfig.searchCandidates(), cfg.candidateSweep())) {
         GalleryBenchmarkResult.SearchFigures figures =
             measure(
-                gallery,
+                query -> gallery.search(query, candidates),
                 candidates,
-                queries,
-                randoms,
-                exactTop10,
-                strongMates,
-                filter,
+                oracle,
                 (float) cfg.matchThreshold());
         sweep.add(figures);
         if (candidates == galleryConfig.searchCandidates()) {
           headline = figures;
         }
-        out.printf(
-            Locale.ROOT,
-            "%10d  %9.3f  %9.3f  %10.3f  %10.3f  %15.4f  %15.4f  %10.4f (%d eligible)"
-                + "  %10.4f (%d eligible)  %14.3f  %14.3f%n",
-            candidates,
-            figures.p50K5Ms(),
-            figures.p99K5Ms(),
-            figures.p50K10Ms(),
-            figures.p99K10Ms(),
-            figures.recallAt10Random(),
-            figures.recallAt10Probes(),
-            figures.rank1Mate(),
-            figures.rank1MateEligible(),
-            figures.rank1StrongMate(),
-            figures.rank1StrongMateEligible(),
-            figures.p50ServiceMs(),
-            figures.p99ServiceMs());
+        printSweepRow(figures, out);
       }
-      GalleryBenchmarkResult result =
-          new GalleryBenchmarkResult(
-              cfg.faces(),
-              buildSeconds,
-              cfg.faces() / buildSeconds,
-              heapPerFace,
-              residentPerFace,
-              heapPerFace + residentPerFace,
-              diskPerFace,
-              galleryConfig.searchCandidates(),
-              headline,
-              exactP50,
-              exactP99,
-              List.copyOf(sweep));
-      return result; // the caller prints result.summaryLine() last
+      return new GalleryBenchmarkResult(
+          cfg.faces(),
+          buildSeconds,
+          cfg.faces() / buildSeconds,
+          heapPerFace,
+          residentPerFace,
+          heapPerFace + residentPerFace,
+          diskPerFace,
+          galleryConfig.searchCandidates(),
+          headline,
+          oracle.exactP50Ms(),
+          oracle.exactP99Ms(),
+          List.copyOf(sweep)); // the caller prints result.summaryLine() last
     }
   }
 
-  private static int[] candidateValues(GalleryBenchmarkConfig cfg) {
-    return IntStream.concat(
-            IntStream.of(cfg.gallery().searchCandidates()), Arrays.stream(cfg.candidateSweep()))
+  static void printSweepHeader(GalleryBenchmarkConfig cfg, PrintStream out) {
+    out.printf(
+        Locale.ROOT,
+        "candidates  p50_k5_ms  p99_k5_ms  p50_k10_ms  p99_k10_ms  recall10_random  "
+            + "recall10_probes  rank1_mate  rank1_mate_at_or_above_%.4f  p50_service_ms  p99_service_ms "
+            + "(k=%d, at or above %.4f)%n",
+        cfg.matchThreshold(),
+        SERVICE_K,
+        cfg.matchThreshold());
+  }
+
+  static void printSweepRow(GalleryBenchmarkResult.SearchFigures figures, PrintStream out) {
+    out.printf(
+        Locale.ROOT,
+        "%10d  %9.3f  %9.3f  %10.3f  %10.3f  %15.4f  %15.4f  %10.4f (%d eligible)"
+            + "  %10.4f (%d eligible)  %14.3f  %14.3f%n",
+        figures.candidates(),
+        figures.p50K5Ms(),
+        figures.p99K5Ms(),
+        figures.p50K10Ms(),
+        figures.p99K10Ms(),
+        figures.recallAt10Random(),
+        figures.recallAt10Probes(),
+        figures.rank1Mate(),
+        figures.rank1MateEligible(),
+        figures.rank1StrongMate(),
+        figures.rank1StrongMateEligible(),
+        figures.p50ServiceMs(),
+        figures.p99ServiceMs());
+  }
+
+  static int[] candidateValues(int headline, int[] sweep) {
+    return IntStream.concat(IntStream.of(headline), Arrays.stream(sweep))
         .distinct()
         .sorted()
         .toArray();
   }
 
-  /** Random queries (new background vectors) first, then the probes (whose mates are faces 0..probes-1). */
-  private static float[][] queries(
-      GalleryBenchmarkConfig cfg, List<MatedPair> mated, Background background) {
-    float[][] queries = new float[cfg.randomQueries() + mated.size()][];
-    SplittableRandom seeds = new SplittableRandom(cfg.seed() ^ 0x5DEECE66DL);
-    for (int i = 0; i < cfg.randomQueries(); i++) {
-      queries[i] = background.vector(seeds.nextLong());
-    }
-    for (int i = 0; i < mated.size(); i++) {
-      queries[cfg.randomQueries() + i] = mated.get(i).probe();
-    }
-    return queries;
-  }
-
-  private static String[][] exactTop10(
-      ExactGallery exact, float[][] queries, GalleryFilter filter) {
-    String[][] top = new String[queries.length][];
-    IntStream.range(0, queries.length)
-        .parallel()
-        .forEach(
-            i ->
-                top[i] =
-                    exact
-                        .search(
-                            new GalleryQuery(
-                                queries[i], SyntheticGalleryTruth.MODEL_ID, 10, -1f, filter))
-                        .stream()
-                        .map(GalleryMatch::faceId)
-                        .toArray(String[]::new));
-    return top;
-  }
-
   /**
-   * @param strongMate per probe: its mate is at or above the match threshold, so a search of the service would
-   *                   report it (see {@link GalleryBenchmarkConfig#matchThreshold})
+   * Searches every query of {@code oracle} three ways (k=10, k=5, as the service does) with {@code search}, after a
+   * warm-up, and compares the top 10 with the exact one.
+   *
+   * @param candidates the candidate count {@code search} uses, only reported
    */
-  private static GalleryBenchmarkResult.SearchFigures measure(
-      LuceneGallery gallery,
+  static GalleryBenchmarkResult.SearchFigures measure(
+      Function<GalleryQuery, List<GalleryMatch>> search,
       int candidates,
-      float[][] queries,
-      int randoms,
-      String[][] exactTop10,
-      boolean[] strongMate,
-      GalleryFilter filter,
+      SearchOracle oracle,
       float matchThreshold) {
+    float[][] queries = oracle.queries();
+    int randoms = oracle.randoms();
+    String[][] exactTop10 = oracle.exactTop10();
+    boolean[] strongMate = oracle.strongMates();
+    GalleryFilter filter = SearchOracle.FILTER;
     for (int i = 0; i < Math.min(WARMUP_QUERIES, queries.length); i++) {
-      gallery.search(
-          new GalleryQuery(queries[i], SyntheticGalleryTruth.MODEL_ID, 10, -1f, filter),
-          candidates);
+      search.apply(SearchOracle.top10(queries[i]));
     }
     double[] latencyK10 = new double[queries.length];
     double[] latencyK5 = new double[queries.length];
@@ -284,7 +260,7 @@ public final class GalleryBenchmark {
       for (int turn = 0; turn < ways.length; turn++) {
         int way = (i + turn) % ways.length;
         long t = System.nanoTime();
-        List<GalleryMatch> found = gallery.search(ways[way], candidates);
+        List<GalleryMatch> found = search.apply(ways[way]);
         latencies[way][i] = (System.nanoTime() - t) / 1e6;
         if (way == 0) {
           matches = found;
@@ -325,15 +301,6 @@ public final class GalleryBenchmark {
         percentile(latencyService, 99));
   }
 
-  private static boolean[] strongMates(List<MatedPair> mated, double matchThreshold) {
-    boolean[] strong = new boolean[mated.size()];
-    for (int i = 0; i < strong.length; i++) {
-      strong[i] =
-          VectorUtil.dotProduct(mated.get(i).probe(), mated.get(i).mate()) >= matchThreshold;
-    }
-    return strong;
-  }
-
   private static double recall(List<GalleryMatch> matches, String[] exact) {
     if (exact.length == 0) {
       return 1;
@@ -358,7 +325,7 @@ public final class GalleryBenchmark {
     return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
   }
 
-  private static long usedHeapAfterGc() {
+  static long usedHeapAfterGc() {
     for (int i = 0; i < 3; i++) {
       System.gc();
       try {

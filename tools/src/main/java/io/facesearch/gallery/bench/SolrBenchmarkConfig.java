@@ -1,0 +1,33 @@
+package io.facesearch.gallery.bench;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * How {@link SolrIndexBenchmark} runs the Solr gallery: a SolrCloud of one node (solr-runner, in a JVM of its own)
+ * and a collection of one shard and one replica.
+ *
+ * @param dir            the SolrCloud's folder (its index, ZooKeeper data and {@code solr.log}); emptied first
+ * @param heap           the Solr JVM's heap option, e.g. {@code -Xmx3g}
+ * @param candidates     the headline candidate count (the knn query's topK)
+ * @param candidateSweep further candidate counts to measure, may be empty
+ */
+public record SolrBenchmarkConfig(Path dir, String heap, int candidates, int[] candidateSweep) {
+
+  public SolrBenchmarkConfig {
+    Objects.requireNonNull(dir, "dir");
+    Objects.requireNonNull(heap, "heap");
+    if (!heap.startsWith("-Xmx")) {
+      throw new IllegalArgumentException("heap must be a -Xmx option, got " + heap);
+    }
+    if (candidates < 1) {
+      throw new IllegalArgumentException("candidates must be positive, got " + candidates);
+    }
+    candidateSweep = candidateSweep == null ? new int[0] : candidateSweep.clone();
+  }
+
+  @Override
+  public int[] candidateSweep() {
+    return candidateSweep.clone();
+  }
+}
