@@ -19,12 +19,13 @@ public record SolrGalleryConfig(
   public static final String DEFAULT_COLLECTION = "faces";
 
   /**
-   * The default candidate count (the knn query's topK, per shard and per segment). Measured with
-   * SolrGalleryBenchmark on 100,000 clustered face-like faces in one shard (HNSW M=16, beam width 100), recall@10
-   * against exact search was 0.921 at 100 candidates, 0.989 at 400 and 0.9995 at 1,000; recall falls as a shard
-   * grows, so the default keeps a margin above the 0.99 target. Smaller shards may use fewer.
+   * The default candidate count (the knn query's topK, per shard and per segment). Measured by {@code bench gallery
+   * --index solr} on 100,000 faces of the face-like background (real LFW probes among synthetic faces; one shard,
+   * HNSW M=16, beam width 100; docs/cluster.md): recall@10 against exact search 0.824 at 250 candidates, 0.921 at
+   * 500, 0.970 at 1,000 and 0.991 at 2,000 (p50 33 ms, loaded machine). On an easier, clustered synthetic set 1,000
+   * gave 0.9995. Recall falls as a shard grows: larger shards need more (measure with {@code --solr-sweep}).
    */
-  public static final int DEFAULT_CANDIDATES = 1000;
+  public static final int DEFAULT_CANDIDATES = 2000;
 
   public SolrGalleryConfig {
     Objects.requireNonNull(zkHost, "zkHost");
