@@ -93,8 +93,26 @@ public final class DevCluster implements AutoCloseable {
    * @param progress where a line per step goes
    */
   public void start(PrintStream progress) {
+    start(progress, cluster -> {});
+  }
+
+  /**
+   * Work on the running PostgreSQL and SolrCloud before any facesearch node starts and before the API key is made,
+   * e.g. moving an embedded data folder in ({@code ClusterMigration}), which wants a database without an
+   * installation of its own.
+   */
+  @FunctionalInterface
+  public interface BeforeNodes {
+    void run(DevCluster cluster) throws IOException;
+  }
+
+  /**
+   * {@link #start(PrintStream)}, running {@code beforeNodes} once PostgreSQL and SolrCloud are up and the collection
+   * exists, before the API key is made and the nodes start; its failure stops everything, like any other.
+   */
+  public void start(PrintStream progress, BeforeNodes beforeNodes) {
     try {
-      startAll(progress);
+      startAll(progress, beforeNodes);
     } catch (RuntimeException | Error e) {
       close();
       throw e;
@@ -108,7 +126,8 @@ public final class DevCluster implements AutoCloseable {
     }
   }
 
-  private void startAll(PrintStream progress) throws IOException, InterruptedException {
+  private void startAll(PrintStream progress, BeforeNodes beforeNodes)
+      throws IOException, InterruptedException {
     Path data = settings.data().toAbsolutePath().normalize();
     long t0 = System.nanoTime();
     ThrowawayPostgres pg =
@@ -133,18 +152,13 @@ public final class DevCluster implements AutoCloseable {
       solr = cloud;
       requireOpen();
     }
-    try (SolrGallery created =
-        SolrGallery.open(
-            new SolrGalleryConfig(
-                cloud.zkHost(),
-                SolrGalleryConfig.DEFAULT_COLLECTION,
-                1,
-                SOLR_NODES,
-                SolrGalleryConfig.DEFAULT_CANDIDATES))) {
+    try (SolrGallery created = SolrGallery.open(galleryConfig())) {
       progress.printf(
           "SolrCloud of %d nodes, zkHost %s, collection %s (%d ms)%n",
           SOLR_NODES, cloud.zkHost(), created.config().collection(), millisSince(t1));
     }
+
+    beforeNodes.run(this);
 
     Path first = Files.createDirectories(data.resolve("node-1"));
     apiKey = createApiKey(first);
@@ -222,6 +236,19 @@ public final class DevCluster implements AutoCloseable {
   /** The JDBC URL of the truth. */
   public String databaseUrl() {
     return postgres.url(DATABASE);
+  }
+
+  /**
+   * The gallery the nodes use: the default collection, one shard with a replica on each Solr node; only once SolrCloud
+   * has started.
+   */
+  public SolrGalleryConfig galleryConfig() {
+    return new SolrGalleryConfig(
+        solr().zkHost(),
+        SolrGalleryConfig.DEFAULT_COLLECTION,
+        1,
+        SOLR_NODES,
+        SolrGalleryConfig.DEFAULT_CANDIDATES);
   }
 
   public synchronized ThrowawayPostgres postgres() {

@@ -164,8 +164,33 @@ public final class HttpLoadBenchmark {
     this.out = out;
   }
 
+  /**
+   * What {@link #prepare} leaves for the timed part: the application searched, the key sent, the query photos and
+   * the setup. The key is never printed ({@link #toString} leaves it out).
+   */
+  public record Prepared(
+      Application app, String apiKey, BenchPhotos photos, Setup setup, long faces) {
+    @Override
+    public String toString() {
+      return "Prepared[app=" + app.id() + ", faces=" + faces + "]";
+    }
+  }
+
+  /** The HTTP floor ({@code GET /health} on one client) and one result per concurrency level. */
+  public record Levels(
+      HttpLoadGenerator.LevelResult httpFloor, List<HttpLoadGenerator.LevelResult> levels) {}
+
+  /** {@link #prepare}, then {@link #run(Config, Prepared)}. */
   public Result run(Config cfg, Path photosDir)
       throws IOException, InterruptedException, ImageRejectedException {
+    return run(cfg, prepare(cfg, photosDir));
+  }
+
+  /**
+   * The default application and an API key of it, the query photos, and the gallery of N faces (enrolled and seeded
+   * unless the data folder already has faces).
+   */
+  public Prepared prepare(Config cfg, Path photosDir) throws IOException {
     ApplicationKey access = applicationKey(services.accounts());
     BenchPhotos photos = BenchPhotos.load(photosDir, cfg.mates(), cfg.photoCount());
     out.printf(
@@ -177,44 +202,22 @@ public final class HttpLoadBenchmark {
     Setup setup = prepareGallery(access.app(), photos, cfg);
     long faces = services.gallery().count(access.app().id());
     out.printf(Locale.ROOT, "gallery: %d faces in application %s%n", faces, access.app().id());
+    return new Prepared(access.app(), access.key(), photos, setup, faces);
+  }
 
-    List<HttpLoadGenerator.LevelResult> levels = new ArrayList<>();
-    HttpLoadGenerator.LevelResult httpFloor;
+  /** The levels against this node's HTTP service, then the optional in-process stage profile. */
+  public Result run(Config cfg, Prepared prepared)
+      throws InterruptedException, ImageRejectedException {
+    Levels measured;
     Javalin server = node.httpApp().start("127.0.0.1", 0);
     try {
-      String base = "http://127.0.0.1:" + server.port();
-      httpFloor =
-          HttpLoadGenerator.gets(URI.create(base + "/health"))
-              .run(1, HTTP_FLOOR_REQUESTS, HTTP_FLOOR_REQUESTS);
-      LevelTable.printFloor(out, "GET /health", httpFloor);
-      URI endpoint = URI.create(base + "/v3/face-search/");
-      HttpLoadGenerator load =
-          HttpLoadGenerator.faceSearches(endpoint, access.key(), photos.queries());
-      out.printf(
-          Locale.ROOT,
-          "face search: %s (client threads in this JVM, rate limits raised to %d/min); %d "
-              + "warm-up + %d timed requests per level%n",
-          endpoint,
-          UNTHROTTLED.writesPerMinute(),
-          cfg.warmup(),
-          cfg.requests());
-      if (cfg.jitWarmup() > 0) {
-        int busiest = Arrays.stream(cfg.concurrency()).max().orElseThrow();
-        HttpLoadGenerator.LevelResult w = load.run(busiest, 0, cfg.jitWarmup());
-        out.printf(
-            Locale.ROOT,
-            "JIT warm-up: %d requests at concurrency %d in %.1f s (%.1f ms JIT CPU per request)%n",
-            cfg.jitWarmup(),
-            busiest,
-            w.wallNanos() / 1e9,
-            w.msPerRequest(w.cpu().jit()));
-      }
-      LevelTable.printHeader(out);
-      for (int c : cfg.concurrency()) {
-        HttpLoadGenerator.LevelResult r = load.run(c, cfg.warmup(), cfg.requests());
-        LevelTable.printRow(out, r);
-        levels.add(r);
-      }
+      measured =
+          measure(
+              out,
+              List.of(URI.create("http://127.0.0.1:" + server.port())),
+              prepared.apiKey(),
+              prepared.photos().queries(),
+              cfg);
     } finally {
       server.stop();
     }
@@ -225,14 +228,58 @@ public final class HttpLoadBenchmark {
       profile =
           new SearchStageProfiler(services)
               .run(
-                  access.app(),
-                  access.key(),
-                  photos.queries(),
+                  prepared.app(),
+                  prepared.apiKey(),
+                  prepared.photos().queries(),
                   Math.min(20, cfg.profileSamples()),
                   cfg.profileSamples());
       profile.print(out);
     }
-    return new Result(faces, setup, httpFloor, List.copyOf(levels), profile);
+    return new Result(
+        prepared.faces(), prepared.setup(), measured.httpFloor(), measured.levels(), profile);
+  }
+
+  /**
+   * The HTTP floor and the timed levels against running services at {@code bases} ({@code http://127.0.0.1:PORT},
+   * one or several nodes of one deployment, taken round-robin), with {@code apiKey} and these query photos; prints
+   * the floor and the table.
+   */
+  public static Levels measure(
+      PrintStream out, List<URI> bases, String apiKey, List<byte[]> queries, Config cfg)
+      throws InterruptedException {
+    List<URI> health = bases.stream().map(b -> b.resolve("/health")).toList();
+    HttpLoadGenerator.LevelResult httpFloor =
+        HttpLoadGenerator.gets(health).run(1, HTTP_FLOOR_REQUESTS, HTTP_FLOOR_REQUESTS);
+    LevelTable.printFloor(out, "GET /health", httpFloor);
+    List<URI> endpoints = bases.stream().map(b -> b.resolve("/v3/face-search/")).toList();
+    HttpLoadGenerator load = HttpLoadGenerator.faceSearches(endpoints, apiKey, queries);
+    out.printf(
+        Locale.ROOT,
+        "face search: %s (client threads in this JVM, rate limits raised to %d/min); %d "
+            + "warm-up + %d timed requests per level%n",
+        endpoints.size() == 1 ? endpoints.get(0) : endpoints + " round-robin",
+        UNTHROTTLED.writesPerMinute(),
+        cfg.warmup(),
+        cfg.requests());
+    if (cfg.jitWarmup() > 0) {
+      int busiest = Arrays.stream(cfg.concurrency()).max().orElseThrow();
+      HttpLoadGenerator.LevelResult w = load.run(busiest, 0, cfg.jitWarmup());
+      out.printf(
+          Locale.ROOT,
+          "JIT warm-up: %d requests at concurrency %d in %.1f s (%.1f ms JIT CPU per request)%n",
+          cfg.jitWarmup(),
+          busiest,
+          w.wallNanos() / 1e9,
+          w.msPerRequest(w.cpu().jit()));
+    }
+    List<HttpLoadGenerator.LevelResult> levels = new ArrayList<>();
+    LevelTable.printHeader(out);
+    for (int c : cfg.concurrency()) {
+      HttpLoadGenerator.LevelResult r = load.run(c, cfg.warmup(), cfg.requests());
+      LevelTable.printRow(out, r);
+      levels.add(r);
+    }
+    return new Levels(httpFloor, List.copyOf(levels));
   }
 
   private Setup prepareGallery(Application app, BenchPhotos photos, Config cfg) throws IOException {

@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Closed-loop HTTP load on one loopback server: {@code c} client threads, each sending its next request as soon as
+ * Closed-loop HTTP load on loopback servers (one, or several taken round-robin): {@code c} client threads, each sending its next request as soon as
  * the previous answer has been read completely, until a fixed number of requests is done.
  *
  * <p>Requests are built once and cycled over; the hot loop only sends, times and checks. Latency is from just
@@ -75,6 +75,9 @@ public final class HttpLoadGenerator {
   private final HttpRequest[] requests;
 
   private HttpLoadGenerator(HttpRequest[] requests) {
+    if (requests.length == 0) {
+      throw new IllegalArgumentException("no requests to send");
+    }
     for (HttpRequest request : requests) {
       if (!"127.0.0.1".equals(request.uri().getHost())) {
         throw new IllegalArgumentException(
@@ -86,28 +89,48 @@ public final class HttpLoadGenerator {
 
   /** Face searches of these photos ({@code user_image}, {@code save_api_request=false}: the gallery never grows). */
   public static HttpLoadGenerator faceSearches(URI endpoint, String apiKey, List<byte[]> jpegs) {
-    HttpRequest[] requests = new HttpRequest[jpegs.size()];
-    for (int i = 0; i < requests.length; i++) {
+    return faceSearches(List.of(endpoint), apiKey, jpegs);
+  }
+
+  /**
+   * Face searches of these photos spread round-robin over {@code endpoints} (the same endpoint on several nodes):
+   * consecutive requests go to consecutive endpoints, and every photo is sent to every endpoint in turn.
+   */
+  public static HttpLoadGenerator faceSearches(
+      List<URI> endpoints, String apiKey, List<byte[]> jpegs) {
+    int nodes = endpoints.size();
+    HttpRequest[] requests = new HttpRequest[jpegs.size() * nodes];
+    for (int i = 0; i < jpegs.size(); i++) {
       byte[] body =
           new MultipartBody()
               .field("save_api_request", "false")
               .file("user_image", "photo-" + i + ".jpg", "image/jpeg", jpegs.get(i))
               .bytes();
-      requests[i] =
-          HttpRequest.newBuilder(endpoint)
-              .timeout(REQUEST_TIMEOUT)
-              .header("x-api-key", apiKey)
-              .header("Content-Type", MultipartBody.CONTENT_TYPE)
-              .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-              .build();
+      for (int n = 0; n < nodes; n++) {
+        requests[i * nodes + n] =
+            HttpRequest.newBuilder(endpoints.get(n))
+                .timeout(REQUEST_TIMEOUT)
+                .header("x-api-key", apiKey)
+                .header("Content-Type", MultipartBody.CONTENT_TYPE)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
+      }
     }
     return new HttpLoadGenerator(requests);
   }
 
   /** GETs of one URL: the round trip of the HTTP stack alone. */
   public static HttpLoadGenerator gets(URI url) {
-    HttpRequest get = HttpRequest.newBuilder(url).timeout(REQUEST_TIMEOUT).GET().build();
-    return new HttpLoadGenerator(new HttpRequest[] {get});
+    return gets(List.of(url));
+  }
+
+  /** GETs of these URLs, round-robin. */
+  public static HttpLoadGenerator gets(List<URI> urls) {
+    HttpRequest[] requests = new HttpRequest[urls.size()];
+    for (int i = 0; i < requests.length; i++) {
+      requests[i] = HttpRequest.newBuilder(urls.get(i)).timeout(REQUEST_TIMEOUT).GET().build();
+    }
+    return new HttpLoadGenerator(requests);
   }
 
   /** Runs {@code warmup} untimed requests, then {@code count} timed ones, both with {@code concurrency} threads. */

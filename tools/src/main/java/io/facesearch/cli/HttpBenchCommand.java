@@ -3,13 +3,22 @@ package io.facesearch.cli;
 import io.facesearch.app.Node;
 import io.facesearch.app.NodeSettings;
 import io.facesearch.bench.HttpLoadBenchmark;
+import io.facesearch.bench.HttpLoadGenerator;
 import io.facesearch.bench.SyntheticFaceSeeder;
+import io.facesearch.cluster.DevCluster;
+import io.facesearch.cluster.FacesearchNodeProcess;
+import io.facesearch.cluster.ThrowawayPostgres;
+import io.facesearch.migration.ClusterMigration;
+import io.facesearch.migration.ClusterTarget;
+import io.facesearch.migration.MigrationReport;
 import io.facesearch.pipeline.FacePipeline;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -20,6 +29,12 @@ import picocli.CommandLine.Option;
 /**
  * {@code facesearch bench http}: latency and throughput of {@code POST /v3/face-search/} over real HTTP on loopback
  * with N enrolled faces, per client concurrency (see {@link HttpLoadBenchmark}).
+ *
+ * <p>With {@code --cluster-nodes N}, the same data folder is then moved into a {@link DevCluster} (a throwaway
+ * PostgreSQL, a 2-node SolrCloud and N facesearch node processes) with {@link ClusterMigration} before its nodes start,
+ * and the same photos, key and levels are sent round-robin over the nodes; per level the command prints the ratio
+ * cluster/embedded of p50 latency and of throughput. Every process runs on this machine's cores, so the ratio says
+ * what cluster mode costs here, not what a cluster of machines would serve.
  */
 @Command(
     name = "http",
@@ -99,10 +114,37 @@ final class HttpBenchCommand implements Callable<Integer> {
   @Option(names = "--seed", description = "Seed of the synthetic vectors (default: 42).")
   long seed = 42;
 
+  @Option(
+      names = "--cluster-nodes",
+      description =
+          "After the embedded server, move the same data folder into a dev cluster of this many facesearch "
+              + "nodes (PostgreSQL + 2-node SolrCloud) and measure it round-robin; 0: embedded only "
+              + "(default: ${DEFAULT-VALUE}).",
+      defaultValue = "0")
+  int clusterNodes;
+
+  @Option(
+      names = "--cluster-port",
+      description = "The first cluster node's port; the others follow (default: ${DEFAULT-VALUE}).",
+      defaultValue = "18081")
+  int clusterPort;
+
+  @Option(
+      names = "--cluster-node-heap",
+      description = "Each cluster node's maximum JVM heap (default: ${DEFAULT-VALUE}).",
+      defaultValue = "1g")
+  String clusterNodeHeap;
+
   @Mixin PipelineOptions pipelineOptions;
 
   @Override
   public Integer call() throws Exception {
+    if (clusterNodes < 0 || clusterNodes > 16) {
+      throw new UserError("--cluster-nodes must be between 0 and 16");
+    }
+    if (clusterNodes > 0 && ThrowawayPostgres.binaries().isEmpty()) {
+      throw new UserError(ThrowawayPostgres.MISSING);
+    }
     HttpLoadBenchmark.Config cfg =
         new HttpLoadBenchmark.Config(
             faces,
@@ -126,13 +168,22 @@ final class HttpBenchCommand implements Callable<Integer> {
         Runtime.getRuntime().maxMemory() >> 20);
     System.out.printf(Locale.ROOT, "data: %s%n", folder.toAbsolutePath());
     HttpLoadBenchmark.Result result;
-    try (FacePipeline pipeline = pipelineOptions.load();
-        Node node =
-            Node.open(
-                NodeSettings.of(folder).withLimits(HttpLoadBenchmark.UNTHROTTLED),
-                Clock.systemUTC())) {
-      node.services(pipeline);
-      result = new HttpLoadBenchmark(node, System.out).run(cfg, photos);
+    HttpLoadBenchmark.Levels cluster = null;
+    try {
+      HttpLoadBenchmark.Prepared prepared;
+      try (FacePipeline pipeline = pipelineOptions.load();
+          Node node =
+              Node.open(
+                  NodeSettings.of(folder).withLimits(HttpLoadBenchmark.UNTHROTTLED),
+                  Clock.systemUTC())) {
+        node.services(pipeline);
+        HttpLoadBenchmark bench = new HttpLoadBenchmark(node, System.out);
+        prepared = bench.prepare(cfg, photos);
+        result = bench.run(cfg, prepared);
+      }
+      if (clusterNodes > 0) {
+        cluster = measureCluster(folder, prepared, cfg);
+      }
     } finally {
       if (freshFolder && !keepData) {
         deleteTree(folder);
@@ -140,7 +191,129 @@ final class HttpBenchCommand implements Callable<Integer> {
     }
     System.out.printf(Locale.ROOT, "load average after: %s%n", MachineLoad.loadAverage());
     System.out.println(result.summaryLine());
-    return result.errors() == 0 ? 0 : 1;
+    int errors = result.errors();
+    if (cluster != null) {
+      printRatios(result.levels(), cluster.levels());
+      for (HttpLoadGenerator.LevelResult level : cluster.levels()) {
+        errors += level.errors();
+      }
+    }
+    return errors == 0 ? 0 : 1;
+  }
+
+  /**
+   * Starts a dev cluster in a fresh folder, moves {@code folder} into it before its nodes start, and runs the levels
+   * round-robin over the nodes with the folder's key and photos; stops the cluster in every case.
+   */
+  private HttpLoadBenchmark.Levels measureCluster(
+      Path folder, HttpLoadBenchmark.Prepared prepared, HttpLoadBenchmark.Config cfg)
+      throws IOException, InterruptedException {
+    Path clusterDir =
+        Files.createTempDirectory(
+            Files.createDirectories(Path.of("target")), "bench-http-cluster-");
+    int pgPort;
+    try {
+      pgPort = ThrowawayPostgres.freePort(5433, 100);
+    } catch (IllegalStateException e) {
+      throw new UserError(e.getMessage());
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "cluster: %d facesearch node%s (heap %s each) on a throwaway PostgreSQL and a %d-node SolrCloud, "
+            + "in %s%n",
+        clusterNodes,
+        clusterNodes == 1 ? "" : "s",
+        clusterNodeHeap,
+        DevCluster.SOLR_NODES,
+        clusterDir.toAbsolutePath());
+    DevCluster devCluster =
+        DevCluster.of(
+            new DevCluster.Settings(
+                clusterDir,
+                clusterNodes,
+                clusterPort,
+                pgPort,
+                clusterNodeHeap,
+                List.of(
+                    "--writes-per-minute",
+                    String.valueOf(HttpLoadBenchmark.UNTHROTTLED.writesPerMinute()),
+                    "--reads-per-minute",
+                    String.valueOf(HttpLoadBenchmark.UNTHROTTLED.readsPerMinute()))));
+    Thread stopOnExit = new Thread(devCluster::close, "bench-http-cluster-stop");
+    Runtime.getRuntime().addShutdownHook(stopOnExit);
+    try {
+      devCluster.start(System.out, started -> migrate(folder, started));
+      List<URI> bases = devCluster.nodes().stream().map(FacesearchNodeProcess::url).toList();
+      System.out.println(
+          "cluster: CPU columns below count this JVM only (the clients); the nodes, Solr and PostgreSQL are "
+              + "processes of their own on the same cores");
+      return HttpLoadBenchmark.measure(
+          System.out, bases, prepared.apiKey(), prepared.photos().queries(), cfg);
+    } finally {
+      devCluster.close();
+      try {
+        Runtime.getRuntime().removeShutdownHook(stopOnExit);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook runs anyway; close() is idempotent
+      }
+      if (!keepData) {
+        deleteTree(clusterDir);
+      }
+    }
+  }
+
+  /** Moves the embedded data folder into the started cluster's PostgreSQL and SolrCloud. */
+  private static void migrate(Path folder, DevCluster cluster) throws IOException {
+    long t0 = System.nanoTime();
+    ClusterTarget target =
+        new ClusterTarget(
+            cluster.databaseUrl(), ThrowawayPostgres.USER, "", cluster.galleryConfig());
+    MigrationReport report =
+        new ClusterMigration(
+                folder, target, line -> System.out.println("migrate: " + line), Clock.systemUTC())
+            .run();
+    if (!report.complete()) {
+      throw new IllegalStateException("the migration into the cluster did not complete");
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "migrated the data folder into the cluster in %.1f s%n",
+        (System.nanoTime() - t0) / 1e9);
+  }
+
+  /** Per level, cluster over embedded: p50 latency and throughput. */
+  private void printRatios(
+      List<HttpLoadGenerator.LevelResult> embedded, List<HttpLoadGenerator.LevelResult> cluster) {
+    System.out.printf(
+        Locale.ROOT,
+        "cluster/embedded, a ratio on this machine (%d cores): the %d node%s, 2 Solr nodes, PostgreSQL and "
+            + "the clients share the same cores, so it is what cluster mode costs here, not a cluster's "
+            + "capacity%n",
+        Runtime.getRuntime().availableProcessors(),
+        clusterNodes,
+        clusterNodes == 1 ? "" : "s");
+    System.out.printf(Locale.ROOT, "%5s %12s %12s%n", "conc", "p50 ratio", "req/s ratio");
+    StringBuilder line = new StringBuilder("cluster_nodes=").append(clusterNodes);
+    for (int i = 0; i < Math.min(embedded.size(), cluster.size()); i++) {
+      HttpLoadGenerator.LevelResult e = embedded.get(i);
+      HttpLoadGenerator.LevelResult c = cluster.get(i);
+      double p50 = c.latency().medianMs() / e.latency().medianMs();
+      double rps = c.requestsPerSecond() / e.requestsPerSecond();
+      System.out.printf(Locale.ROOT, "%5d %12.2f %12.2f%n", e.concurrency(), p50, rps);
+      line.append(
+          String.format(
+              Locale.ROOT,
+              " c%d_p50_ms=%.1f c%d_rps=%.1f c%d_p50_ratio=%.2f c%d_rps_ratio=%.2f",
+              c.concurrency(),
+              c.latency().medianMs(),
+              c.concurrency(),
+              c.requestsPerSecond(),
+              c.concurrency(),
+              p50,
+              c.concurrency(),
+              rps));
+    }
+    System.out.println(line);
   }
 
   private static Path freshDataFolder() throws IOException {
