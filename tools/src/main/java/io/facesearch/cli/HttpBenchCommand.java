@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.Comparator;
 import java.util.List;
@@ -211,6 +212,9 @@ final class HttpBenchCommand implements Callable<Integer> {
     Path clusterDir =
         Files.createTempDirectory(
             Files.createDirectories(Path.of("target")), "bench-http-cluster-");
+    // A temporary folder is closed to other users; the throwaway PostgreSQL runs as postgres when
+    // started by root and must reach its folder inside.
+    Files.setPosixFilePermissions(clusterDir, PosixFilePermissions.fromString("rwxr-xr-x"));
     int pgPort;
     try {
       pgPort = ThrowawayPostgres.freePort(5433, 100);
