@@ -38,7 +38,7 @@ public record SolrGalleryConfig(
     }
   }
 
-  /** The defaults for one ZooKeeper address: collection "faces", 1 shard, 1 replica, 1,000 candidates. */
+  /** The defaults for one ZooKeeper address: collection "faces", 1 shard, 1 replica, 2,000 candidates. */
   public static SolrGalleryConfig of(String zkHost) {
     return new SolrGalleryConfig(zkHost, DEFAULT_COLLECTION, 1, 1, DEFAULT_CANDIDATES);
   }
