@@ -125,6 +125,14 @@ final class GalleryBenchCommand implements Callable<Integer> {
       description = "Further Solr candidate counts to measure.")
   int[] solrSweep = new int[0];
 
+  @Option(
+      names = "--solr-optimize",
+      negatable = true,
+      description =
+          "Merge the built Solr index into one segment before measuring it (default); --no-solr-optimize measures"
+              + " it as a node's fill leaves it, after Solr's own merges settle.")
+  boolean solrOptimize = true;
+
   /** The galleries {@code --index} chooses. */
   enum IndexChoice {
     lucene,
@@ -171,7 +179,8 @@ final class GalleryBenchCommand implements Callable<Integer> {
         index == IndexChoice.lucene
             ? Optional.empty()
             : Optional.of(
-                new SolrBenchmarkConfig(solrDir, "-Xmx" + solrHeap, solrCandidates, solrSweep));
+                new SolrBenchmarkConfig(
+                    solrDir, "-Xmx" + solrHeap, solrCandidates, solrSweep, solrOptimize));
     GalleryComparison result =
         GalleryBenchmark.compare(
             cfg, index != IndexChoice.solr, solr, pairs, synthetic, System.out);

@@ -11,8 +11,12 @@ import java.util.Objects;
  * @param heap           the Solr JVM's heap option, e.g. {@code -Xmx3g}
  * @param candidates     the headline candidate count (the knn query's topK)
  * @param candidateSweep further candidate counts to measure, may be empty
+ * @param optimize       whether the built index is merged into one segment before it is measured (as after a bulk
+ *                       load followed by an optimize); without it, the index is measured as a node's fill of an
+ *                       empty collection leaves it: many segments, Solr's background merges allowed to settle
  */
-public record SolrBenchmarkConfig(Path dir, String heap, int candidates, int[] candidateSweep) {
+public record SolrBenchmarkConfig(
+    Path dir, String heap, int candidates, int[] candidateSweep, boolean optimize) {
 
   public SolrBenchmarkConfig {
     Objects.requireNonNull(dir, "dir");

@@ -45,7 +45,8 @@ class SolrIndexBenchmarkTest {
             new int[0],
             GalleryBenchmarkConfig.DEFAULT_MATCH_THRESHOLD,
             false);
-    SolrBenchmarkConfig solr = new SolrBenchmarkConfig(dir.resolve("solr"), "-Xmx512m", 1000, null);
+    SolrBenchmarkConfig solr =
+        new SolrBenchmarkConfig(dir.resolve("solr"), "-Xmx512m", 1000, null, true);
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     GalleryComparison result;
     try (PrintStream out = new PrintStream(log, true, StandardCharsets.UTF_8)) {
