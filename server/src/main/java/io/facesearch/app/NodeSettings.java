@@ -54,19 +54,23 @@ public record NodeSettings(
   /**
    * The gallery on SolrCloud, shared by every node (cluster mode): the collection {@code collection} of the SolrCloud
    * whose ZooKeeper is {@code zkHost} ({@code HOST:PORT[,HOST:PORT...][/chroot]}). A missing collection is created
-   * (1 shard, 1 replica, the shipped configset); create a sharded and replicated one beforehand with the configset
-   * {@link io.facesearch.gallery.solr.SolrGallery#CONFIGSET}.
+   * with {@code shards} shards of {@code replicas} replicas each and the shipped configset
+   * {@link io.facesearch.gallery.solr.SolrGallery#CONFIGSET}; an existing one is used as it is.
    */
-  public record Solr(String zkHost, String collection) {
+  public record Solr(String zkHost, String collection, int shards, int replicas) {
 
     public Solr {
       Objects.requireNonNull(zkHost, "zkHost");
       Objects.requireNonNull(collection, "collection");
+      if (shards < 1 || replicas < 1) {
+        throw new IllegalArgumentException("shards and replicas must be at least 1");
+      }
     }
 
     /** The gallery's configuration: these, with SolrGallery's default candidate count. */
     public SolrGalleryConfig galleryConfig() {
-      return new SolrGalleryConfig(zkHost, collection, 1, 1, SolrGalleryConfig.DEFAULT_CANDIDATES);
+      return new SolrGalleryConfig(
+          zkHost, collection, shards, replicas, SolrGalleryConfig.DEFAULT_CANDIDATES);
     }
   }
 

@@ -60,6 +60,22 @@ final class DataOptions {
       defaultValue = SolrGalleryConfig.DEFAULT_COLLECTION)
   String solrCollection;
 
+  @Option(
+      names = "--solr-shards",
+      description =
+          "Shards of the Solr collection when it is created by this node (default: ${DEFAULT-VALUE}; env "
+              + "FACESEARCH_SOLR_SHARDS). An existing collection is used as it is.",
+      defaultValue = "${env:FACESEARCH_SOLR_SHARDS:-1}")
+  int solrShards;
+
+  @Option(
+      names = "--solr-replicas",
+      description =
+          "Replicas of each shard when this node creates the Solr collection (default: ${DEFAULT-VALUE}; env "
+              + "FACESEARCH_SOLR_REPLICAS); 2 or more, on different Solr nodes, to survive losing one.",
+      defaultValue = "${env:FACESEARCH_SOLR_REPLICAS:-1}")
+  int solrReplicas;
+
   /**
    * The data folder, which {@code serve} must have created: every other command refuses a folder without a
    * database (or, with the truth in PostgreSQL, without the server secret serve writes there) rather than start an
@@ -110,7 +126,10 @@ final class DataOptions {
     if (solrCollection == null || solrCollection.isBlank()) {
       throw new UserError("--solr-collection must not be empty");
     }
-    return new NodeSettings.Solr(solrZk.trim(), solrCollection.trim());
+    if (solrShards < 1 || solrReplicas < 1) {
+      throw new UserError("--solr-shards and --solr-replicas must be at least 1");
+    }
+    return new NodeSettings.Solr(solrZk.trim(), solrCollection.trim(), solrShards, solrReplicas);
   }
 
   /** The node of the {@link #existing} data folder and its truth, as the composition root builds it, on the system clock. */

@@ -159,7 +159,11 @@ class MigrateToClusterTest {
             TempFolders.create("facesearch-cluster-node"),
             apiKey,
             new NodeSettings.Postgres(database, "facesearch", ""),
-            new NodeSettings.Solr(target.solr().zkHost(), target.solr().collection()))) {
+            new NodeSettings.Solr(
+                target.solr().zkHost(),
+                target.solr().collection(),
+                target.solr().shards(),
+                target.solr().replicationFactor()))) {
       HttpResponse<String> r =
           Http.post(
               cluster.url("/v3/face-search/"),

@@ -64,7 +64,9 @@ public final class TestSolr {
         zkHost,
         free != null
             ? free
-            : "t" + ProcessHandle.current().pid() + "_" + COLLECTIONS.incrementAndGet());
+            : "t" + ProcessHandle.current().pid() + "_" + COLLECTIONS.incrementAndGet(),
+        1,
+        1);
   }
 
   /**
