@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.facesearch.enrollment.FailingGallery;
+import io.facesearch.enrollment.GalleryFaults;
 import io.facesearch.enrollment.OutboxDrain;
 import io.facesearch.pipeline.TestData;
 import io.facesearch.store.Dialect;
@@ -34,9 +34,9 @@ class GalleryOutboxTest {
   @Test
   void a_face_saved_while_the_gallery_fails_is_answered_as_usual_and_found_once_the_outbox_drains()
       throws Exception {
-    FailingGallery[] gallery = new FailingGallery[1];
-    try (TestServer server = new TestServer(dialect, g -> (gallery[0] = new FailingGallery(g)))) {
-      gallery[0].failing.set(true);
+    GalleryFaults gallery = new GalleryFaults();
+    try (TestServer server = new TestServer(dialect, gallery::around)) {
+      gallery.failing.set(true);
       String enrolled = enroll(server, FaceSearchApiTest.OBAMA);
       HttpResponse<String> saved =
           Http.post(
@@ -50,7 +50,7 @@ class GalleryOutboxTest {
           200,
           saved.statusCode(),
           "a saved, charged search is not failed by the gallery: " + saved.body());
-      assertTrue(gallery[0].refused.get() >= 2, "the gallery did refuse the writes");
+      assertTrue(gallery.refused.get() >= 2, "the gallery did refuse the writes");
       assertEquals(2, server.services.enrollments().pending(), "both faces wait in the outbox");
       assertNull(
           firstMatch(server, FaceSearchApiTest.OBAMA_OTHER_PHOTO),
@@ -67,7 +67,7 @@ class GalleryOutboxTest {
             "the drain backs off while failing");
         assertEquals(
             2, server.services.enrollments().pending(), "nothing is lost while the gallery fails");
-        gallery[0].failing.set(false);
+        gallery.failing.set(false);
         waitUntil(
             () -> server.services.enrollments().pending() == 0,
             "the outbox drains once the gallery is back");
@@ -84,10 +84,10 @@ class GalleryOutboxTest {
 
   @Test
   void changes_pending_in_the_outbox_survive_a_restart() {
-    FailingGallery[] gallery = new FailingGallery[1];
-    TestServer first = new TestServer(dialect, g -> (gallery[0] = new FailingGallery(g)));
+    GalleryFaults gallery = new GalleryFaults();
+    TestServer first = new TestServer(dialect, gallery::around);
     String erased = enroll(first, FaceSearchApiTest.BIDEN);
-    gallery[0].failing.set(true);
+    gallery.failing.set(true);
     String enrolled = enroll(first, FaceSearchApiTest.OBAMA);
     assertEquals(
         204,

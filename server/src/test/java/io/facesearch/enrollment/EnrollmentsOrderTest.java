@@ -6,6 +6,7 @@ import io.facesearch.accounts.AccountStore;
 import io.facesearch.gallery.ExactGallery;
 import io.facesearch.gallery.FaceFlags;
 import io.facesearch.gallery.FaceSource;
+import io.facesearch.gallery.Gallery;
 import io.facesearch.gallery.GalleryFilter;
 import io.facesearch.gallery.StoredFace;
 import io.facesearch.store.Database;
@@ -54,9 +55,10 @@ class EnrollmentsOrderTest {
               .application()
               .id();
       ExactGallery real = new ExactGallery(4);
-      FailingGallery gallery = new FailingGallery(real);
-      gallery.failing.set(true);
-      AtomicBoolean failing = gallery.failing;
+      GalleryFaults faults = new GalleryFaults();
+      Gallery gallery = faults.around(real);
+      faults.failing.set(true);
+      AtomicBoolean failing = faults.failing;
       Faces faces = new Faces();
       GalleryOutbox outbox = new GalleryOutbox();
       Enrollments enrollments = new Enrollments(db, faces, outbox, gallery, Clock.systemUTC());

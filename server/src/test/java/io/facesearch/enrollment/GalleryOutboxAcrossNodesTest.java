@@ -6,12 +6,7 @@ import io.facesearch.accounts.AccountStore;
 import io.facesearch.gallery.ExactGallery;
 import io.facesearch.gallery.FaceFlags;
 import io.facesearch.gallery.FaceSource;
-import io.facesearch.gallery.FaceState;
 import io.facesearch.gallery.Gallery;
-import io.facesearch.gallery.GalleryFilter;
-import io.facesearch.gallery.GalleryMatch;
-import io.facesearch.gallery.GalleryQuery;
-import io.facesearch.gallery.GalleryTruth;
 import io.facesearch.gallery.StoredFace;
 import io.facesearch.store.Database;
 import io.facesearch.store.Faces;
@@ -19,6 +14,7 @@ import io.facesearch.store.GalleryOutbox;
 import io.facesearch.store.Lease;
 import io.facesearch.store.NodeId;
 import io.facesearch.store.Sessions;
+import io.facesearch.testing.HookedGallery;
 import io.facesearch.testing.TestClock;
 import io.facesearch.testing.TestPostgres;
 import java.time.Instant;
@@ -34,7 +30,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,7 +44,8 @@ class GalleryOutboxAcrossNodesTest {
 
   private final TestClock clock = new TestClock();
   private final ExactGallery shared = new ExactGallery(4);
-  private final CountingGallery gallery = new CountingGallery(shared);
+  private final WriteCounter counter = new WriteCounter();
+  private final Gallery gallery = HookedGallery.beforeWrites(shared, counter::arrive);
   private final Faces faces = new Faces();
   private final GalleryOutbox outbox = new GalleryOutbox();
   private Database dbA;
@@ -147,9 +143,9 @@ class GalleryOutboxAcrossNodesTest {
         });
     assertEquals(1, shared.count(app));
     assertEquals(0, a.pending(), "applied right after the commit");
-    int writes = gallery.writes.get();
+    int writes = counter.writes.get();
     assertEquals(new Enrollments.Drained(0, 0), b.drain());
-    assertEquals(writes, gallery.writes.get(), "no second write by another node");
+    assertEquals(writes, counter.writes.get(), "no second write by another node");
   }
 
   @Test
@@ -159,7 +155,7 @@ class GalleryOutboxAcrossNodesTest {
     System.out.println("GalleryOutboxAcrossNodesTest seed " + seed);
     Random random = new Random(seed);
     int rounds = 30;
-    gallery.slow = true;
+    counter.slow = true;
     ExecutorService nodes = Executors.newFixedThreadPool(2);
     try {
       for (int round = 0; round < rounds; round++) {
@@ -195,7 +191,7 @@ class GalleryOutboxAcrossNodesTest {
       }
     } finally {
       nodes.shutdownNow();
-      gallery.slow = false;
+      counter.slow = false;
     }
   }
 
@@ -230,10 +226,10 @@ class GalleryOutboxAcrossNodesTest {
           "gallery outbox across nodes: applied "
               + applied
               + " rows with "
-              + gallery.writes.get()
+              + counter.writes.get()
               + " gallery writes");
       assertEquals(rows, applied, "each row applied by one node");
-      assertEquals(rows, gallery.writes.get(), "one gallery write per row");
+      assertEquals(rows, counter.writes.get(), "one gallery write per row");
       assertEquals(rows, shared.count(app));
       assertEquals(0, a.pending());
     } finally {
@@ -283,19 +279,14 @@ class GalleryOutboxAcrossNodesTest {
   }
 
   /**
-   * The shared gallery as the nodes reach it: counts writes, and when {@link #slow} waits a random 0-3 ms before
-   * each (as a remote index's latency varies), so that two nodes' writes of one face can overtake each other.
+   * The shared gallery's writes as the nodes reach it: counted, and when {@link #slow} each waits a random 0-3 ms first
+   * (as a remote index's latency varies), so that two nodes' writes of one face can overtake each other.
    */
-  static final class CountingGallery implements Gallery {
+  static final class WriteCounter {
     final AtomicInteger writes = new AtomicInteger();
     volatile boolean slow;
-    private final Gallery real;
 
-    CountingGallery(Gallery real) {
-      this.real = real;
-    }
-
-    private void arrive() {
+    void arrive() {
       writes.incrementAndGet();
       if (slow) {
         try {
@@ -304,64 +295,6 @@ class GalleryOutboxAcrossNodesTest {
           Thread.currentThread().interrupt();
         }
       }
-    }
-
-    @Override
-    public void add(StoredFace face) {
-      arrive();
-      real.add(face);
-    }
-
-    @Override
-    public boolean remove(String faceId) {
-      arrive();
-      return real.remove(faceId);
-    }
-
-    @Override
-    public boolean update(String faceId, FaceFlags flags) {
-      arrive();
-      return real.update(faceId, flags);
-    }
-
-    @Override
-    public List<GalleryMatch> search(GalleryQuery query) {
-      return real.search(query);
-    }
-
-    @Override
-    public void forEachState(Consumer<FaceState> action) {
-      real.forEachState(action);
-    }
-
-    @Override
-    public long count(String applicationId) {
-      return real.count(applicationId);
-    }
-
-    @Override
-    public long count(GalleryFilter filter) {
-      return real.count(filter);
-    }
-
-    @Override
-    public void rebuild(GalleryTruth truth) {
-      real.rebuild(truth);
-    }
-
-    @Override
-    public boolean purgeRemoved() {
-      return real.purgeRemoved();
-    }
-
-    @Override
-    public void commit() {
-      real.commit();
-    }
-
-    @Override
-    public void close() {
-      real.close();
     }
   }
 }

@@ -6,32 +6,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.facesearch.enrollment.Enrollments;
 import io.facesearch.gallery.ExactGallery;
-import io.facesearch.gallery.FaceFlags;
-import io.facesearch.gallery.FaceState;
 import io.facesearch.gallery.Gallery;
-import io.facesearch.gallery.GalleryFilter;
-import io.facesearch.gallery.GalleryMatch;
-import io.facesearch.gallery.GalleryQuery;
-import io.facesearch.gallery.GalleryTruth;
-import io.facesearch.gallery.StoredFace;
 import io.facesearch.images.FileImageStore;
 import io.facesearch.store.Database;
 import io.facesearch.store.Faces;
 import io.facesearch.store.GalleryOutbox;
 import io.facesearch.store.Sessions;
+import io.facesearch.testing.HookedGallery;
 import io.facesearch.testing.TestPostgres;
 import io.facesearch.webhooks.SecretBox;
 import io.facesearch.webhooks.Webhooks;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,25 +54,26 @@ class ErasurePurgeAcrossNodesTest {
     String url = TestPostgres.database();
     dbA = Database.postgres(url, "facesearch", "");
     dbB = Database.postgres(url, "facesearch", "");
-    PurgeGallery shared = new PurgeGallery(new ExactGallery(4));
+    PurgeWatch watch = new PurgeWatch();
+    Gallery shared = HookedGallery.beforePurges(new ExactGallery(4), watch::pass);
     SessionReview a = review(dbA, shared);
     SessionReview b = review(dbB, shared);
 
-    shared.hold = new CountDownLatch(1);
+    watch.hold = new CountDownLatch(1);
     ExecutorService nodeA = Executors.newSingleThreadExecutor();
     try {
       Future<Boolean> passOnA = nodeA.submit(a::purgeErased);
-      assertTrue(shared.started.await(30, TimeUnit.SECONDS), "A's pass started");
+      assertTrue(watch.started.await(30, TimeUnit.SECONDS), "A's pass started");
       assertFalse(b.purgeErased(), "B starts no pass while A purges");
-      assertEquals(1, shared.passes.get(), "one pass at a time");
-      shared.hold.countDown();
+      assertEquals(1, watch.passes.get(), "one pass at a time");
+      watch.hold.countDown();
       assertTrue(passOnA.get());
     } finally {
-      shared.hold.countDown();
+      watch.hold.countDown();
       nodeA.shutdownNow();
     }
     assertTrue(b.purgeErased(), "B's erasures stayed pending: purged at its next pass");
-    assertEquals(2, shared.passes.get());
+    assertEquals(2, watch.passes.get());
     assertFalse(b.purgeErased(), "nothing left to purge");
   }
 
@@ -98,19 +91,13 @@ class ErasurePurgeAcrossNodesTest {
         clock);
   }
 
-  /** The shared gallery; its purge counts passes and, while {@link #hold} is closed, waits. */
-  static final class PurgeGallery implements Gallery {
+  /** The shared gallery's purges: counted, and while {@link #hold} is closed, each waits before it runs. */
+  static final class PurgeWatch {
     final CountDownLatch started = new CountDownLatch(1);
     final AtomicInteger passes = new AtomicInteger();
     volatile CountDownLatch hold = new CountDownLatch(0);
-    private final Gallery real;
 
-    PurgeGallery(Gallery real) {
-      this.real = real;
-    }
-
-    @Override
-    public boolean purgeRemoved() {
+    void pass() {
       passes.incrementAndGet();
       started.countDown();
       try {
@@ -118,57 +105,6 @@ class ErasurePurgeAcrossNodesTest {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      return real.purgeRemoved();
-    }
-
-    @Override
-    public void add(StoredFace face) {
-      real.add(face);
-    }
-
-    @Override
-    public boolean remove(String faceId) {
-      return real.remove(faceId);
-    }
-
-    @Override
-    public boolean update(String faceId, FaceFlags flags) {
-      return real.update(faceId, flags);
-    }
-
-    @Override
-    public List<GalleryMatch> search(GalleryQuery query) {
-      return real.search(query);
-    }
-
-    @Override
-    public void forEachState(Consumer<FaceState> action) {
-      real.forEachState(action);
-    }
-
-    @Override
-    public long count(String applicationId) {
-      return real.count(applicationId);
-    }
-
-    @Override
-    public long count(GalleryFilter filter) {
-      return real.count(filter);
-    }
-
-    @Override
-    public void rebuild(GalleryTruth truth) {
-      real.rebuild(truth);
-    }
-
-    @Override
-    public void commit() {
-      real.commit();
-    }
-
-    @Override
-    public void close() {
-      real.close();
     }
   }
 }

@@ -1,4 +1,4 @@
-package io.facesearch.enrollment;
+package io.facesearch.testing;
 
 import io.facesearch.gallery.FaceFlags;
 import io.facesearch.gallery.FaceState;
@@ -9,47 +9,59 @@ import io.facesearch.gallery.GalleryQuery;
 import io.facesearch.gallery.GalleryTruth;
 import io.facesearch.gallery.StoredFace;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * A gallery whose writes ({@code add}, {@code update}, {@code remove}) fail while {@link #failing} is set, as a
- * remote index does when it is down; everything else goes to the real gallery. Counts the refused writes.
+ * A real gallery with a test's hook run before each of its writes ({@code add}, {@code update}, {@code remove}) or
+ * before each {@code purgeRemoved}: the one place tests make a gallery fail, slow down or be watched, as a remote
+ * index would, by composition. A hook that throws stops the call before the real gallery sees it.
  */
-public final class FailingGallery implements Gallery {
+public final class HookedGallery implements Gallery {
 
-  public final AtomicBoolean failing = new AtomicBoolean();
-  public final AtomicInteger refused = new AtomicInteger();
+  private static final Runnable NOTHING = () -> {};
+
   private final Gallery real;
+  private final Runnable beforeWrite;
+  private final Runnable beforePurge;
 
-  public FailingGallery(Gallery real) {
+  private HookedGallery(Gallery real, Runnable beforeWrite, Runnable beforePurge) {
     this.real = real;
+    this.beforeWrite = beforeWrite;
+    this.beforePurge = beforePurge;
   }
 
-  private void maybeFail() {
-    if (failing.get()) {
-      refused.incrementAndGet();
-      throw new IllegalStateException("injected gallery failure");
-    }
+  /** {@code real}, running {@code hook} before each add, update and remove. */
+  public static Gallery beforeWrites(Gallery real, Runnable hook) {
+    return new HookedGallery(real, hook, NOTHING);
+  }
+
+  /** {@code real}, running {@code hook} before each purge of removed faces. */
+  public static Gallery beforePurges(Gallery real, Runnable hook) {
+    return new HookedGallery(real, NOTHING, hook);
   }
 
   @Override
   public void add(StoredFace face) {
-    maybeFail();
+    beforeWrite.run();
     real.add(face);
   }
 
   @Override
   public boolean remove(String faceId) {
-    maybeFail();
+    beforeWrite.run();
     return real.remove(faceId);
   }
 
   @Override
   public boolean update(String faceId, FaceFlags flags) {
-    maybeFail();
+    beforeWrite.run();
     return real.update(faceId, flags);
+  }
+
+  @Override
+  public boolean purgeRemoved() {
+    beforePurge.run();
+    return real.purgeRemoved();
   }
 
   @Override
@@ -75,11 +87,6 @@ public final class FailingGallery implements Gallery {
   @Override
   public void rebuild(GalleryTruth truth) {
     real.rebuild(truth);
-  }
-
-  @Override
-  public boolean purgeRemoved() {
-    return real.purgeRemoved();
   }
 
   @Override
