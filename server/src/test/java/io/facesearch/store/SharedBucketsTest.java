@@ -7,15 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.facesearch.ratelimit.RateLimiter;
 import io.facesearch.ratelimit.SlidingWindowLimiter;
+import io.facesearch.testing.TestClock;
 import io.facesearch.testing.TestPostgres;
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -32,26 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
  * own {@link SharedBuckets}) count one key's events together, exactly.
  */
 class SharedBucketsTest {
-
-  /** A clock the test moves; frozen otherwise, so that no window ends during a test by accident. */
-  private static final class ManualClock extends Clock {
-    volatile long millis = Instant.now().toEpochMilli();
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return Instant.ofEpochMilli(millis);
-    }
-  }
 
   @TempDir Path dir;
 
@@ -77,7 +55,7 @@ class SharedBucketsTest {
   @Test
   void two_nodes_allow_exactly_the_limit_of_one_key_between_them_under_concurrency()
       throws Exception {
-    ManualClock clock = new ManualClock();
+    TestClock clock = new TestClock(); // frozen: no window ends during a test by accident
     List<Database> dbs = nodes(2);
     int limit = 25;
     List<RateLimiter> limiters =
@@ -126,7 +104,7 @@ class SharedBucketsTest {
 
   @Test
   void a_window_later_the_key_is_allowed_again_and_keys_and_limiters_count_apart() {
-    ManualClock clock = new ManualClock();
+    TestClock clock = new TestClock(); // frozen: no window ends during a test by accident
     List<Database> dbs = nodes(2);
     RateLimiter a = SharedBuckets.on(dbs.get(0), clock).limiter("reads", 2, Duration.ofMinutes(1));
     RateLimiter b = SharedBuckets.on(dbs.get(1), clock).limiter("reads", 2, Duration.ofMinutes(1));
@@ -137,18 +115,18 @@ class SharedBucketsTest {
     assertTrue(first.allowed());
     assertEquals(1, first.remaining());
     assertEquals(
-        (clock.millis + 60_000 + 999) / 1000,
+        (clock.millis() + 60_000 + 999) / 1000,
         first.resetEpochSeconds(),
         "the window's slots come back a minute after it began");
     assertTrue(b.acquire("k").allowed());
-    clock.millis += 20_000;
+    clock.advance(Duration.ofSeconds(20));
     RateLimiter.Decision refused = a.acquire("k");
     assertFalse(refused.allowed());
     assertEquals(40, refused.retryAfterSeconds(), "the window began 20 s ago");
     assertTrue(b.acquire("other key").allowed(), "another key has a bucket of its own");
     assertTrue(writes.acquire("k").allowed(), "another limiter has buckets of its own");
 
-    clock.millis += 40_000;
+    clock.advance(Duration.ofSeconds(40));
     assertTrue(b.acquire("k").allowed(), "a window later the key may call again");
     assertTrue(a.acquire("k").allowed());
     assertFalse(b.acquire("k").allowed());
@@ -156,7 +134,7 @@ class SharedBucketsTest {
 
   @Test
   void other_limits_count_in_buckets_of_their_own() {
-    ManualClock clock = new ManualClock();
+    TestClock clock = new TestClock(); // frozen: no window ends during a test by accident
     Database db = nodes(1).getFirst();
     SharedBuckets buckets = SharedBuckets.on(db, clock);
     RateLimiter one = buckets.limiter("registrations", 1, Duration.ofHours(1));

@@ -19,6 +19,10 @@ public final class TestClock extends Clock {
     this(Instant.now());
   }
 
+  public synchronized void set(Instant instant) {
+    now = instant;
+  }
+
   public synchronized void advance(Duration d) {
     now = now.plus(d);
   }
