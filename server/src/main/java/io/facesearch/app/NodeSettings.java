@@ -26,19 +26,6 @@ public record NodeSettings(
     Postgres postgres,
     Solr solr) {
 
-  /** The settings with the in-process Lucene gallery ({@code solr} null). */
-  public NodeSettings(
-      Path dataDir,
-      Prices prices,
-      SmtpSettings smtp,
-      LuceneGalleryConfig gallery,
-      FaceSearchApp.Limits limits,
-      String publicUrl,
-      Duration galleryRetry,
-      Postgres postgres) {
-    this(dataDir, prices, smtp, gallery, limits, publicUrl, galleryRetry, postgres, null);
-  }
-
   /**
    * Where the truth is kept when it is not the data folder's SQLite file: a PostgreSQL database shared by every node
    * (cluster mode). The face images and the server secret are kept in it too, so every node reads them; the gallery
