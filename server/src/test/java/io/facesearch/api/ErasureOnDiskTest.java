@@ -3,13 +3,8 @@ package io.facesearch.api;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.facesearch.gallery.FaceState;
-import io.facesearch.gallery.StoredFace;
-import io.facesearch.pipeline.TestData;
 import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +41,7 @@ class ErasureOnDiskTest {
     List<Enrolled> erased = new ArrayList<>();
     List<Enrolled> kept = new ArrayList<>();
     try {
-      for (Path photo : photos(30)) {
+      for (Path photo : ErasureNeedles.photos(30)) {
         String vendorData = "vd-" + HexFormat.of().toHexDigits(random.nextLong());
         HttpResponse<String> r =
             Http.post(
@@ -59,7 +54,7 @@ class ErasureOnDiskTest {
           continue; // a photo with several faces: refused, nothing stored
         }
         String id = Http.json(r).get("session_id").asText();
-        Enrolled e = new Enrolled(id, vendorData, templates(server, id));
+        Enrolled e = new Enrolled(id, vendorData, List.of(ErasureNeedles.template(server, id)));
         (erased.size() < 20 ? erased : kept).add(e);
       }
       assertTrue(
@@ -86,45 +81,6 @@ class ErasureOnDiskTest {
       server.close();
     }
     assertEquals(List.of(), found(server.data, erased), "after a clean stop");
-  }
-
-  private static List<Path> photos(int count) throws IOException {
-    List<Path> out = new ArrayList<>();
-    try (Stream<Path> people = Files.list(TestData.file("lfw-dev/images"))) {
-      for (Path person : people.sorted().limit(count).toList()) {
-        try (Stream<Path> files = Files.list(person)) {
-          files.filter(f -> f.toString().endsWith(".jpg")).sorted().findFirst().ifPresent(out::add);
-        }
-      }
-    }
-    return out;
-  }
-
-  private static List<byte[]> templates(TestServer server, String sessionId) {
-    List<String> faceIds =
-        server
-            .services
-            .db()
-            .read(tx -> server.services.faces().rows().ofSession(tx, sessionId))
-            .stream()
-            .map(FaceState::faceId)
-            .toList();
-    List<byte[]> out = new ArrayList<>();
-    server
-        .services
-        .faces()
-        .forEachFace(
-            faceIds,
-            (StoredFace f) -> {
-              ByteBuffer b =
-                  ByteBuffer.allocate(f.embedding().length * 4).order(ByteOrder.LITTLE_ENDIAN);
-              for (float v : f.embedding()) {
-                b.putFloat(v);
-              }
-              out.add(b.array());
-            });
-    assertEquals(1, out.size(), "one face per enrolled session");
-    return out;
   }
 
   /** What of {@code sessions} is still somewhere in {@code data}: "vendor_data X in file F" or "template ...". */

@@ -4,14 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.facesearch.accounts.Application;
-import io.facesearch.gallery.FaceState;
-import io.facesearch.gallery.StoredFace;
-import io.facesearch.pipeline.TestData;
 import io.facesearch.store.Dialect;
-import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +20,6 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -139,7 +132,7 @@ class ErasureOnPostgresTest {
     Application app = server.services.accounts().defaultApplication().orElseThrow();
     List<Enrolled> erased = new ArrayList<>();
     List<Enrolled> kept = new ArrayList<>();
-    for (Path photo : photos(16)) {
+    for (Path photo : ErasureNeedles.photos(16)) {
       String vendorData = "vd-" + HexFormat.of().toHexDigits(random.nextLong());
       HttpResponse<String> r =
           Http.post(
@@ -156,7 +149,7 @@ class ErasureOnPostgresTest {
           new Enrolled(
               id,
               vendorData,
-              template(server, id),
+              ErasureNeedles.template(server, id),
               server.services.images().read(app.id(), id).orElseThrow());
       // interleaved, so that erased rows sit between kept ones on the same pages
       ((erased.size() + kept.size()) % 2 == 0 ? erased : kept).add(e);
@@ -187,45 +180,6 @@ class ErasureOnPostgresTest {
         + ", vendor_data "
         + inRawFiles(
             sql, sessions, e -> e.vendorData().getBytes(StandardCharsets.UTF_8), "sessions");
-  }
-
-  private static List<Path> photos(int count) throws IOException {
-    List<Path> out = new ArrayList<>();
-    try (Stream<Path> people = Files.list(TestData.file("lfw-dev/images"))) {
-      for (Path person : people.sorted().limit(count).toList()) {
-        try (Stream<Path> files = Files.list(person)) {
-          files.filter(f -> f.toString().endsWith(".jpg")).sorted().findFirst().ifPresent(out::add);
-        }
-      }
-    }
-    return out;
-  }
-
-  private static byte[] template(TestServer server, String sessionId) {
-    List<String> faceIds =
-        server
-            .services
-            .db()
-            .read(tx -> server.services.faces().rows().ofSession(tx, sessionId))
-            .stream()
-            .map(FaceState::faceId)
-            .toList();
-    List<byte[]> out = new ArrayList<>();
-    server
-        .services
-        .faces()
-        .forEachFace(
-            faceIds,
-            (StoredFace f) -> {
-              ByteBuffer b =
-                  ByteBuffer.allocate(f.embedding().length * 4).order(ByteOrder.LITTLE_ENDIAN);
-              for (float v : f.embedding()) {
-                b.putFloat(v);
-              }
-              out.add(b.array());
-            });
-    assertEquals(1, out.size(), "one face per enrolled session");
-    return out.get(0);
   }
 
   /** "session S: window W in T" for every window of {@code sessions} some tuple of the tables still holds. */
