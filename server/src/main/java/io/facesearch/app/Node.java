@@ -31,6 +31,7 @@ import io.facesearch.services.Services;
 import io.facesearch.sessions.Retention;
 import io.facesearch.sessions.SessionReview;
 import io.facesearch.store.Database;
+import io.facesearch.store.ErasurePurges;
 import io.facesearch.store.FaceImages;
 import io.facesearch.store.FaceStore;
 import io.facesearch.store.Faces;
@@ -194,7 +195,16 @@ public final class Node implements AutoCloseable {
     Enrollments enrollments =
         new Enrollments(db, faceRows, new GalleryOutbox(), gallery, clock, nodeId);
     SessionReview review =
-        new SessionReview(db, sessions, faceRows, enrollments, gallery, images, webhooks, clock);
+        new SessionReview(
+            db,
+            sessions,
+            faceRows,
+            enrollments,
+            gallery,
+            images,
+            new ErasurePurges(),
+            webhooks,
+            clock);
     ListEntries listRows = new ListEntries();
     FaceSearchService search =
         new FaceSearchService(

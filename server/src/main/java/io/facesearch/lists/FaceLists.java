@@ -309,11 +309,11 @@ public final class FaceLists {
               if (gone && entry.imageId() != null) {
                 images.delete(tx, app.id(), entry.imageId());
               }
+              if (gone) {
+                review.erasedIn(tx);
+              }
               return gone;
             });
-    if (deleted) {
-      review.erasedElsewhere();
-    }
     return deleted;
   }
 

@@ -7,6 +7,7 @@ import io.facesearch.gallery.FaceState;
 import io.facesearch.gallery.Gallery;
 import io.facesearch.images.ImageStore;
 import io.facesearch.store.Database;
+import io.facesearch.store.ErasurePurges;
 import io.facesearch.store.Faces;
 import io.facesearch.store.Sessions;
 import io.facesearch.store.SingletonJob;
@@ -54,11 +55,13 @@ public final class SessionReview {
   private final Clock clock;
 
   /**
-   * Set by every erasure until {@link #purgeErased} has made it physical. True at start: erasures acknowledged
-   * before a kill -9 may still sit in the WAL and in deleted gallery documents, so the first pass purges anyway.
+   * Whether this node has yet to run a purge pass: its first pass runs whether or not one is marked due, for erasures
+   * made before the due mark existed (a data folder older than migration V13).
    */
-  private final java.util.concurrent.atomic.AtomicBoolean purgePending =
+  private final java.util.concurrent.atomic.AtomicBoolean firstPass =
       new java.util.concurrent.atomic.AtomicBoolean(true);
+
+  private final ErasurePurges purges;
 
   public SessionReview(
       Database db,
@@ -67,8 +70,10 @@ public final class SessionReview {
       Enrollments enrollments,
       Gallery gallery,
       ImageStore images,
+      ErasurePurges purges,
       Webhooks webhooks,
       Clock clock) {
+    this.purges = purges;
     this.webhooks = webhooks;
     this.db = db;
     this.sessions = sessions;
@@ -182,17 +187,18 @@ public final class SessionReview {
               }
               ErasedMatches.scrub(tx, sessions, app.id(), sessionId);
               images.delete(tx, app.id(), sessionId);
+              purges.markDue(tx, clock.instant());
               return true;
             });
-    if (deleted) {
-      purgePending.set(true);
-    }
     return deleted;
   }
 
-  /** Records an erasure of biometric data made elsewhere (a face-list entry), for {@link #purgeErased}. */
-  public void erasedElsewhere() {
-    purgePending.set(true);
+  /**
+   * Records, in the transaction of an erasure of biometric data made elsewhere (a face-list entry), that
+   * {@link #purgeErased} has work.
+   */
+  public void erasedIn(Tx tx) {
+    purges.markDue(tx, clock.instant());
   }
 
   /**
@@ -200,33 +206,46 @@ public final class SessionReview {
    * versions) is checkpointed and truncated, and the gallery's segments holding removed faces are rewritten.
    * Freed SQLite pages are zeroed at once (secure_delete). On PostgreSQL the tables holding biometric data are
    * vacuumed instead ({@link Database#vacuumErased}, which says what that does not do). Run every minute by serve
-   * and at a clean stop; returns whether a pass ran. With several nodes on one database one node at a time runs a
-   * pass ({@link Database#runAlone}): a node that finds another purging keeps its erasures pending for its next pass.
+   * and at a clean stop; returns whether a pass ran. A pass runs when an erasure marked it due (in the erasure's
+   * transaction, {@link ErasurePurges}), so with several nodes on one database any node purges what another erased,
+   * also after that node died; one node at a time runs a pass ({@link Database#runAlone}). A node's first pass runs
+   * regardless.
    */
   public boolean purgeErased() {
-    if (!purgePending.getAndSet(false)) {
+    boolean first = firstPass.getAndSet(false);
+    if (!first && !db.read(purges::isDue)) {
       return false;
     }
-    boolean ran;
     try {
-      ran = db.runAlone(SingletonJob.ERASURE_PURGE, this::purgeNow);
+      return db.runAlone(SingletonJob.ERASURE_PURGE, this::purgeNow);
     } catch (RuntimeException e) {
-      purgePending.set(true);
+      firstPass.compareAndSet(false, first);
       throw e;
     }
-    if (!ran) {
-      purgePending.set(
-          true); // another node purges now: this node's erasures wait for its next pass
-    }
-    return ran;
   }
 
   private void purgeNow() {
-    boolean galleryClean = gallery.purgeRemoved();
-    db.vacuumErased(); // PostgreSQL: the deleted rows leave the tables' heaps (SQLite: nothing)
-    if (!db.checkpoint() || !galleryClean) {
-      purgePending.set(true); // a long read kept the WAL, or merges kept deletions: next pass
+    db.inTransaction(purges::takeDue); // erasures that commit from here on are the next pass's
+    boolean clean;
+    try {
+      boolean galleryClean = gallery.purgeRemoved();
+      db.vacuumErased(); // PostgreSQL: the deleted rows leave the tables' heaps (SQLite: nothing)
+      clean = db.checkpoint() && galleryClean;
+    } catch (RuntimeException e) {
+      markDue();
+      throw e;
     }
+    if (!clean) {
+      markDue(); // a long read kept the WAL, or merges kept deletions: next pass
+    }
+  }
+
+  private void markDue() {
+    db.inTransaction(
+        tx -> {
+          purges.markDue(tx, clock.instant());
+          return null;
+        });
   }
 
   /**
