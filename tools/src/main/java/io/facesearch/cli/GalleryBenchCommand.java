@@ -126,12 +126,11 @@ final class GalleryBenchCommand implements Callable<Integer> {
   int[] solrSweep = new int[0];
 
   @Option(
-      names = "--solr-optimize",
-      negatable = true,
+      names = "--solr-no-optimize",
       description =
-          "Merge the built Solr index into one segment before measuring it (default); --no-solr-optimize measures"
-              + " it as a node's fill leaves it, after Solr's own merges settle.")
-  boolean solrOptimize = true;
+          "Measure the Solr index as a node's fill leaves it, after Solr's own merges settle (up to 15 minutes),"
+              + " instead of merged into one segment first.")
+  boolean solrNoOptimize;
 
   /** The galleries {@code --index} chooses. */
   enum IndexChoice {
@@ -180,7 +179,7 @@ final class GalleryBenchCommand implements Callable<Integer> {
             ? Optional.empty()
             : Optional.of(
                 new SolrBenchmarkConfig(
-                    solrDir, "-Xmx" + solrHeap, solrCandidates, solrSweep, solrOptimize));
+                    solrDir, "-Xmx" + solrHeap, solrCandidates, solrSweep, !solrNoOptimize));
     GalleryComparison result =
         GalleryBenchmark.compare(
             cfg, index != IndexChoice.solr, solr, pairs, synthetic, System.out);
