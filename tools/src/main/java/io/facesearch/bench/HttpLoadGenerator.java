@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -34,6 +35,7 @@ public final class HttpLoadGenerator {
    * @param cpu         on-CPU time of the process's threads during the run, by role
    * @param waitNanos   time those threads were runnable but waited for a core (0 where not reported)
    * @param firstError  status and start of the body of the first error, or null
+   * @param answers     what each timed request answered, in ticket order (which photo, status, matches)
    */
   public record LevelResult(
       int concurrency,
@@ -43,7 +45,12 @@ public final class HttpLoadGenerator {
       long wallNanos,
       ThreadSchedStats.CpuSplit cpu,
       long waitNanos,
-      String firstError) {
+      String firstError,
+      List<SearchAnswer> answers) {
+    public LevelResult {
+      answers = List.copyOf(answers);
+    }
+
     public double requestsPerSecond() {
       return latency.count() / (wallNanos / 1e9);
     }
@@ -72,9 +79,17 @@ public final class HttpLoadGenerator {
           .version(HttpClient.Version.HTTP_1_1)
           .connectTimeout(Duration.ofSeconds(5))
           .build();
+
+  /** {@code requests[photo * nodes + node]}. */
   private final HttpRequest[] requests;
 
-  private HttpLoadGenerator(HttpRequest[] requests) {
+  private final int photos;
+  private final int nodes;
+
+  private HttpLoadGenerator(HttpRequest[] requests, int photos, int nodes) {
+    if (photos * nodes != requests.length) {
+      throw new IllegalArgumentException("requests must be photos x nodes");
+    }
     if (requests.length == 0) {
       throw new IllegalArgumentException("no requests to send");
     }
@@ -85,6 +100,8 @@ public final class HttpLoadGenerator {
       }
     }
     this.requests = requests.clone();
+    this.photos = photos;
+    this.nodes = nodes;
   }
 
   /** Face searches of these photos ({@code user_image}, {@code save_api_request=false}: the gallery never grows). */
@@ -93,8 +110,12 @@ public final class HttpLoadGenerator {
   }
 
   /**
-   * Face searches of these photos spread round-robin over {@code endpoints} (the same endpoint on several nodes):
-   * consecutive requests go to consecutive endpoints, and every photo is sent to every endpoint in turn.
+   * Face searches of these photos spread round-robin over {@code endpoints} (the same endpoint on several nodes).
+   * Request {@code i} of a run sends photo {@code i mod photos}, whatever the number of endpoints, so that runs
+   * against one node and against several send the same photos in the same order and their answers can be compared
+   * photo by photo ({@link AnswerComparison}). It goes to endpoint {@code (photo + cycle) mod nodes}, where
+   * {@code cycle = i / photos}: consecutive requests go to consecutive endpoints (but at the end of a cycle), and
+   * a photo goes to the next endpoint each time it is sent again, so every photo reaches every endpoint in turn.
    */
   public static HttpLoadGenerator faceSearches(
       List<URI> endpoints, String apiKey, List<byte[]> jpegs) {
@@ -116,7 +137,7 @@ public final class HttpLoadGenerator {
                 .build();
       }
     }
-    return new HttpLoadGenerator(requests);
+    return new HttpLoadGenerator(requests, jpegs.size(), nodes);
   }
 
   /** GETs of one URL: the round trip of the HTTP stack alone. */
@@ -130,7 +151,19 @@ public final class HttpLoadGenerator {
     for (int i = 0; i < requests.length; i++) {
       requests[i] = HttpRequest.newBuilder(urls.get(i)).timeout(REQUEST_TIMEOUT).GET().build();
     }
-    return new HttpLoadGenerator(requests);
+    return new HttpLoadGenerator(requests, 1, requests.length);
+  }
+
+  /** The photo that request {@code ticket} of a run sends: the same for any number of endpoints. */
+  int photoOf(int ticket) {
+    return ticket % photos;
+  }
+
+  /** The request of {@code ticket}: photo {@link #photoOf}, to the endpoint after the one of its last sending. */
+  private HttpRequest requestOf(int ticket) {
+    int photo = photoOf(ticket);
+    int node = (photo + ticket / photos) % nodes;
+    return requests[photo * nodes + node];
   }
 
   /** Runs {@code warmup} untimed requests, then {@code count} timed ones, both with {@code concurrency} threads. */
@@ -197,7 +230,8 @@ public final class HttpLoadGenerator {
         wall,
         after.cpuSince(before),
         after.waitNanosSince(before),
-        level.firstError.get());
+        level.firstError.get(),
+        level.answers());
   }
 
   /** The shared state of one run: a ticket counter and one latency slot per ticket. */
@@ -209,13 +243,28 @@ public final class HttpLoadGenerator {
     final AtomicInteger matched = new AtomicInteger();
     final AtomicReference<String> firstError = new AtomicReference<>();
 
+    /** Status and body per ticket, reduced to {@link SearchAnswer}s after the run (out of the timed loop). */
+    final int[] statuses;
+
+    final String[] bodies;
+
     Level(int count) {
       this.nanos = new long[count];
+      this.statuses = new int[count];
+      this.bodies = new String[count];
+    }
+
+    List<SearchAnswer> answers() {
+      List<SearchAnswer> answers = new ArrayList<>(bodies.length);
+      for (int i = 0; i < bodies.length; i++) {
+        answers.add(SearchAnswer.of(photoOf(i), statuses[i], bodies[i]));
+      }
+      return answers;
     }
 
     void drain() throws InterruptedException {
       for (int i = next.getAndIncrement(); i < nanos.length; i = next.getAndIncrement()) {
-        HttpRequest request = requests[i % requests.length];
+        HttpRequest request = requestOf(i);
         long t0 = System.nanoTime();
         int status;
         String body;
@@ -229,6 +278,8 @@ public final class HttpLoadGenerator {
           body = e.toString();
         }
         nanos[i] = System.nanoTime() - t0;
+        statuses[i] = status;
+        bodies[i] = body;
         completed.incrementAndGet();
         if (status != 200) {
           errors.incrementAndGet();

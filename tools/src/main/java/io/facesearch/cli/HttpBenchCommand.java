@@ -2,6 +2,7 @@ package io.facesearch.cli;
 
 import io.facesearch.app.Node;
 import io.facesearch.app.NodeSettings;
+import io.facesearch.bench.AnswerComparison;
 import io.facesearch.bench.HttpLoadBenchmark;
 import io.facesearch.bench.HttpLoadGenerator;
 import io.facesearch.bench.SyntheticFaceSeeder;
@@ -195,6 +196,7 @@ final class HttpBenchCommand implements Callable<Integer> {
     int errors = result.errors();
     if (cluster != null) {
       printRatios(result.levels(), cluster.levels());
+      printAnswerDifferences(result.levels(), cluster.levels());
       for (HttpLoadGenerator.LevelResult level : cluster.levels()) {
         errors += level.errors();
       }
@@ -316,6 +318,53 @@ final class HttpBenchCommand implements Callable<Integer> {
               p50,
               c.concurrency(),
               rps));
+    }
+    System.out.println(line);
+  }
+
+  /** Differences printed per level at most; the count covers them all. */
+  private static final int DIFFERENCES_SHOWN = 20;
+
+  /**
+   * Per level, how many query photos the cluster answered otherwise than the embedded server (status, decision or
+   * matched sessions; {@link AnswerComparison}), and the first of them with both answers: session ids and
+   * percentages only. The two runs send the same photos in the same order, so any difference is the deployments'.
+   */
+  private static void printAnswerDifferences(
+      List<HttpLoadGenerator.LevelResult> embedded, List<HttpLoadGenerator.LevelResult> cluster) {
+    StringBuilder line = new StringBuilder("answers");
+    for (int i = 0; i < Math.min(embedded.size(), cluster.size()); i++) {
+      HttpLoadGenerator.LevelResult e = embedded.get(i);
+      HttpLoadGenerator.LevelResult c = cluster.get(i);
+      AnswerComparison comparison = AnswerComparison.of(e.answers(), c.answers());
+      System.out.printf(
+          Locale.ROOT,
+          "answers at concurrency %d: %d of %d photos answered differently by the cluster "
+              + "(matched: embedded %d, cluster %d)%n",
+          e.concurrency(),
+          comparison.differences().size(),
+          comparison.photos(),
+          e.matched(),
+          c.matched());
+      for (AnswerComparison.Difference d :
+          comparison
+              .differences()
+              .subList(0, Math.min(DIFFERENCES_SHOWN, comparison.differences().size()))) {
+        System.out.printf(
+            Locale.ROOT,
+            "  photo %d: embedded %s, cluster %s%n",
+            d.photo(),
+            d.first().summary(),
+            d.second().summary());
+      }
+      line.append(
+          String.format(
+              Locale.ROOT,
+              " c%d_photos=%d c%d_differ=%d",
+              e.concurrency(),
+              comparison.photos(),
+              e.concurrency(),
+              comparison.differences().size()));
     }
     System.out.println(line);
   }
