@@ -48,5 +48,6 @@ public record CopiedTable(String name, List<String> key) {
           of("webhook_destinations", "id"),
           of("face_list_entries", "id"),
           of("faces", "id"),
-          of("gallery_outbox", "id"));
+          of("gallery_outbox", "id"),
+          of("erasure_purge_due", "id"));
 }
