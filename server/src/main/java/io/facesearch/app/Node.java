@@ -15,6 +15,7 @@ import io.facesearch.gallery.GalleryReconciler;
 import io.facesearch.gallery.LuceneGallery;
 import io.facesearch.gallery.LuceneGalleryConfig;
 import io.facesearch.gallery.solr.SolrGallery;
+import io.facesearch.gallery.solr.SolrGalleryConfig;
 import io.facesearch.images.DatabaseImageStore;
 import io.facesearch.images.FileImageStore;
 import io.facesearch.images.ImageStore;
@@ -377,6 +378,8 @@ public final class Node implements AutoCloseable {
       if (gallery.isEmpty()) {
         gallery.rebuild(truth);
       }
+      SolrGalleryConfig.shardSizeWarning(gallery.size(), gallery.shards())
+          .ifPresent(warning -> LoggerFactory.getLogger(Node.class).warn(warning));
       return gallery;
     } catch (RuntimeException e) {
       gallery.close();

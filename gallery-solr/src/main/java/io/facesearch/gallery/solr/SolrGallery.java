@@ -289,9 +289,24 @@ public final class SolrGallery implements Gallery {
 
   /** Whether the collection holds no face at all, of any tenant (a new or emptied collection). */
   public boolean isEmpty() {
+    return size() == 0;
+  }
+
+  /** How many faces the collection holds, of every tenant. */
+  public long size() {
     SolrQuery solr = new SolrQuery("*:*");
     solr.setRows(0);
-    return query(solr).getResults().getNumFound() == 0;
+    return query(solr).getResults().getNumFound();
+  }
+
+  /** How many active shards the collection has now (as ZooKeeper says). */
+  public int shards() {
+    DocCollection collection =
+        ZkClientClusterStateProvider.from(client)
+            .getZkStateReader()
+            .getClusterState()
+            .getCollection(config.collection());
+    return collection.getActiveSlices().size();
   }
 
   @Override

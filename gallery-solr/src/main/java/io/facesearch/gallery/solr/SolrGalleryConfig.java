@@ -1,6 +1,8 @@
 package io.facesearch.gallery.solr;
 
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Where and how a {@link SolrGallery} keeps its faces.
@@ -26,6 +28,37 @@ public record SolrGalleryConfig(
    * gave 0.9995. Recall falls as a shard grows: larger shards need more (measure with {@code --solr-sweep}).
    */
   public static final int DEFAULT_CANDIDATES = 2000;
+
+  /**
+   * The most faces per shard at which {@link #DEFAULT_CANDIDATES} was measured to reach recall@10 0.99 with the
+   * shipped configset (HNSW M=16, beam 100): 0.991 at 100,000 faces. At 1,000,000 faces per shard the same search
+   * gave 0.880 (the probes 0.820), and a returning face was ranked first only 87.8 % of the time (docs/cluster.md).
+   */
+  public static final long MEASURED_FACES_PER_SHARD = 100_000;
+
+  /**
+   * A warning for an operator when {@code faces} in {@code shards} shards are more per shard than
+   * {@link #MEASURED_FACES_PER_SHARD}, where searches miss faces they would find in smaller shards; else empty.
+   */
+  public static Optional<String> shardSizeWarning(long faces, int shards) {
+    if (shards < 1) {
+      throw new IllegalArgumentException("shards must be at least 1, got " + shards);
+    }
+    long perShard = faces / shards;
+    if (perShard <= MEASURED_FACES_PER_SHARD) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        String.format(
+            Locale.ROOT,
+            "the Solr gallery holds %,d faces in %d shard(s), %,d per shard: beyond %,d per shard its HNSW search "
+                + "misses faces (recall@10 0.88 at 1,000,000 per shard against 0.99 at 100,000); add shards "
+                + "(docs/cluster.md, Sizing)",
+            faces,
+            shards,
+            perShard,
+            MEASURED_FACES_PER_SHARD));
+  }
 
   public SolrGalleryConfig {
     Objects.requireNonNull(zkHost, "zkHost");
