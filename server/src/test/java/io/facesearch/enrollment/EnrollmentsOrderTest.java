@@ -15,6 +15,7 @@ import io.facesearch.store.Faces;
 import io.facesearch.store.GalleryOutbox;
 import io.facesearch.store.Sessions;
 import io.facesearch.testing.TestPostgres;
+import io.facesearch.testing.TestSessions;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -65,24 +66,7 @@ class EnrollmentsOrderTest {
       Sessions sessions = new Sessions();
       String session = UUID.randomUUID().toString();
       db.inTransaction(
-          tx ->
-              sessions.insert(
-                  tx,
-                  new Sessions.Row(
-                      session,
-                      app,
-                      0,
-                      "enrolled",
-                      "Approved",
-                      null,
-                      null,
-                      null,
-                      null,
-                      Instant.now(),
-                      null,
-                      null,
-                      Instant.now(),
-                      null)));
+          tx -> sessions.insert(tx, TestSessions.approved(session, app, 0, Instant.now())));
 
       // Kept face K: enrolled, blocklisted. Removed face R: enrolled, then removed. Back face B:
       // enrolled, removed,

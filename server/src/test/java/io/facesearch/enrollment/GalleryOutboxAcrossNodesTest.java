@@ -17,6 +17,7 @@ import io.facesearch.store.Sessions;
 import io.facesearch.testing.HookedGallery;
 import io.facesearch.testing.TestClock;
 import io.facesearch.testing.TestPostgres;
+import io.facesearch.testing.TestSessions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -66,24 +67,7 @@ class GalleryOutboxAcrossNodesTest {
     session = UUID.randomUUID().toString();
     dbA.inTransaction(
         tx -> {
-          new Sessions()
-              .insert(
-                  tx,
-                  new Sessions.Row(
-                      session,
-                      app,
-                      0,
-                      "enrolled",
-                      "Approved",
-                      null,
-                      null,
-                      null,
-                      null,
-                      clock.instant(),
-                      null,
-                      null,
-                      clock.instant(),
-                      null));
+          new Sessions().insert(tx, TestSessions.approved(session, app, 0, clock.instant()));
           return null;
         });
   }

@@ -17,6 +17,7 @@ import io.facesearch.store.GalleryOutbox;
 import io.facesearch.store.Sessions;
 import io.facesearch.testing.HookedGallery;
 import io.facesearch.testing.TestPostgres;
+import io.facesearch.testing.TestSessions;
 import io.facesearch.webhooks.SecretBox;
 import io.facesearch.webhooks.Webhooks;
 import java.nio.file.Path;
@@ -120,25 +121,7 @@ class ErasurePurgeAcrossNodesTest {
     String id = UUID.randomUUID().toString();
     Instant now = Instant.now();
     db.inTransaction(
-        tx ->
-            new Sessions()
-                .insert(
-                    tx,
-                    new Sessions.Row(
-                        id,
-                        app.id(),
-                        number,
-                        "enrolled",
-                        "Approved",
-                        null,
-                        null,
-                        null,
-                        null,
-                        now,
-                        null,
-                        null,
-                        now,
-                        null)));
+        tx -> new Sessions().insert(tx, TestSessions.approved(id, app.id(), number, now)));
     return id;
   }
 

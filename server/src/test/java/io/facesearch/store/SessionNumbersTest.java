@@ -3,6 +3,7 @@ package io.facesearch.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.facesearch.testing.TestDatabases;
+import io.facesearch.testing.TestSessions;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -121,20 +122,6 @@ class SessionNumbersTest {
   }
 
   private static Sessions.Row row(String app, Instant now) {
-    return new Sessions.Row(
-        UUID.randomUUID().toString(),
-        app,
-        0,
-        "enrolled",
-        "Approved",
-        null,
-        null,
-        null,
-        null,
-        now,
-        null,
-        null,
-        now,
-        null);
+    return TestSessions.approved(UUID.randomUUID().toString(), app, 0, now);
   }
 }
