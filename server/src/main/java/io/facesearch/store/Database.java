@@ -288,16 +288,21 @@ public final class Database {
   public <T> T read(TxWork<T> work) {
     if (dialect == Dialect.POSTGRESQL) {
       // In a (read-only) transaction, so that a statement with a fetch size streams its rows
-      // instead of the driver
-      // reading the whole result into memory; ended by a rollback, as nothing was written.
+      // instead
+      // of the driver reading the whole result into memory; ended by a rollback, as nothing was
+      // written.
       try (Connection c = pooled()) {
         c.setAutoCommit(false);
+        T result;
         try {
-          return work.apply(new Tx(c, false, false, dialect));
-        } finally {
-          c.rollback();
-          c.setAutoCommit(true);
+          result = work.apply(new Tx(c, false, false, dialect));
+        } catch (RuntimeException e) {
+          endAfterFailure(c, e);
+          throw e;
         }
+        c.rollback();
+        c.setAutoCommit(true);
+        return result;
       } catch (SQLException e) {
         throw new StoreException(e.getMessage(), e);
       }
@@ -356,18 +361,18 @@ public final class Database {
       try (Connection c = pooled()) {
         c.setAutoCommit(false);
         Tx tx = new Tx(c, true, false, dialect);
+        T result;
         try {
-          T result = work.apply(tx);
+          result = work.apply(tx);
           c.commit();
-          tx.ended(true);
-          return result;
         } catch (SQLException | RuntimeException e) {
-          c.rollback();
+          endAfterFailure(c, e);
           tx.ended(false);
           throw e;
-        } finally {
-          c.setAutoCommit(true);
         }
+        tx.ended(true);
+        c.setAutoCommit(true);
+        return result;
       } catch (SQLException e) {
         throw new StoreException(e.getMessage(), e);
       }
@@ -385,19 +390,19 @@ public final class Database {
         c.setAutoCommit(
             false); // SQLite: BEGIN IMMEDIATE when serialised, BEGIN DEFERRED in parallel
         Tx tx = new Tx(c, true, serialised, dialect);
+        T result;
         try {
-          T result = work.apply(tx);
+          result = work.apply(tx);
           c.commit();
-          tx.ended(true);
-          return result;
         } catch (SQLException | RuntimeException e) {
-          c.rollback();
+          endAfterFailure(c, e);
           tx.ended(false);
           throw e;
-        } finally {
-          c.setAutoCommit(
-              true); // no transaction left open between calls (other processes may write too)
         }
+        tx.ended(true);
+        // No transaction left open between calls (other processes may write too).
+        c.setAutoCommit(true);
+        return result;
       } finally {
         giveBack(c);
       }
@@ -456,6 +461,30 @@ public final class Database {
   }
 
   /** A connection of the PostgreSQL pool; closing it gives it back. */
+  /**
+   * Rolls back and ends the transaction of work that failed with {@code failure}. On a connection that failed
+   * itself (PostgreSQL stopped, the socket broken) the rollback fails too, with an error that says less ("Connection
+   * is closed", no SQLSTATE): it is kept as suppressed, so that the caller sees the first failure and, by its
+   * SQLSTATE, a database that cannot be reached (503) rather than a fault (500). Such a failure also evicts the
+   * pool's other connections (HikariCP's soft eviction: the idle ones now, those in use when they come back): after
+   * a PostgreSQL restart they are all dead, and each would otherwise fail one more request before HikariCP noticed.
+   */
+  private void endAfterFailure(Connection c, Exception failure) {
+    try {
+      c.rollback();
+      c.setAutoCommit(true);
+    } catch (SQLException | RuntimeException rollbackFailed) {
+      failure.addSuppressed(rollbackFailed);
+    }
+    if (dataSource instanceof com.zaxxer.hikari.HikariDataSource pool
+        && StoreException.databaseUnreachable(failure)) {
+      com.zaxxer.hikari.HikariPoolMXBean connections = pool.getHikariPoolMXBean();
+      if (connections != null) {
+        connections.softEvictConnections();
+      }
+    }
+  }
+
   private Connection pooled() throws SQLException {
     if (closed) {
       throw new SQLException("database closed");

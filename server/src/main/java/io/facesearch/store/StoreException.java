@@ -16,7 +16,12 @@ public final class StoreException extends RuntimeException {
    * connect now).
    */
   public boolean databaseUnreachable() {
-    for (Throwable t = getCause(); t != null; t = t.getCause()) {
+    return databaseUnreachable(getCause());
+  }
+
+  /** As {@link #databaseUnreachable()}, for a failure and its causes. */
+  static boolean databaseUnreachable(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof SQLTransientConnectionException) {
         return true;
       }

@@ -281,12 +281,12 @@ class ClusterFailuresTest {
       for (FacesearchNodeProcess node : List.of(nodeA, nodeB)) {
         HttpResponse<String> r =
             Http.get(node.url().resolve("/v3/billing/balance/"), cluster.apiKey());
-        assertEquals(503, r.statusCode(), r.body());
+        assertEquals(503, r.statusCode(), () -> r.body() + unhandledInLog(node));
         assertEquals(FaceSearchApp.DATABASE_UNREACHABLE, Http.json(r).get("detail").asText());
         assertFalse(r.body().contains("Exception"), r.body());
         assertEquals("5", r.headers().firstValue("Retry-After").orElse(null));
         HttpResponse<String> search = searchResponse(node, cluster.apiKey(), photos.get(0));
-        assertEquals(503, search.statusCode(), search.body());
+        assertEquals(503, search.statusCode(), () -> search.body() + unhandledInLog(node));
         assertTrue(Http.json(search).has("detail"), search.body());
       }
     } finally {
@@ -468,6 +468,19 @@ class ClusterFailuresTest {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
+    }
+  }
+
+  /** The node's log lines on errors it did not expect (answered 500), for an assertion's message. */
+  private static String unhandledInLog(FacesearchNodeProcess node) {
+    try (Stream<String> lines = Files.lines(node.log())) {
+      return lines
+          .filter(line -> line.contains(" unhandled "))
+          .collect(
+              java.util.stream.Collectors.joining(
+                  "\n", "\nunhandled in " + node.log() + ":\n", ""));
+    } catch (IOException e) {
+      return "\n(" + node.log() + " unreadable: " + e.getMessage() + ")";
     }
   }
 }
