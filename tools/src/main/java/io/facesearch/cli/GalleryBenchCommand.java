@@ -8,6 +8,7 @@ import io.facesearch.gallery.bench.ImpostorScores;
 import io.facesearch.gallery.bench.LabelledEmbeddings;
 import io.facesearch.gallery.bench.MatedPair;
 import io.facesearch.gallery.bench.SolrBenchmarkConfig;
+import io.facesearch.gallery.bench.SolrHnsw;
 import io.facesearch.gallery.solr.SolrGalleryConfig;
 import io.facesearch.image.ImageDecoder;
 import io.facesearch.image.ImageRejectedException;
@@ -23,6 +24,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -132,6 +134,23 @@ final class GalleryBenchCommand implements Callable<Integer> {
               + " instead of merged into one segment first.")
   boolean solrNoOptimize;
 
+  @Option(
+      names = "--solr-hnsw",
+      paramLabel = "M/BEAM",
+      converter = SolrHnswConverter.class,
+      description =
+          "HNSW parameters of the Solr vector field for this run, e.g. 32/200 (default: the shipped configset's)."
+              + " A variant of the shipped configset is uploaded for the run's collection.")
+  SolrHnsw solrHnsw = SolrHnsw.shipped();
+
+  /** Reads {@code --solr-hnsw}. */
+  static final class SolrHnswConverter implements CommandLine.ITypeConverter<SolrHnsw> {
+    @Override
+    public SolrHnsw convert(String value) {
+      return SolrHnsw.parse(value);
+    }
+  }
+
   /** The galleries {@code --index} chooses. */
   enum IndexChoice {
     lucene,
@@ -179,7 +198,12 @@ final class GalleryBenchCommand implements Callable<Integer> {
             ? Optional.empty()
             : Optional.of(
                 new SolrBenchmarkConfig(
-                    solrDir, "-Xmx" + solrHeap, solrCandidates, solrSweep, !solrNoOptimize));
+                    solrDir,
+                    "-Xmx" + solrHeap,
+                    solrCandidates,
+                    solrSweep,
+                    !solrNoOptimize,
+                    solrHnsw));
     GalleryComparison result =
         GalleryBenchmark.compare(
             cfg, index != IndexChoice.solr, solr, pairs, synthetic, System.out);

@@ -14,13 +14,16 @@ import java.util.Objects;
  * @param optimize       whether the built index is merged into one segment before it is measured (as after a bulk
  *                       load followed by an optimize); without it, the index is measured as a node's fill of an
  *                       empty collection leaves it: many segments, Solr's background merges allowed to settle
+ * @param hnsw           the vector field's HNSW parameters; when they differ from the shipped configset's, this
+ *                       run's collection uses a variant of it with these
  */
 public record SolrBenchmarkConfig(
-    Path dir, String heap, int candidates, int[] candidateSweep, boolean optimize) {
+    Path dir, String heap, int candidates, int[] candidateSweep, boolean optimize, SolrHnsw hnsw) {
 
   public SolrBenchmarkConfig {
     Objects.requireNonNull(dir, "dir");
     Objects.requireNonNull(heap, "heap");
+    Objects.requireNonNull(hnsw, "hnsw");
     if (!heap.startsWith("-Xmx")) {
       throw new IllegalArgumentException("heap must be a -Xmx option, got " + heap);
     }

@@ -24,6 +24,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.apache.solr.common.cloud.SolrZkClient;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
 
 /**
  * The Solr half of {@code bench gallery --index solr|both}: starts a one-node SolrCloud (solr-runner, a JVM of its
@@ -48,13 +51,25 @@ final class SolrIndexBenchmark {
       SearchOracle oracle,
       PrintStream out) {
     emptySolrFolder(solr.dir());
+    SolrHnsw shipped = SolrHnsw.shipped();
     out.printf(
         Locale.ROOT,
-        "solr gallery: 1 node (%s), collection of 1 shard x 1 replica, configset %s%n",
+        "solr gallery: 1 node (%s), collection of 1 shard x 1 replica, configset %s (%s%s)%n",
         solr.heap(),
-        SolrGallery.CONFIGSET);
+        SolrGallery.CONFIGSET,
+        solr.hnsw(),
+        solr.hnsw().equals(shipped) ? ", as shipped" : "; shipped: " + shipped + ", this run only");
     try (SolrCloudProcess cloud = SolrCloudProcess.start(solr.dir(), 1, solr.heap());
-        SolrGallery gallery = SolrGallery.open(config(cloud, solr.candidates()))) {
+        SolrGallery gallery = openWith(cloud, solr)) {
+      SolrHnsw used = collectionHnsw(cloud.nodes().get(0));
+      if (!used.equals(solr.hnsw())) {
+        throw new IllegalStateException(
+            "the collection's vector field has "
+                + used
+                + ", not the "
+                + solr.hnsw()
+                + " asked for");
+      }
       long start = System.nanoTime();
       gallery.rebuild(new ProgressTruth(truth, Math.max(1, cfg.faces() / 20), "solr build", out));
       double buildSeconds = (System.nanoTime() - start) / 1e9;
@@ -150,6 +165,39 @@ final class SolrIndexBenchmark {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
     }
+  }
+
+  /**
+   * The run's gallery. With HNSW parameters other than the shipped ones, the variant configset is uploaded first
+   * under the shipped configset's name: {@link SolrGallery#open} uploads its own only when that name is missing, and
+   * so creates the collection with the variant. The cloud is this run's own, emptied before it started.
+   */
+  private static SolrGallery openWith(SolrCloudProcess cloud, SolrBenchmarkConfig solr)
+      throws InterruptedException {
+    if (!solr.hnsw().equals(SolrHnsw.shipped())) {
+      try (SolrZkClient zk =
+          new SolrZkClient.Builder()
+              .withUrl(cloud.zkHost())
+              .withTimeout(30, TimeUnit.SECONDS)
+              .withConnTimeOut(30, TimeUnit.SECONDS)
+              .build()) {
+        String configset = "/configs/" + SolrGallery.CONFIGSET + "/";
+        // The schema last, as SolrGallery does: its presence marks a complete upload.
+        zk.makePath(
+            configset + "solrconfig.xml",
+            SolrHnsw.shippedFile("solrconfig.xml").getBytes(StandardCharsets.UTF_8),
+            CreateMode.PERSISTENT,
+            true);
+        zk.makePath(
+            configset + "schema.xml",
+            solr.hnsw().schema().getBytes(StandardCharsets.UTF_8),
+            CreateMode.PERSISTENT,
+            true);
+      } catch (KeeperException e) {
+        throw new IllegalStateException("cannot upload the configset variant: " + e, e);
+      }
+    }
+    return SolrGallery.open(config(cloud, solr.candidates()));
   }
 
   private static SolrGalleryConfig config(SolrCloudProcess cloud, int candidates) {
@@ -260,6 +308,29 @@ final class SolrIndexBenchmark {
    * topK; Solr's background merges would take hours to catch up on a loaded 2-core machine, so the benchmark
    * measures the index as it stands after a bulk load followed by an optimize, and times the optimize apart.
    */
+  /** The collection's HNSW parameters, read back from Solr's schema API (attributes in either order). */
+  private static SolrHnsw collectionHnsw(String nodeUrl) throws IOException, InterruptedException {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    HttpRequest request =
+        HttpRequest.newBuilder(
+                URI.create(
+                    nodeUrl + "/" + COLLECTION + "/schema/fieldtypes/face_vector_512?wt=json"))
+            .timeout(Duration.ofSeconds(30))
+            .build();
+    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+    Matcher m =
+        Pattern.compile("\"hnswMaxConnections\"\\s*:\\s*\"?(\\d+)").matcher(response.body());
+    Matcher beam = Pattern.compile("\"hnswBeamWidth\"\\s*:\\s*\"?(\\d+)").matcher(response.body());
+    if (response.statusCode() != 200 || !m.find() || !beam.find()) {
+      throw new IOException(
+          "no HNSW parameters in the schema API's answer: HTTP "
+              + response.statusCode()
+              + " "
+              + response.body());
+    }
+    return new SolrHnsw(Integer.parseInt(m.group(1)), Integer.parseInt(beam.group(1)));
+  }
+
   private static void forceMerge(String nodeUrl) throws IOException, InterruptedException {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     HttpRequest request =
