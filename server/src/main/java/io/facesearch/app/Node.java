@@ -378,6 +378,8 @@ public final class Node implements AutoCloseable {
       if (gallery.isEmpty()) {
         gallery.rebuild(truth);
       }
+      SolrGalleryConfig.configsetWarning(solr.collection(), gallery.configset())
+          .ifPresent(warning -> LoggerFactory.getLogger(Node.class).warn(warning));
       SolrGalleryConfig.shardSizeWarning(gallery.size(), gallery.shards())
           .ifPresent(warning -> LoggerFactory.getLogger(Node.class).warn(warning));
       return gallery;

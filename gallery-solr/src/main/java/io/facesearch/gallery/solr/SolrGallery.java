@@ -66,7 +66,7 @@ import org.slf4j.LoggerFactory;
 public final class SolrGallery implements Gallery {
 
   /** The configset's name in ZooKeeper; its version suffix changes whenever the configset changes. */
-  public static final String CONFIGSET = "facesearch-faces-v1";
+  public static final String CONFIGSET = "facesearch-faces-v2";
 
   /** The vector dimension of the configset's schema. */
   public static final int DIMENSIONS = 512;
@@ -297,6 +297,15 @@ public final class SolrGallery implements Gallery {
     SolrQuery solr = new SolrQuery("*:*");
     solr.setRows(0);
     return query(solr).getResults().getNumFound();
+  }
+
+  /** The name of the configset the collection was created on (as ZooKeeper says). */
+  public String configset() {
+    return ZkClientClusterStateProvider.from(client)
+        .getZkStateReader()
+        .getClusterState()
+        .getCollection(config.collection())
+        .getConfigName();
   }
 
   /** How many active shards the collection has now (as ZooKeeper says). */

@@ -22,23 +22,24 @@ public record SolrGalleryConfig(
 
   /**
    * The default candidate count (the knn query's topK, per shard and per segment). Measured by {@code bench gallery
-   * --index solr} on 100,000 faces of the face-like background (real LFW probes among synthetic faces; one shard,
-   * HNSW M=16, beam width 100; docs/cluster.md): recall@10 against exact search 0.824 at 250 candidates, 0.921 at
-   * 500, 0.970 at 1,000 and 0.991 at 2,000 (p50 33 ms, loaded machine). On an easier, clustered synthetic set 1,000
-   * gave 0.9995. Recall falls as a shard grows: larger shards need more (measure with {@code --solr-sweep}).
+   * --index solr} on the face-like background (real LFW probes among synthetic faces; one shard merged into one
+   * segment; docs/cluster.md) with the shipped configset (v2: HNSW M=32, beam width 200), recall@10 against exact
+   * search: at 100,000 faces 0.9930 at 500 candidates, 0.9992 at 1,000, 0.9998 at 2,000; at 300,000 faces 0.9596
+   * at 500, 0.9893 at 1,000 and 0.9978 at 2,000 (p50 46.6 ms on the 2-core test machine). Configset v1 (M=16, beam
+   * 100) needed 2,000 candidates for 0.991 at 100,000 faces and gave 0.853 at 1,000,000.
    */
   public static final int DEFAULT_CANDIDATES = 2000;
 
   /**
    * The most faces per shard at which {@link #DEFAULT_CANDIDATES} was measured to reach recall@10 0.99 with the
-   * shipped configset (HNSW M=16, beam 100): 0.991 at 100,000 faces. At 1,000,000 faces per shard the same search
-   * gave 0.853 (random queries 0.880, the probes 0.820), and a returning face was ranked first only 87.8 % of the time (docs/cluster.md).
+   * shipped configset: 0.9978 at 300,000 faces. Larger shards were not measured with it (an optimize of 300,000
+   * faces took 45 minutes here); recall falls as a shard grows.
    */
-  public static final long MEASURED_FACES_PER_SHARD = 100_000;
+  public static final long MEASURED_FACES_PER_SHARD = 300_000;
 
   /**
    * A warning for an operator when {@code faces} in {@code shards} shards are more per shard than
-   * {@link #MEASURED_FACES_PER_SHARD}, where searches miss faces they would find in smaller shards; else empty.
+   * {@link #MEASURED_FACES_PER_SHARD}, where searches may miss faces they would find in smaller shards; else empty.
    */
   public static Optional<String> shardSizeWarning(long faces, int shards) {
     if (shards < 1) {
@@ -51,13 +52,33 @@ public record SolrGalleryConfig(
     return Optional.of(
         String.format(
             Locale.ROOT,
-            "the Solr gallery holds %,d faces in %d shard(s), %,d per shard: beyond %,d per shard its HNSW search "
-                + "misses faces (recall@10 0.85 at 1,000,000 per shard against 0.99 at 100,000); add shards "
-                + "(docs/cluster.md, Sizing)",
+            "the Solr gallery holds %,d faces in %d shard(s), %,d per shard: recall@10 >= 0.99 was measured up to"
+                + " %,d per shard, and an HNSW search misses more faces as its shard grows; add shards"
+                + " (docs/cluster.md, Sizing)",
             faces,
             shards,
             perShard,
             MEASURED_FACES_PER_SHARD));
+  }
+
+  /**
+   * A warning for an operator when the collection was created on a configset other than the one this release
+   * ships ({@link SolrGallery#CONFIGSET}): searches keep working on it, with that configset's recall, which the
+   * figures of this release do not describe; else empty.
+   */
+  public static Optional<String> configsetWarning(String collection, String configset) {
+    if (SolrGallery.CONFIGSET.equals(configset)) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        String.format(
+            Locale.ROOT,
+            "the Solr collection %s was created on the configset %s; this release ships %s, whose HNSW graph"
+                + " finds more of the exact top 10 (docs/cluster.md): move to a new collection on it"
+                + " (--solr-collection; the nodes fill it from PostgreSQL)",
+            collection,
+            configset,
+            SolrGallery.CONFIGSET));
   }
 
   public SolrGalleryConfig {
@@ -71,7 +92,7 @@ public record SolrGalleryConfig(
     }
   }
 
-  /** The defaults for one ZooKeeper address: collection "faces", 1 shard, 1 replica, 2,000 candidates. */
+  /** The defaults for one ZooKeeper address: collection "faces", 1 shard, 1 replica, the default candidates. */
   public static SolrGalleryConfig of(String zkHost) {
     return new SolrGalleryConfig(zkHost, DEFAULT_COLLECTION, 1, 1, DEFAULT_CANDIDATES);
   }
