@@ -100,15 +100,13 @@ public final class Database {
     config.setPassword(password);
     config.setPoolName("facesearch-postgres");
     config.setMaximumPoolSize(Integer.getInteger("facesearch.postgres.pool", DEFAULT_POOL_SIZE));
-    // How long a request waits for a connection while PostgreSQL is away before it is refused
-    // (503).
+    // How long a request waits for a connection while PostgreSQL is away before it gets a 503.
     config.setConnectionTimeout(
         Long.getLong("facesearch.postgres.connectionTimeoutMs", DEFAULT_CONNECTION_TIMEOUT_MS));
     config.setAutoCommit(true);
     config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
     // A PostgreSQL host that vanishes without closing its sockets (power loss, a partition) is then
-    // noticed by the
-    // kernel's keepalive probes instead of never; the URL's own tcpKeepAlive wins
+    // noticed by the kernel's keepalive probes instead of never; the URL's own tcpKeepAlive wins
     // (docs/cluster.md).
     config.addDataSourceProperty("tcpKeepAlive", "true");
     com.zaxxer.hikari.HikariDataSource ds;
