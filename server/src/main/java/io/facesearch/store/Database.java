@@ -285,10 +285,9 @@ public final class Database {
   /** Runs read-only repository work on this thread's read connection. */
   public <T> T read(TxWork<T> work) {
     if (dialect == Dialect.POSTGRESQL) {
-      // In a (read-only) transaction, so that a statement with a fetch size streams its rows
-      // instead
-      // of the driver reading the whole result into memory; ended by a rollback, as nothing was
-      // written.
+      // In a (read-only) transaction, so that a statement with a fetch size streams its
+      // rows instead of the driver reading the whole result into memory; ended by a
+      // rollback, as nothing was written.
       try (Connection c = pooled()) {
         c.setAutoCommit(false);
         T result;
@@ -458,7 +457,6 @@ public final class Database {
     }
   }
 
-  /** A connection of the PostgreSQL pool; closing it gives it back. */
   /**
    * Rolls back and ends the transaction of work that failed with {@code failure}. On a connection that failed
    * itself (PostgreSQL stopped, the socket broken) the rollback fails too, with an error that says less ("Connection
@@ -483,6 +481,7 @@ public final class Database {
     }
   }
 
+  /** A connection of the PostgreSQL pool; closing it gives it back. */
   private Connection pooled() throws SQLException {
     if (closed) {
       throw new SQLException("database closed");

@@ -140,7 +140,7 @@ public final class SolrGallery implements Gallery {
     String configPath = "/configs/" + CONFIGSET;
     if (!zk.exists(configPath + "/" + CONFIG_FILES[CONFIG_FILES.length - 1], true)) {
       for (String file : CONFIG_FILES) {
-        zk.makePath(configPath + "/" + file, resource(file), CreateMode.PERSISTENT, true);
+        zk.makePath(configPath + "/" + file, configsetFile(file), CreateMode.PERSISTENT, true);
       }
       log.info("uploaded configset {}", CONFIGSET);
     }
@@ -180,7 +180,8 @@ public final class SolrGallery implements Gallery {
     return true;
   }
 
-  private static byte[] resource(String file) throws IOException {
+  /** A file of the shipped configset ({@code solrconfig.xml}, {@code schema.xml}), as uploaded. */
+  public static byte[] configsetFile(String file) throws IOException {
     try (InputStream in = SolrGallery.class.getResourceAsStream("configset/" + file)) {
       if (in == null) {
         throw new IOException("configset file missing from the class path: " + file);
@@ -301,21 +302,19 @@ public final class SolrGallery implements Gallery {
 
   /** The name of the configset the collection was created on (as ZooKeeper says). */
   public String configset() {
-    return ZkClientClusterStateProvider.from(client)
-        .getZkStateReader()
-        .getClusterState()
-        .getCollection(config.collection())
-        .getConfigName();
+    return collectionState().getConfigName();
   }
 
   /** How many active shards the collection has now (as ZooKeeper says). */
   public int shards() {
-    DocCollection collection =
-        ZkClientClusterStateProvider.from(client)
-            .getZkStateReader()
-            .getClusterState()
-            .getCollection(config.collection());
-    return collection.getActiveSlices().size();
+    return collectionState().getActiveSlices().size();
+  }
+
+  private DocCollection collectionState() {
+    return ZkClientClusterStateProvider.from(client)
+        .getZkStateReader()
+        .getClusterState()
+        .getCollection(config.collection());
   }
 
   @Override

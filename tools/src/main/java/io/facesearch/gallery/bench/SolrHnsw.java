@@ -2,7 +2,6 @@ package io.facesearch.gallery.bench;
 
 import io.facesearch.gallery.solr.SolrGallery;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
@@ -74,11 +73,8 @@ public record SolrHnsw(int maxConnections, int beamWidth) {
 
   /** A file of the shipped configset, from the gallery-solr jar. */
   public static String shippedFile(String name) {
-    try (InputStream in = SolrGallery.class.getResourceAsStream("configset/" + name)) {
-      if (in == null) {
-        throw new IllegalStateException("configset file missing from the class path: " + name);
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    try {
+      return new String(SolrGallery.configsetFile(name), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
