@@ -27,8 +27,9 @@ import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptException;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
-import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -247,16 +248,22 @@ class ConsoleEndToEndTest {
   }
 
   /**
-   * Waits for a flash message. The flash found may belong to the page being replaced by a navigation, and reading it
-   * then fails as stale: the wait retries instead.
+   * Waits for a flash message. The flashes are read in one script: an element found before a click's navigation
+   * completes belongs to the page being replaced, and reading it afterwards fails (Chrome reports "Node with given id
+   * does not belong to the document", not a stale element). A script that runs while the old page unloads may fail
+   * as well: the wait retries it.
    */
   private static void awaitFlash(String text) {
     new WebDriverWait(browser, Duration.ofSeconds(10))
-        .ignoring(StaleElementReferenceException.class)
-        .until(
-            d ->
-                d.findElements(By.cssSelector(".flash")).stream()
-                    .anyMatch(e -> e.getText().contains(text)));
+        .ignoring(JavascriptException.class)
+        .until(d -> flashes(d).contains(text));
+  }
+
+  private static String flashes(WebDriver driver) {
+    return String.valueOf(
+        ((JavascriptExecutor) driver)
+            .executeScript(
+                "return Array.from(document.querySelectorAll('.flash'), e => e.innerText).join('\\n')"));
   }
 
   private static void open(String path) {
