@@ -36,6 +36,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -138,6 +139,7 @@ class ConsoleEndToEndTest {
     // the saved search (newest) shows its match side by side; follow the match to the enrolled
     // session
     rows.get(0).findElement(By.cssSelector("a.session-link")).click();
+    awaitElement(By.cssSelector(".match"));
     assertEquals(1, browser.findElements(By.cssSelector(".match")).size());
     assertTrue(browser.findElement(By.cssSelector(".match .pct")).getText().endsWith("%"));
     browser.manage().window().setSize(new Dimension(1280, 1500));
@@ -180,7 +182,7 @@ class ConsoleEndToEndTest {
     // keys: a new key is shown once and works; the registration key is revoked and refused
     open("/console/keys");
     browser.findElement(By.id("create-key")).click();
-    String fresh = browser.findElement(By.id("new-key")).getText();
+    String fresh = awaitElement(By.id("new-key")).getText();
     assertTrue(fresh.startsWith("fsk_"));
     assertEquals(200, api.balanceStatus(fresh));
     shot("keys");
@@ -212,8 +214,7 @@ class ConsoleEndToEndTest {
     open("/console/lists");
     browser.findElement(By.name("name")).sendKeys("fraud ring");
     browser.findElement(By.id("create-list")).click();
-    browser
-        .findElement(By.cssSelector("input[type=file]"))
+    awaitElement(By.cssSelector("input[type=file]"))
         .sendKeys(TestData.file(Api.BIDEN).toAbsolutePath().toString());
     browser.findElement(By.cssSelector("input[name=comment]")).sendKeys("seen at the counter");
     browser.findElement(By.cssSelector("button.upload")).click();
@@ -264,6 +265,12 @@ class ConsoleEndToEndTest {
         ((JavascriptExecutor) driver)
             .executeScript(
                 "return Array.from(document.querySelectorAll('.flash'), e => e.innerText).join('\\n')"));
+  }
+
+  /** Waits for an element of the page a click navigates to: the click may return before that page has loaded. */
+  private static WebElement awaitElement(By locator) {
+    return new WebDriverWait(browser, Duration.ofSeconds(10))
+        .until(ExpectedConditions.presenceOfElementLocated(locator));
   }
 
   private static void open(String path) {
