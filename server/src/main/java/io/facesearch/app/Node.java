@@ -59,6 +59,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -73,6 +74,8 @@ import org.slf4j.LoggerFactory;
  * {@link #startBackgroundJobs()} webhook delivery, retention and the erasure purge.
  */
 public final class Node implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(Node.class);
 
   private final NodeSettings settings;
   private final Clock clock;
@@ -221,8 +224,7 @@ public final class Node implements AutoCloseable {
             webhooks,
             clock);
     if (enrollments.drainAll().failed() > 0) {
-      LoggerFactory.getLogger(Node.class)
-          .warn("the gallery refused pending changes at start; the background drain retries them");
+      log.warn("the gallery refused pending changes at start; the background drain retries them");
     }
     FaceLists lists =
         new FaceLists(db, listRows, faceRows, enrollments, search, review, images, clock);
@@ -379,9 +381,9 @@ public final class Node implements AutoCloseable {
         gallery.rebuild(truth);
       }
       SolrGalleryConfig.configsetWarning(solr.collection(), gallery.configset())
-          .ifPresent(warning -> LoggerFactory.getLogger(Node.class).warn(warning));
+          .ifPresent(warning -> log.warn(warning));
       SolrGalleryConfig.shardSizeWarning(gallery.size(), gallery.shards())
-          .ifPresent(warning -> LoggerFactory.getLogger(Node.class).warn(warning));
+          .ifPresent(warning -> log.warn(warning));
       return gallery;
     } catch (RuntimeException e) {
       gallery.close();
@@ -425,7 +427,7 @@ public final class Node implements AutoCloseable {
           try {
             task.run();
           } catch (RuntimeException e) {
-            LoggerFactory.getLogger(Node.class).warn("{} pass failed: {}", what, e.getMessage());
+            log.warn("{} pass failed: {}", what, e.getMessage());
           }
         },
         period.toMillis(),

@@ -106,8 +106,8 @@ public final class Database {
     config.setAutoCommit(true);
     config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
     // A PostgreSQL host that vanishes without closing its sockets (power loss, a partition) is then
-    // noticed by the kernel's keepalive probes instead of never; the URL's own tcpKeepAlive wins
-    // (docs/cluster.md).
+    // noticed by the kernel's keepalive probes instead of never; the URL's own tcpKeepAlive
+    // wins (docs/cluster.md).
     config.addDataSourceProperty("tcpKeepAlive", "true");
     com.zaxxer.hikari.HikariDataSource ds;
     try {

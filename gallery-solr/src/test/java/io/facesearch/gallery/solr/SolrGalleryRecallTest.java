@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
  * <p>Tolerance: with the default candidate count ({@link SolrGalleryConfig#DEFAULT_CANDIDATES}, the knn query's
  * topK per shard, chosen with {@code bench gallery --index solr} on the face-like background; docs/cluster.md) and
  * the configset's HNSW parameters (v2: M=32, beam width 200), mean recall@10 must be at least 0.99 and the best match
- * the same as exact search's in at least 99% of the searches. Smaller candidate counts are measured and printed beside it, not asserted.
+ * the same as exact search's in at least 99% of the searches. Smaller candidate counts are measured and printed
+ * beside it, not asserted.
  */
 class SolrGalleryRecallTest {
 
